@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    // Infra tests synthesize stacks and bundle with esbuild; two workers match the 2-core CI machine.
+    maxWorkers: 2,
+    coverage: {
+      provider: 'v8',
+      include: ['shared/**/*.ts', 'functions/**/*.ts', 'cli/**/*.ts', 'infra/**/*.ts'],
+      exclude: ['**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      thresholds: { lines: 80, functions: 80, statements: 80, branches: 70 },
+    },
+  },
+});
