@@ -1,0 +1,126 @@
+import { dirname, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { JsonlSink } from '../../shared/adapters/file/jsonl-sink.js';
+import { FileStateStore } from '../../shared/adapters/file/state-file.js';
+import { MemoryStateStore } from '../../shared/adapters/memory/memory-state.js';
+import { loadConfig } from '../../shared/config/loader.js';
+import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import type { CheckName } from '../../shared/core/constants.js';
+import { ConfigError } from '../../shared/core/errors.js';
+import { type RunReport, runCheck } from '../../shared/core/pipeline.js';
+import type { Sink } from '../../shared/core/ports.js';
+import { SEVERITIES, type Severity, severityRank } from '../../shared/core/severity.js';
+import { CHECK_ALIASES, CHECK_FACTORIES, type SourceMode } from '../../shared/runtime/check-registry.js';
+import { configuredSinks } from '../../shared/runtime/configured-sinks.js';
+import { type CliIo, EXIT, stderrLog } from '../io.js';
+import { JsonLinesStdoutSink, renderEventTable, TableStdoutSink } from '../stdout-sink.js';
+import { renderRunSummary } from '../summary.js';
+
+export interface RunOptions {
+  readonly config: string;
+  readonly source: SourceMode;
+  readonly only?: string;
+  readonly state?: string;
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly failOn?: Severity;
+  readonly data?: string;
+  readonly now?: string;
+}
+
+/** `run`: every selected check through the pipeline; one failing check does not stop the others. */
+export function registerRun(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('run the checks and deliver their events')
+    .option('-c, --config <file>', 'config file', 'guardrails.config.yaml')
+    .addOption(
+      new Option('--source <mode>', 'where to read the world from').choices(['file', 'aws']).default('file'),
+    )
+    .option('--only <checks>', 'comma-separated: tags, costs, probes')
+    .option('--state <file>', 'state file; without it every finding is new')
+    .option('--out <file>', 'also append the events to this JSONL file')
+    .option('--json', 'one event envelope per line on stdout, nothing else')
+    .addOption(
+      new Option('--fail-on <severity>', 'exit 1 when a finding is this severe or worse').choices(SEVERITIES),
+    )
+    .option('--data <dir>', "directory of the local files (default: the config file's directory)")
+    .option('--now <iso-time>', 'the time to judge at (default: now)')
+    .action(async (options: RunOptions) => setExit(await runCommand(options, io)));
+}
+
+/** The `run` command, callable from tests. Returns the exit code. */
+export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
+  const log = stderrLog(io);
+  let config: GuardrailsConfig;
+  let checks: CheckName[];
+  let now: Date;
+  try {
+    config = loadConfig(options.config);
+    checks = selectChecks(options.only);
+    now = parseNow(options.now);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    io.stderr.write(`${error.message}\n`);
+    return EXIT.usage;
+  }
+
+  const state = options.state ? new FileStateStore(options.state) : new MemoryStateStore();
+  const table = new TableStdoutSink();
+  const sinks: Sink[] = [options.json ? new JsonLinesStdoutSink(io.stdout) : table];
+  if (options.out) sinks.push(new JsonlSink(options.out));
+  sinks.push(...configuredSinks(config, { mode: options.source }));
+  const dataDir = resolve(options.data ?? dirname(options.config));
+
+  const reports: RunReport[] = [];
+  const failures: Array<{ check: string; error: unknown }> = [];
+  for (const name of checks) {
+    const factory = CHECK_FACTORIES[name];
+    if (!factory) continue;
+    log.info(`running ${name} (${options.source})`);
+    try {
+      const check = factory({ mode: options.source, config, dataDir, log });
+      reports.push(await runCheck(check, { config, state, sinks, now, log }));
+    } catch (error) {
+      failures.push({ check: name, error });
+      io.stderr.write(`error: ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  if (!options.json) io.stdout.write(renderEventTable(table.events));
+  const summary = renderRunSummary(
+    reports,
+    failures.map((f) => f.check),
+  );
+  if (options.json) log.info(summary.trimEnd());
+  else io.stdout.write(summary);
+
+  if (failures.length > 0) return EXIT.failed;
+  if (options.failOn) {
+    const threshold = severityRank(options.failOn);
+    const worst = reports.flatMap((r) => r.findings).some((f) => severityRank(f.severity) >= threshold);
+    if (worst) return EXIT.findings;
+  }
+  return EXIT.ok;
+}
+
+function selectChecks(only: string | undefined): CheckName[] {
+  const all = Object.keys(CHECK_FACTORIES) as CheckName[];
+  if (!only) return all;
+  const names = only
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return names.map((n) => {
+    const check = CHECK_ALIASES[n];
+    if (!check) throw new ConfigError('--only', `unknown check "${n}" (use tags, costs or probes)`);
+    return check;
+  });
+}
+
+function parseNow(value: string | undefined): Date {
+  if (!value) return new Date();
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) throw new ConfigError('--now', `not an ISO time: ${value}`);
+  return new Date(time);
+}

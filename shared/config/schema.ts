@@ -1,0 +1,286 @@
+import { z } from 'zod';
+
+/**
+ * The schema of `guardrails.config.yaml`. It is the single source of truth:
+ * CDK, the CLI and the handlers all receive the object this parses to, and
+ * `schemas/guardrails-config.schema.json` is generated from it.
+ */
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id');
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, 'must be an AWS region such as eu-west-1');
+const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role name');
+const duration = z
+  .string()
+  .regex(/^\d+[smhd]$/, 'must be a duration such as 90s, 15m, 24h or 7d')
+  .describe('A duration: a number followed by s, m, h or d.');
+
+export const ownerSchema = z
+  .object({
+    team: z.string().min(1),
+    contact: z.string().min(1).optional().describe('E-mail, Slack channel or PagerDuty service of the team.'),
+  })
+  .strict();
+
+export const organizationSchema = z
+  .object({
+    organizationId: z
+      .string()
+      .regex(/^o-[a-z0-9]{10,32}$/, 'must be an organization id such as o-abc1234567')
+      .optional()
+      .describe('Cross-account trust is conditioned on this id (aws:PrincipalOrgID).'),
+    managementAccountId: accountId.optional(),
+    toolingAccountId: accountId.optional(),
+    accounts: z
+      .union([z.literal('auto'), z.array(accountId).min(1)])
+      .default('auto')
+      .describe('`auto` lists ACTIVE accounts through AWS Organizations; or a fixed list of ids.'),
+    excludeAccounts: z.array(accountId).default([]),
+    regions: z.array(region).min(1).default(['us-east-1']),
+    memberRoleName: roleName.default('FinopsGuardrailsMemberRead'),
+    managementRoleName: roleName.default('FinopsGuardrailsManagementRead'),
+    externalId: z.string().min(2).max(1224).optional().describe('Passed to sts:AssumeRole when set.'),
+    ownerTagKeys: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['owner', 'team'])
+      .describe('Tag keys that name an owner, first match wins, on the resource and then on the account.'),
+    contactTagKeys: z.array(z.string().min(1)).default(['owner-email', 'contact']),
+    defaultOwner: ownerSchema.default({ team: 'finops' }),
+    scanConcurrency: z.number().int().min(1).max(64).default(8),
+    fanOutAboveAccounts: z.number().int().min(1).default(50),
+    fanOutMaxConcurrency: z.number().int().min(1).max(10_000).default(40),
+    stackSetTargetOus: z
+      .array(z.string().regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/))
+      .default([]),
+  })
+  .strict();
+
+export const requiredTagSchema = z
+  .object({
+    key: z.string().min(1).max(128),
+    allowedValues: z.array(z.string().min(1)).min(1).optional(),
+    pattern: z
+      .string()
+      .refine(isValidRegex, 'must be a valid regular expression')
+      .optional()
+      .describe('A regular expression the whole value must match.'),
+    keyCase: z
+      .enum(['exact', 'insensitive'])
+      .default('exact')
+      .describe('`insensitive` accepts CostCenter for costcenter but still suggests the canonical spelling.'),
+    valueCase: z.enum(['exact', 'insensitive']).default('exact'),
+  })
+  .strict();
+
+export const tagPolicySchema = z
+  .object({
+    requiredTags: z.array(requiredTagSchema).min(1),
+    exemptResourceTypes: z
+      .array(z.string().min(1))
+      .default([])
+      .describe('Resource types such as ec2:snapshot, or CloudFormation types such as AWS::EC2::Snapshot.'),
+    exemptAccounts: z.array(accountId).default([]),
+    gracePeriod: duration.default('7d'),
+    escalateAfter: duration
+      .default('30d')
+      .describe('After first seen plus this, an overdue violation is an error.'),
+    coverageObjective: z.number().min(0).max(1).default(0.95),
+    useCostExplorerTags: z.boolean().default(true),
+  })
+  .strict();
+
+/** A metric query, shaped like a CloudWatch GetMetricData MetricDataQuery. `id` also names the series in metrics.csv. */
+export const metricQuerySchema = z
+  .object({
+    id: z
+      .string()
+      .regex(/^[a-z][a-zA-Z0-9_]{0,254}$/, 'must start with a lower-case letter (GetMetricData Id rules)'),
+    namespace: z.string().min(1).optional(),
+    metricName: z.string().min(1).optional(),
+    dimensions: z.record(z.string(), z.string()).default({}),
+    stat: z.string().default('Sum').describe('Sum, Average, p99, …'),
+    period: z.number().int().min(60).default(86_400),
+    expression: z.string().min(1).optional().describe('A metric math expression instead of a metric.'),
+    accountId: accountId.optional(),
+    region: region.optional(),
+  })
+  .strict()
+  .refine((q) => Boolean(q.expression) !== Boolean(q.namespace && q.metricName), {
+    message: 'give either namespace and metricName, or expression',
+  });
+
+export const sloSchema = z
+  .object({
+    name: z.string().min(1),
+    metric: metricQuerySchema,
+    objective: z
+      .object({ comparison: z.enum(['<=', '>=']), threshold: z.number() })
+      .strict()
+      .describe('The SLO is met on a day when the metric compares so to the threshold.'),
+    kind: z.enum(['latency', 'error-rate', 'availability', 'saturation']).default('latency'),
+    target: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.99)
+      .describe('Share of days that must meet the objective; the rest is the error budget.'),
+  })
+  .strict();
+
+export const workloadSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and dashes'),
+    owner: ownerSchema.optional(),
+    costFilter: z
+      .object({
+        accounts: z.array(accountId).default([]),
+        services: z.array(z.string().min(1)).default([]),
+        tags: z.record(z.string(), z.array(z.string())).default({}),
+      })
+      .strict()
+      .refine((f) => f.accounts.length + f.services.length + Object.keys(f.tags).length > 0, {
+        message: 'a cost filter needs at least one of accounts, services or tags',
+      }),
+    demand: z
+      .object({ metric: metricQuerySchema, unit: z.string().default('requests') })
+      .strict()
+      .optional(),
+    slos: z.array(sloSchema).default([]),
+  })
+  .strict();
+
+export const anomalySchema = z
+  .object({
+    lookbackDays: z.number().int().min(21).max(395).default(90).describe('Cost Explorer keeps 13 months.'),
+    minImpactUsd: z.number().min(0).default(25).describe('Daily dollar impact below which nothing pages.'),
+    relativeThreshold: z.number().min(0).default(0.2),
+    zThreshold: z.number().positive().default(4),
+    includeRecordTypes: z
+      .array(z.enum(['Credit', 'Refund', 'Tax', 'Support', 'Upfront', 'Recurring']))
+      .default([])
+      .describe('Record types excluded by default from the series.'),
+    unsafeSavingWindowDays: z.number().int().min(0).max(30).default(3),
+    wasteErrorAboveUsdPerMonth: z.number().min(0).default(1000),
+    costMetric: z
+      .enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost', 'NetUnblendedCost'])
+      .default('UnblendedCost'),
+    useAwsAnomalies: z.boolean().default(true),
+    useBudgets: z.boolean().default(true),
+  })
+  .strict();
+
+export const sinksSchema = z
+  .object({
+    sqs: z
+      .object({
+        queueArn: z
+          .string()
+          .regex(/^arn:aws[\w-]*:sqs:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/, 'must be an SQS queue ARN')
+          .optional()
+          .describe('Import an existing incident queue. Without it, the stack creates one.'),
+        fifo: z.boolean().default(false),
+      })
+      .strict()
+      .default({ fifo: false }),
+    jsonl: z
+      .object({ path: z.string().min(1) })
+      .strict()
+      .optional(),
+    pagerduty: z
+      .object({
+        routingKeySecretArn: z
+          .string()
+          .startsWith('arn:')
+          .describe('Secrets Manager secret holding the routing key.'),
+        minSeverity: z.enum(['info', 'warning', 'error', 'critical']).default('error'),
+      })
+      .strict()
+      .optional(),
+    slack: z
+      .object({ webhookSecretArn: z.string().startsWith('arn:') })
+      .strict()
+      .optional(),
+    eventbridge: z
+      .object({ eventBusArn: z.string().startsWith('arn:') })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+const schedule = z
+  .string()
+  .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'must be rate(...) or cron(...)');
+
+export const schedulesSchema = z
+  .object({
+    tagCoverage: schedule.default('cron(0 6 * * ? *)'),
+    costAnomaly: schedule.default('cron(0 14 * * ? *)').describe('After Cost Explorer has refreshed.'),
+    probe: schedule.default('rate(1 minute)'),
+    timezone: z.string().default('UTC'),
+  })
+  .strict();
+
+export const stateSchema = z
+  .object({
+    renotifyAfter: duration.default('24h'),
+    resolvedRetention: duration.default('90d'),
+  })
+  .strict();
+
+/** Placement of the stacks. Missing accounts mean "the account you deploy to". */
+export const deploymentSchema = z
+  .object({
+    toolingRegion: region.default('us-east-1'),
+    observer: z
+      .object({ accountId: accountId.optional(), region: region.default('us-west-2') })
+      .strict()
+      .default({ region: 'us-west-2' }),
+    alarmEmail: z.email().optional(),
+    logRetentionDays: z.number().int().min(1).default(30),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    version: z.literal(1),
+    organization: organizationSchema.default(organizationSchema.parse({})),
+    tagPolicy: tagPolicySchema.optional(),
+    workloads: z.array(workloadSchema).default([]),
+    anomaly: anomalySchema.default(anomalySchema.parse({})),
+    probes: z.array(z.unknown()).default([]),
+    sinks: sinksSchema.default(sinksSchema.parse({})),
+    schedules: schedulesSchema.default(schedulesSchema.parse({})),
+    state: stateSchema.default(stateSchema.parse({})),
+    deployment: deploymentSchema.default(deploymentSchema.parse({})),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    const seen = new Set<string>();
+    config.workloads.forEach((w, i) => {
+      if (seen.has(w.name))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['workloads', i, 'name'],
+          message: `duplicate workload ${w.name}`,
+        });
+      seen.add(w.name);
+    });
+  });
+
+export type GuardrailsConfig = z.infer<typeof configSchema>;
+export type GuardrailsConfigInput = z.input<typeof configSchema>;
+export type TagPolicy = z.infer<typeof tagPolicySchema>;
+export type Workload = z.infer<typeof workloadSchema>;
+export type MetricQuery = z.infer<typeof metricQuerySchema>;
+export type Owner = z.infer<typeof ownerSchema>;
+
+function isValidRegex(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}

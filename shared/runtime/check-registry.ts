@@ -1,0 +1,32 @@
+import type { GuardrailsConfig } from '../config/schema.js';
+import type { CheckName } from '../core/constants.js';
+import type { Check, ProgressLog } from '../core/ports.js';
+
+/** Where a check reads the world from: files (local mode) or AWS (CLI `--source aws` and Lambda). */
+export type SourceMode = 'file' | 'aws';
+
+export interface CheckBuildOptions {
+  readonly mode: SourceMode;
+  readonly config: GuardrailsConfig;
+  /** Directory of the local files (accounts.json, resources.json, costs.csv, metrics.csv). */
+  readonly dataDir: string;
+  readonly log: ProgressLog;
+}
+
+export type CheckFactory = (options: CheckBuildOptions) => Check<unknown>;
+
+/** Names users type after `--only`, mapped to checks. */
+export const CHECK_ALIASES: Readonly<Record<string, CheckName>> = {
+  tags: 'tag-coverage',
+  'tag-coverage': 'tag-coverage',
+  costs: 'cost-anomaly',
+  'cost-anomaly': 'cost-anomaly',
+  probes: 'probe',
+  probe: 'probe',
+};
+
+/**
+ * Every check the CLI can run, in run order. Lambda handlers import their
+ * own check's factory directly instead, so a bundle carries only its check.
+ */
+export const CHECK_FACTORIES: Partial<Record<CheckName, CheckFactory>> = {};

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, parseConfig } from '../../../shared/config/loader.js';
+import { ConfigError } from '../../../shared/core/errors.js';
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('fills defaults for a minimal config', () => {
+    const config = parseConfig('version: 1\n');
+    expect(config.organization.accounts).toBe('auto');
+    expect(config.state.renotifyAfter).toBe('24h');
+    expect(config.anomaly.lookbackDays).toBe(90);
+  });
+
+  it('loads the bundled example organization', () => {
+    const config = loadConfig('examples/demo-org/guardrails.config.yaml');
+    expect(config.workloads.map((w) => w.name)).toEqual(['checkout', 'search-api', 'nightly-etl']);
+    expect(config.tagPolicy?.requiredTags.map((t) => t.key)).toEqual(['owner', 'environment', 'cost-center']);
+  });
+
+  it('names the file and line of a YAML syntax error', () => {
+    const error = errorOf(() =>
+      parseConfig('version: 1\norganization:\n  regions: [us-east-1\n  x: 1\n', 'g.yaml'),
+    );
+    expect(error.message).toMatch(/^g\.yaml:4:3: YAML syntax error: Flow sequence/);
+  });
+
+  it('rejects duplicate keys', () => {
+    expect(errorOf(() => parseConfig('version: 1\nversion: 1\n', 'g.yaml')).message).toMatch(
+      /^g\.yaml:2:1: .*unique/,
+    );
+  });
+
+  it('names the path of an unknown key', () => {
+    const error = errorOf(() => parseConfig('version: 1\nanomaly:\n  minImpact: 5\n', 'g.yaml'));
+    expect(error.message).toBe('g.yaml: anomaly.minImpact: unknown key (not in the config schema)');
+  });
+
+  it('names the path and expected type of a wrong type', () => {
+    const error = errorOf(() => parseConfig('version: 1\nanomaly: { minImpactUsd: lots }\n', 'g.yaml'));
+    expect(error.message).toBe(
+      'g.yaml: anomaly.minImpactUsd: Invalid input: expected number, received string',
+    );
+  });
+
+  it('uses array indexes in paths', () => {
+    const text =
+      'version: 1\nworkloads:\n  - name: a\n    costFilter: { services: [EC2] }\n  - name: b\n    costFilter: { accounts: ["12"] }\n';
+    expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toBe(
+      'g.yaml: workloads[1].costFilter.accounts[0]: must be a 12-digit AWS account id',
+    );
+  });
+
+  it('rejects duplicate workload names and an empty cost filter', () => {
+    const text =
+      'version: 1\nworkloads:\n  - name: a\n    costFilter: { services: [EC2] }\n  - name: a\n    costFilter: {}\n';
+    const message = errorOf(() => parseConfig(text, 'g.yaml')).message;
+    expect(message).toContain('workloads[1].costFilter: a cost filter needs at least one of');
+  });
+
+  it('rejects an invalid regular expression in the tag policy', () => {
+    const text = 'version: 1\ntagPolicy:\n  requiredTags:\n    - key: owner\n      pattern: "(["\n';
+    expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toBe(
+      'g.yaml: tagPolicy.requiredTags[0].pattern: must be a valid regular expression',
+    );
+  });
+});
+
+describe('loadConfig', () => {
+  it('reports a missing file as a config error', () => {
+    expect(errorOf(() => loadConfig('/nonexistent/guardrails.config.yaml')).message).toBe(
+      '/nonexistent/guardrails.config.yaml: file not found',
+    );
+  });
+});

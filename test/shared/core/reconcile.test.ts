@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import { type Finding, findingSchema } from '../../../shared/core/finding.js';
+import { dedupKeyOf } from '../../../shared/core/identity.js';
+import { reconcile } from '../../../shared/core/reconcile.js';
+import type { IncidentRecord } from '../../../shared/core/state.js';
+import { violation } from '../../support/fake-check.js';
+
+const HOUR = 3_600_000;
+const t0 = new Date('2026-11-01T06:00:00Z');
+const at = (hours: number) => new Date(t0.getTime() + hours * HOUR);
+const finding = (account: string, severity: Finding['severity'] = 'warning') =>
+  findingSchema.parse(violation(account, severity));
+
+/** Applies a reconcile result the way the pipeline commits it. */
+function apply(records: IncidentRecord[], writes: ReturnType<typeof reconcile>['writes']): IncidentRecord[] {
+  const byKey = new Map(records.map((r) => [r.dedupkey, r]));
+  for (const w of writes) byKey.set(w.record.dedupkey, w.record);
+  return [...byKey.values()];
+}
+
+describe('reconcile', () => {
+  const scopes = new Set(['111111111111/us-east-1', '222222222222/us-east-1']);
+
+  it('triggers a new finding with sequence 1 and a deterministic id', () => {
+    const result = reconcile({
+      findings: [finding('111111111111')],
+      incidents: [],
+      completedScopes: scopes,
+      now: t0,
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(result.events).toHaveLength(1);
+    const [event] = result.events;
+    expect(event?.action).toBe('trigger');
+    expect(event?.sequence).toBe(1);
+    expect(event?.data.evidence.trigger).toBe('new');
+    const again = reconcile({
+      findings: [finding('111111111111')],
+      incidents: [],
+      completedScopes: scopes,
+      now: at(5),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(again.events[0]?.id).toBe(event?.id);
+  });
+
+  it('stays quiet for an unchanged open finding but records when it was seen', () => {
+    const first = reconcile({
+      findings: [finding('111111111111')],
+      incidents: [],
+      completedScopes: scopes,
+      now: t0,
+      renotifyAfterMs: 24 * HOUR,
+    });
+    const state = apply([], first.writes);
+    const second = reconcile({
+      findings: [finding('111111111111')],
+      incidents: state,
+      completedScopes: scopes,
+      now: at(1),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(second.events).toEqual([]);
+    expect(second.writes[0]?.record.lastSeen).toBe(at(1).toISOString());
+    expect(second.writes[0]?.record.firstSeen).toBe(t0.toISOString());
+    expect(second.writes[0]?.expectedVersion).toBe(1);
+  });
+
+  it('triggers again when severity rises, and not when it falls', () => {
+    const state = apply(
+      [],
+      reconcile({
+        findings: [finding('111111111111', 'warning')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    const up = reconcile({
+      findings: [finding('111111111111', 'error')],
+      incidents: state,
+      completedScopes: scopes,
+      now: at(1),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(up.events.map((e) => [e.action, e.severity, e.sequence, e.data.evidence.trigger])).toEqual([
+      ['trigger', 'error', 2, 'escalated'],
+    ]);
+    const down = reconcile({
+      findings: [finding('111111111111', 'info')],
+      incidents: apply(state, up.writes),
+      completedScopes: scopes,
+      now: at(2),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(down.events).toEqual([]);
+    expect(down.writes[0]?.record.severity).toBe('info');
+  });
+
+  it('renotifies once renotifyAfter has passed since the last notification', () => {
+    const state = apply(
+      [],
+      reconcile({
+        findings: [finding('111111111111')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    const early = reconcile({
+      findings: [finding('111111111111')],
+      incidents: state,
+      completedScopes: scopes,
+      now: at(23.9),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(early.events).toHaveLength(0);
+    const late = reconcile({
+      findings: [finding('111111111111')],
+      incidents: apply(state, early.writes),
+      completedScopes: scopes,
+      now: at(24),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(late.events.map((e) => e.data.evidence.trigger)).toEqual(['renotify']);
+  });
+
+  it('resolves an absent finding only when its scope was completed', () => {
+    const state = apply(
+      [],
+      reconcile({
+        findings: [finding('111111111111'), finding('222222222222')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    const result = reconcile({
+      findings: [],
+      incidents: state,
+      completedScopes: new Set(['111111111111/us-east-1']),
+      now: at(1),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(result.events.map((e) => [e.action, e.subject, e.sequence])).toEqual([
+      ['resolve', 'account 111111111111', 2],
+    ]);
+    expect(result.heldOpen).toBe(1);
+    expect(result.events[0]?.data.summary).toMatch(/^Resolved: /);
+    expect(result.events[0]?.dedupkey).toBe(dedupKeyOf(finding('111111111111')));
+  });
+
+  it('continues the sequence when a resolved problem comes back', () => {
+    let state = apply(
+      [],
+      reconcile({
+        findings: [finding('111111111111')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    state = apply(
+      state,
+      reconcile({
+        findings: [],
+        incidents: state,
+        completedScopes: scopes,
+        now: at(1),
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    const back = reconcile({
+      findings: [finding('111111111111')],
+      incidents: state,
+      completedScopes: scopes,
+      now: at(2),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(back.events.map((e) => [e.action, e.sequence, e.data.evidence.trigger, e.data.firstSeen])).toEqual(
+      [['trigger', 3, 'reopened', at(2).toISOString()]],
+    );
+  });
+
+  it('never resolves an already resolved record twice', () => {
+    let state = apply(
+      [],
+      reconcile({
+        findings: [finding('111111111111')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    state = apply(
+      state,
+      reconcile({
+        findings: [],
+        incidents: state,
+        completedScopes: scopes,
+        now: at(1),
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    const again = reconcile({
+      findings: [],
+      incidents: state,
+      completedScopes: scopes,
+      now: at(2),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(again.events).toEqual([]);
+    expect(again.writes).toEqual([]);
+  });
+
+  it('rejects two findings with the same dedup key', () => {
+    expect(() =>
+      reconcile({
+        findings: [finding('111111111111'), finding('111111111111')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: HOUR,
+      }),
+    ).toThrow(/two findings with dedup key/);
+  });
+});
