@@ -1,0 +1,352 @@
+import { durationMs } from '../../config/duration.js';
+import type { TagPolicy } from '../../config/schema.js';
+import { clampSummary, type FindingInput } from '../../core/finding.js';
+import type { EvaluateContext, Evaluation } from '../../core/ports.js';
+import { maxSeverity, type Severity, severityRank } from '../../core/severity.js';
+import { addTally, type CoverageTally, coverageOf, emptyTally } from './coverage.js';
+import { judgeGrace } from './grace.js';
+import { type OwnerRef, resolveOwner } from './owner.js';
+import { compileTagPolicy, describeProblem, isExempt, tagProblems } from './policy.js';
+import type { AccountInfo, TagObservations } from './types.js';
+
+/** Resources listed in one digest; the rest are counted, so a digest stays well under the SQS message limit. */
+export const DIGEST_MAX_RESOURCES = 100;
+const MEMORY_PREFIX = 'first:';
+const TAG_EDITOR = 'https://console.aws.amazon.com/resource-groups/tag-editor/find-resources';
+
+export interface DigestEntry {
+  readonly arn: string;
+  readonly type: string;
+  readonly region: string;
+  readonly problems: string[];
+  readonly firstSeen: string;
+  readonly deadline: string;
+  readonly status: 'in-grace' | 'overdue' | 'escalated';
+  readonly severity: Severity;
+  readonly costUsd30d?: number;
+}
+
+interface Digest {
+  readonly account: AccountInfo;
+  readonly owner: OwnerRef;
+  readonly entries: DigestEntry[];
+}
+
+interface FirstSeenMemory {
+  readonly firstSeen: string;
+  readonly accountId: string;
+}
+
+/** Input beyond the observations: which accounts were scanned completely in every region. */
+export interface TagEvaluationScope {
+  readonly completeAccounts: ReadonlySet<string>;
+}
+
+/**
+ * The tag-coverage judgement: one digest per (account, owner) listing the
+ * offending resources, a coverage finding per account below the objective,
+ * one org-wide, and the first-seen memory that drives grace periods.
+ */
+export function evaluateTagCoverage(
+  observations: TagObservations,
+  scope: TagEvaluationScope,
+  ctx: EvaluateContext,
+): Evaluation {
+  const policyConfig = ctx.config.tagPolicy;
+  if (!policyConfig) return { findings: [] };
+  const policy = compileTagPolicy(policyConfig);
+  const requiredKeys = policyConfig.requiredTags.map((t) => t.key);
+  const graceMs = durationMs(policyConfig.gracePeriod);
+  const escalateMs = durationMs(policyConfig.escalateAfter);
+  const nowIso = ctx.now.toISOString();
+  const { organization } = ctx.config;
+
+  const accounts = new Map(observations.accounts.map((a) => [a.id, a]));
+  const accountOwners = new Map<string, OwnerRef>();
+  const accountOwner = (account: AccountInfo) => {
+    let owner = accountOwners.get(account.id);
+    if (!owner) {
+      owner = resolveOwner({}, account.tags, organization);
+      accountOwners.set(account.id, owner);
+    }
+    return owner;
+  };
+  const accountTallies = new Map<string, CoverageTally>();
+  const ownerTallies = new Map<string, CoverageTally>();
+  const tallyOf = (map: Map<string, CoverageTally>, key: string) => {
+    let tally = map.get(key);
+    if (!tally) {
+      tally = emptyTally();
+      map.set(key, tally);
+    }
+    return tally;
+  };
+  const digests = new Map<string, Digest>();
+  const violating = new Set<string>();
+  const memorySet: Record<string, FirstSeenMemory> = {};
+
+  for (const resource of observations.resources) {
+    const account = accounts.get(resource.accountId);
+    if (!account || isExempt(resource.resourceType, resource.accountId, policy)) continue;
+    const owner = resolveOwner(resource.tags, account.tags, organization);
+    const accountTally = tallyOf(accountTallies, account.id);
+    const ownerTally = tallyOf(ownerTallies, owner.team);
+    accountTally.taggable += 1;
+    ownerTally.taggable += 1;
+    const problems = tagProblems(resource.tags, policy);
+    if (problems.length === 0) {
+      accountTally.compliant += 1;
+      ownerTally.compliant += 1;
+      continue;
+    }
+    violating.add(resource.arn);
+    const remembered = firstSeenOf(ctx.memory.get(`${MEMORY_PREFIX}${resource.arn}`));
+    const firstSeen = remembered ?? nowIso;
+    if (!remembered) memorySet[`${MEMORY_PREFIX}${resource.arn}`] = { firstSeen, accountId: account.id };
+    const grace = judgeGrace(new Date(firstSeen), ctx.now, graceMs, escalateMs);
+    const cost = observations.resourceCostUsd?.get(resource.arn);
+    const digestKey = `${account.id}\u0000${owner.team}`;
+    let digest = digests.get(digestKey);
+    if (!digest) {
+      digest = { account, owner, entries: [] };
+      digests.set(digestKey, digest);
+    }
+    digest.entries.push({
+      arn: resource.arn,
+      type: resource.resourceType,
+      region: resource.region,
+      problems: problems.map(describeProblem),
+      firstSeen,
+      deadline: grace.deadline,
+      status: grace.status,
+      severity: grace.severity,
+      ...(cost !== undefined && { costUsd30d: round2(cost) }),
+    });
+  }
+
+  for (const spend of observations.spend ?? []) {
+    const account = accounts.get(spend.accountId);
+    if (!account || policy.exemptAccounts.has(spend.accountId)) continue;
+    const tally = tallyOf(accountTallies, account.id);
+    tally.spendUsd += spend.totalUsd;
+    for (const [key, usd] of Object.entries(spend.untaggedUsdByKey)) {
+      tally.untaggedUsdByKey[key] = (tally.untaggedUsdByKey[key] ?? 0) + usd;
+    }
+  }
+
+  const findings: FindingInput[] = [];
+  for (const digest of digests.values()) findings.push(digestFinding(digest, ctx.now, observations.sources));
+
+  const org = emptyTally();
+  const accountRows: Array<{
+    accountId: string;
+    name: string;
+    byCount: number | null;
+    bySpend: number | null;
+    untaggedUsd: number;
+  }> = [];
+  for (const [accountId, tally] of accountTallies) {
+    addTally(org, tally);
+    const account = accounts.get(accountId);
+    if (!account) continue;
+    const figures = coverageOf(tally, requiredKeys);
+    accountRows.push({
+      accountId,
+      name: account.name,
+      byCount: figures.byCount,
+      bySpend: figures.bySpend,
+      untaggedUsd: round2(figures.untaggedUsd),
+    });
+    if (belowObjective(figures, policyConfig.coverageObjective)) {
+      findings.push(
+        coverageFinding({
+          identity: accountId,
+          scope: `${accountId}/coverage`,
+          subject: `account/${accountId}`,
+          origin: accountId,
+          label: `${account.name} (${accountId})`,
+          owner: accountOwner(account),
+          figures,
+          tally,
+          policy: policyConfig,
+          resource: { accountId, type: 'account' },
+        }),
+      );
+    }
+  }
+  const orgFigures = coverageOf(org, requiredKeys);
+  if (belowObjective(orgFigures, policyConfig.coverageObjective)) {
+    const finding = coverageFinding({
+      identity: 'org',
+      scope: 'org',
+      subject: 'organization',
+      origin: 'org',
+      label: 'the organization',
+      owner: { ...organization.defaultOwner, source: 'config' },
+      figures: orgFigures,
+      tally: org,
+      policy: policyConfig,
+    });
+    finding.evidence = {
+      ...finding.evidence,
+      worstAccounts: [...accountRows].sort((a, b) => (a.byCount ?? 1) - (b.byCount ?? 1)).slice(0, 10),
+      byOwner: [...ownerTallies].map(([team, t]) => ({
+        team,
+        taggable: t.taggable,
+        byCount: ratio(t.compliant, t.taggable),
+      })),
+    };
+    findings.push(finding);
+  }
+
+  const memoryDelete: string[] = [];
+  for (const [key, value] of ctx.memory) {
+    if (!key.startsWith(MEMORY_PREFIX)) continue;
+    const arn = key.slice(MEMORY_PREFIX.length);
+    const accountId = (value as Partial<FirstSeenMemory> | null)?.accountId;
+    // Forget a first-seen date only when a complete scan shows the resource fixed or gone.
+    if (!violating.has(arn) && (accountId === undefined || scope.completeAccounts.has(accountId)))
+      memoryDelete.push(key);
+  }
+
+  return {
+    findings,
+    memory: { set: memorySet, delete: memoryDelete },
+    metrics: {
+      ResourcesEvaluated: org.taggable,
+      ResourcesNonCompliant: org.taggable - org.compliant,
+      ...(orgFigures.byCount !== null && { CoverageByCount: orgFigures.byCount }),
+      ...(orgFigures.bySpend !== null && { CoverageBySpend: orgFigures.bySpend }),
+      UntaggedSpendUsd: round2(orgFigures.untaggedUsd),
+      Digests: digests.size,
+    },
+  };
+}
+
+function digestFinding(digest: Digest, now: Date, sources: readonly string[]): FindingInput {
+  const { account, owner } = digest;
+  const entries = [...digest.entries].sort(
+    (a, b) =>
+      (b.costUsd30d ?? -1) - (a.costUsd30d ?? -1) ||
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.arn.localeCompare(b.arn),
+  );
+  const count = (status: DigestEntry['status']) => entries.filter((e) => e.status === status).length;
+  const inGrace = count('in-grace');
+  const overdue = count('overdue') + count('escalated');
+  const nextDeadline = entries
+    .filter((e) => e.status === 'in-grace')
+    .map((e) => e.deadline)
+    .sort()[0];
+  const costed = entries.filter((e) => e.costUsd30d !== undefined);
+  const usdPerMonth = round2(costed.reduce((sum, e) => sum + (e.costUsd30d ?? 0), 0));
+  const top = entries[0];
+  const parts = [
+    `${owner.team}: ${entries.length} resource${entries.length === 1 ? '' : 's'} in ${account.name} (${account.id}) break the tagging policy`,
+    overdue ? `${overdue} overdue` : '',
+    inGrace ? `${inGrace} in grace until ${nextDeadline?.slice(0, 10)}` : '',
+  ].filter(Boolean);
+  const summary = `${parts.join('; ')}. First: ${top?.arn} (${top?.problems.join(', ')}).`;
+  return {
+    check: 'tag-coverage',
+    rule: 'required-tags',
+    type: 'tag.violation',
+    identity: [account.id, owner.team],
+    scope: account.id,
+    severity: maxSeverity(entries.map((e) => e.severity)),
+    category: 'tagging',
+    subject: `account/${account.id}/owner/${owner.team}`,
+    origin: account.id,
+    summary: clampSummary(summary),
+    resource: { accountId: account.id, type: 'account' },
+    owner,
+    ...(costed.length > 0 && { impact: { usdPerMonth } }),
+    evidence: {
+      accountId: account.id,
+      accountName: account.name,
+      asOf: now.toISOString(),
+      counts: { total: entries.length, inGrace, overdue, escalated: count('escalated') },
+      ...(nextDeadline && { nextDeadline }),
+      resources: entries.slice(0, DIGEST_MAX_RESOURCES),
+      omitted: Math.max(0, entries.length - DIGEST_MAX_RESOURCES),
+      sources,
+    },
+    links: { console: TAG_EDITOR },
+  };
+}
+
+interface CoverageFindingInput {
+  readonly identity: string;
+  readonly scope: string;
+  readonly subject: string;
+  readonly origin: string;
+  readonly label: string;
+  readonly owner: OwnerRef;
+  readonly figures: ReturnType<typeof coverageOf>;
+  readonly tally: CoverageTally;
+  readonly policy: TagPolicy;
+  readonly resource?: FindingInput['resource'];
+}
+
+function coverageFinding(input: CoverageFindingInput): FindingInput & { evidence: Record<string, unknown> } {
+  const { figures, tally, policy } = input;
+  const objective = policy.coverageObjective;
+  const measures = [
+    figures.byCount !== null ? `${pct(figures.byCount)} of resources` : '',
+    figures.bySpend !== null ? `${pct(figures.bySpend)} of spend` : '',
+  ].filter(Boolean);
+  const untagged =
+    figures.untaggedUsd > 0 ? ` ($${figures.untaggedUsd.toFixed(2)} of spend lacks a required tag)` : '';
+  return {
+    check: 'tag-coverage',
+    rule: 'coverage-objective',
+    type: 'tag.coverage',
+    identity: [input.identity],
+    scope: input.scope,
+    severity: 'warning',
+    category: 'tagging',
+    subject: input.subject,
+    origin: input.origin,
+    summary: clampSummary(
+      `Tag coverage of ${input.label} is below the ${pct(objective)} objective: ${measures.join(' and ')} carry every required tag${untagged}.`,
+    ),
+    ...(input.resource && { resource: input.resource }),
+    owner: input.owner,
+    ...(figures.untaggedUsd > 0 && { impact: { usdPerMonth: round2(figures.untaggedUsd) } }),
+    evidence: {
+      objective,
+      byCount: figures.byCount,
+      bySpend: figures.bySpend,
+      bySpendPerKey: figures.bySpendPerKey,
+      taggable: tally.taggable,
+      compliant: tally.compliant,
+      spendUsd: round2(tally.spendUsd),
+      untaggedUsd: round2(figures.untaggedUsd),
+    },
+    links: { console: TAG_EDITOR },
+  };
+}
+
+function belowObjective(figures: ReturnType<typeof coverageOf>, objective: number): boolean {
+  return (
+    (figures.byCount !== null && figures.byCount < objective) ||
+    (figures.bySpend !== null && figures.bySpend < objective)
+  );
+}
+
+function firstSeenOf(value: unknown): string | undefined {
+  const firstSeen = (value as Partial<FirstSeenMemory> | null | undefined)?.firstSeen;
+  return typeof firstSeen === 'string' && !Number.isNaN(Date.parse(firstSeen)) ? firstSeen : undefined;
+}
+
+function ratio(part: number, whole: number): number | null {
+  return whole === 0 ? null : part / whole;
+}
+
+function pct(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

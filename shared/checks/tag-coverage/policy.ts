@@ -1,0 +1,128 @@
+import type { TagPolicy } from '../../config/schema.js';
+import type { TagProblem } from './types.js';
+
+interface CompiledRule {
+  readonly key: string;
+  readonly lowerKey: string;
+  readonly keyCaseInsensitive: boolean;
+  readonly allowed?: ReadonlySet<string>;
+  readonly pattern?: RegExp;
+  readonly valueCaseInsensitive: boolean;
+  readonly expected: string;
+}
+
+/** A tag policy prepared once per run: regexes compiled, keys lower-cased. */
+export interface CompiledTagPolicy {
+  readonly rules: readonly CompiledRule[];
+  readonly exemptTypes: ReadonlySet<string>;
+  readonly exemptAccounts: ReadonlySet<string>;
+}
+
+export function compileTagPolicy(policy: TagPolicy): CompiledTagPolicy {
+  return {
+    rules: policy.requiredTags.map((rule) => {
+      const valueCaseInsensitive = rule.valueCase === 'insensitive';
+      const flags = valueCaseInsensitive ? 'iu' : 'u';
+      return {
+        key: rule.key,
+        lowerKey: rule.key.toLowerCase(),
+        keyCaseInsensitive: rule.keyCase === 'insensitive',
+        ...(rule.allowedValues && {
+          allowed: new Set(
+            valueCaseInsensitive ? rule.allowedValues.map((v) => v.toLowerCase()) : rule.allowedValues,
+          ),
+        }),
+        // Anchored so that a pattern must match the whole value, as users read it.
+        ...(rule.pattern && { pattern: new RegExp(`^(?:${rule.pattern})$`, flags) }),
+        valueCaseInsensitive,
+        expected: rule.allowedValues
+          ? `one of ${rule.allowedValues.join(', ')}`
+          : rule.pattern
+            ? `/${rule.pattern}/`
+            : 'a value',
+      };
+    }),
+    exemptTypes: new Set(policy.exemptResourceTypes),
+    exemptAccounts: new Set(policy.exemptAccounts),
+  };
+}
+
+/** True when tags starting with `aws:` (set by AWS, not by users) should be ignored: always. */
+function isSystemTag(key: string): boolean {
+  return key.length >= 4 && key.slice(0, 4).toLowerCase() === 'aws:';
+}
+
+/**
+ * The problems of one resource's tags against the policy: missing keys
+ * (an empty or blank value counts as missing), values outside the allowed
+ * set or pattern, and keys spelled in the wrong case, with the fix.
+ *
+ * @example
+ * tagProblems({ Owner: 'search' }, policy) // [{ kind: 'wrong-case-key', key: 'Owner', canonical: 'owner' }, …]
+ */
+export function tagProblems(tags: Readonly<Record<string, string>>, policy: CompiledTagPolicy): TagProblem[] {
+  const problems: TagProblem[] = [];
+  let lowered: Map<string, string> | undefined;
+  for (const rule of policy.rules) {
+    let key = rule.key;
+    // hasOwn: a required key such as `constructor` must not read Object.prototype.
+    let value = Object.hasOwn(tags, key) ? tags[key] : undefined;
+    if (value === undefined) {
+      // Only build the lower-cased index when an exact lookup misses.
+      lowered ??= lowerCaseIndex(tags);
+      const found = lowered.get(rule.lowerKey);
+      if (found === undefined) {
+        problems.push({ kind: 'missing', key: rule.key });
+        continue;
+      }
+      key = found;
+      value = tags[found] ?? '';
+      if (!rule.keyCaseInsensitive) {
+        problems.push({ kind: 'wrong-case-key', key: found, canonical: rule.key });
+        continue;
+      }
+    }
+    const trimmed = value.trim();
+    if (trimmed === '') {
+      problems.push({ kind: 'missing', key: rule.key });
+      continue;
+    }
+    if (!valueAllowed(trimmed, rule))
+      problems.push({ kind: 'invalid-value', key, value, expected: rule.expected });
+  }
+  return problems;
+}
+
+function valueAllowed(value: string, rule: CompiledRule): boolean {
+  if (rule.allowed && !rule.allowed.has(rule.valueCaseInsensitive ? value.toLowerCase() : value))
+    return false;
+  if (rule.pattern && !rule.pattern.test(value)) return false;
+  return true;
+}
+
+function lowerCaseIndex(tags: Readonly<Record<string, string>>): Map<string, string> {
+  const index = new Map<string, string>();
+  for (const [key, value] of Object.entries(tags)) {
+    if (typeof value !== 'string' || isSystemTag(key)) continue;
+    const lower = key.toLowerCase();
+    if (!index.has(lower)) index.set(lower, key);
+  }
+  return index;
+}
+
+/** True when the resource type or account is exempt from the policy. */
+export function isExempt(resourceType: string, accountId: string, policy: CompiledTagPolicy): boolean {
+  return policy.exemptTypes.has(resourceType) || policy.exemptAccounts.has(accountId);
+}
+
+/** One line for a problem, as shown in digests and in `check-template`. */
+export function describeProblem(problem: TagProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return `missing ${problem.key}`;
+    case 'invalid-value':
+      return `${problem.key}="${problem.value}" is not ${problem.expected}`;
+    case 'wrong-case-key':
+      return `key ${problem.key} should be spelled ${problem.canonical}`;
+  }
+}

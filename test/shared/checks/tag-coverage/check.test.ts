@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { tagCoverageCheck } from '../../../../shared/checks/tag-coverage/check.js';
+import { ScanError } from '../../../../shared/core/errors.js';
+import type { InventorySource } from '../../../../shared/core/sources.js';
+import { silentLog } from '../../../support/fake-check.js';
+import { A, accounts, B, C, config, resources, spend } from './fixture.js';
+
+const now = new Date('2026-11-20T06:00:00Z');
+const directory = { listAccounts: async () => accounts };
+const inventory = (deny: string[] = []): InventorySource & { calls: string[] } => {
+  const calls: string[] = [];
+  return {
+    name: 'fixture',
+    calls,
+    listResources: async (accountId, region) => {
+      calls.push(accountId);
+      if (deny.includes(accountId))
+        throw new ScanError(
+          `${accountId}/${region}`,
+          'AccessDenied: not authorized to perform sts:AssumeRole',
+        );
+      return resources.filter((r) => r.accountId === accountId && r.region === region);
+    },
+  };
+};
+const spendSource = { name: 'spend', untaggedSpend: async () => spend };
+
+describe('tagCoverageCheck.collect', () => {
+  it('skips suspended accounts and reports every completed scope', async () => {
+    const source = inventory();
+    const check = tagCoverageCheck({ directory, inventory: source, spend: spendSource });
+    const { scope, observations } = await check.collect({ config, now, log: silentLog });
+    expect(source.calls.sort()).toEqual([A, B]);
+    expect(source.calls).not.toContain(C);
+    expect([...scope.completed].sort()).toEqual([
+      `${A}`,
+      `${A}/coverage`,
+      `${A}/us-east-1`,
+      `${B}`,
+      `${B}/coverage`,
+      `${B}/us-east-1`,
+      'org',
+      'spend',
+    ]);
+    expect(scope.failed).toEqual([]);
+    expect(observations.resources).toHaveLength(10);
+  });
+
+  it('turns AccessDenied in one account into a failed scope for that account only', async () => {
+    const check = tagCoverageCheck({ directory, inventory: inventory([A]), spend: spendSource });
+    const { scope, observations } = await check.collect({ config, now, log: silentLog });
+    expect(scope.failed).toEqual([
+      { scope: `${A}/us-east-1`, reason: expect.stringContaining('AccessDenied'), errorName: 'ScanError' },
+    ]);
+    expect(scope.completed).toContain(B);
+    expect(scope.completed).not.toContain(A);
+    expect(scope.completed).not.toContain('org');
+    expect(observations.resources.every((r) => r.accountId === B)).toBe(true);
+  });
+
+  it('keeps digests resolvable but holds coverage open when spend cannot be read', async () => {
+    const failing = {
+      name: 'spend',
+      untaggedSpend: async () => Promise.reject(new Error('ThrottlingException')),
+    };
+    const check = tagCoverageCheck({ directory, inventory: inventory(), spend: failing });
+    const { scope } = await check.collect({ config, now, log: silentLog });
+    expect(scope.failed.map((f) => f.scope)).toEqual(['spend']);
+    expect(scope.completed).toContain(A);
+    expect(scope.completed).not.toContain(`${A}/coverage`);
+    expect(scope.completed).not.toContain('org');
+  });
+});
