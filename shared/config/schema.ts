@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { probeTargetSchema } from '../checks/probe/types.js';
 
 /**
  * The schema of `guardrails.config.yaml`. It is the single source of truth:
@@ -249,7 +250,7 @@ export const configSchema = z
     tagPolicy: tagPolicySchema.optional(),
     workloads: z.array(workloadSchema).default([]),
     anomaly: anomalySchema.default(anomalySchema.parse({})),
-    probes: z.array(z.unknown()).default([]),
+    probes: z.array(probeTargetSchema).default([]),
     sinks: sinksSchema.default(sinksSchema.parse({})),
     schedules: schedulesSchema.default(schedulesSchema.parse({})),
     state: stateSchema.default(stateSchema.parse({})),
@@ -257,16 +258,21 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
-    const seen = new Set<string>();
-    config.workloads.forEach((w, i) => {
-      if (seen.has(w.name))
-        ctx.addIssue({
-          code: 'custom',
-          path: ['workloads', i, 'name'],
-          message: `duplicate workload ${w.name}`,
-        });
-      seen.add(w.name);
-    });
+    const unique = (items: ReadonlyArray<{ name: string }>, section: 'workloads' | 'probes') => {
+      const seen = new Set<string>();
+      items.forEach((item, i) => {
+        if (seen.has(item.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [section, i, 'name'],
+            message: `duplicate name ${item.name}`,
+          });
+        }
+        seen.add(item.name);
+      });
+    };
+    unique(config.workloads, 'workloads');
+    unique(config.probes, 'probes');
   });
 
 export type GuardrailsConfig = z.infer<typeof configSchema>;
