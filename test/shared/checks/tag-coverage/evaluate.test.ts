@@ -83,7 +83,9 @@ describe('evaluateTagCoverage', () => {
       { config, now, memory },
     );
     const alpha = byRule(findings, 'required-tags')[0];
-    expect((alpha?.evidence as { resources?: Array<{ arn: string }> } | undefined)?.resources?.[0]?.arn).toBe(arnOf('a5'));
+    expect((alpha?.evidence as { resources?: Array<{ arn: string }> } | undefined)?.resources?.[0]?.arn).toBe(
+      arnOf('a5'),
+    );
     expect(alpha?.impact).toEqual({ usdPerMonth: 12.35 });
   });
 
