@@ -52,10 +52,7 @@ describe('tagProblems', () => {
   });
 
   it('suggests the canonical spelling of a key that differs only in case under the exact rule', () => {
-    const problems = tagProblems(
-      { ...good, 'cost-center': undefined, 'Cost-Center': 'cc-1234' } as Record<string, string>,
-      policy,
-    );
+    const problems = tagProblems({ owner: 'search', environment: 'prod', 'Cost-Center': 'cc-1234' }, policy);
     expect(problems).toEqual([{ kind: 'wrong-case-key', key: 'Cost-Center', canonical: 'cost-center' }]);
     expect(problems.map(describeProblem)).toEqual(['key Cost-Center should be spelled cost-center']);
   });
