@@ -1,0 +1,87 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseSeriesCsv, type SeriesPoint } from '../../../../shared/adapters/file/series-csv.js';
+
+// String(-0) is '0'; write the sign so that -0 round-trips too.
+const formatNumber = (value: number): string => (Object.is(value, -0) ? '-0' : String(value));
+
+describe('parseSeriesCsv', () => {
+  it('reads a series with a header, sorts it, and turns empty values into gaps', async () => {
+    const text = 'timestamp,value\n2024-09-03,3.5\n2024-09-01,1\n2024-09-02,\n';
+
+    const { points, errors } = await parseSeriesCsv({ text, name: 'series.csv' });
+
+    expect(errors).toEqual([]);
+    expect(points).toEqual([
+      { timestamp: '2024-09-01T00:00:00.000Z', value: 1 },
+      { timestamp: '2024-09-02T00:00:00.000Z', value: null },
+      { timestamp: '2024-09-03T00:00:00.000Z', value: 3.5 },
+    ]);
+  });
+
+  it('reads a series without a header', async () => {
+    const { points } = await parseSeriesCsv({ text: '2024-09-01 10:00:00,7\n', name: 'series.csv' });
+
+    expect(points).toEqual([{ timestamp: '2024-09-01T10:00:00.000Z', value: 7 }]);
+  });
+
+  it('reports bad lines and duplicate timestamps by line, keeping the first occurrence', async () => {
+    const text = [
+      'timestamp,value',
+      '2024-09-01,1',
+      '2024-09-02,lots',
+      '2024-09-32,3',
+      '2024-09-01T00:00:00Z,4',
+      '2024-09-05,5,extra',
+      '2024-09-06,6',
+    ].join('\n');
+
+    const { points, errors } = await parseSeriesCsv({ text, name: 'series.csv' });
+
+    expect(errors.map((e) => e.message)).toEqual([
+      'series.csv:3: value: not a number: "lots"',
+      'series.csv:4: timestamp: not a timestamp: "2024-09-32"',
+      'series.csv:5: timestamp: duplicate of line 2',
+      'series.csv:6: expected 2 fields (timestamp,value), found 3',
+    ]);
+    expect(points.map((p) => p.value)).toEqual([1, 6]);
+  });
+
+  it('does not take a bad first data line for a header', async () => {
+    const { errors } = await parseSeriesCsv({ text: '2024-13-01,1\n2024-09-01,2\n', name: 'series.csv' });
+
+    expect(errors.map((e) => e.location)).toEqual(['series.csv:1']);
+  });
+
+  it('parses generated rows back to the same points, sorted', async () => {
+    const point = fc.record({
+      date: fc.date({
+        min: new Date('1970-01-01T00:00:00Z'),
+        max: new Date('9999-12-31T23:59:59Z'),
+        noInvalidDate: true,
+      }),
+      value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
+      spaceSeparated: fc.boolean(),
+    });
+    const rows = fc.uniqueArray(point, { selector: (p) => p.date.getTime(), maxLength: 50 });
+
+    await fc.assert(
+      fc.asyncProperty(rows, fc.boolean(), async (generated, withHeader) => {
+        const lines = generated.map(({ date, value, spaceSeparated }) => {
+          const iso = date.toISOString();
+          const timestamp = spaceSeparated ? iso.replace('T', ' ').replace('Z', '') : iso;
+          return `${timestamp},${value === null ? '' : formatNumber(value)}`;
+        });
+        const text = [...(withHeader ? ['timestamp,value'] : []), ...lines].join('\n');
+
+        const { points, errors } = await parseSeriesCsv({ text, name: 'generated.csv' });
+
+        const expected: SeriesPoint[] = generated
+          .map(({ date, value }) => ({ timestamp: date.toISOString(), value }))
+          .sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
+        expect(errors).toEqual([]);
+        expect(points).toEqual(expected);
+      }),
+    );
+  });
+});
