@@ -21,6 +21,7 @@ export interface RunOptions {
   readonly source: SourceMode;
   readonly only?: string;
   readonly state?: string;
+  readonly baseline?: string;
   readonly out?: string;
   readonly json?: boolean;
   readonly failOn?: Severity;
@@ -39,6 +40,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     )
     .option('--only <checks>', 'comma-separated: tags, costs, probes')
     .option('--state <file>', 'state file; without it every finding is new')
+    .option('--baseline <file>', 'start from this state file but never write it (what-if runs, the demo)')
     .option('--out <file>', 'also append the events to this JSONL file')
     .option('--json', 'one event envelope per line on stdout, nothing else')
     .addOption(
@@ -59,13 +61,19 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     config = loadConfig(options.config);
     checks = selectChecks(options.only);
     now = parseNow(options.now);
+    if (options.state && options.baseline)
+      throw new ConfigError('--baseline', 'use either --state or --baseline');
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr.write(`${error.message}\n`);
     return EXIT.usage;
   }
 
-  const state = options.state ? new FileStateStore(options.state) : new MemoryStateStore();
+  const state = options.state
+    ? new FileStateStore(options.state)
+    : new MemoryStateStore(
+        options.baseline ? await new FileStateStore(options.baseline).loadAll() : undefined,
+      );
   const table = new TableStdoutSink();
   const sinks: Sink[] = [options.json ? new JsonLinesStdoutSink(io.stdout) : table];
   if (options.out) sinks.push(new JsonlSink(options.out));

@@ -1,6 +1,7 @@
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckName } from '../core/constants.js';
 import type { Check, ProgressLog } from '../core/ports.js';
+import { tagCoverageFactory } from './tag-coverage-wiring.js';
 
 /** Where a check reads the world from: files (local mode) or AWS (CLI `--source aws` and Lambda). */
 export type SourceMode = 'file' | 'aws';
@@ -29,4 +30,6 @@ export const CHECK_ALIASES: Readonly<Record<string, CheckName>> = {
  * Every check the CLI can run, in run order. Lambda handlers import their
  * own check's factory directly instead, so a bundle carries only its check.
  */
-export const CHECK_FACTORIES: Partial<Record<CheckName, CheckFactory>> = {};
+export const CHECK_FACTORIES: Partial<Record<CheckName, CheckFactory>> = {
+  'tag-coverage': tagCoverageFactory,
+};

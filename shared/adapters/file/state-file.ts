@@ -42,6 +42,15 @@ export class FileStateStore implements StateStore {
     };
   }
 
+  /** Every check's state, e.g. to seed a {@link MemoryStateStore} for a what-if run. */
+  async loadAll(): Promise<Map<CheckName, CheckState>> {
+    const checks = new Map<CheckName, CheckState>();
+    for (const name of Object.keys(this.read().checks)) {
+      checks.set(name as CheckName, await this.load(name as CheckName));
+    }
+    return checks;
+  }
+
   async commit(check: CheckName, changes: StateChanges): Promise<void> {
     const file = this.read();
     const entry = file.checks[check] ?? { incidents: {}, memory: {} };

@@ -12,6 +12,14 @@ export class MemoryStateStore implements StateStore {
   private readonly incidents = new Map<CheckName, Map<string, IncidentRecord>>();
   private readonly memory = new Map<CheckName, Map<string, unknown>>();
 
+  /** @param seed state to start from, e.g. a baseline file's; it is copied, never written back. */
+  constructor(seed?: ReadonlyMap<CheckName, CheckState>) {
+    for (const [check, state] of seed ?? []) {
+      this.incidents.set(check, new Map(state.incidents.map((r) => [r.dedupkey, r])));
+      this.memory.set(check, new Map(state.memory));
+    }
+  }
+
   async load(check: CheckName): Promise<CheckState> {
     return {
       incidents: [...(this.incidents.get(check)?.values() ?? [])],

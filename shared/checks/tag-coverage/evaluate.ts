@@ -242,7 +242,7 @@ function digestFinding(digest: Digest, now: Date, sources: readonly string[]): F
   const usdPerMonth = round2(costed.reduce((sum, e) => sum + (e.costUsd30d ?? 0), 0));
   const top = entries[0];
   const parts = [
-    `${owner.team}: ${entries.length} resource${entries.length === 1 ? '' : 's'} in ${account.name} (${account.id}) break the tagging policy`,
+    `${owner.team}: ${entries.length === 1 ? '1 resource' : `${entries.length} resources`} in ${account.name} (${account.id}) ${entries.length === 1 ? 'breaks' : 'break'} the tagging policy`,
     overdue ? `${overdue} overdue` : '',
     inGrace ? `${inGrace} in grace until ${nextDeadline?.slice(0, 10)}` : '',
   ].filter(Boolean);
