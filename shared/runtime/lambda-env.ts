@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state.js';
+import { SqsSink } from '../adapters/aws/sqs-sink.js';
+import { formatIssues } from '../config/loader.js';
+import { configSchema, type GuardrailsConfig } from '../config/schema.js';
+import { durationMs } from '../config/duration.js';
+import { ConfigError } from '../core/errors.js';
+import type { Sink, StateStore } from '../core/ports.js';
+
+/** What the stacks put in every function's environment. Secrets never appear here: only ARNs. */
+const lambdaEnvSchema = z.object({
+  GUARDRAILS_CONFIG: z.string().min(2),
+  STATE_TABLE_NAME: z.string().min(3),
+  INCIDENT_QUEUE_URL: z.string().url(),
+});
+
+export interface LambdaPorts {
+  readonly config: GuardrailsConfig;
+  readonly state: StateStore;
+  readonly sinks: Sink[];
+}
+
+/**
+ * Builds config, state and the incident-queue sink from the environment.
+ * Called once per container, at cold start, by each handler.
+ */
+export function lambdaPortsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaPorts {
+  const parsed = lambdaEnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(parsed.data.GUARDRAILS_CONFIG);
+  } catch (error) {
+    throw new ConfigError('GUARDRAILS_CONFIG', 'not valid JSON', { cause: error });
+  }
+  const config = configSchema.safeParse(raw);
+  if (!config.success) throw new ConfigError('GUARDRAILS_CONFIG', formatIssues(config.error.issues).join('; '));
+  return {
+    config: config.data,
+    state: new DynamoDbStateStore({
+      tableName: parsed.data.STATE_TABLE_NAME,
+      resolvedRetentionMs: durationMs(config.data.state.resolvedRetention),
+    }),
+    sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
+  };
+}
+
+/** The event every scheduled invocation carries (EventBridge Scheduler target input). */
+export const scheduledEventSchema = z
+  .object({
+    /** Overrides the clock, for replays and tests. */
+    now: z.iso.datetime().optional(),
+  })
+  .loose();
