@@ -4,6 +4,8 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import { CONFIG_GLOBAL } from '../../shared/runtime/lambda-env.js';
 
 /** Lambda's limit on the total size of all environment variable keys and values. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -32,6 +34,13 @@ export interface GuardrailFunctionProps {
   readonly serviceName: string;
   /** Days the function's log group keeps events (`deployment.logRetentionDays`); one of the values CloudWatch accepts. */
   readonly logRetentionDays: number;
+  /**
+   * The validated config, compiled into the bundle as a constant. Lambda's
+   * 4 KB environment limit would not hold a real config, and a fetch from
+   * SSM or S3 would add a call to every cold start; a config change
+   * redeploys the functions like any code change.
+   */
+  readonly config?: GuardrailsConfig;
   /** Extra environment, merged over the defaults. */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default 1024 — arm64 CPU scales with memory; the checks parse large API pages. */
@@ -111,6 +120,7 @@ export class GuardrailFunction extends NodejsFunction {
         target: 'node24',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
+        ...(props.config && { define: { [CONFIG_GLOBAL]: JSON.stringify(JSON.stringify(props.config)) } }),
         // Bundle the AWS SDK too: the handlers are tested against the SDK versions in the lock file,
         // not whichever version the Lambda runtime happens to ship.
         bundleAwsSDK: true,
@@ -157,7 +167,7 @@ export function assertEnvironmentFits(
     .join(', ');
   throw new Error(
     `${functionId}: the Lambda environment would be about ${bytes} bytes, over the ${LAMBDA_ENVIRONMENT_LIMIT_BYTES}-byte limit. ` +
-      `Largest: ${largest}. If GUARDRAILS_CONFIG is the culprit, trim the config or move it to an SSM parameter.`,
+      `Largest: ${largest}. Pass large values through the bundle, as the config is, not the environment.`,
   );
 }
 

@@ -61,7 +61,7 @@ export interface ScheduleRetryPolicy {
 
 /** Props of the {@link GuardrailsStack}. */
 export interface GuardrailsStackProps extends StackProps {
-  /** The validated `guardrails.config.yaml`. It is also passed to every function as `GUARDRAILS_CONFIG`. */
+  /** The validated `guardrails.config.yaml`. It is also compiled into every function's bundle. */
   readonly config: GuardrailsConfig;
   /** @default defaultCheckFunctions(config) */
   readonly functions?: readonly CheckFunctionSpec[];
@@ -142,9 +142,6 @@ export class GuardrailsStack extends Stack {
     const commonEnvironment = {
       STATE_TABLE_NAME: this.stateTable.tableName,
       INCIDENT_QUEUE_URL: this.incidentQueue.queueUrl,
-      // The validated config travels with the function, so a cold start needs no fetch. It holds no
-      // secrets: sinks name Secrets Manager ARNs. GuardrailFunction refuses an environment over 4 KB.
-      GUARDRAILS_CONFIG: JSON.stringify(config),
     };
     const specs = props.functions ?? defaultCheckFunctions(config);
     const functions = new Map<string, GuardrailFunction>();
@@ -152,6 +149,7 @@ export class GuardrailsStack extends Stack {
       const fn = new GuardrailFunction(this, pascalCase(spec.name), {
         entry: spec.entry,
         serviceName: spec.name,
+        config,
         logRetentionDays: config.deployment.logRetentionDays,
         environment: { ...commonEnvironment, ...spec.environment },
         tracing: props.tracing ?? false,

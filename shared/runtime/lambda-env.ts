@@ -1,18 +1,31 @@
 import { z } from 'zod';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state.js';
 import { SqsSink } from '../adapters/aws/sqs-sink.js';
+import { durationMs } from '../config/duration.js';
 import { formatIssues } from '../config/loader.js';
 import { configSchema, type GuardrailsConfig } from '../config/schema.js';
-import { durationMs } from '../config/duration.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
 
+/**
+ * The name esbuild replaces with the config's JSON at synth (GuardrailFunction's
+ * `define`). Outside a bundle (tests, local runs) it is undefined and the
+ * `GUARDRAILS_CONFIG` environment variable is read instead.
+ */
+export const CONFIG_GLOBAL = '__GUARDRAILS_CONFIG__';
+declare const __GUARDRAILS_CONFIG__: string | undefined;
+
 /** What the stacks put in every function's environment. Secrets never appear here: only ARNs. */
 const lambdaEnvSchema = z.object({
-  GUARDRAILS_CONFIG: z.string().min(2),
+  GUARDRAILS_CONFIG: z.string().min(2).optional(),
   STATE_TABLE_NAME: z.string().min(3),
   INCIDENT_QUEUE_URL: z.string().url(),
 });
+
+/** The config compiled into this bundle, if any. */
+export function bundledConfig(): string | undefined {
+  return typeof __GUARDRAILS_CONFIG__ === 'string' ? __GUARDRAILS_CONFIG__ : undefined;
+}
 
 export interface LambdaPorts {
   readonly config: GuardrailsConfig;
@@ -27,14 +40,17 @@ export interface LambdaPorts {
 export function lambdaPortsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaPorts {
   const parsed = lambdaEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
+  const text = bundledConfig() ?? parsed.data.GUARDRAILS_CONFIG;
+  if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
   let raw: unknown;
   try {
-    raw = JSON.parse(parsed.data.GUARDRAILS_CONFIG);
+    raw = JSON.parse(text);
   } catch (error) {
     throw new ConfigError('GUARDRAILS_CONFIG', 'not valid JSON', { cause: error });
   }
   const config = configSchema.safeParse(raw);
-  if (!config.success) throw new ConfigError('GUARDRAILS_CONFIG', formatIssues(config.error.issues).join('; '));
+  if (!config.success)
+    throw new ConfigError('GUARDRAILS_CONFIG', formatIssues(config.error.issues).join('; '));
   return {
     config: config.data,
     state: new DynamoDbStateStore({

@@ -156,7 +156,7 @@ describe('GuardrailsStack with a created incident queue', () => {
     }
   });
 
-  it('hands each function the state table, the queue URL, source maps and the validated config', () => {
+  it('hands each function the state table, the queue URL and source maps, and keeps the config out of the environment', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function'));
     for (const fn of functions) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
@@ -166,7 +166,7 @@ describe('GuardrailsStack with a created incident queue', () => {
         INCIDENT_QUEUE_URL: { Ref: 'IncidentQueue' },
         POWERTOOLS_SERVICE_NAME: expect.stringMatching(/^(tag-coverage|cost-anomaly)$/),
       });
-      expect(JSON.parse(variables.GUARDRAILS_CONFIG as string)).toEqual(fixtureConfig);
+      expect(variables.GUARDRAILS_CONFIG).toBeUndefined();
     }
   });
 
@@ -367,6 +367,8 @@ describe('cdk-nag AwsSolutions', () => {
         ),
       ).toBe(true);
       expect(code).toMatch(/export\s*\{/);
+      // The validated config is compiled in (esbuild define), not read from the environment.
+      expect(code).toContain('o-demo1234567');
     }
   });
 
@@ -394,29 +396,24 @@ describe('cdk-nag AwsSolutions', () => {
   });
 });
 
-describe('the config in the Lambda environment', () => {
-  it('fits the 4 KB Lambda environment for the example config, with room for the other variables', () => {
-    const json = JSON.stringify(loadConfig(EXAMPLE_CONFIG));
-    const environment = {
-      NODE_OPTIONS: '--enable-source-maps',
-      POWERTOOLS_SERVICE_NAME: 'cost-anomaly',
-      STATE_TABLE_NAME: 'GuardrailsStack-StateTable-1ABCDEFGHIJKL',
-      INCIDENT_QUEUE_URL:
-        'https://sqs.us-east-1.amazonaws.com/100000000002/GuardrailsStack-IncidentQueue-AbCdEfGhIjKl',
-      GUARDRAILS_CONFIG: json,
-    };
-    expect(environmentBytes(environment)).toBeLessThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
-    expect(() => assertEnvironmentFits('CostAnomaly', environment)).not.toThrow();
-  });
-
-  it('refuses at synth a config too big for the Lambda environment, naming the culprit', () => {
-    const workloads = Array.from({ length: 40 }, (_, i) => ({
+describe('the config and the Lambda environment', () => {
+  it('synthesizes a config far larger than the 4 KB environment, since the config travels in the bundle', () => {
+    const workloads = Array.from({ length: 60 }, (_, i) => ({
       name: `workload-${i}`,
       costFilter: { accounts: ['123456789012'], services: [], tags: {} },
       slos: [],
     }));
     const big = { ...fixtureConfig, workloads };
-    expect(() => synthTemplate(big)).toThrow(/over the 4096-byte limit.*GUARDRAILS_CONFIG/s);
+    expect(JSON.stringify(big).length).toBeGreaterThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
+    expect(() => synthTemplate(big)).not.toThrow();
+  });
+
+  it('refuses at synth an environment over the 4 KB limit, naming the largest variable', () => {
+    const environment = { STATE_TABLE_NAME: 't', HUGE: 'x'.repeat(5000) };
+    expect(environmentBytes(environment)).toBeGreaterThan(LAMBDA_ENVIRONMENT_LIMIT_BYTES);
+    expect(() => assertEnvironmentFits('CostAnomaly', environment)).toThrow(
+      /over the 4096-byte limit.*HUGE/s,
+    );
   });
 
   it('refuses a log retention CloudWatch Logs does not accept', () => {
