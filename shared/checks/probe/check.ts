@@ -1,0 +1,118 @@
+import type { ProbeRequestOptions, ProbeTransport } from '../../adapters/probe/http-transport.js';
+import { probeAll } from '../../adapters/probe/probe-all.js';
+import { mapSettled } from '../../core/concurrency.js';
+import type { Check, ScopeFailure } from '../../core/ports.js';
+import type { Severity } from '../../core/severity.js';
+import { judgeProbe } from './assertions.js';
+import {
+  evaluateProbes,
+  type ProbeCheckTarget,
+  type ProbeObservation,
+  type ProbeObservations,
+  verdictDetail,
+} from './evaluate.js';
+import { probeScope } from './probe-finding.js';
+import { latestPerLocation, previousQuorumMinute, type QuorumStore, quorumMinute } from './quorum.js';
+
+export interface ProbeCheckPorts {
+  readonly transport: ProbeTransport;
+  /** Shares verdicts between locations; without it every target is judged from this location alone. */
+  readonly quorum?: QuorumStore;
+  /** Where this observer runs, e.g. its region. */
+  readonly location: string;
+  /** Passed to every probe: a private CA for the demo and tests. */
+  readonly transportOptions?: ProbeRequestOptions;
+}
+
+export interface ProbeCheckOptions {
+  /** Probes in flight at once; default 16. Each is bounded by its own timeout. */
+  readonly concurrency?: number;
+  /** Severity of a page when the target does not set one; default critical. */
+  readonly severity?: Severity;
+  /**
+   * Probe every target from this location even when its `regions` does not
+   * list it: local mode, where one machine stands in for every location.
+   */
+  readonly ignoreRegions?: boolean;
+  /** Targets instead of `config.probes` (ad-hoc runs). */
+  readonly targets?: readonly ProbeCheckTarget[];
+}
+
+/**
+ * The out-of-band probe check. collect probes every target concurrently
+ * (bounded, each under its own hard timeout), judges it and, under quorum,
+ * shares its verdict and reads the other locations'. Every target that
+ * produced a result completes its scope `probe/<name>`: a failing target is
+ * an observation, not a scan gap. Only a quorum store that cannot answer
+ * leaves a scope incomplete, so a page is never resolved on a partial view.
+ *
+ * @example
+ * const check = probeCheck({ transport: createHttpProbeTransport(), location: 'us-west-2' });
+ * await runCheck(check, { config, state, sinks, now: new Date(), log });
+ */
+export function probeCheck(
+  ports: ProbeCheckPorts,
+  options: ProbeCheckOptions = {},
+): Check<ProbeObservations> {
+  return {
+    name: 'probe',
+    async collect(ctx) {
+      const configured = options.targets ?? (ctx.config.probes as readonly ProbeCheckTarget[]);
+      const targets = configured.filter(
+        (t) => options.ignoreRegions || t.regions === undefined || t.regions.includes(ports.location),
+      );
+      const results = await probeAll(targets, {
+        transport: ports.transport,
+        concurrency: options.concurrency ?? 16,
+        ...(ports.transportOptions && { probeOptions: ports.transportOptions }),
+      });
+      const minute = quorumMinute(ctx.now);
+      const settled = await mapSettled(targets, 16, async (target, i): Promise<ProbeObservation> => {
+        const result = results[i];
+        if (!result) throw new Error(`no probe result for ${target.name}`);
+        const verdict = judgeProbe(target, result);
+        const withSeverity =
+          options.severity && !target.severity ? { ...target, severity: options.severity } : target;
+        if (target.quorum === undefined || !ports.quorum) return { target: withSeverity, result, verdict };
+        await ports.quorum.record(
+          target.name,
+          ports.location,
+          minute,
+          !verdict.passed,
+          verdictDetail(verdict),
+        );
+        const [current, previous] = await Promise.all([
+          ports.quorum.results(target.name, minute),
+          ports.quorum.results(target.name, previousQuorumMinute(minute)),
+        ]);
+        return { target: withSeverity, result, verdict, locations: latestPerLocation(current, previous) };
+      });
+
+      const observed: ProbeObservation[] = [];
+      const completed: string[] = [];
+      const failed: ScopeFailure[] = [];
+      settled.forEach((outcome, i) => {
+        const scope = probeScope(targets[i]?.name ?? `#${i}`);
+        if (outcome.status === 'fulfilled') {
+          observed.push(outcome.value);
+          completed.push(scope);
+        } else {
+          const error = outcome.reason;
+          const reason = `quorum store: ${error instanceof Error ? error.message : String(error)}`;
+          failed.push({ scope, reason, errorName: error instanceof Error ? error.name : 'Error' });
+        }
+      });
+      const down = observed.filter((o) => !o.verdict.passed).length;
+      ctx.log.info(`probe: ${observed.length} probed from ${ports.location}, ${down} failed`);
+      if (!ports.quorum && targets.some((t) => t.quorum !== undefined))
+        ctx.log.warn(
+          'probe: targets set a quorum but no quorum store is configured; judged from this location',
+        );
+      return {
+        observations: { location: ports.location, observed, configured: configured.map((t) => t.name) },
+        scope: { completed, failed },
+      };
+    },
+    evaluate: evaluateProbes,
+  };
+}
