@@ -1,0 +1,245 @@
+import {
+  CostExplorerClient,
+  DataUnavailableException,
+  GetCostAndUsageCommand,
+  type ResultByTime,
+} from '@aws-sdk/client-cost-explorer';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterEach, describe, expect, it } from 'vitest';
+import { roleAssumer } from '../../../../shared/adapters/aws/assume-role.js';
+import { clearAwsClients } from '../../../../shared/adapters/aws/clients.js';
+import {
+  CostExplorerTagSpend,
+  untaggedSpendFromResults,
+} from '../../../../shared/adapters/aws/cost-explorer-tag-spend.js';
+import { InputError } from '../../../../shared/core/errors.js';
+
+const A = '111111111111';
+const B = '222222222222';
+const C = '333333333333';
+const staticCredentials = async () => ({ accessKeyId: 'test', secretAccessKey: 'test' });
+
+const group = (account: string, tagGroup: string, amount: string, metric = 'UnblendedCost') => ({
+  Keys: [account, tagGroup],
+  Metrics: { [metric]: { Amount: amount, Unit: 'USD' } },
+});
+/** A MONTHLY result as Cost Explorer returns it when grouping: empty Total, string amounts. */
+const month = (start: string, end: string, groups: ReturnType<typeof group>[]): ResultByTime => ({
+  TimePeriod: { Start: start, End: end },
+  Total: {},
+  Groups: groups,
+  Estimated: false,
+});
+
+describe('untaggedSpendFromResults', () => {
+  it('sums the `key$` groups as untagged and every group as the total, across periods and pages', () => {
+    const page1 = [
+      month('2026-02-01', '2026-03-01', [
+        group(A, 'owner$', '12.34'),
+        group(A, 'owner$payments', '100.00'),
+        group(B, 'owner$', '0.0000004'),
+      ]),
+      month('2026-03-01', '2026-03-02', [group(A, 'owner$', '1.66')]),
+    ];
+    const page2 = [
+      month('2026-02-01', '2026-03-01', [group(B, 'owner$data', '50'), group(C, 'owner$', '-2.5')]),
+      month('2026-03-01', '2026-03-02', [group(A, 'owner$payments', '10')]),
+    ];
+
+    const spend = untaggedSpendFromResults([...page1, ...page2], 'owner');
+
+    expect(spend.get(A)?.totalUsd).toBeCloseTo(124);
+    expect(spend.get(A)?.untaggedUsd).toBeCloseTo(14);
+    expect(spend.get(B)).toEqual({ totalUsd: 50.0000004, untaggedUsd: 0.0000004 });
+    expect(spend.get(C)).toEqual({ totalUsd: -2.5, untaggedUsd: -2.5 });
+  });
+
+  it('tells the untagged group from a value that starts like it', () => {
+    const spend = untaggedSpendFromResults(
+      [
+        month('2026-02-01', '2026-03-01', [
+          group(A, 'env$', '3'),
+          group(A, 'env$$', '4'),
+          group(A, 'env$ ', '5'),
+        ]),
+      ],
+      'env',
+    );
+
+    expect(spend.get(A)).toEqual({ totalUsd: 12, untaggedUsd: 3 });
+  });
+
+  it('reads the configured metric', () => {
+    const spend = untaggedSpendFromResults(
+      [month('2026-02-01', '2026-03-01', [group(A, 'owner$', '7', 'AmortizedCost')])],
+      'owner',
+      'AmortizedCost',
+    );
+
+    expect(spend.get(A)).toEqual({ totalUsd: 7, untaggedUsd: 7 });
+  });
+
+  it('returns nothing for periods without groups', () => {
+    expect(
+      untaggedSpendFromResults(
+        [{ TimePeriod: { Start: '2026-02-01', End: '2026-03-01' }, Groups: [] }],
+        'owner',
+      ).size,
+    ).toBe(0);
+  });
+
+  it('rejects groups of another key, a missing metric and amounts that are not numbers', () => {
+    const at = (g: ReturnType<typeof group>) => () =>
+      untaggedSpendFromResults([month('2026-02-01', '2026-03-01', [g])], 'owner');
+
+    expect(at(group(A, 'team$x', '1'))).toThrow(InputError);
+    expect(at(group(A, 'owner$', '1', 'BlendedCost'))).toThrow(/no numeric UnblendedCost amount/);
+    expect(at(group(A, 'owner$', 'n/a'))).toThrow(/ResultsByTime\[0\]\.Groups\[0\]/);
+  });
+});
+
+describe('CostExplorerTagSpend', () => {
+  const ce = mockClient(CostExplorerClient);
+  const sts = mockClient(STSClient);
+  afterEach(() => {
+    ce.reset();
+    sts.reset();
+    clearAwsClients();
+  });
+
+  const window = { start: new Date('2026-02-01T00:00:00Z'), end: new Date('2026-03-03T00:00:00Z') };
+
+  it('makes one monthly query per key, grouped by account and tag, filtered to usage, following pages', async () => {
+    ce.on(GetCostAndUsageCommand, {
+      GroupBy: [
+        { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
+        { Type: 'TAG', Key: 'owner' },
+      ],
+    })
+      .resolvesOnce({
+        ResultsByTime: [
+          month('2026-02-01', '2026-03-01', [group(A, 'owner$', '10'), group(A, 'owner$pay', '30')]),
+        ],
+        NextPageToken: 'next',
+      })
+      .resolvesOnce({
+        ResultsByTime: [
+          month('2026-02-01', '2026-03-01', [group(B, 'owner$data', '5')]),
+          month('2026-03-01', '2026-03-03', [group(A, 'owner$', '2')]),
+        ],
+      });
+    ce.on(GetCostAndUsageCommand, {
+      GroupBy: [
+        { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
+        { Type: 'TAG', Key: 'cost-center' },
+      ],
+    }).resolves({
+      ResultsByTime: [
+        month('2026-02-01', '2026-03-01', [group(A, 'cost-center$', '40'), group(B, 'cost-center$', '5')]),
+        month('2026-03-01', '2026-03-03', [group(A, 'cost-center$', '2')]),
+      ],
+    });
+    const source = new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials });
+
+    const spend = await source.untaggedSpend({
+      accountIds: [A, B, C],
+      keys: ['owner', 'cost-center'],
+      ...window,
+    });
+
+    expect(spend).toEqual([
+      { accountId: A, totalUsd: 42, untaggedUsdByKey: { owner: 12, 'cost-center': 42 } },
+      { accountId: B, totalUsd: 5, untaggedUsdByKey: { owner: 0, 'cost-center': 5 } },
+      { accountId: C, totalUsd: 0, untaggedUsdByKey: { owner: 0, 'cost-center': 0 } },
+    ]);
+    expect(source.calls).toBe(3);
+    expect(ce).toReceiveCommandTimes(GetCostAndUsageCommand, 3);
+    expect(ce).toReceiveCommandWith(GetCostAndUsageCommand, {
+      TimePeriod: { Start: '2026-02-01', End: '2026-03-03' },
+      Granularity: 'MONTHLY',
+      Metrics: ['UnblendedCost'],
+      Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
+      GroupBy: [
+        { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
+        { Type: 'TAG', Key: 'owner' },
+      ],
+      NextPageToken: 'next',
+    });
+    const client = ce.commandCalls(GetCostAndUsageCommand)[0]?.thisValue as CostExplorerClient;
+    expect(await client.config.region()).toBe('us-east-1');
+  });
+
+  it('asks for the configured metric', async () => {
+    ce.on(GetCostAndUsageCommand).resolves({
+      ResultsByTime: [month('2026-02-01', '2026-03-01', [group(A, 'owner$', '9', 'NetAmortizedCost')])],
+    });
+
+    const spend = await new CostExplorerTagSpend({
+      managementRoleName: 'Mgmt',
+      credentials: staticCredentials,
+      metric: 'NetAmortizedCost',
+    }).untaggedSpend({ accountIds: [A], keys: ['owner'], ...window });
+
+    expect(spend).toEqual([{ accountId: A, totalUsd: 9, untaggedUsdByKey: { owner: 9 } }]);
+    expect(ce).toReceiveCommandWith(GetCostAndUsageCommand, { Metrics: ['NetAmortizedCost'] });
+  });
+
+  it('reads spend through the management read role', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: '444444444444', Arn: 'arn:aws:sts::444444444444:assumed-role/t/f' });
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'ASIA',
+        SecretAccessKey: 's',
+        SessionToken: 't',
+        Expiration: new Date(Date.now() + 3_600_000),
+      },
+    });
+    ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [] });
+
+    await new CostExplorerTagSpend({
+      managementAccountId: '999999999999',
+      managementRoleName: 'FinopsGuardrailsManagementRead',
+      assumer: roleAssumer({ purpose: 'tag-spend' }),
+    }).untaggedSpend({ accountIds: [A], keys: ['owner'], ...window });
+
+    const client = ce.commandCalls(GetCostAndUsageCommand)[0]?.thisValue as CostExplorerClient;
+    expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'ASIA' });
+    expect(sts).toReceiveCommandWith(AssumeRoleCommand, {
+      RoleArn: 'arn:aws:iam::999999999999:role/FinopsGuardrailsManagementRead',
+    });
+  });
+
+  it('fails the spend scope when a page cannot be read', async () => {
+    ce.on(GetCostAndUsageCommand)
+      .resolvesOnce({
+        ResultsByTime: [month('2026-02-01', '2026-03-01', [group(A, 'owner$', '1')])],
+        NextPageToken: 'p2',
+      })
+      .rejectsOnce(new DataUnavailableException({ $metadata: {}, message: 'Data is not available' }));
+
+    await expect(
+      new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials }).untaggedSpend({
+        accountIds: [A],
+        keys: ['owner'],
+        ...window,
+      }),
+    ).rejects.toMatchObject({
+      name: 'ScanError',
+      scope: 'spend',
+      reason: 'GetCostAndUsage failed: DataUnavailableException: Data is not available',
+    });
+  });
+
+  it('rejects an empty window without calling Cost Explorer', async () => {
+    const source = new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials });
+
+    await expect(
+      source.untaggedSpend({ accountIds: [A], keys: ['owner'], start: window.end, end: window.start }),
+    ).rejects.toThrow(InputError);
+    expect(source.calls).toBe(0);
+  });
+});
