@@ -1,0 +1,480 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DetectedPoint,
+  detectAnomalies,
+  inferInterval,
+  inferPeriod,
+  isMonthStart,
+  resolveDetectorOptions,
+  type SeriesPoint,
+} from '../../../../shared/checks/cost-anomaly/detector.js';
+import { InputError } from '../../../../shared/core/errors.js';
+
+const DAY_MS = 86_400_000;
+
+/** Deterministic PRNG (mulberry32), so the noisy fixtures are the same on every run. */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+function dailyTimestamps(start: string, days: number): string[] {
+  const first = Date.parse(start);
+  return Array.from({ length: days }, (_, i) => new Date(first + i * DAY_MS).toISOString().slice(0, 10));
+}
+
+function dailySeries(start: string, values: ReadonlyArray<number | null>): SeriesPoint[] {
+  const timestamps = dailyTimestamps(start, values.length);
+  return values.map((value, i) => ({ timestamp: timestamps[i] ?? '', value }));
+}
+
+// 2025-01-06 is a Monday: index % 7 of 5 and 6 are the weekend.
+const MONDAY = '2025-01-06';
+const isWeekend = (index: number): boolean => index % 7 >= 5;
+
+/** Weekday spend around 100, weekend around 40, with ±5% uniform noise. */
+function weeklyCosts(days: number, seed = 1): number[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: days }, (_, i) => (isWeekend(i) ? 40 : 100) * (1 + (random() - 0.5) * 0.1));
+}
+
+const anomalyIndices = (points: ReadonlyArray<DetectedPoint>): number[] =>
+  points.flatMap((point, i) => (point.anomaly ? [i] : []));
+
+// Index 60 is a Friday, index 61 a Saturday.
+const EVENT_DAY = 60;
+
+describe('detectAnomalies on a weekly seasonal series', () => {
+  it('flags no day of a noisy weekly series, weekend dips included', () => {
+    // Prepare
+    const series = dailySeries(MONDAY, weeklyCosts(91));
+
+    // Act
+    const detected = detectAnomalies(series);
+    const onDeviationAlone = detectAnomalies(series, { relativeThreshold: 0 });
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([]);
+    expect(anomalyIndices(onDeviationAlone)).toEqual([]);
+  });
+
+  it('expects the weekend dip from the day-of-week profile', () => {
+    // Prepare
+    const series = dailySeries(MONDAY, weeklyCosts(91));
+
+    // Act
+    const detected = detectAnomalies(series);
+
+    // Assess
+    const saturday = detected[89];
+    const friday = detected[88];
+    expect(saturday?.expected).toBeGreaterThan(34);
+    expect(saturday?.expected).toBeLessThan(46);
+    expect(friday?.expected).toBeGreaterThan(90);
+    expect(friday?.expected).toBeLessThan(110);
+  });
+
+  it('flags a spike on the day it happens, upwards, with its dollar impact', () => {
+    // Prepare
+    const costs = weeklyCosts(91);
+    costs[EVENT_DAY] = 250;
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs));
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([EVENT_DAY]);
+    const spike = detected[EVENT_DAY];
+    expect(spike?.direction).toBe('up');
+    expect(spike?.reason).toBe('deviation');
+    expect(spike?.impact).toBeGreaterThan(130);
+    expect(spike?.impact).toBeCloseTo(250 - (spike?.expected ?? 0), 9);
+    expect(spike?.score).toBeGreaterThan(0.9);
+    expect(spike?.value).toBeGreaterThan(spike?.upper ?? Number.POSITIVE_INFINITY);
+  });
+
+  it('flags a weekday-sized cost on a weekend day that would be normal on a weekday', () => {
+    // Prepare
+    const costs = weeklyCosts(91);
+    costs[EVENT_DAY + 1] = 100;
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs));
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([EVENT_DAY + 1]);
+    expect(detected[EVENT_DAY + 1]?.direction).toBe('up');
+  });
+
+  it('flags the first day of a lasting level shift', () => {
+    // Prepare
+    const costs = weeklyCosts(91).map((cost, i) => (i >= EVENT_DAY ? cost * 1.6 : cost));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs));
+
+    // Assess
+    expect(detected[EVENT_DAY]?.anomaly).toBe(true);
+    expect(detected[EVENT_DAY]?.direction).toBe('up');
+    expect(anomalyIndices(detected).every((i) => i >= EVENT_DAY)).toBe(true);
+  });
+
+  it('adapts to a level shift within a few weeks instead of flagging it forever', () => {
+    // Prepare
+    const costs = weeklyCosts(91).map((cost, i) => (i >= 40 ? cost * 1.6 : cost));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs));
+
+    // Assess
+    expect(anomalyIndices(detected).filter((i) => i >= 40 + 21)).toEqual([]);
+  });
+
+  it('flags a drop with direction down', () => {
+    // Prepare
+    const costs = weeklyCosts(91);
+    costs[EVENT_DAY] = 30;
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs));
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([EVENT_DAY]);
+    expect(detected[EVENT_DAY]?.direction).toBe('down');
+    expect(detected[EVENT_DAY]?.impact).toBeLessThan(-50);
+  });
+
+  it('follows steady growth without flagging it', () => {
+    // Prepare: +2% of the starting level per day, tripling over the quarter.
+    const costs = weeklyCosts(91).map((cost, i) => cost * (1 + 0.02 * i));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs), { relativeThreshold: 0 });
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([]);
+    const last = detected[90];
+    expect(Math.abs((last?.impact ?? 0) / (last?.expected ?? 1))).toBeLessThan(0.1);
+  });
+});
+
+describe('detectAnomalies during warm-up', () => {
+  it('never flags a point before minHistory observed points, however extreme', () => {
+    // Prepare
+    const costs = weeklyCosts(40);
+    costs[10] = 1_000;
+    costs[30] = 1_000;
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs), { minHistory: 14 });
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([30]);
+  });
+
+  it('takes the first point as its own expectation, with zero score', () => {
+    // Prepare
+    const series = dailySeries(MONDAY, [42, 43]);
+
+    // Act
+    const [first] = detectAnomalies(series);
+
+    // Assess
+    expect(first).toMatchObject({ expected: 42, impact: 0, z: 0, score: 0, anomaly: false, direction: null });
+  });
+
+  it('counts only observed points towards minHistory', () => {
+    // Prepare: 20 days, of which only 10 observed before the spike.
+    const costs: (number | null)[] = weeklyCosts(21).map((cost, i) => (i % 2 === 1 ? null : cost));
+    costs[20] = 1_000;
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs), { minHistory: 14 });
+
+    // Assess
+    expect(detected[20]?.anomaly).toBe(false);
+  });
+});
+
+describe('detectAnomalies with gaps and zeros', () => {
+  it('skips null gaps instead of reading them as zero cost', () => {
+    // Prepare
+    const costs = weeklyCosts(91);
+    const withGaps = costs.map((cost, i) => (i % 9 === 4 ? null : cost));
+    const withZeros = costs.map((cost, i) => (i % 9 === 4 ? 0 : cost));
+
+    // Act
+    const gapped = detectAnomalies(dailySeries(MONDAY, withGaps));
+    const zeroed = detectAnomalies(dailySeries(MONDAY, withZeros));
+
+    // Assess
+    expect(anomalyIndices(gapped)).toEqual([]);
+    expect(gapped[85]).toMatchObject({
+      value: null,
+      impact: null,
+      anomaly: false,
+      score: 0,
+      direction: null,
+    });
+    expect(gapped[86]?.expected).toBeGreaterThan(90);
+    expect(anomalyIndices(zeroed).length).toBeGreaterThan(5);
+    expect(zeroed[85]?.direction).toBe('down');
+  });
+
+  it('accepts genuine zeros: a day of the week that always costs nothing is expected to', () => {
+    // Prepare: nothing runs on Sundays.
+    const costs = weeklyCosts(91).map((cost, i) => (i % 7 === 6 ? 0 : cost));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs));
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([]);
+    expect(detected[90]?.expected).toBe(0);
+  });
+
+  it('flags a new service: spend after an all-zero history, marked new', () => {
+    // Prepare
+    const costs = weeklyCosts(60).map((cost, i) => (i < 40 ? 0 : cost));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs), { minImpact: 10 });
+
+    // Assess
+    expect(detected[40]).toMatchObject({ anomaly: true, direction: 'up', reason: 'new', expected: 0 });
+    expect(detected[40]?.score).toBe(1);
+    expect(anomalyIndices(detected).every((i) => i >= 40)).toBe(true);
+  });
+
+  it('does not flag a new series while its spend stays under minImpact', () => {
+    // Prepare
+    const costs = Array.from({ length: 30 }, (_, i) => (i < 20 ? 0 : 0.5));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs), { minImpact: 1 });
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([]);
+  });
+});
+
+describe('detectAnomalies on month-start charges', () => {
+  // 2025-01-15 + 90 days: month starts at indices 17 (Feb 1), 45 (Mar 1) and 76 (Apr 1).
+  const START = '2025-01-15';
+  const MONTH_STARTS = [17, 45, 76];
+  const FEE = 500;
+
+  it('does not flag a recurring month-start fee once a previous month start has shown it', () => {
+    // Prepare
+    const costs = weeklyCosts(90).map((cost, i) => (MONTH_STARTS.includes(i) ? cost + FEE : cost));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(START, costs));
+
+    // Assess
+    expect(detected[17]).toMatchObject({ anomaly: true, reason: 'month-start', direction: 'up' });
+    expect(detected[45]?.anomaly).toBe(false);
+    expect(detected[76]?.anomaly).toBe(false);
+    expect(detected[76]?.expected).toBeGreaterThan(FEE);
+    expect(anomalyIndices(detected)).toEqual([17]);
+  });
+
+  it('flags a first-ever month-start fee of the same size', () => {
+    // Prepare
+    const costs = weeklyCosts(90).map((cost, i) => (i === 76 ? cost + FEE : cost));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(START, costs));
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual([76]);
+    expect(detected[76]).toMatchObject({ reason: 'month-start', direction: 'up' });
+  });
+
+  it('flags the recurring fee every month when month-start learning is off', () => {
+    // Prepare
+    const costs = weeklyCosts(90).map((cost, i) => (MONTH_STARTS.includes(i) ? cost + FEE : cost));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(START, costs), { monthStart: false });
+
+    // Assess
+    expect(anomalyIndices(detected)).toEqual(MONTH_STARTS);
+    expect(detected[45]?.reason).toBe('deviation');
+  });
+});
+
+describe('detectAnomalies thresholds', () => {
+  it('does not flag a clear deviation whose dollar impact is under minImpact', () => {
+    // Prepare
+    const costs = weeklyCosts(91);
+    costs[EVENT_DAY] = 250;
+
+    // Act
+    const small = detectAnomalies(dailySeries(MONDAY, costs), { minImpact: 200 });
+    const large = detectAnomalies(dailySeries(MONDAY, costs), { minImpact: 100 });
+
+    // Assess
+    expect(small[EVENT_DAY]?.anomaly).toBe(false);
+    expect(small[EVENT_DAY]?.score).toBeGreaterThan(0.9);
+    expect(large[EVENT_DAY]?.anomaly).toBe(true);
+  });
+
+  it('does not flag a statistically clear deviation under the relative threshold', () => {
+    // Prepare: a very quiet series (±0.5%) with a 12% bump: many sigmas, but only 12%.
+    const random = seededRandom(7);
+    const costs = Array.from({ length: 91 }, () => 1_000 * (1 + (random() - 0.5) * 0.01));
+    costs[EVENT_DAY] = 1_120;
+
+    // Act
+    const byDefault = detectAnomalies(dailySeries(MONDAY, costs));
+    const looser = detectAnomalies(dailySeries(MONDAY, costs), { relativeThreshold: 0.1 });
+
+    // Assess
+    expect(Math.abs(byDefault[EVENT_DAY]?.z ?? 0)).toBeGreaterThan(4);
+    expect(byDefault[EVENT_DAY]?.anomaly).toBe(false);
+    expect(looser[EVENT_DAY]?.anomaly).toBe(true);
+  });
+
+  it('scores larger deviations higher, within [0, 1], and 0.5 at the threshold', () => {
+    // Prepare
+    const spikes = [110, 150, 250, 1_000];
+
+    // Act
+    const scores = spikes.map((spike) => {
+      const costs = weeklyCosts(91);
+      costs[EVENT_DAY] = spike;
+      return detectAnomalies(dailySeries(MONDAY, costs))[EVENT_DAY];
+    });
+
+    // Assess
+    const values = scores.map((point) => point?.score ?? -1);
+    expect([...values].sort((a, b) => a - b)).toEqual(values);
+    expect(values.every((score) => score >= 0 && score <= 1)).toBe(true);
+    const point = scores[0];
+    const atThreshold = 1 - 2 ** -(Math.abs(point?.z ?? 0) / 4);
+    expect(point?.score).toBeCloseTo(atThreshold, 12);
+  });
+});
+
+describe('detectAnomalies on bad input', () => {
+  it('rejects an empty series', () => {
+    // Act / Assess
+    expect(() => detectAnomalies([])).toThrow(InputError);
+    expect(() => detectAnomalies([])).toThrow(/series: is empty/);
+  });
+
+  it.each([
+    ['NaN', Number.NaN],
+    ['Infinity', Number.POSITIVE_INFINITY],
+    ['a negative value', -1],
+  ])('rejects %s and names the point', (_label, bad) => {
+    // Prepare
+    const series = dailySeries(MONDAY, [1, 2, 3, bad, 5]);
+
+    // Act
+    const attempt = () => detectAnomalies(series);
+
+    // Assess
+    expect(attempt).toThrow(InputError);
+    expect(attempt).toThrow(/^series\[3\]: value must be a finite, non-negative number/);
+  });
+
+  it('rejects invalid options, naming the option', () => {
+    // Act / Assess
+    expect(() => detectAnomalies(dailySeries(MONDAY, [1]), { period: 0 })).toThrow(/^options\.period: /);
+    expect(() => resolveDetectorOptions({ zThreshold: -1 })).toThrow(InputError);
+  });
+
+  it('rejects an unparseable timestamp when month starts are learned', () => {
+    // Act / Assess
+    expect(() => detectAnomalies([{ timestamp: 'yesterday', value: 1 }])).toThrow(
+      /^series\[0\]\.timestamp: /,
+    );
+  });
+
+  it('returns finite numbers for a series of nothing but gaps', () => {
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, [null, null, null]));
+
+    // Assess
+    expect(detected.map((point) => [point.expected, point.lower, point.upper, point.score])).toEqual([
+      [0, 0, expect.any(Number), 0],
+      [0, 0, expect.any(Number), 0],
+      [0, 0, expect.any(Number), 0],
+    ]);
+    expect(detected.every((point) => Number.isFinite(point.upper))).toBe(true);
+  });
+});
+
+describe('inferPeriod and inferInterval', () => {
+  it('infers a weekly season for daily timestamps, even with a gap', () => {
+    // Prepare
+    const timestamps = dailyTimestamps(MONDAY, 30).filter((_, i) => i !== 12);
+
+    // Act / Assess
+    expect(inferPeriod(timestamps)).toBe(7);
+    expect(inferInterval(timestamps)).toBe(DAY_MS);
+  });
+
+  it('infers a daily season for hourly timestamps', () => {
+    // Prepare
+    const timestamps = Array.from({ length: 48 }, (_, i) => new Date(Date.UTC(2025, 0, 1, i)).toISOString());
+
+    // Act / Assess
+    expect(inferPeriod(timestamps)).toBe(24);
+    expect(inferInterval(timestamps)).toBe(3_600_000);
+  });
+
+  it('infers no season for irregular or too few timestamps', () => {
+    // Prepare
+    const irregular = [
+      '2025-01-01T00:00:00Z',
+      '2025-01-01T07:13:00Z',
+      '2025-01-02T03:00:00Z',
+      '2025-01-02T04:30:00Z',
+      '2025-01-04T19:00:00Z',
+      '2025-01-05T02:00:00Z',
+    ];
+
+    // Act / Assess
+    expect(inferPeriod(irregular)).toBe(1);
+    expect(inferPeriod(['2025-01-01'])).toBe(1);
+    expect(inferInterval(['2025-01-01'])).toBeNull();
+  });
+
+  it('infers no weekly season for weekly timestamps', () => {
+    // Prepare
+    const weekly = Array.from({ length: 10 }, (_, i) => new Date(Date.UTC(2025, 0, 6 + 7 * i)).toISOString());
+
+    // Act / Assess
+    expect(inferPeriod(weekly)).toBe(1);
+    expect(inferInterval(weekly)).toBe(7 * DAY_MS);
+  });
+
+  it('rejects unparseable and out-of-order timestamps', () => {
+    // Act / Assess
+    expect(() => inferPeriod(['2025-01-01', 'soon'])).toThrow(/^timestamps\[1\]: /);
+    expect(() => inferInterval(['2025-01-02', '2025-01-01'])).toThrow(/strictly increasing/);
+  });
+});
+
+describe('isMonthStart', () => {
+  it.each([
+    ['2025-03-01', true],
+    ['2025-03-01T00:00:00Z', true],
+    ['2025-03-01T00:00:00+01:00', true],
+    ['2025-03-01T05:00:00Z', false],
+    ['2025-03-02', false],
+    ['2025-12-31T00:00:00Z', false],
+  ])('reads %s as month start: %s', (timestamp, expected) => {
+    // Act / Assess
+    expect(isMonthStart(timestamp)).toBe(expected);
+  });
+});
