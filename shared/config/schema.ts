@@ -199,6 +199,18 @@ export const sinksSchema = z
       })
       .strict()
       .optional(),
+    sns: z
+      .object({
+        topicArn: z
+          .string()
+          .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/, 'must be an SNS topic ARN'),
+        minSeverity: z.enum(['info', 'warning', 'error', 'critical']).default('error'),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "The probe's own paging topic, independent of the incident queue. ProbeStack creates one when absent.",
+      ),
     slack: z
       .object({ webhookSecretArn: z.string().startsWith('arn:') })
       .strict()

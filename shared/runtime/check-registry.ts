@@ -1,6 +1,8 @@
+import type { ProbeTarget } from '../checks/probe/types.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckName } from '../core/constants.js';
 import type { Check, ProgressLog } from '../core/ports.js';
+import { probeFactory } from './probe-wiring.js';
 import { tagCoverageFactory } from './tag-coverage-wiring.js';
 
 /** Where a check reads the world from: files (local mode) or AWS (CLI `--source aws` and Lambda). */
@@ -12,6 +14,8 @@ export interface CheckBuildOptions {
   /** Directory of the local files (accounts.json, resources.json, costs.csv, metrics.csv). */
   readonly dataDir: string;
   readonly log: ProgressLog;
+  /** Probe targets and a trusted CA that replace the config's: ad-hoc runs and the demo's loopback targets. */
+  readonly probe?: { readonly targets?: readonly ProbeTarget[]; readonly ca?: string };
 }
 
 export type CheckFactory = (options: CheckBuildOptions) => Check<unknown>;
@@ -32,4 +36,5 @@ export const CHECK_ALIASES: Readonly<Record<string, CheckName>> = {
  */
 export const CHECK_FACTORIES: Partial<Record<CheckName, CheckFactory>> = {
   'tag-coverage': tagCoverageFactory,
+  probe: probeFactory,
 };

@@ -1,15 +1,45 @@
+import { roleAssumer } from '../adapters/aws/assume-role.js';
+import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js';
+import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
+import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
 import { fileAccountDirectory, fileInventory, focusTagSpend } from '../adapters/file/tag-sources.js';
 import { tagCoverageCheck } from '../checks/tag-coverage/check.js';
 import type { CheckFactory } from './check-registry.js';
 
+/**
+ * Record types that count as spend to attribute: usage, including usage
+ * covered by Reserved Instances and Savings Plans, whose cost would
+ * otherwise vanish from both the total and the untagged share.
+ */
+export const TAG_SPEND_RECORD_TYPES = ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'] as const;
+
 /** Builds the tag-coverage check for local files or for AWS. */
 export const tagCoverageFactory: CheckFactory = ({ mode, config, dataDir, log }) => {
-  if (mode === 'aws')
-    throw new Error('tag-coverage --source aws: the AWS adapters are wired in a later step');
-  const files = { dir: dataDir, log, homeRegion: config.organization.regions[0] ?? 'us-east-1' };
+  if (mode === 'file') {
+    const files = { dir: dataDir, log, homeRegion: config.organization.regions[0] ?? 'us-east-1' };
+    return tagCoverageCheck({
+      directory: fileAccountDirectory(files),
+      inventory: fileInventory(files),
+      spend: focusTagSpend(files),
+    }) as ReturnType<CheckFactory>;
+  }
+  const { organization } = config;
+  const assumer = roleAssumer({
+    purpose: 'tag-coverage',
+    ...(organization.externalId && { externalId: organization.externalId }),
+  });
+  const management = {
+    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
+    managementRoleName: organization.managementRoleName,
+    assumer,
+  };
   return tagCoverageCheck({
-    directory: fileAccountDirectory(files),
-    inventory: fileInventory(files),
-    spend: focusTagSpend(files),
+    directory: new OrganizationsDirectory(management),
+    inventory: new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName }),
+    spend: new CostExplorerTagSpend({
+      ...management,
+      metric: config.anomaly.costMetric,
+      recordTypes: TAG_SPEND_RECORD_TYPES,
+    }),
   }) as ReturnType<CheckFactory>;
 };

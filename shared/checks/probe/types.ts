@@ -101,6 +101,8 @@ export const probeTargetSchema = z
     intervalSeconds: z.number().int().min(1).optional(),
     regions: z.array(z.string().min(1)).min(1).optional(),
     quorum: z.number().int().min(1).optional(),
+    /** Severity of the page; a probe pages on-call, so critical unless said otherwise. */
+    severity: z.enum(['info', 'warning', 'error', 'critical']).default('critical'),
   })
   .strict()
   .refine((target) => target.body === undefined || target.method === 'POST', {

@@ -15,6 +15,7 @@ describe('probeTargetSchema', () => {
       expect: { status: ['200-399'], certDaysLeft: 14 },
       failureThreshold: 2,
       successThreshold: 2,
+      severity: 'critical',
     });
   });
 
