@@ -1,4 +1,6 @@
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
+import { registerProbe } from './commands/probe.js';
 import { registerRun } from './commands/run.js';
 import { registerValidateConfig } from './commands/validate-config.js';
 import { type CliIo, EXIT, processIo } from './io.js';
@@ -11,6 +13,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
   registerRun(program, io, setExit);
   registerValidateConfig(program, io, setExit);
+  registerProbe(program, io, setExit);
+  registerDemo(program, io, setExit);
   return program;
 }
 

@@ -10,7 +10,12 @@ import { ConfigError } from '../../shared/core/errors.js';
 import { type RunReport, runCheck } from '../../shared/core/pipeline.js';
 import type { Sink } from '../../shared/core/ports.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/core/severity.js';
-import { CHECK_ALIASES, CHECK_FACTORIES, type SourceMode } from '../../shared/runtime/check-registry.js';
+import {
+  CHECK_ALIASES,
+  CHECK_FACTORIES,
+  type CheckBuildOptions,
+  type SourceMode,
+} from '../../shared/runtime/check-registry.js';
 import { configuredSinks } from '../../shared/runtime/configured-sinks.js';
 import { type CliIo, EXIT, stderrLog } from '../io.js';
 import { JsonLinesStdoutSink, renderEventTable, TableStdoutSink } from '../stdout-sink.js';
@@ -51,8 +56,11 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .action(async (options: RunOptions) => setExit(await runCommand(options, io)));
 }
 
-/** The `run` command, callable from tests. Returns the exit code. */
-export async function runCommand(options: RunOptions, io: CliIo): Promise<number> {
+/** What a caller can hand the check factories beyond the config: the demo's loopback probe targets. */
+export type RunExtras = Pick<CheckBuildOptions, 'probe'>;
+
+/** The `run` command, callable from tests and the demo. Returns the exit code. */
+export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtras = {}): Promise<number> {
   const log = stderrLog(io);
   let config: GuardrailsConfig;
   let checks: CheckName[];
@@ -87,7 +95,7 @@ export async function runCommand(options: RunOptions, io: CliIo): Promise<number
     if (!factory) continue;
     log.info(`running ${name} (${options.source})`);
     try {
-      const check = factory({ mode: options.source, config, dataDir, log });
+      const check = factory({ mode: options.source, config, dataDir, log, ...extras });
       reports.push(await runCheck(check, { config, state, sinks, now, log }));
     } catch (error) {
       failures.push({ check: name, error });

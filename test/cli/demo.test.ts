@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../cli/main.js';
+import type { Envelope } from '../../shared/core/envelope.js';
+import { memoryIo } from '../support/memory-io.js';
+
+describe('finops-guardrails demo', () => {
+  it('runs every check on the example org, probing loopback targets it starts itself', async () => {
+    const io = memoryIo();
+    const code = await main(['node', 'finops-guardrails', 'demo', '--json'], io);
+    expect(code).toBe(0);
+    const events = io
+      .out()
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Envelope);
+    const probes = events.filter((e) => e.type === 'finops-guardrails.probe.failure').map((e) => e.subject);
+    expect(probes).toHaveLength(2);
+    expect(
+      events
+        .filter((e) => e.type === 'finops-guardrails.probe.failure')
+        .map((e) => e.data.summary)
+        .join('\n'),
+    ).toMatch(
+      /demo-failing DOWN.*status 503[\s\S]*demo-cert-expiring DEGRADED.*certificate expires in [45] days/,
+    );
+    const digests = events.filter((e) => e.type === 'finops-guardrails.tag.violation');
+    expect(new Set(digests.map((e) => e.data.owner?.team)).size).toBeGreaterThanOrEqual(2);
+    expect(
+      events.some((e) => e.type === 'finops-guardrails.tag.coverage' && e.subject === 'account/567890123456'),
+    ).toBe(true);
+  });
+});
