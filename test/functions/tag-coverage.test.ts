@@ -1,0 +1,255 @@
+import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
+import {
+  ListAccountsCommand,
+  ListTagsForResourceCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import {
+  GetResourcesCommand,
+  ResourceGroupsTaggingAPIClient,
+} from '@aws-sdk/client-resource-groups-tagging-api';
+import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  AssumeRoleCommand,
+  type AssumeRoleCommandInput,
+  GetCallerIdentityCommand,
+  STSClient,
+} from '@aws-sdk/client-sts';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { configSchema } from '../../shared/config/schema.js';
+import type { Envelope } from '../../shared/core/envelope.js';
+
+const MANAGEMENT = '111111111111';
+const TOOLING = '222222222222';
+const PAYMENTS = '333333333333';
+const DENIED = '444444444444';
+const QUEUE_URL = `https://sqs.us-east-1.amazonaws.com/${TOOLING}/incidents`;
+
+const CONFIG = configSchema.parse({
+  version: 1,
+  organization: { managementAccountId: MANAGEMENT, toolingAccountId: TOOLING, regions: ['us-east-1'] },
+  tagPolicy: { requiredTags: [{ key: 'owner' }] },
+});
+
+/** The input the GuardrailsStack's Scheduler schedule sends. */
+const SCHEDULED_EVENT = {
+  source: 'finops-guardrails.schedule',
+  check: 'tag-coverage',
+  scheduledTime: '2026-05-04T06:00:00Z',
+  executionId: 'schedule-execution-1',
+};
+
+function lambdaContext(): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'finops-guardrails-tag-coverage',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:${TOOLING}:function:finops-guardrails-tag-coverage`,
+    memoryLimitInMB: '512',
+    awsRequestId: 'request-1',
+    logGroupName: '/aws/lambda/finops-guardrails-tag-coverage',
+    logStreamName: '2026/05/04/[$LATEST]abc',
+    getRemainingTimeInMillis: () => 600_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  };
+}
+
+const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+const ACCOUNTS = [
+  { Id: MANAGEMENT, Name: 'management', Status: 'ACTIVE', State: 'ACTIVE' },
+  { Id: PAYMENTS, Name: 'payments-prod', Status: 'ACTIVE', State: 'ACTIVE' },
+  { Id: DENIED, Name: 'sandbox', Status: 'ACTIVE', State: 'ACTIVE' },
+] as const;
+
+/** Tagging API resources per account; the account comes from the assumed role's access key. */
+const RESOURCES: Readonly<
+  Record<string, ReadonlyArray<{ ResourceARN: string; Tags: { Key: string; Value: string }[] }>>
+> = {
+  [MANAGEMENT]: [
+    { ResourceARN: `arn:aws:sns:us-east-1:${MANAGEMENT}:billing`, Tags: [{ Key: 'owner', Value: 'finops' }] },
+  ],
+  [PAYMENTS]: [
+    {
+      ResourceARN: `arn:aws:ec2:us-east-1:${PAYMENTS}:instance/i-0tagged`,
+      Tags: [{ Key: 'owner', Value: 'payments' }],
+    },
+    {
+      ResourceARN: `arn:aws:ec2:us-east-1:${PAYMENTS}:instance/i-0untagged`,
+      Tags: [{ Key: 'Name', Value: 'x' }],
+    },
+  ],
+};
+
+const bodies = (input: SendMessageBatchCommandInput): Envelope[] =>
+  (input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '{}') as Envelope);
+
+describe('tag-coverage handler', () => {
+  const sts = mockClient(STSClient);
+  const organizations = mockClient(OrganizationsClient);
+  const tagging = mockClient(ResourceGroupsTaggingAPIClient);
+  const costExplorer = mockClient(CostExplorerClient);
+  const dynamo = mockClient(DynamoDBDocumentClient);
+  const sqs = mockClient(SQSClient);
+  /** The order of the calls that matter: deliveries and state writes. */
+  let calls: string[] = [];
+  let clearAwsClients: () => void = () => {};
+
+  beforeEach(() => {
+    calls = [];
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('STATE_TABLE_NAME', 'guardrails-state');
+    vi.stubEnv('INCIDENT_QUEUE_URL', QUEUE_URL);
+    vi.stubEnv('GUARDRAILS_CONFIG', JSON.stringify(CONFIG));
+    // Powertools writes logs and EMF to stdout and stderr; keep the test output readable.
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+
+    sts.on(GetCallerIdentityCommand).resolves({
+      Account: TOOLING,
+      Arn: `arn:aws:sts::${TOOLING}:assumed-role/tag-coverage/fn`,
+    });
+    sts.on(AssumeRoleCommand).callsFake((input: AssumeRoleCommandInput) => {
+      const account = /::(\d{12}):role\//.exec(input.RoleArn ?? '')?.[1] ?? '';
+      if (account === DENIED) throw awsError('AccessDenied', `not authorized to assume ${input.RoleArn}`);
+      return {
+        Credentials: {
+          AccessKeyId: `AKIA${account}`,
+          SecretAccessKey: 'secret',
+          SessionToken: 'token',
+          Expiration: new Date(Date.now() + 3_600_000),
+        },
+      };
+    });
+    organizations.on(ListAccountsCommand).resolves({ Accounts: [...ACCOUNTS] });
+    organizations.on(ListTagsForResourceCommand).callsFake((input: { ResourceId: string }) => ({
+      Tags: input.ResourceId === PAYMENTS ? [{ Key: 'owner', Value: 'payments' }] : [],
+    }));
+    tagging.on(GetResourcesCommand).callsFake(async (_input, getClient) => {
+      const provider = getClient().config.credentials as () => Promise<{ accessKeyId: string }>;
+      const { accessKeyId } = await provider();
+      return { ResourceTagMappingList: RESOURCES[accessKeyId.slice(4)] ?? [], PaginationToken: '' };
+    });
+    costExplorer.on(GetCostAndUsageCommand).resolves({
+      ResultsByTime: [
+        {
+          Groups: [
+            { Keys: [PAYMENTS, 'owner$'], Metrics: { UnblendedCost: { Amount: '40', Unit: 'USD' } } },
+            { Keys: [PAYMENTS, 'owner$payments'], Metrics: { UnblendedCost: { Amount: '60', Unit: 'USD' } } },
+          ],
+        },
+      ],
+    });
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    dynamo.on(PutCommand).callsFake(() => {
+      calls.push('PutItem');
+      return {};
+    });
+    dynamo.on(BatchWriteCommand).callsFake(() => {
+      calls.push('BatchWriteItem');
+      return { UnprocessedItems: {} };
+    });
+    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+      calls.push('SendMessageBatch');
+      return {
+        Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+        Failed: [],
+      };
+    });
+  });
+
+  afterEach(() => {
+    clearAwsClients();
+    sts.reset();
+    organizations.reset();
+    tagging.reset();
+    costExplorer.reset();
+    dynamo.reset();
+    sqs.reset();
+    vi.unstubAllEnvs();
+    vi.restoreAllMocks();
+  });
+
+  /** Imports the handler afresh, after the environment is set, as a cold start would. */
+  async function coldStart() {
+    vi.resetModules();
+    const clients = await import('../../shared/adapters/aws/clients.js');
+    clearAwsClients = clients.clearAwsClients;
+    return (await import('../../functions/tag-coverage/handler.js')).handler;
+  }
+
+  function sentEvents(): Envelope[] {
+    return sqs.commandCalls(SendMessageBatchCommand).flatMap((call) => bodies(call.args[0].input));
+  }
+
+  it('delivers a digest per account and owner to the incident queue, then commits state', async () => {
+    const handler = await coldStart();
+
+    const summary = await handler(SCHEDULED_EVENT, lambdaContext());
+
+    const events = sentEvents();
+    expect(summary).toMatchObject({ check: 'tag-coverage', events: events.length, scanGaps: 1 });
+    const violations = events.filter((e) => e.type === 'finops-guardrails.tag.violation');
+    expect(violations.map((e) => e.dedupkey)).toEqual([`tag-coverage:required-tags:${PAYMENTS}:payments`]);
+    expect(violations[0]).toMatchObject({ action: 'trigger', severity: 'info', sequence: 1 });
+    expect(events.every((e) => e.specversion === '1.0' && e.action === 'trigger')).toBe(true);
+    expect(sqs).toReceiveCommandWith(SendMessageBatchCommand, { QueueUrl: QUEUE_URL });
+    expect(dynamo).toReceiveCommandWith(PutCommand, {
+      TableName: 'guardrails-state',
+      Item: expect.objectContaining({ sk: `INC#tag-coverage:required-tags:${PAYMENTS}:payments` }),
+    });
+  });
+
+  it('writes state only after the queue accepted every event', async () => {
+    const handler = await coldStart();
+
+    await handler(SCHEDULED_EVENT, lambdaContext());
+
+    const lastSend = calls.lastIndexOf('SendMessageBatch');
+    const firstWrite = calls.findIndex((c) => c === 'PutItem' || c === 'BatchWriteItem');
+    expect(lastSend).toBeGreaterThanOrEqual(0);
+    expect(calls).toContain('PutItem');
+    expect(calls).toContain('BatchWriteItem');
+    expect(firstWrite).toBeGreaterThan(lastSend);
+  });
+
+  it('raises a scan gap for the account whose role cannot be assumed, and for no other', async () => {
+    const handler = await coldStart();
+
+    await handler(SCHEDULED_EVENT, lambdaContext());
+
+    const gaps = sentEvents().filter((e) => e.type === 'finops-guardrails.guardrail.scan-gap');
+    expect(gaps.map((e) => e.dedupkey)).toEqual([`tag-coverage:scan-gap:${DENIED}/us-east-1`]);
+    expect(gaps[0]?.data.summary).toContain('AccessDenied');
+    expect(sts).toReceiveCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${DENIED}:role/FinopsGuardrailsMemberRead`,
+    });
+    expect(tagging).toReceiveCommandTimes(GetResourcesCommand, 2);
+  });
+
+  it('throws and writes no state when the incident queue refuses the events', async () => {
+    sqs.on(SendMessageBatchCommand).rejects(awsError('AccessDenied', 'not allowed to send'));
+    const handler = await coldStart();
+
+    await expect(handler(SCHEDULED_EVENT, lambdaContext())).rejects.toThrow(/state not committed/);
+
+    expect(sqs).toHaveReceivedCommand(SendMessageBatchCommand);
+    expect(dynamo).not.toHaveReceivedCommand(PutCommand);
+    expect(dynamo).not.toHaveReceivedCommand(BatchWriteCommand);
+  });
+
+  it('rejects an event whose clock override is not a date, before any AWS call', async () => {
+    const handler = await coldStart();
+
+    await expect(handler({ ...SCHEDULED_EVENT, now: 'yesterday' }, lambdaContext())).rejects.toThrow(/now/);
+
+    expect(sts).not.toHaveReceivedCommand(AssumeRoleCommand);
+    expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
+  });
+});
