@@ -11,7 +11,8 @@ import type { ProgressLog } from '../core/ports.js';
 
 /** One logger and one metrics object per container; Powertools reads its env (POWERTOOLS_*) once. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'finops-guardrails' });
-export const metrics = new Metrics({ namespace: 'FinopsGuardrails', serviceName: 'finops-guardrails' });
+// The service dimension is the function's POWERTOOLS_SERVICE_NAME (set per function by GuardrailFunction).
+export const metrics = new Metrics({ namespace: 'FinopsGuardrails' });
 
 /** The pipeline's progress log, backed by the structured logger. */
 export const lambdaLog: ProgressLog = {
