@@ -159,9 +159,11 @@ export const anomalySchema = z
     relativeThreshold: z.number().min(0).default(0.2),
     zThreshold: z.number().positive().default(4),
     includeRecordTypes: z
-      .array(z.enum(['Credit', 'Refund', 'Tax', 'Support', 'Upfront', 'Recurring']))
+      .array(z.enum(['Credit', 'Refund', 'Tax']))
       .default([])
-      .describe('Record types excluded by default from the series.'),
+      .describe(
+        'Credits, refunds and tax are left out of the cost series unless listed here; support, upfront and recurring fees are always in.',
+      ),
     unsafeSavingWindowDays: z.number().int().min(0).max(30).default(3),
     wasteErrorAboveUsdPerMonth: z.number().min(0).default(1000),
     costMetric: z

@@ -1,17 +1,17 @@
 import {
   CostExplorerClient,
-  GetCostAndUsageCommand,
   type GetCostAndUsageCommandInput,
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import type { AccountSpend } from '../../checks/tag-coverage/types.js';
 import { InputError, ScanError } from '../../core/errors.js';
 import type { TagSpendSource } from '../../core/sources.js';
-import { type ManagementAccount, managementAccess, type RoleAssumer, roleAssumer } from './assume-role.js';
-import { type AwsClientOptions, awsClient, type CredentialsProvider } from './clients.js';
+import type { ManagementAccount, RoleAssumer } from './assume-role.js';
+import { awsClient, type CredentialsProvider } from './clients.js';
+import { allCostAndUsageResults, costExplorerClientOptions, isoDate } from './cost-explorer-query.js';
 
 /** Cost Explorer's one endpoint in the `aws` partition. */
-export const COST_EXPLORER_REGION = 'us-east-1';
+export { COST_EXPLORER_REGION } from './cost-explorer-query.js';
 /** Name of this source in `TagObservations.sources`. */
 export const COST_EXPLORER_SOURCE = 'cost-explorer';
 /** Usage only: credits, refunds, tax and fees carry no resource tags and would read as untagged. */
@@ -82,7 +82,10 @@ export class CostExplorerTagSpend implements TagSpendSource {
     const metric = this.#options.metric ?? 'UnblendedCost';
     const byKey = new Map<string, Map<string, AccountKeySpend>>();
     try {
-      const client = awsClient(CostExplorerClient, await this.#clientOptions());
+      const client = awsClient(
+        CostExplorerClient,
+        await costExplorerClientOptions(this.#options, 'tag-spend'),
+      );
       // Sequential: Cost Explorer's request rate is low and the keys are few.
       for (const key of keys) {
         const query: GetCostAndUsageCommandInput = {
@@ -100,7 +103,16 @@ export class CostExplorerTagSpend implements TagSpendSource {
             { Type: 'TAG', Key: key },
           ],
         };
-        byKey.set(key, untaggedSpendFromResults(await this.#allResults(client, query), key, metric));
+        byKey.set(
+          key,
+          untaggedSpendFromResults(
+            await allCostAndUsageResults(client, query, () => {
+              this.#calls++;
+            }),
+            key,
+            metric,
+          ),
+        );
       }
     } catch (cause) {
       if (cause instanceof ScanError) throw cause;
@@ -116,25 +128,6 @@ export class CostExplorerTagSpend implements TagSpendSource {
         keys.map((k) => [k, byKey.get(k)?.get(accountId)?.untaggedUsd ?? 0]),
       ),
     }));
-  }
-
-  async #allResults(client: CostExplorerClient, query: GetCostAndUsageCommandInput): Promise<ResultByTime[]> {
-    const results: ResultByTime[] = [];
-    let token: string | undefined;
-    do {
-      const page = await client.send(new GetCostAndUsageCommand({ ...query, NextPageToken: token }));
-      this.#calls++;
-      results.push(...(page.ResultsByTime ?? []));
-      token = page.NextPageToken || undefined;
-    } while (token !== undefined);
-    return results;
-  }
-
-  async #clientOptions(): Promise<AwsClientOptions> {
-    const { credentials, region = COST_EXPLORER_REGION } = this.#options;
-    if (credentials !== undefined) return { region, credentials };
-    const assumer = this.#options.assumer ?? roleAssumer({ purpose: 'tag-spend' });
-    return { region, ...(await managementAccess(assumer, this.#options)) };
   }
 }
 
@@ -180,9 +173,4 @@ export function untaggedSpendFromResults(
     });
   });
   return spend;
-}
-
-/** `YYYY-MM-DD` (UTC), the date form Cost Explorer takes; its End is exclusive, as the window's is. */
-function isoDate(date: Date): string {
-  return date.toISOString().slice(0, 10);
 }

@@ -1,0 +1,81 @@
+import {
+  type CostExplorerClient,
+  GetCostAndUsageCommand,
+  type GetCostAndUsageCommandInput,
+  type ResultByTime,
+} from '@aws-sdk/client-cost-explorer';
+import { type ManagementAccount, managementAccess, type RoleAssumer, roleAssumer } from './assume-role.js';
+import type { AwsClientOptions, CredentialsProvider } from './clients.js';
+
+/** Cost Explorer's one endpoint in the `aws` partition (Budgets' too). */
+export const COST_EXPLORER_REGION = 'us-east-1';
+
+/** Where and as whom Cost Explorer (and Budgets) are called: the management account. */
+export interface CostExplorerAccessOptions extends ManagementAccount {
+  /** Credentials used as they are (e.g. the CLI's profile). Default: {@link managementAccess}. */
+  readonly credentials?: CredentialsProvider;
+  /** Default: a new assumer with the caller's purpose. */
+  readonly assumer?: RoleAssumer;
+  /** Default {@link COST_EXPLORER_REGION}. */
+  readonly region?: string;
+}
+
+/**
+ * Client options for a management-account API: the given credentials as they
+ * are, else {@link managementAccess} through the assumer.
+ *
+ * @example
+ * const ce = awsClient(CostExplorerClient, await costExplorerClientOptions(options, 'cost-anomaly'));
+ */
+export async function costExplorerClientOptions(
+  options: CostExplorerAccessOptions,
+  purpose: string,
+): Promise<AwsClientOptions> {
+  const { credentials, region = COST_EXPLORER_REGION } = options;
+  if (credentials !== undefined) return { region, credentials };
+  const assumer = options.assumer ?? roleAssumer({ purpose });
+  return { region, ...(await managementAccess(assumer, options)) };
+}
+
+/**
+ * Every `ResultsByTime` of a GetCostAndUsage query, following NextPageToken.
+ * One page's results may repeat a period of the previous page with other
+ * groups, so callers merge by period rather than by position.
+ *
+ * @param onPage called once per request sent ($0.01 each).
+ */
+export async function allCostAndUsageResults(
+  client: CostExplorerClient,
+  query: GetCostAndUsageCommandInput,
+  onPage: () => void,
+): Promise<ResultByTime[]> {
+  const results: ResultByTime[] = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new GetCostAndUsageCommand({ ...query, NextPageToken: token }));
+    onPage();
+    results.push(...(page.ResultsByTime ?? []));
+    token = page.NextPageToken || undefined;
+  } while (token !== undefined);
+  return results;
+}
+
+/** `YYYY-MM-DD` (UTC), the date form Cost Explorer takes; its End is exclusive, as our windows' are. */
+export function isoDate(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/**
+ * `Name: message` of an SDK failure, with a hint on AccessDenied naming the
+ * permission the role lacks.
+ *
+ * @example
+ * awsFailureReason(error, 'ce:GetCostAndUsage'); // 'AccessDeniedException: … (does the role allow ce:GetCostAndUsage?)'
+ */
+export function awsFailureReason(error: unknown, permission: string): string {
+  if (!(error instanceof Error)) return String(error);
+  // Our own errors (AssumeRoleError) already say what failed.
+  if (error.name === 'AssumeRoleError') return error.message;
+  const reason = `${error.name}: ${error.message}`;
+  return /^AccessDenied/.test(error.name) ? `${reason} (does the role allow ${permission}?)` : reason;
+}
