@@ -2,6 +2,7 @@ import type { ProbeTarget } from '../checks/probe/types.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckName } from '../core/constants.js';
 import type { Check, ProgressLog } from '../core/ports.js';
+import { costAnomalyFactory } from './cost-anomaly-wiring.js';
 import { probeFactory } from './probe-wiring.js';
 import { tagCoverageFactory } from './tag-coverage-wiring.js';
 
@@ -36,5 +37,6 @@ export const CHECK_ALIASES: Readonly<Record<string, CheckName>> = {
  */
 export const CHECK_FACTORIES: Partial<Record<CheckName, CheckFactory>> = {
   'tag-coverage': tagCoverageFactory,
+  'cost-anomaly': costAnomalyFactory,
   probe: probeFactory,
 };

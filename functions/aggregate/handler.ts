@@ -1,0 +1,22 @@
+import { S3ScanResults } from '../../shared/adapters/aws/scan-results-s3.js';
+import { tagCoverageFromScans } from '../../shared/checks/tag-coverage/from-scans.js';
+import { aggregateEventSchema, awsTagSources } from '../../shared/runtime/fan-out.js';
+import { lambdaPortsFromEnv } from '../../shared/runtime/lambda-env.js';
+import { runInLambda } from '../../shared/runtime/lambda-run.js';
+import { guardrailHandler } from '../../shared/runtime/middleware.js';
+
+// Cold start: config, state, queue, the directory and spend sources, and the results bucket.
+const ports = lambdaPortsFromEnv();
+const { directory, spend } = awsTagSources(ports.config);
+const store = new S3ScanResults({ bucket: process.env.RESULTS_BUCKET ?? '' });
+
+/**
+ * After the Distributed Map: reads every account's scan through the Map
+ * run's ResultWriter manifest and runs the same evaluation and pipeline as
+ * the in-process check, at the run's own `now`.
+ */
+export const handler = guardrailHandler(aggregateEventSchema, async (event) => {
+  const scans = store.fromMapRun(event.map.ResultWriterDetails);
+  const check = tagCoverageFromScans({ directory, scans, ...(spend && { spend }) });
+  return runInLambda(check as Parameters<typeof runInLambda>[0], ports, new Date(event.now));
+});

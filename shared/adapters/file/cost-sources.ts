@@ -1,0 +1,293 @@
+/**
+ * The cost check's ports over local files: a CostSource over `costs.csv`
+ * (FOCUS) and a MetricSource over `metrics.csv`. Each file is read once per
+ * source (so once per run), streaming: only the daily aggregation is kept,
+ * never the rows, so a million-row export fits.
+ */
+import { join } from 'node:path';
+import type { GuardrailsConfig } from '../../config/schema.js';
+import type { ProgressLog } from '../../core/ports.js';
+import type {
+  CostDriver,
+  CostFilter,
+  CostSeries,
+  CostSource,
+  DailyCost,
+  MetricSource,
+} from '../../core/sources.js';
+import { readFocusCsv } from './focus-csv.js';
+import type { FocusRow } from './focus-row.js';
+import { parseMetricsCsv } from './metrics-csv.js';
+
+/** Cost Explorer record types that `anomaly.includeRecordTypes` can bring back into the series. */
+export type RecordType = GuardrailsConfig['anomaly']['includeRecordTypes'][number];
+
+const DAY_MS = 86_400_000;
+/** Drivers returned per pair, largest change first. */
+export const MAX_DRIVERS = 25;
+
+/**
+ * The Cost Explorer record type of a FOCUS row, so that file mode and AWS
+ * mode leave out the same charges (`DEFAULT_EXCLUDED_RECORD_TYPES` of the
+ * Cost Explorer adapter):
+ * - `Usage` (or no ChargeCategory) → `Usage`: always in the series;
+ * - `Purchase` (support plans, RI and Savings Plans fees) → `Fee`: always in
+ *   the series, as Cost Explorer's Support, Upfront and Recurring are; a
+ *   monthly fee is what the detector's month-start profile learns;
+ * - `Credit` → `Credit`, `Tax` → `Tax`, `Adjustment` → `Refund`: left out
+ *   unless `anomaly.includeRecordTypes` lists them.
+ */
+export function recordTypeOf(row: Pick<FocusRow, 'chargeCategory'>): RecordType | 'Usage' | 'Fee' {
+  switch (row.chargeCategory) {
+    case null:
+    case 'Usage':
+      return 'Usage';
+    case 'Purchase':
+      return 'Fee';
+    case 'Credit':
+      return 'Credit';
+    case 'Tax':
+      return 'Tax';
+    case 'Adjustment':
+      return 'Refund';
+  }
+}
+
+function included(row: FocusRow, types: ReadonlySet<string>): boolean {
+  const type = recordTypeOf(row);
+  return type === 'Usage' || type === 'Fee' || types.has(type);
+}
+
+type Daily = Map<string, number>;
+
+interface PairAggregate {
+  readonly accountId: string;
+  readonly service: string;
+  readonly daily: Daily;
+  /** Cost by tag set: rows share their frozen tags object, so identity groups them cheaply. */
+  readonly byTags: Map<Readonly<Record<string, string>>, Daily>;
+  /** Cost by (usage type, region, resource). */
+  readonly byDriver: Map<string, { usageType: string; region: string; resourceId?: string; daily: Daily }>;
+}
+
+interface CostAggregate {
+  readonly pairs: Map<string, PairAggregate>;
+  /** First and last day with any charge: days outside are not in the export yet (or any more). */
+  readonly firstDay: string | null;
+  readonly lastDay: string | null;
+}
+
+const add = (daily: Daily, day: string, usd: number) => daily.set(day, (daily.get(day) ?? 0) + usd);
+
+/** Options of {@link focusCostSource}. */
+export interface CostFiles {
+  readonly dir: string;
+  readonly log: ProgressLog;
+  /** `anomaly.includeRecordTypes`: record types kept besides usage. */
+  readonly includeRecordTypes: readonly RecordType[];
+  /** Default `costs.csv` in `dir`. */
+  readonly file?: string;
+}
+
+async function aggregate(path: string, name: string, files: CostFiles): Promise<CostAggregate> {
+  const types = new Set<string>(files.includeRecordTypes);
+  const pairs = new Map<string, PairAggregate>();
+  let firstDay: string | null = null;
+  let lastDay: string | null = null;
+  let errors = 0;
+  for await (const item of readFocusCsv({ path, name })) {
+    if ('error' in item) {
+      if (errors++ < 20) files.log.warn(item.error.message);
+      continue;
+    }
+    const row = item.row;
+    const day = row.chargePeriodStart.slice(0, 10);
+    if (firstDay === null || day < firstDay) firstDay = day;
+    if (lastDay === null || day > lastDay) lastDay = day;
+    if (!included(row, types)) continue;
+    const accountId = row.subAccountId ?? '';
+    const service = row.serviceName ?? 'unknown';
+    const key = `${accountId}\u0000${service}`;
+    let pair = pairs.get(key);
+    if (!pair) {
+      pair = { accountId, service, daily: new Map(), byTags: new Map(), byDriver: new Map() };
+      pairs.set(key, pair);
+    }
+    add(pair.daily, day, row.cost);
+    let tagged = pair.byTags.get(row.tags);
+    if (!tagged) {
+      tagged = new Map();
+      pair.byTags.set(row.tags, tagged);
+    }
+    add(tagged, day, row.cost);
+    const usageType = row.skuId ?? row.chargeDescription ?? 'unknown';
+    const region = row.regionId ?? 'global';
+    const driverKey = `${usageType}\u0000${region}\u0000${row.resourceId ?? ''}`;
+    let driver = pair.byDriver.get(driverKey);
+    if (!driver) {
+      driver = { usageType, region, ...(row.resourceId && { resourceId: row.resourceId }), daily: new Map() };
+      pair.byDriver.set(driverKey, driver);
+    }
+    add(driver.daily, day, row.cost);
+  }
+  if (errors > 20) files.log.warn(`${name}: ${errors} bad rows in all, skipped`);
+  return { pairs, firstDay, lastDay };
+}
+
+function daysOf(start: Date, end: Date): string[] {
+  const days: string[] = [];
+  const first = Math.floor(start.getTime() / DAY_MS) * DAY_MS;
+  for (let t = first; t < end.getTime(); t += DAY_MS) days.push(new Date(t).toISOString().slice(0, 10));
+  return days;
+}
+
+/**
+ * A series over every day of [start, end). Days outside the export's
+ * coverage are `estimated`: shown as 0 but never judged, as Cost Explorer's
+ * not-yet-final days are, so a stale or short export reads as missing data,
+ * not as a sudden saving.
+ */
+function seriesOf(
+  key: CostSeries['key'],
+  days: readonly string[],
+  daily: Daily,
+  agg: CostAggregate,
+): CostSeries {
+  const out: DailyCost[] = days.map((day) => {
+    const covered =
+      agg.firstDay !== null && agg.lastDay !== null && day >= agg.firstDay && day <= agg.lastDay;
+    return { day, usd: daily.get(day) ?? 0, estimated: !covered };
+  });
+  return { key, days: out };
+}
+
+/** True when a row's tags satisfy a filter: every key present, with one of the values (any value if none listed). */
+export function tagsMatch(tags: Readonly<Record<string, string>>, filter: CostFilter['tags']): boolean {
+  for (const [key, values] of Object.entries(filter)) {
+    const value = Object.hasOwn(tags, key) ? tags[key] : undefined;
+    if (value === undefined || value === '') return false;
+    if (values.length > 0 && !values.includes(value)) return false;
+  }
+  return true;
+}
+
+function pairInFilter(pair: PairAggregate, filter: CostFilter): boolean {
+  return (
+    (filter.accounts.length === 0 || filter.accounts.includes(pair.accountId)) &&
+    (filter.services.length === 0 || filter.services.includes(pair.service))
+  );
+}
+
+function meanOver(daily: Daily, range: { start: Date; end: Date }): number {
+  const days = daysOf(range.start, range.end);
+  if (days.length === 0) return 0;
+  let sum = 0;
+  for (const day of days) sum += daily.get(day) ?? 0;
+  return sum / days.length;
+}
+
+/**
+ * `costs.csv` (FOCUS) as a CostSource: daily cost per (SubAccountId,
+ * ServiceName); workload series by cost filter (accounts, services, and tags
+ * matched exactly against the FOCUS Tags column); drivers per SkuId
+ * (usage type), RegionId and ResourceId. Usage only, unless
+ * `includeRecordTypes` brings other charges back (see {@link recordTypeOf}).
+ * Bad rows are logged and skipped; an unreadable file throws.
+ */
+export function focusCostSource(
+  files: CostFiles,
+): CostSource & { readonly load: () => Promise<CostAggregate> } {
+  const name = files.file ?? 'costs.csv';
+  let loaded: Promise<CostAggregate> | undefined;
+  const load = () => {
+    loaded ??= aggregate(join(files.dir, name), name, files);
+    return loaded;
+  };
+  return {
+    name,
+    load,
+    async dailyCostByAccountAndService({ start, end }) {
+      const agg = await load();
+      const days = daysOf(start, end);
+      const first = days[0] ?? '';
+      const last = days[days.length - 1] ?? '';
+      const out: CostSeries[] = [];
+      for (const pair of agg.pairs.values()) {
+        if (![...pair.daily.keys()].some((d) => d >= first && d <= last)) continue;
+        out.push(seriesOf({ accountId: pair.accountId, service: pair.service }, days, pair.daily, agg));
+      }
+      return out;
+    },
+    async dailyCostByWorkload({ start, end, workloads }) {
+      const agg = await load();
+      const days = daysOf(start, end);
+      return workloads.map(({ name: workload, filter }) => {
+        const daily: Daily = new Map();
+        const hasTags = Object.keys(filter.tags).length > 0;
+        for (const pair of agg.pairs.values()) {
+          if (!pairInFilter(pair, filter)) continue;
+          if (!hasTags) {
+            for (const [day, usd] of pair.daily) add(daily, day, usd);
+            continue;
+          }
+          for (const [tags, tagged] of pair.byTags) {
+            if (tagsMatch(tags, filter.tags)) for (const [day, usd] of tagged) add(daily, day, usd);
+          }
+        }
+        return seriesOf({ workload }, days, daily, agg);
+      });
+    },
+    async drivers({ accountId, service, baseline, current }) {
+      const agg = await load();
+      const pair = agg.pairs.get(`${accountId}\u0000${service}`);
+      if (!pair) return [];
+      const drivers: CostDriver[] = [];
+      for (const d of pair.byDriver.values()) {
+        const before = meanOver(d.daily, baseline);
+        const now = meanOver(d.daily, current);
+        if (before === 0 && now === 0) continue;
+        drivers.push({
+          usageType: d.usageType,
+          region: d.region,
+          ...(d.resourceId !== undefined && { resourceId: d.resourceId }),
+          baselineUsdPerDay: before,
+          currentUsdPerDay: now,
+        });
+      }
+      const change = (d: CostDriver) => Math.abs(d.currentUsdPerDay - d.baselineUsdPerDay);
+      return drivers.sort((a, b) => change(b) - change(a)).slice(0, MAX_DRIVERS);
+    },
+  };
+}
+
+/**
+ * `metrics.csv` (`Timestamp,Id,Value`) as a MetricSource: the points of each
+ * requested query id within [start, end). Read once; bad lines are logged
+ * and skipped; an unreadable file throws (the check reports a scan gap).
+ */
+export function fileMetricSource(files: {
+  readonly dir: string;
+  readonly log: ProgressLog;
+  readonly file?: string;
+}): MetricSource {
+  const name = files.file ?? 'metrics.csv';
+  let loaded: ReturnType<typeof parseMetricsCsv> | undefined;
+  return {
+    name,
+    async dailyMetrics({ queries, start, end }) {
+      loaded ??= parseMetricsCsv({ path: join(files.dir, name), name }).then((result) => {
+        for (const error of result.errors.slice(0, 20)) files.log.warn(error.message);
+        return result;
+      });
+      const { series } = await loaded;
+      const from = start.toISOString();
+      const to = end.toISOString();
+      const out = new Map<string, Array<{ timestamp: string; value: number }>>();
+      for (const query of queries) {
+        const points = (series.get(query.id) ?? []).filter((p) => p.timestamp >= from && p.timestamp < to);
+        out.set(query.id, points);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { roleAssumer } from '../adapters/aws/assume-role.js';
+import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics.js';
+import { CostExplorerCosts } from '../adapters/aws/cost-explorer-costs.js';
+import { AwsCostExplorerSignals } from '../adapters/aws/cost-signals.js';
+import { fileMetricSource, focusCostSource } from '../adapters/file/cost-sources.js';
+import { costAnomalyCheck } from '../checks/cost-anomaly/check.js';
+import type { CheckFactory } from './check-registry.js';
+
+/**
+ * Builds the cost-anomaly check. File mode reads `costs.csv` (FOCUS) and
+ * `metrics.csv` from the data directory, and has no AWS anomaly or budget
+ * signals. AWS mode reads Cost Explorer, Cost Anomaly Detection and Budgets
+ * through the management account's read role, and CloudWatch in the tooling
+ * account (each metric query may name another account or region).
+ */
+export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log }) => {
+  if (mode === 'file') {
+    return costAnomalyCheck({
+      costs: focusCostSource({ dir: dataDir, log, includeRecordTypes: config.anomaly.includeRecordTypes }),
+      metrics: fileMetricSource({ dir: dataDir, log }),
+    }) as ReturnType<CheckFactory>;
+  }
+  const { organization, anomaly } = config;
+  const assumer = roleAssumer({
+    purpose: 'cost-anomaly',
+    ...(organization.externalId && { externalId: organization.externalId }),
+  });
+  const management = {
+    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
+    managementRoleName: organization.managementRoleName,
+    assumer,
+  };
+  const wantsSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
+  return costAnomalyCheck({
+    costs: new CostExplorerCosts({
+      ...management,
+      metric: anomaly.costMetric,
+      includeRecordTypes: anomaly.includeRecordTypes,
+    }),
+    metrics: new CloudWatchMetrics({}),
+    ...(wantsSignals && { signals: new AwsCostExplorerSignals(management) }),
+  }) as ReturnType<CheckFactory>;
+};

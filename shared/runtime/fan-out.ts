@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { roleAssumer } from '../adapters/aws/assume-role.js';
+import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js';
+import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
+import { type S3Location, type ScanPointer, s3LocationSchema } from '../adapters/aws/scan-results-s3.js';
+import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
+import { planTagScan, scanAccounts, type TagCoveragePorts } from '../checks/tag-coverage/check.js';
+import type { AccountScanResult } from '../checks/tag-coverage/scan-result.js';
+import { parseConfig } from '../config/loader.js';
+import type { GuardrailsConfig } from '../config/schema.js';
+import { ConfigError } from '../core/errors.js';
+import type { ProgressLog } from '../core/ports.js';
+import { bundledConfig } from './lambda-env.js';
+import { TAG_SPEND_RECORD_TYPES } from './tag-coverage-wiring.js';
+
+const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+/** Execution names: 1–80 characters of letters, digits, `-` and `_`. */
+const runId = z.string().regex(/^[\w-]{1,80}$/, 'must be 1-80 letters, digits, - or _');
+
+/**
+ * True when the run should fan out through the Step Functions Distributed
+ * Map: more accounts to scan than `organization.fanOutAboveAccounts`.
+ *
+ * @example
+ * shouldFanOut(config, 51); // true with the default threshold of 50
+ */
+export function shouldFanOut(config: GuardrailsConfig, accountCount: number): boolean {
+  return accountCount > config.organization.fanOutAboveAccounts;
+}
+
+/** The run id (and execution name) of a scheduled run: `tag-coverage-20261120T060000Z`. */
+export function fanOutRunId(now: Date): string {
+  return `tag-coverage-${now
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '')}`;
+}
+
+/** The execution input the scheduled function starts the state machine with. */
+export const fanOutInputSchema = z.object({
+  runId,
+  now: z.iso.datetime(),
+  regions: z.array(z.string().min(1)).min(1),
+  /** The item list for the Map's ItemReader (S3 JSON array of `{accountId}`). */
+  plan: s3LocationSchema,
+});
+export type FanOutInput = z.infer<typeof fanOutInputSchema>;
+
+/** One Distributed Map child: ItemBatcher's `{ Items, BatchInput }`. */
+export const scanBatchEventSchema = z.object({
+  Items: z.array(z.object({ accountId }).loose()).min(1),
+  BatchInput: z.object({ runId, regions: z.array(z.string().min(1)).min(1).optional() }).loose(),
+});
+export type ScanBatchEvent = z.infer<typeof scanBatchEventSchema>;
+
+/** The aggregator's input: the execution input plus the Map's output under `map` (its ResultPath). */
+export const aggregateEventSchema = z
+  .object({
+    runId,
+    now: z.iso.datetime(),
+    map: z.object({ ResultWriterDetails: s3LocationSchema }).loose(),
+  })
+  .loose();
+export type AggregateEvent = z.infer<typeof aggregateEventSchema>;
+
+/** Where a worker puts a scan: S3 in Lambda, memory in tests. */
+export interface ScanWriter {
+  writeScan(runId: string, result: AccountScanResult): Promise<ScanPointer>;
+}
+
+/**
+ * A fan-out worker's job: scans its batch of accounts exactly as the
+ * in-process check does ({@link scanAccounts}, same concurrency bound),
+ * writes each account's full result to S3 and returns only pointers, so
+ * a Map item result stays a few hundred bytes whatever the account holds.
+ */
+export async function scanBatch(
+  deps: { readonly inventory: TagCoveragePorts['inventory']; readonly writer: ScanWriter },
+  config: GuardrailsConfig,
+  event: ScanBatchEvent,
+): Promise<ScanPointer[]> {
+  const regions = event.BatchInput.regions ?? config.organization.regions;
+  const results = await scanAccounts(
+    deps.inventory,
+    event.Items.map((i) => i.accountId),
+    regions,
+    config.organization.scanConcurrency,
+  );
+  return Promise.all(results.map((r) => deps.writer.writeScan(event.BatchInput.runId, r)));
+}
+
+/** What the scheduled entry did. */
+export type ScheduledRun<S> =
+  | { readonly mode: 'in-process'; readonly accounts: number; readonly summary: S }
+  | {
+      readonly mode: 'fan-out';
+      readonly accounts: number;
+      readonly runId: string;
+      readonly alreadyStarted: boolean;
+    };
+
+export interface ScheduledRunDeps<S> {
+  readonly config: GuardrailsConfig;
+  readonly sources: TagCoveragePorts;
+  readonly log: ProgressLog;
+  /** Runs the in-process check on the accounts already listed (e.g. `runInLambda(tagCoverageCheck(ports), …)`). */
+  readonly runInProcess: (sources: TagCoveragePorts) => Promise<S>;
+  /** Absent when no state machine is deployed: then every run is in-process. */
+  readonly fanOut?: {
+    writePlan(runId: string, accountIds: readonly string[]): Promise<S3Location>;
+    start(name: string, input: FanOutInput): Promise<{ readonly alreadyStarted: boolean }>;
+  };
+}
+
+/**
+ * The scheduled tag-coverage entry: lists the accounts once, then either
+ * runs the check in this function or, above the threshold, writes the plan
+ * and starts the fan-out state machine, whose aggregator finishes the run.
+ */
+export async function runTagCoverageScheduled<S>(
+  deps: ScheduledRunDeps<S>,
+  now: Date,
+): Promise<ScheduledRun<S>> {
+  const all = await deps.sources.directory.listAccounts();
+  const plan = planTagScan(all, { config: deps.config });
+  const listed = { ...deps.sources, directory: { listAccounts: async () => all } };
+  if (!deps.fanOut || !shouldFanOut(deps.config, plan.accounts.length)) {
+    return { mode: 'in-process', accounts: plan.accounts.length, summary: await deps.runInProcess(listed) };
+  }
+  const id = fanOutRunId(now);
+  const location = await deps.fanOut.writePlan(
+    id,
+    plan.accounts.map((a) => a.id),
+  );
+  const started = await deps.fanOut.start(id, {
+    runId: id,
+    now: now.toISOString(),
+    regions: [...plan.regions],
+    plan: location,
+  });
+  deps.log.info(`tag-coverage: fanning out ${plan.accounts.length} accounts`, {
+    runId: id,
+    alreadyStarted: started.alreadyStarted,
+  });
+  return {
+    mode: 'fan-out',
+    accounts: plan.accounts.length,
+    runId: id,
+    alreadyStarted: started.alreadyStarted,
+  };
+}
+
+/**
+ * The tag-coverage AWS sources, wired as `tagCoverageFactory` wires them:
+ * Organizations and Cost Explorer through the management role, the Tagging
+ * API through each member's read role.
+ */
+export function awsTagSources(config: GuardrailsConfig): TagCoveragePorts {
+  const { organization } = config;
+  const assumer = roleAssumer({
+    purpose: 'tag-coverage',
+    ...(organization.externalId && { externalId: organization.externalId }),
+  });
+  const management = {
+    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
+    managementRoleName: organization.managementRoleName,
+    assumer,
+  };
+  return {
+    directory: new OrganizationsDirectory(management),
+    inventory: new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName }),
+    spend: new CostExplorerTagSpend({
+      ...management,
+      metric: config.anomaly.costMetric,
+      recordTypes: TAG_SPEND_RECORD_TYPES,
+    }),
+  };
+}
+
+/**
+ * The config of a function that needs no state table or queue (the
+ * fan-out worker, the forwarder): the bundled config, or
+ * `GUARDRAILS_CONFIG` (JSON, which is YAML) outside a bundle.
+ */
+export function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GuardrailsConfig {
+  const text = bundledConfig() ?? env.GUARDRAILS_CONFIG;
+  if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
+  return parseConfig(text, 'GUARDRAILS_CONFIG');
+}

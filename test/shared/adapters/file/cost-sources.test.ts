@@ -1,0 +1,229 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  fileMetricSource,
+  focusCostSource,
+  recordTypeOf,
+  tagsMatch,
+} from '../../../../shared/adapters/file/cost-sources.js';
+
+const HEADER =
+  'ChargeCategory,ChargePeriodStart,EffectiveCost,RegionId,ResourceId,ServiceName,SkuId,SubAccountId,Tags';
+const row = (
+  cat: string,
+  day: string,
+  cost: number,
+  service: string,
+  opts: { account?: string; resource?: string; sku?: string; tags?: string } = {},
+) =>
+  [
+    cat,
+    `${day} 00:00:00`,
+    cost,
+    'us-east-1',
+    opts.resource ?? 'NULL',
+    service,
+    opts.sku ?? 'BoxUsage',
+    opts.account ?? '111111111111',
+    opts.tags ?? 'NULL',
+  ].join(',');
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'cost-sources-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const log = () => ({ info: vi.fn(), warn: vi.fn() });
+const write = (lines: string[]) =>
+  writeFileSync(join(dir, 'costs.csv'), `${[HEADER, ...lines].join('\n')}\n`);
+const range = { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-04T00:00:00Z') };
+
+describe('recordTypeOf', () => {
+  it('maps FOCUS charge categories to Cost Explorer record types, fees kept as one', () => {
+    expect(recordTypeOf({ chargeCategory: null })).toBe('Usage');
+    expect(recordTypeOf({ chargeCategory: 'Usage' })).toBe('Usage');
+    expect(recordTypeOf({ chargeCategory: 'Purchase' })).toBe('Fee');
+    expect(recordTypeOf({ chargeCategory: 'Credit' })).toBe('Credit');
+    expect(recordTypeOf({ chargeCategory: 'Tax' })).toBe('Tax');
+    expect(recordTypeOf({ chargeCategory: 'Adjustment' })).toBe('Refund');
+  });
+});
+
+describe('focusCostSource', () => {
+  it('sums daily cost per account and service, without credits, tax and refunds by default, with a zero for a day without charges', async () => {
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2'),
+      row('Usage', '2026-11-01', 5, 'EC2'),
+      row('Credit', '2026-11-01', -7, 'EC2'),
+      row('Tax', '2026-11-01', 2, 'EC2'),
+      row('Adjustment', '2026-11-01', -1, 'EC2'),
+      row('Purchase', '2026-11-01', 100, 'AWS Support (Business)'),
+      row('Usage', '2026-11-03', 8, 'EC2'),
+    ]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const series = await source.dailyCostByAccountAndService(range);
+    expect(series).toEqual([
+      {
+        key: { accountId: '111111111111', service: 'EC2' },
+        days: [
+          { day: '2026-11-01', usd: 15, estimated: false },
+          { day: '2026-11-02', usd: 0, estimated: false },
+          { day: '2026-11-03', usd: 8, estimated: false },
+        ],
+      },
+      {
+        key: { accountId: '111111111111', service: 'AWS Support (Business)' },
+        days: [
+          { day: '2026-11-01', usd: 100, estimated: false },
+          { day: '2026-11-02', usd: 0, estimated: false },
+          { day: '2026-11-03', usd: 0, estimated: false },
+        ],
+      },
+    ]);
+  });
+
+  it('brings record types back when includeRecordTypes names them', async () => {
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2'),
+      row('Credit', '2026-11-01', -7, 'EC2'),
+      row('Tax', '2026-11-01', 1, 'EC2'),
+    ]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: ['Credit'] });
+    const series = await source.dailyCostByAccountAndService(range);
+    expect(series.map((s) => [s.key.service, s.days[0]?.usd])).toEqual([['EC2', 3]]);
+  });
+
+  it('marks days outside the export as estimated, so a stale file never reads as a saving', async () => {
+    write([row('Usage', '2026-11-02', 10, 'EC2')]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const [series] = await source.dailyCostByAccountAndService(range);
+    expect(series?.days.map((d) => d.estimated)).toEqual([true, false, true]);
+  });
+
+  it('builds workload series from accounts, services and exact tag values', async () => {
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2', { tags: '"{""app"":""shop""}"' }),
+      row('Usage', '2026-11-01', 20, 'EC2', { tags: '"{""app"":""blog""}"' }),
+      row('Usage', '2026-11-01', 40, 'RDS', { tags: '"{""app"":""shop""}"' }),
+      row('Usage', '2026-11-01', 80, 'EC2', { account: '222222222222', tags: '"{""app"":""shop""}"' }),
+    ]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const filter = (
+      f: Partial<{ accounts: string[]; services: string[]; tags: Record<string, string[]> }>,
+    ) => ({
+      accounts: [],
+      services: [],
+      tags: {},
+      ...f,
+    });
+    const series = await source.dailyCostByWorkload({
+      ...range,
+      workloads: [
+        { name: 'shop', filter: filter({ tags: { app: ['shop'] } }) },
+        { name: 'acct', filter: filter({ accounts: ['111111111111'] }) },
+        { name: 'shop-ec2', filter: filter({ services: ['EC2'], tags: { app: ['shop'] } }) },
+      ],
+    });
+    expect(series.map((s) => [s.key.workload, s.days[0]?.usd])).toEqual([
+      ['shop', 130],
+      ['acct', 70],
+      ['shop-ec2', 90],
+    ]);
+  });
+
+  it('gives drivers per usage type, region and resource, largest change first', async () => {
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2', { resource: 'i-1' }),
+      row('Usage', '2026-11-01', 10, 'EC2', { resource: 'i-2', sku: 'EBS' }),
+      row('Usage', '2026-11-03', 90, 'EC2', { resource: 'i-1' }),
+      row('Usage', '2026-11-03', 12, 'EC2', { resource: 'i-2', sku: 'EBS' }),
+    ]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const drivers = await source.drivers({
+      accountId: '111111111111',
+      service: 'EC2',
+      baseline: { start: new Date('2026-11-01T00:00:00Z'), end: new Date('2026-11-02T00:00:00Z') },
+      current: { start: new Date('2026-11-03T00:00:00Z'), end: new Date('2026-11-04T00:00:00Z') },
+    });
+    expect(drivers).toEqual([
+      {
+        usageType: 'BoxUsage',
+        region: 'us-east-1',
+        resourceId: 'i-1',
+        baselineUsdPerDay: 10,
+        currentUsdPerDay: 90,
+      },
+      {
+        usageType: 'EBS',
+        region: 'us-east-1',
+        resourceId: 'i-2',
+        baselineUsdPerDay: 10,
+        currentUsdPerDay: 12,
+      },
+    ]);
+  });
+
+  it('reads the file once per source, however many calls are made', async () => {
+    write([row('Usage', '2026-11-01', 10, 'EC2')]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    await source.dailyCostByAccountAndService(range);
+    rmSync(join(dir, 'costs.csv'));
+    await expect(source.dailyCostByAccountAndService(range)).resolves.toHaveLength(1);
+  });
+
+  it('logs bad rows and keeps the rest; rejects when the file cannot be read', async () => {
+    write([row('Usage', 'yesterday', 10, 'EC2'), row('Usage', '2026-11-01', 10, 'EC2')]);
+    const l = log();
+    const series = await focusCostSource({
+      dir,
+      log: l,
+      includeRecordTypes: [],
+    }).dailyCostByAccountAndService(range);
+    expect(series).toHaveLength(1);
+    expect(l.warn).toHaveBeenCalledWith(expect.stringMatching(/^costs\.csv:2: ChargePeriodStart/));
+    const missing = focusCostSource({ dir: join(dir, 'nope'), log: log(), includeRecordTypes: [] });
+    await expect(missing.dailyCostByAccountAndService(range)).rejects.toThrow(/costs\.csv/);
+  });
+});
+
+describe('tagsMatch', () => {
+  it('needs every filter key present and non-empty, with an allowed value when values are listed', () => {
+    expect(tagsMatch({ app: 'shop', env: 'prod' }, { app: ['shop'], env: [] })).toBe(true);
+    expect(tagsMatch({ app: 'shop' }, { app: ['blog'] })).toBe(false);
+    expect(tagsMatch({ app: '' }, { app: [] })).toBe(false);
+    expect(tagsMatch({ App: 'shop' }, { app: ['shop'] })).toBe(false);
+  });
+});
+
+describe('fileMetricSource', () => {
+  it('returns the requested ids within [start, end), an empty list for an id without data', async () => {
+    writeFileSync(
+      join(dir, 'metrics.csv'),
+      'Timestamp,Id,Value\n2026-10-31T00:00:00Z,req,1\n2026-11-01T00:00:00Z,req,2\n2026-11-01T00:00:00Z,other,3\n2026-11-04T00:00:00Z,req,4\n',
+    );
+    const source = fileMetricSource({ dir, log: log() });
+    const query = (id: string) => ({
+      id,
+      namespace: 'A',
+      metricName: 'B',
+      dimensions: {},
+      stat: 'Sum',
+      period: 86_400,
+    });
+    const result = await source.dailyMetrics({ queries: [query('req'), query('none')], ...range });
+    expect(result).toEqual(
+      new Map([
+        ['req', [{ timestamp: '2026-11-01T00:00:00.000Z', value: 2 }]],
+        ['none', []],
+      ]),
+    );
+  });
+
+  it('rejects when metrics.csv is missing, so the check reports a scan gap', async () => {
+    const source = fileMetricSource({ dir, log: log() });
+    await expect(source.dailyMetrics({ queries: [], ...range })).rejects.toThrow(/metrics\.csv/);
+  });
+});
