@@ -94,11 +94,11 @@ describe('the example organization, judged at 2026-11-20T06:00Z', () => {
     expect(scored.filter((p) => p.anomaly)).toEqual([]);
   });
 
-  it('refuses the aws mode with a clear error until the AWS adapters are wired', () => {
+  it('builds the AWS-mode check without calling AWS until it runs', () => {
     const config = loadConfig(`${DIR}/guardrails.config.yaml`);
     const log = { info: vi.fn(), warn: vi.fn() };
-    expect(() => costAnomalyFactory({ mode: 'aws', config, dataDir: DIR, log })).toThrow(
-      /not wired to AWS yet/,
-    );
+    const check = costAnomalyFactory({ mode: 'aws', config, dataDir: DIR, log });
+    expect(check.name).toBe('cost-anomaly');
+    expect(log.warn).not.toHaveBeenCalled();
   });
 });
