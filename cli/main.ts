@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCheckTemplate } from './commands/check-template.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerProbe } from './commands/probe.js';
@@ -16,6 +17,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerDetect(program, io, setExit);
   registerValidateConfig(program, io, setExit);
   registerProbe(program, io, setExit);
+  registerCheckTemplate(program, io, setExit);
   registerDemo(program, io, setExit);
   return program;
 }

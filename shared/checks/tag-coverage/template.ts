@@ -1,0 +1,250 @@
+import { z } from 'zod';
+import { type CompiledTagPolicy, isExempt, tagProblems } from './policy.js';
+import { type TaggabilityLookup, type TagShape, taggability } from './taggable-types.js';
+import type { TagProblem } from './types.js';
+
+/** The part of a CloudFormation template the tag check reads; everything else passes through. */
+export const cfnTemplateSchema = z
+  .object({
+    Resources: z.record(
+      z.string(),
+      z
+        .object({
+          Type: z.string().min(1),
+          Properties: z.record(z.string(), z.unknown()).optional(),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+export type CfnTemplate = z.infer<typeof cfnTemplateSchema>;
+
+/** A required tag whose value (or whose presence) is only known at deploy time. */
+export interface UnresolvedTag {
+  readonly key: string;
+  /** The intrinsic that computes it (`Fn::ImportValue`, `Ref`), or why it cannot be read. */
+  readonly reason: string;
+}
+
+/** The tag verdict on one resource of a template. */
+export interface ResourceTagReport {
+  readonly logicalId: string;
+  readonly type: string;
+  readonly problems: readonly TagProblem[];
+  /** Informational: not violations, since CloudFormation computes them at deploy time. */
+  readonly unresolved: readonly UnresolvedTag[];
+}
+
+/** What one resource's tags come to, before it is given a logical id. */
+export type ResourceTagVerdict =
+  | {
+      readonly status: 'checked';
+      readonly problems: readonly TagProblem[];
+      readonly unresolved: readonly UnresolvedTag[];
+    }
+  | { readonly status: 'exempt' | 'not-taggable' | 'unknown-type' };
+
+export interface TemplateTagOptions {
+  /**
+   * Tags given to the stack at deploy time (`cdk deploy --tags`, the manifest's
+   * stack tags). CloudFormation propagates them to every resource, so they
+   * count as present; a resource's own tag of the same key wins.
+   */
+  readonly stackTags?: Readonly<Record<string, string>>;
+  /** The account the stack deploys to, when known, for `exemptAccounts`. */
+  readonly accountId?: string;
+  /** @default the committed extract of the CloudFormation resource specification */
+  readonly taggability?: TaggabilityLookup;
+}
+
+/** The tag verdict on a whole template. */
+export interface TemplateTagReport {
+  /** Resources with problems or unresolved tags, in template order. */
+  readonly resources: readonly ResourceTagReport[];
+  readonly checked: number;
+  readonly exempt: number;
+  readonly notTaggable: number;
+  /** Types the spec does not know (`Custom::*`, third-party), each once, sorted. */
+  readonly unknownTypes: readonly string[];
+}
+
+/**
+ * Checks every resource of a parsed template against the tag policy: the
+ * same policy, and the same {@link tagProblems}, as the deployed check.
+ *
+ * @example
+ * const report = checkTemplateTags(template, compileTagPolicy(config.tagPolicy), { stackTags: { owner: 'search' } });
+ * report.resources // [{ logicalId: 'Bucket', type: 'AWS::S3::Bucket', problems: [{ kind: 'missing', key: 'cost-center' }], unresolved: [] }]
+ */
+export function checkTemplateTags(
+  template: CfnTemplate,
+  policy: CompiledTagPolicy,
+  options: TemplateTagOptions = {},
+): TemplateTagReport {
+  const lookup = options.taggability ?? taggability;
+  const resources: ResourceTagReport[] = [];
+  const unknownTypes = new Set<string>();
+  const counts = { checked: 0, exempt: 0, notTaggable: 0 };
+  for (const [logicalId, resource] of Object.entries(template.Resources)) {
+    const known = lookup(resource.Type);
+    const tagsValue = known.kind === 'taggable' ? resource.Properties?.[known.tagProperty] : undefined;
+    const verdict = resourceTagVerdict(resource.Type, tagsValue, policy, options);
+    switch (verdict.status) {
+      case 'unknown-type':
+        unknownTypes.add(resource.Type);
+        break;
+      case 'not-taggable':
+        counts.notTaggable++;
+        break;
+      case 'exempt':
+        counts.exempt++;
+        break;
+      case 'checked': {
+        counts.checked++;
+        const { problems, unresolved } = verdict;
+        if (problems.length || unresolved.length)
+          resources.push({ logicalId, type: resource.Type, problems, unresolved });
+      }
+    }
+  }
+  return { resources, ...counts, unknownTypes: [...unknownTypes].sort() };
+}
+
+/**
+ * The verdict on one resource, given the value of its tag property as the
+ * template (or CDK, resolved) has it. Shared by the template checker and
+ * the CDK aspect, so both judge alike.
+ */
+export function resourceTagVerdict(
+  type: string,
+  tagsValue: unknown,
+  policy: CompiledTagPolicy,
+  options: TemplateTagOptions = {},
+): ResourceTagVerdict {
+  const known = (options.taggability ?? taggability)(type);
+  if (known.kind === 'unknown') return { status: 'unknown-type' };
+  if (known.kind === 'not-taggable') return { status: 'not-taggable' };
+  const account = options.accountId ?? '';
+  if ([type, known.arnType ?? guessArnType(type)].some((t) => isExempt(t, account, policy)))
+    return { status: 'exempt' };
+
+  const read = readTags(tagsValue, known.shape);
+  const tags: Record<string, string> = { ...withoutSystemTags(options.stackTags ?? {}), ...read.tags };
+  // A placeholder makes an unresolved key present; its value is judged at deploy, not here.
+  for (const key of read.unresolved.keys()) tags[key] = UNRESOLVED_PLACEHOLDER;
+
+  const unresolved: UnresolvedTag[] = [];
+  const problems = tagProblems(tags, policy).filter((problem) => {
+    if (problem.kind === 'invalid-value' && read.unresolved.has(problem.key)) return false;
+    if (problem.kind === 'missing' && read.opaque !== undefined) {
+      // Some keys come from an intrinsic: this one may be among them.
+      unresolved.push({ key: problem.key, reason: read.opaque });
+      return false;
+    }
+    return true;
+  });
+  const required = new Set(policy.rules.map((rule) => rule.lowerKey));
+  for (const [key, reason] of read.unresolved) {
+    if (required.has(key.toLowerCase())) unresolved.push({ key, reason });
+  }
+  return { status: 'checked', problems, unresolved };
+}
+
+/** `owner (Fn::ImportValue)`, as `check-template` prints it. */
+export function describeUnresolved(tag: UnresolvedTag): string {
+  return `${tag.key} (${tag.reason})`;
+}
+
+const UNRESOLVED_PLACEHOLDER = '\u0000unresolved';
+
+interface ReadTags {
+  readonly tags: Record<string, string>;
+  /** Keys whose value is not a literal, with the intrinsic that computes it. */
+  readonly unresolved: Map<string, string>;
+  /** Set when the set of keys itself is computed (`Tags: !If …`, a list item `!If`, `Key: !Ref …`). */
+  readonly opaque?: string;
+}
+
+/** Normalises list, map and `{Items}` tag shapes to one record; `aws:` keys are dropped. */
+function readTags(value: unknown, shape: TagShape): ReadTags {
+  const tags: Record<string, string> = {};
+  const unresolved = new Map<string, string>();
+  let opaque: string | undefined;
+  const put = (key: string, raw: unknown) => {
+    if (isSystemTag(key)) return;
+    const literal = literalValue(raw);
+    if (literal === undefined) unresolved.set(key, intrinsicName(raw) ?? 'not a string');
+    else tags[key] = literal;
+  };
+
+  if (value === undefined || value === null) return { tags, unresolved };
+  const whole = intrinsicName(value);
+  if (whole !== undefined) return { tags, unresolved, opaque: whole };
+
+  const list = shape === 'items' && isRecord(value) ? value.Items : value;
+  if (shape === 'map') {
+    if (!isRecord(value)) return { tags, unresolved, opaque: 'not a map of tags' };
+    for (const [key, raw] of Object.entries(value)) put(key, raw);
+  } else if (!Array.isArray(list)) {
+    return { tags, unresolved, opaque: intrinsicName(list) ?? 'not a list of tags' };
+  } else {
+    for (const item of list) {
+      const itemIntrinsic = intrinsicName(item);
+      if (itemIntrinsic !== undefined || !isRecord(item)) {
+        opaque ??= itemIntrinsic ?? 'not a tag';
+        continue;
+      }
+      // AppStream spells them TagKey/TagValue.
+      const key = item.Key ?? item.TagKey;
+      if (typeof key !== 'string') {
+        opaque ??= intrinsicName(key) ?? 'a tag without a key';
+        continue;
+      }
+      put(key, item.Value ?? item.TagValue);
+    }
+  }
+  return opaque === undefined ? { tags, unresolved } : { tags, unresolved, opaque };
+}
+
+/** CloudFormation turns numbers and booleans into strings; anything else is computed or invalid. */
+function literalValue(raw: unknown): string | undefined {
+  if (typeof raw === 'string') return raw;
+  if (typeof raw === 'number' || typeof raw === 'boolean') return String(raw);
+  return undefined;
+}
+
+/** `Ref`, `Fn::*` or `Condition` when the value is one intrinsic function call. */
+function intrinsicName(value: unknown): string | undefined {
+  if (!isRecord(value)) return undefined;
+  const keys = Object.keys(value);
+  const [only] = keys;
+  if (keys.length !== 1 || only === undefined) return undefined;
+  return only === 'Ref' || only === 'Condition' || only.startsWith('Fn::') ? only : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isSystemTag(key: string): boolean {
+  return key.toLowerCase().startsWith('aws:');
+}
+
+function withoutSystemTags(tags: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(tags).filter(([key]) => !isSystemTag(key)));
+}
+
+/**
+ * `service:type` from the CloudFormation name where the spec has no ARN
+ * template: `AWS::Logs::LogGroup` → `logs:log-group`. Best effort; the
+ * CloudFormation type itself always matches.
+ */
+export function guessArnType(cloudFormationType: string): string {
+  const [, service = '', name = ''] = cloudFormationType.split('::');
+  const kebab = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
+  return `${service.toLowerCase()}:${kebab}`;
+}
