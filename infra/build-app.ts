@@ -1,7 +1,12 @@
-import { App, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { fileURLToPath } from 'node:url';
+import { App, Aws, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { GuardrailsConfig } from '../shared/config/schema.js';
-import { type CheckFunctionSpec, GuardrailsStack } from './stacks/guardrails-stack.js';
+import { ConfigError } from '../shared/core/errors.js';
+import { type CheckFunctionSpec, GuardrailsStack, incidentQueueName } from './stacks/guardrails-stack.js';
+import { ManagementAccessStack } from './stacks/management-access-stack.js';
+import { MemberReadRoleStack } from './stacks/member-read-role.js';
+import { type ProbeIncidentQueue, ProbeStack, probeRoleArnPattern } from './stacks/probe-stack.js';
 
 /** Options of {@link buildApp}; everything here would otherwise come from the environment or CDK context. */
 export interface BuildAppOptions {
@@ -15,6 +20,8 @@ export interface BuildAppOptions {
   readonly defaultEnv?: Environment;
   /** Replaces the default check functions, so tests can bundle a tiny handler. */
   readonly functions?: readonly CheckFunctionSpec[];
+  /** The probe handler, so tests can bundle a tiny one. @default functions/probe/handler.ts */
+  readonly probeEntry?: string;
   /** Run cdk-nag AwsSolutions at synth. @default true */
   readonly nag?: boolean;
 }
@@ -23,10 +30,85 @@ export interface BuildAppOptions {
 export interface GuardrailsApp {
   readonly app: App;
   readonly guardrails: GuardrailsStack;
+  readonly managementAccess: ManagementAccessStack;
+  readonly memberReadRole: MemberReadRoleStack;
+  readonly probe: ProbeStack;
+}
+
+/** Stack names; role name patterns in other accounts' trust policies are derived from them. */
+export const STACK_NAMES = {
+  guardrails: 'GuardrailsStack',
+  managementAccess: 'ManagementAccessStack',
+  memberReadRole: 'MemberReadRole',
+  probe: 'ProbeStack',
+} as const;
+
+/** Cost Explorer, Organizations and Budgets are global services answered from us-east-1. */
+const MANAGEMENT_REGION = 'us-east-1';
+const APPLICATION_TAGS = { application: 'finops-guardrails' } as const;
+
+/**
+ * Where each stack goes. `undefined` is "the account you deploy to": stacks
+ * with an undefined account are environment-agnostic and must share that one
+ * account, which is single-account mode (DESIGN §4, "One account").
+ */
+export interface Placement {
+  readonly tooling?: string;
+  readonly management?: string;
+  readonly observer?: string;
 }
 
 /**
- * Builds the finops-guardrails CDK app from a validated config. It reads no
+ * Resolves the accounts of the stacks: the config's ids first, then the
+ * account the CLI deploys to. A missing observer account follows the tooling
+ * account, so the probe never points at an unknown queue owner.
+ *
+ * @throws ConfigError when another account is named but the tooling account,
+ * which the other stacks' trust and queue ARN name, cannot be known.
+ */
+export function resolvePlacement(config: GuardrailsConfig, defaultEnv?: Environment): Placement {
+  const { toolingAccountId, managementAccountId } = config.organization;
+  const observerAccountId = config.deployment.observer.accountId;
+  const tooling = toolingAccountId ?? defaultEnv?.account;
+  if (!tooling && (managementAccountId || observerAccountId)) {
+    throw new ConfigError(
+      'organization.toolingAccountId',
+      'required when organization.managementAccountId or deployment.observer.accountId is set: ' +
+        'the other stacks trust the tooling account and send to its queue, so its id must be known at synth',
+    );
+  }
+  return {
+    ...(tooling && { tooling }),
+    ...((managementAccountId ?? defaultEnv?.account) && {
+      management: managementAccountId ?? defaultEnv?.account,
+    }),
+    ...((observerAccountId ?? tooling) && { observer: observerAccountId ?? tooling }),
+  };
+}
+
+/**
+ * The incident queue as the probe sees it: the imported ARN, or the ARN of
+ * the queue GuardrailsStack creates under its fixed name, built from config.
+ */
+export function probeIncidentQueue(config: GuardrailsConfig, placement: Placement): ProbeIncidentQueue {
+  const imported = config.sinks.sqs.queueArn;
+  if (imported)
+    return { queueArn: imported, region: imported.split(':')[3] ?? config.deployment.toolingRegion };
+  const region = config.deployment.toolingRegion;
+  // Undefined tooling account: single-account mode, so the probe's own account is the queue's.
+  const account = placement.tooling ?? Aws.ACCOUNT_ID;
+  return {
+    queueArn: `arn:${Aws.PARTITION}:sqs:${region}:${account}:${incidentQueueName(config.sinks.sqs.fifo)}`,
+    region,
+    kmsKeyArn: `arn:${Aws.PARTITION}:kms:${region}:${account}:key/*`,
+  };
+}
+
+/**
+ * Builds the finops-guardrails CDK app from a validated config: the tooling
+ * stack, the management account's access (with the member-role StackSet),
+ * the member read role for the management account itself (a service-managed
+ * StackSet never deploys there), and the observer's probe. It reads no
  * environment and no context, so tests build exactly what `cdk synth` builds.
  *
  * @example
@@ -40,18 +122,56 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
       ...(options.outdir ? { outdir: options.outdir } : {}),
       ...(options.context ? { context: { ...options.context } } : {}),
     });
-  const guardrails = new GuardrailsStack(app, 'GuardrailsStack', {
+  const placement = resolvePlacement(config, options.defaultEnv);
+  const { organization } = config;
+  const toolingRoleNamePattern = `${STACK_NAMES.guardrails}-*`;
+
+  const guardrails = new GuardrailsStack(app, STACK_NAMES.guardrails, {
     config,
     description:
       'finops-guardrails: scheduled FinOps checks, their state and the incident queue (tooling account)',
-    env: {
-      // The config names the tooling account when it knows it; otherwise "the account you deploy to".
-      account: config.organization.toolingAccountId ?? options.defaultEnv?.account,
-      region: config.deployment.toolingRegion,
-    },
+    env: { account: placement.tooling, region: config.deployment.toolingRegion },
     ...(options.functions ? { functions: options.functions } : {}),
+    incidentQueueSenders: [
+      {
+        ...(placement.observer && { accountId: placement.observer }),
+        roleArnPattern: probeRoleArnPattern(STACK_NAMES.probe, placement.observer ?? Aws.ACCOUNT_ID),
+      },
+    ],
   });
-  Tags.of(app).add('application', 'finops-guardrails');
+
+  const managementAccess = new ManagementAccessStack(app, STACK_NAMES.managementAccess, {
+    config,
+    description:
+      'finops-guardrails: read-only Cost Explorer, Budgets and Organizations role, and the member-role StackSet (management account)',
+    env: { account: placement.management, region: MANAGEMENT_REGION },
+    ...(placement.tooling && { toolingAccountId: placement.tooling }),
+    toolingRoleNamePattern,
+    memberTags: APPLICATION_TAGS,
+  });
+
+  const memberReadRole = new MemberReadRoleStack(app, STACK_NAMES.memberReadRole, {
+    description:
+      'finops-guardrails: read-only tags and metrics role (management account, or the single account)',
+    env: { account: placement.management, region: MANAGEMENT_REGION },
+    roleName: organization.memberRoleName,
+    trust: {
+      toolingRoleNamePattern,
+      ...(placement.tooling && { toolingAccountId: placement.tooling }),
+      ...(organization.organizationId && { organizationId: organization.organizationId }),
+      ...(organization.externalId && { externalId: organization.externalId }),
+    },
+  });
+
+  const probe = new ProbeStack(app, STACK_NAMES.probe, {
+    config,
+    description: 'finops-guardrails: out-of-band probe, its schedule, state and paging (observer account)',
+    env: { account: placement.observer, region: config.deployment.observer.region },
+    entry: options.probeEntry ?? fileURLToPath(new URL('../functions/probe/handler.ts', import.meta.url)),
+    incidentQueue: probeIncidentQueue(config, placement),
+  });
+
+  for (const [key, value] of Object.entries(APPLICATION_TAGS)) Tags.of(app).add(key, value);
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, guardrails };
+  return { app, guardrails, managementAccess, memberReadRole, probe };
 }

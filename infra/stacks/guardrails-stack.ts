@@ -14,7 +14,7 @@ import {
 import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import {
@@ -59,6 +59,19 @@ export interface ScheduleRetryPolicy {
   readonly retryAttempts: number;
 }
 
+/**
+ * The observer account's probe role, which sends to the incident queue from
+ * another account. Trust goes to the account, narrowed by `aws:PrincipalArn`,
+ * because a resource policy that names a role ARN fails while the role does
+ * not exist yet, and the probe stack is deployed after this one.
+ */
+export interface IncidentQueueSender {
+  /** The sender's account. @default - this stack's own account (single-account mode) */
+  readonly accountId?: string;
+  /** ARN pattern of the sending role, such as `arn:aws:iam::444455556666:role/ProbeStack-ProbeRole*`. */
+  readonly roleArnPattern: string;
+}
+
 /** Props of the {@link GuardrailsStack}. */
 export interface GuardrailsStackProps extends StackProps {
   /** The validated `guardrails.config.yaml`. It is also compiled into every function's bundle. */
@@ -73,12 +86,32 @@ export interface GuardrailsStackProps extends StackProps {
    * @default { maxEventAge: 6 hours, retryAttempts: 10 }
    */
   readonly scheduleRetry?: ScheduleRetryPolicy;
+  /**
+   * Roles of other stacks allowed to send to a created incident queue (and to
+   * use the data key for it): the probe. An imported queue's owner grants this.
+   * @default - none
+   */
+  readonly incidentQueueSenders?: readonly IncidentQueueSender[];
+  /**
+   * The oldest message of a created incident queue may be this old before the
+   * alarm topic hears that nobody drains the queue.
+   * @default Duration.minutes(15)
+   */
+  readonly incidentQueueMaxAge?: Duration;
 }
 
 const DEFAULT_SCHEDULE_RETRY: ScheduleRetryPolicy = { maxEventAge: Duration.hours(6), retryAttempts: 10 };
 /** The incident queue's dead-letter queue takes a message after this many failed receives. */
 export const INCIDENT_QUEUE_MAX_RECEIVE_COUNT = 5;
 const ALARM_PERIOD = Duration.minutes(5);
+const DEFAULT_INCIDENT_QUEUE_MAX_AGE = Duration.minutes(15);
+/** The created incident queue's name; fixed so that stacks in other accounts can build its ARN from config. */
+export const INCIDENT_QUEUE_BASE_NAME = 'finops-guardrails-incidents';
+
+/** `finops-guardrails-incidents`, or `finops-guardrails-incidents.fifo`. */
+export function incidentQueueName(fifo: boolean): string {
+  return fifo ? `${INCIDENT_QUEUE_BASE_NAME}.fifo` : INCIDENT_QUEUE_BASE_NAME;
+}
 
 /**
  * The tooling-account stack (DESIGN §4): the state table, the incident queue
@@ -137,6 +170,9 @@ export class GuardrailsStack extends Stack {
       const created = this.createIncidentQueue(config.sinks.sqs.fifo);
       this.incidentQueue = created.queue;
       this.incidentDeadLetterQueue = created.deadLetterQueue;
+      for (const sender of props.incidentQueueSenders ?? [])
+        this.allowIncidentQueueSender(created.queue, sender);
+      this.alarmWhenUndrained(created.queue, props.incidentQueueMaxAge ?? DEFAULT_INCIDENT_QUEUE_MAX_AGE);
     }
 
     const commonEnvironment = {
@@ -190,6 +226,7 @@ export class GuardrailsStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     const queue = new Queue(this, 'IncidentQueue', {
+      queueName: incidentQueueName(fifo),
       // FIFO deduplicates on the envelope's dedupkey (MessageDeduplicationId), so no content-based dedup.
       fifo: fifo || undefined,
       encryption: QueueEncryption.KMS,
@@ -209,6 +246,55 @@ export class GuardrailsStack extends Stack {
       },
     );
     return { queue, deadLetterQueue };
+  }
+
+  /**
+   * Lets another account's role send to the queue. SSE-KMS makes a sender
+   * call kms:GenerateDataKey and kms:Decrypt on the data key, so the key
+   * policy allows that too, but only through SQS in this region.
+   */
+  private allowIncidentQueueSender(queue: Queue, sender: IncidentQueueSender): void {
+    const principal = new AccountPrincipal(sender.accountId ?? Aws.ACCOUNT_ID);
+    const fromSenderRole = { ArnLike: { 'aws:PrincipalArn': sender.roleArnPattern } };
+    queue.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [principal],
+        actions: ['sqs:SendMessage'],
+        resources: [queue.queueArn],
+        conditions: fromSenderRole,
+      }),
+    );
+    this.dataKey.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [principal],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: {
+          ...fromSenderRole,
+          StringEquals: { 'kms:ViaService': `sqs.${Aws.REGION}.${Aws.URL_SUFFIX}` },
+        },
+      }),
+    );
+  }
+
+  /**
+   * Alarms when the incident queue's oldest message grows old: nobody drains
+   * it. The metric lives in this account and region, and an alarm reads only
+   * its own account's metrics (short of CloudWatch cross-account
+   * observability), so this alarm is here rather than beside the probe.
+   */
+  private alarmWhenUndrained(queue: Queue, maxAge: Duration): Alarm {
+    const alarm = new Alarm(this, 'IncidentQueueOldestMessageAlarm', {
+      metric: queue.metricApproximateAgeOfOldestMessage({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+      threshold: maxAge.toSeconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      // SQS stops reporting for a queue idle for hours: an empty queue is a drained one.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `The incident queue's oldest message is over ${maxAge.toHumanString()} old: nobody is draining the queue.`,
+    });
+    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    return alarm;
   }
 
   private createAlarmTopic(alarmEmail: string | undefined): Topic {
@@ -363,7 +449,7 @@ function sinkStatements(config: GuardrailsConfig): PolicyStatement[] {
  * A complete secret ARN ends in `-` and six random characters. A partial ARN
  * (no suffix) must be granted with `-??????`, which matches the suffix exactly.
  */
-function secretResource(arn: string): string {
+export function secretResource(arn: string): string {
   return /-[A-Za-z0-9]{6}$/.test(arn) ? arn : `${arn}-??????`;
 }
 

@@ -40,6 +40,7 @@ function fixtureFunctions(config: GuardrailsConfig): CheckFunctionSpec[] {
 
 function synthTemplate(config: GuardrailsConfig, options: BuildAppOptions = {}): Template {
   const { guardrails } = buildApp(config, {
+    probeEntry: FIXTURE_HANDLER,
     context: CDK_CONTEXT,
     functions: fixtureFunctions(config),
     nag: false,
@@ -241,8 +242,18 @@ describe('GuardrailsStack with a created incident queue', () => {
     );
   });
 
+  it('alarms when nobody drains the incident queue for 15 minutes', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 900,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
   it('alarms on each function error and on messages in either dead-letter queue, to a TLS-only encrypted topic', () => {
-    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (a) => a.Properties.MetricName !== 'ApproximateAgeOfOldestMessage',
+    );
     const metrics = alarms.map((a) => a.Properties.MetricName).sort();
     expect(metrics).toEqual([
       'ApproximateNumberOfMessagesVisible',
@@ -336,6 +347,7 @@ describe('cdk-nag AwsSolutions', () => {
     // The example config exercises the wildcard-account roles of `accounts: auto`.
     const exampleConfig = loadConfig(EXAMPLE_CONFIG);
     const { app } = buildApp(exampleConfig, {
+      probeEntry: FIXTURE_HANDLER,
       outdir,
       context: CDK_CONTEXT,
       functions: fixtureFunctions(exampleConfig),
@@ -385,6 +397,7 @@ describe('cdk-nag AwsSolutions', () => {
 
   it('reports a finding nobody acknowledged', () => {
     const { app, guardrails } = buildApp(fixtureConfig, {
+      probeEntry: FIXTURE_HANDLER,
       outdir: mkdtempSync(join(tmpdir(), 'guardrails-nag-')),
       context: CDK_CONTEXT,
       functions: [{ name: 'probe', entry: FIXTURE_HANDLER }],

@@ -1,0 +1,337 @@
+import {
+  Aws,
+  CfnOutput,
+  CfnResource,
+  Duration,
+  RemovalPolicy,
+  Stack,
+  type StackProps,
+  TimeZone,
+  Validations,
+} from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleGroup,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct, IConstruct } from 'constructs';
+import { PROBE_METRICS } from '../../shared/checks/probe/evaluate.js';
+import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import { GuardrailFunction } from '../constructs/guardrail-function.js';
+import { secretResource } from './guardrails-stack.js';
+
+/** Construct id of the probe function; its role is `<stack name>-ProbeRole<hash>-<random>`. */
+const PROBE_FUNCTION_ID = 'Probe';
+/** The namespace of every metric the functions publish (shared/runtime/middleware.ts). */
+export const METRICS_NAMESPACE = 'FinopsGuardrails';
+/** The dimensions the probe's heartbeat is published with. */
+export const DEFAULT_HEARTBEAT_DIMENSIONS: Readonly<Record<string, string>> = { service: 'probe' };
+
+/**
+ * ARN pattern of the probe function's role in the observer account, for the
+ * incident queue's policy in the tooling account. CloudFormation names the
+ * role `<stack name>-<logical id>-<random>`, and the logical id starts with
+ * the construct id.
+ */
+export function probeRoleArnPattern(stackName: string, observerAccountId: string): string {
+  return `arn:${Aws.PARTITION}:iam::${observerAccountId}:role/${stackName}-${PROBE_FUNCTION_ID}Role*`;
+}
+
+/** The incident queue the probe mirrors its events to, in the tooling account (or imported). */
+export interface ProbeIncidentQueue {
+  /** A plain ARN built from config, never a cross-stack reference: the stacks live in different accounts. */
+  readonly queueArn: string;
+  /** The queue's region, where SQS uses its key (`kms:ViaService`). */
+  readonly region: string;
+  /**
+   * The KMS key (or an ARN pattern such as `arn:aws:kms:<region>:<account>:key/*`)
+   * that encrypts the queue. The sender needs GenerateDataKey and Decrypt on
+   * it, granted only through SQS. @default - none: the queue uses SSE-SQS or no encryption
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** Props of the {@link ProbeStack}. */
+export interface ProbeStackProps extends StackProps {
+  /** The validated config; its probes are compiled into the function's bundle. */
+  readonly config: GuardrailsConfig;
+  /** Absolute path of the probe handler (`functions/probe/handler.ts`). */
+  readonly entry: string;
+  readonly incidentQueue: ProbeIncidentQueue;
+  /** Dimensions of the `ProbeHeartbeat` metric the alarm watches. @default DEFAULT_HEARTBEAT_DIMENSIONS */
+  readonly heartbeatDimensions?: Readonly<Record<string, string>>;
+  /** Consecutive silent minutes before the heartbeat alarm pages. @default 3 */
+  readonly heartbeatMissingMinutes?: number;
+  /** @default 512 */
+  readonly memorySize?: number;
+}
+
+/**
+ * The observer stack (DESIGN §4): an out-of-band probe in its own account
+ * and region. It shares nothing with production at run time: its own state
+ * table, key, schedule and paging topic; it only sends copies of its events
+ * to the incident queue.
+ *
+ * @example
+ * new ProbeStack(app, 'ProbeStack', {
+ *   config, entry: '/abs/functions/probe/handler.ts',
+ *   incidentQueue: { queueArn: 'arn:aws:sqs:us-east-1:222222222222:finops-guardrails-incidents', region: 'us-east-1' },
+ *   env: { account: '444444444444', region: 'us-west-2' },
+ * });
+ */
+export class ProbeStack extends Stack {
+  readonly key: Key;
+  readonly stateTable: Table;
+  readonly pagingTopic: ITopic;
+  readonly probeFunction: GuardrailFunction;
+  readonly scheduleDeadLetterQueue: Queue;
+  readonly heartbeatAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: ProbeStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    this.key = new Key(this, 'ProbeKey', {
+      description: 'finops-guardrails probe: state table, paging topic and schedule dead-letter queue',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(this.key, 'ProbeKey');
+
+    this.stateTable = new Table(this, 'StateTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      // Failure streaks and open probe incidents; losing them re-pages or forgets an outage.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(this.stateTable, 'StateTable');
+
+    this.pagingTopic = this.pagingTopicOf(config);
+    const incidentQueue = Queue.fromQueueArn(this, 'IncidentQueue', props.incidentQueue.queueArn);
+    const pagerDutySecretArn = config.sinks.pagerduty?.routingKeySecretArn;
+
+    this.probeFunction = new GuardrailFunction(this, PROBE_FUNCTION_ID, {
+      entry: props.entry,
+      serviceName: 'probe',
+      config,
+      logRetentionDays: config.deployment.logRetentionDays,
+      memorySize: props.memorySize ?? 512,
+      timeout: probeTimeout(config),
+      description: 'finops-guardrails: out-of-band probes, paging from the observer account',
+      environment: {
+        STATE_TABLE_NAME: this.stateTable.tableName,
+        INCIDENT_QUEUE_URL: incidentQueue.queueUrl,
+        PAGING_TOPIC_ARN: this.pagingTopic.topicArn,
+        PROBE_LOCATION: this.region,
+        ...(pagerDutySecretArn && { PAGERDUTY_SECRET_ARN: pagerDutySecretArn }),
+      },
+    });
+    // A round is stale a minute later: no async retry that would overlap the next one.
+    this.probeFunction.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
+    this.grantProbe(props, pagerDutySecretArn);
+
+    this.scheduleDeadLetterQueue = new Queue(this, 'ScheduleDeadLetterQueue', {
+      encryption: QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.scheduleDeadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter queue of the probe schedule; cdk-nag only recognizes queue redrive policies.',
+    });
+    this.scheduleProbe(config);
+
+    this.heartbeatAlarm = this.alarmOnSilence(
+      props.heartbeatDimensions ?? DEFAULT_HEARTBEAT_DIMENSIONS,
+      props.heartbeatMissingMinutes ?? 3,
+    );
+
+    new CfnOutput(this, 'PagingTopicArn', { value: this.pagingTopic.topicArn });
+    new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
+    new CfnOutput(this, 'ProbeFunctionName', { value: this.probeFunction.functionName });
+  }
+
+  /** Its own topic (KMS, TLS only, e-mail to `deployment.alarmEmail`), unless `sinks.sns.topicArn` names one. */
+  private pagingTopicOf(config: GuardrailsConfig): ITopic {
+    const imported = config.sinks.sns?.topicArn;
+    if (imported) return Topic.fromTopicArn(this, 'PagingTopic', imported);
+    const topic = new Topic(this, 'PagingTopic', {
+      displayName: 'finops-guardrails probe pages',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    // CloudWatch publishes the heartbeat alarm to the encrypted topic and needs the key to do so.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Aws.ACCOUNT_ID } },
+      }),
+    );
+    if (config.deployment.alarmEmail)
+      topic.addSubscription(new EmailSubscription(config.deployment.alarmEmail));
+    return topic;
+  }
+
+  private grantProbe(props: ProbeStackProps, pagerDutySecretArn: string | undefined): void {
+    const fn = this.probeFunction;
+    this.stateTable.grantReadWriteData(fn);
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['sns:Publish'], resources: [this.pagingTopic.topicArn] }),
+    );
+    // Publishing to the topic this stack encrypts; an imported topic's owner manages its key.
+    if (this.pagingTopic instanceof Topic) this.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    if (pagerDutySecretArn) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['secretsmanager:GetSecretValue'],
+          resources: [secretResource(pagerDutySecretArn)],
+        }),
+      );
+    }
+    // SqsSink sends batches; sqs:SendMessage authorizes SendMessageBatch too.
+    fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.incidentQueue.queueArn] }),
+    );
+    const queueKey = props.incidentQueue.kmsKeyArn;
+    const acknowledgements = [
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+        reason:
+          'Added by the CDK grant on the KMS-encrypted state table; scoped to the one key of this stack.',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+        reason:
+          'Added by the CDK grant on the KMS-encrypted state table; scoped to the one key of this stack.',
+      },
+    ];
+    if (queueKey) {
+      fn.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+          resources: [queueKey],
+          // Only for messages to the incident queue's SQS, never to decrypt anything else with the key.
+          conditions: {
+            StringEquals: { 'kms:ViaService': `sqs.${props.incidentQueue.region}.${Aws.URL_SUFFIX}` },
+          },
+        }),
+      );
+      if (queueKey.includes('*')) {
+        acknowledgements.push({
+          id: `AwsSolutions-IAM5[Resource::${nagResource(queueKey)}]`,
+          reason:
+            "The incident queue's key is created in the tooling account with a random id this account cannot know at synth; the grant holds only through SQS (kms:ViaService), and the key policy allows only this role's pattern.",
+        });
+      }
+    }
+    Validations.of(fn.executionRole).acknowledge(...acknowledgements);
+  }
+
+  private scheduleProbe(config: GuardrailsConfig): void {
+    const group = new ScheduleGroup(this, 'ScheduleGroup');
+    const role = new Role(this, 'SchedulerRole', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: {
+          StringEquals: {
+            'aws:SourceAccount': Aws.ACCOUNT_ID,
+            'aws:SourceArn': group.scheduleGroupArn,
+          },
+        },
+      }),
+      description: 'EventBridge Scheduler invokes the finops-guardrails probe',
+    });
+    this.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    new Schedule(this, 'ProbeSchedule', {
+      description: 'Runs the out-of-band probes',
+      schedule: ScheduleExpression.expression(config.schedules.probe, TimeZone.of(config.schedules.timezone)),
+      scheduleGroup: group,
+      target: new LambdaInvoke(this.probeFunction, {
+        role,
+        deadLetterQueue: this.scheduleDeadLetterQueue,
+        // The next round starts a minute later: retry briefly, then dead-letter.
+        maxEventAge: Duration.minutes(1),
+        retryAttempts: 2,
+        input: ScheduleTargetInput.fromObject({
+          source: 'finops-guardrails.schedule',
+          check: 'probe',
+          scheduledTime: ContextAttribute.scheduledTime,
+          executionId: ContextAttribute.executionId,
+        }),
+      }),
+    });
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.probeFunction.node.defaultChild as CfnFunction)}.Arn>:*]`,
+      reason:
+        'LambdaInvoke grants lambda:InvokeFunction on the probe function and its versions (ARN:*); the wildcard only covers qualifiers of this one function.',
+    });
+  }
+
+  /**
+   * Pages when the heartbeat stops: missing data breaches, so a probe that
+   * does not run, cannot start or cannot publish pages as surely as one that
+   * reports a failure. OK notifications tell on-call that it is back.
+   */
+  private alarmOnSilence(dimensions: Readonly<Record<string, string>>, minutes: number): Alarm {
+    const alarm = new Alarm(this, 'ProbeHeartbeatAlarm', {
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: PROBE_METRICS.heartbeat,
+        dimensionsMap: { ...dimensions },
+        statistic: 'Sum',
+        period: Duration.minutes(1),
+      }),
+      threshold: 1,
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      evaluationPeriods: minutes,
+      datapointsToAlarm: minutes,
+      treatMissingData: TreatMissingData.BREACHING,
+      alarmDescription: `The out-of-band probe sent no heartbeat for ${minutes} minutes: nothing is watching the probed services.`,
+    });
+    alarm.addAlarmAction(new SnsAction(this.pagingTopic));
+    alarm.addOkAction(new SnsAction(this.pagingTopic));
+    return alarm;
+  }
+}
+
+/** Long enough for the slowest configured probe, and for the sub-minute rounds of one invocation. */
+function probeTimeout(config: GuardrailsConfig): Duration {
+  const slowestMs = Math.max(0, ...config.probes.map((p) => p.timeoutMs));
+  return Duration.seconds(Math.max(60, Math.ceil(slowestMs / 1000) + 15));
+}
+
+function stableLogicalId(construct: IConstruct, logicalId: string): void {
+  const resource = construct.node.defaultChild;
+  if (!(resource instanceof CfnResource)) {
+    throw new Error(`${construct.node.path} has no CloudFormation resource whose logical id could be pinned`);
+  }
+  resource.overrideLogicalId(logicalId);
+}
+
+/** The resource id cdk-nag reports for an ARN built with pseudo parameters. */
+function nagResource(arn: string): string {
+  return arn
+    .replace(Aws.PARTITION, '<AWS::Partition>')
+    .replace(Aws.ACCOUNT_ID, '<AWS::AccountId>')
+    .replace(Aws.REGION, '<AWS::Region>');
+}

@@ -1,0 +1,212 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BuildAppOptions,
+  buildApp,
+  type GuardrailsApp,
+  resolvePlacement,
+} from '../../infra/build-app.js';
+import { defaultCheckFunctions } from '../../infra/stacks/guardrails-stack.js';
+import { loadConfig } from '../../shared/config/loader.js';
+import { configSchema, type GuardrailsConfig } from '../../shared/config/schema.js';
+import { ConfigError } from '../../shared/core/errors.js';
+
+const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const FIXTURE_HANDLER = repoFile('test/fixtures/infra/handler.ts');
+const CDK_CONTEXT = (
+  JSON.parse(readFileSync(repoFile('cdk.json'), 'utf8')) as { context: Record<string, unknown> }
+).context;
+const NO_BUNDLING = { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] };
+const exampleConfig = loadConfig(repoFile('examples/demo-org/guardrails.config.yaml'));
+/** Single-account mode: no account id anywhere, everything in the account the CLI deploys to. */
+const singleAccountConfig = configSchema.parse({ version: 1 });
+const DEPLOYING_ACCOUNT = '999999999999';
+
+/** `cdk synth` of the app, with the fixture handler in place of every real one. */
+function build(config: GuardrailsConfig, options: BuildAppOptions = {}): GuardrailsApp {
+  return buildApp(config, {
+    context: NO_BUNDLING,
+    functions: defaultCheckFunctions(config).map((spec) => ({ ...spec, entry: FIXTURE_HANDLER })),
+    probeEntry: FIXTURE_HANDLER,
+    ...options,
+  });
+}
+
+function stacksOf(built: GuardrailsApp): Stack[] {
+  return [built.guardrails, built.managementAccess, built.memberReadRole, built.probe];
+}
+
+function violationsIn(outdir: string): string[] {
+  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: Array<{ pluginName: string; violations: Array<{ ruleName: string }> }>;
+  };
+  return report.pluginReports.flatMap((r) => r.violations.map((v) => `${r.pluginName}: ${v.ruleName}`));
+}
+
+/** The template with asset hashes (bundle contents, esbuild version) replaced, so snapshots show intent only. */
+function normalisedTemplate(stack: Stack): unknown {
+  const text = JSON.stringify(Template.fromStack(stack).toJSON());
+  return JSON.parse(text.replace(/[0-9a-f]{64}/g, '<asset-hash>'));
+}
+
+describe('the app built from the example config', () => {
+  const outdir = mkdtempSync(join(tmpdir(), 'guardrails-app-'));
+  let built: GuardrailsApp;
+  beforeAll(() => {
+    // Bundled for real, as `cdk synth` does; synth throws on an unacknowledged cdk-nag error.
+    built = build(exampleConfig, { outdir, context: CDK_CONTEXT });
+    built.app.synth();
+  });
+
+  it('synthesizes the four stacks of the topology, each in its account and region', () => {
+    const placed = Object.fromEntries(
+      stacksOf(built).map((s) => [s.stackName, `${s.account}/${s.region}`] as const),
+    );
+    expect(placed).toEqual({
+      GuardrailsStack: '100000000002/us-east-1',
+      ManagementAccessStack: '100000000001/us-east-1',
+      MemberReadRole: '100000000001/us-east-1',
+      // No observer account in the example: the probe follows the tooling account, in its own region.
+      ProbeStack: '100000000002/us-west-2',
+    });
+  });
+
+  it('leaves nothing unacknowledged by cdk-nag, not even a warning', () => {
+    expect(violationsIn(outdir)).toEqual([]);
+  });
+
+  it('shares no CloudFormation export between stacks, which live in different accounts', () => {
+    for (const stack of stacksOf(built)) {
+      const template = JSON.stringify(Template.fromStack(stack).toJSON());
+      expect(template).not.toContain('Fn::ImportValue');
+      expect(template).not.toContain('"Export"');
+    }
+  });
+
+  it('points the probe at the queue GuardrailsStack creates under its fixed name', () => {
+    const guardrails = Template.fromStack(built.guardrails);
+    guardrails.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'finops-guardrails-incidents' });
+    const probe = JSON.stringify(Template.fromStack(built.probe).toJSON());
+    expect(probe).toContain(':sqs:us-east-1:100000000002:finops-guardrails-incidents');
+    expect(probe).toContain('/100000000002/finops-guardrails-incidents');
+  });
+
+  it("lets only the probe's role send to the incident queue and use the data key for it", () => {
+    const template = JSON.stringify(Template.fromStack(built.guardrails).toJSON());
+    expect(template).toContain(':iam::100000000002:role/ProbeStack-ProbeRole*');
+    const queuePolicy = Object.values(
+      Template.fromStack(built.guardrails).findResources('AWS::SQS::QueuePolicy'),
+    )
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>)
+      .find((s) => s.Effect === 'Allow');
+    expect(queuePolicy).toMatchObject({
+      Action: 'sqs:SendMessage',
+      Principal: { AWS: 'arn:aws:iam::100000000002:root' },
+      Condition: { ArnLike: { 'aws:PrincipalArn': expect.anything() } },
+    });
+  });
+
+  it('alarms in the tooling account when nobody drains the incident queue', () => {
+    Template.fromStack(built.guardrails).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateAgeOfOldestMessage',
+      Threshold: 900,
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
+  it.each(['GuardrailsStack', 'ManagementAccessStack', 'MemberReadRole', 'ProbeStack'])(
+    'matches the %s snapshot',
+    (name) => {
+      const stack = stacksOf(built).find((s) => s.stackName === name);
+      expect(stack).toBeDefined();
+      if (stack) expect(normalisedTemplate(stack)).toMatchSnapshot();
+    },
+  );
+});
+
+describe('the app in single-account mode', () => {
+  it('puts every stack in the deploying account, still as separate stacks, cdk-nag clean', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'guardrails-single-'));
+    const built = build(singleAccountConfig, {
+      outdir,
+      defaultEnv: { account: DEPLOYING_ACCOUNT, region: 'eu-central-1' },
+    });
+    built.app.synth();
+    expect(stacksOf(built).map((s) => s.account)).toEqual(Array(4).fill(DEPLOYING_ACCOUNT));
+    expect(stacksOf(built).map((s) => s.region)).toEqual([
+      'us-east-1',
+      'us-east-1',
+      'us-east-1',
+      'us-west-2',
+    ]);
+    expect(violationsIn(outdir)).toEqual([]);
+    const probe = JSON.stringify(Template.fromStack(built.probe).toJSON());
+    expect(probe).toContain(`:${DEPLOYING_ACCOUNT}:finops-guardrails-incidents`);
+  });
+
+  it('synthesizes environment-agnostic stacks that resolve every account to their own, without credentials', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'guardrails-agnostic-'));
+    const built = build(singleAccountConfig, { outdir });
+    built.app.synth();
+    expect(violationsIn(outdir)).toEqual([]);
+    const management = JSON.stringify(Template.fromStack(built.managementAccess).toJSON());
+    expect(management).not.toMatch(/\d{12}/);
+    expect(management).toContain('{"Ref":"AWS::AccountId"}');
+    Template.fromStack(built.managementAccess).resourceCountIs('AWS::CloudFormation::StackSet', 0);
+  });
+});
+
+describe('the app with StackSet targets', () => {
+  it('deploys the member role through a StackSet from the management account stack', () => {
+    const config: GuardrailsConfig = {
+      ...exampleConfig,
+      organization: { ...exampleConfig.organization, stackSetTargetOus: ['r-ab12'] },
+    };
+    const built = build(config, { nag: false });
+    Template.fromStack(built.managementAccess).hasResourceProperties('AWS::CloudFormation::StackSet', {
+      PermissionModel: 'SERVICE_MANAGED',
+      Parameters: [{ ParameterKey: 'ToolingAccountId', ParameterValue: '100000000002' }],
+      StackInstancesGroup: [
+        { DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: ['us-east-1'] },
+      ],
+    });
+  });
+});
+
+describe('resolvePlacement', () => {
+  it('sends a missing observer account to the tooling account', () => {
+    expect(resolvePlacement(exampleConfig)).toEqual({
+      tooling: '100000000002',
+      management: '100000000001',
+      observer: '100000000002',
+    });
+  });
+
+  it('keeps a named observer account', () => {
+    const config: GuardrailsConfig = {
+      ...exampleConfig,
+      deployment: {
+        ...exampleConfig.deployment,
+        observer: { accountId: '100000000003', region: 'us-west-2' },
+      },
+    };
+    expect(resolvePlacement(config).observer).toBe('100000000003');
+  });
+
+  it('refuses a named management account when the tooling account cannot be known', () => {
+    const { toolingAccountId: _, ...organization } = exampleConfig.organization;
+    expect(() => resolvePlacement({ ...exampleConfig, organization })).toThrow(ConfigError);
+    expect(() =>
+      resolvePlacement({ ...exampleConfig, organization }, { account: DEPLOYING_ACCOUNT }),
+    ).not.toThrow();
+  });
+
+  it('leaves every account undefined without ids or credentials: the account you deploy to', () => {
+    expect(resolvePlacement(singleAccountConfig)).toEqual({});
+  });
+});
