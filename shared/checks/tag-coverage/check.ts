@@ -1,7 +1,11 @@
 import { mapSettled } from '../../core/concurrency.js';
-import type { Check, CollectContext, ScopeFailure } from '../../core/ports.js';
+import type { Check, CollectContext, Collected, ScopeFailure } from '../../core/ports.js';
 import type { AccountDirectory, InventorySource, TagSpendSource } from '../../core/sources.js';
 import { evaluateTagCoverage } from './evaluate.js';
+import type { AccountScanResult } from './scan-result.js';
+
+export type { AccountScanResult } from './scan-result.js';
+
 import type { AccountInfo, AccountSpend, TaggedResource, TagObservations } from './types.js';
 
 const DAY = 86_400_000;
@@ -14,8 +18,27 @@ export interface TagCoveragePorts {
   readonly spend?: TagSpendSource;
 }
 
-interface TagCollected extends TagObservations {
+export interface TagCollected extends TagObservations {
   readonly completeAccounts: ReadonlySet<string>;
+}
+
+/** Which accounts a run scans, in which regions, and how many listed accounts it leaves out. */
+export interface TagScanPlan {
+  readonly accounts: readonly AccountInfo[];
+  readonly regions: readonly string[];
+  readonly skipped: number;
+}
+
+/** Spend as read for the run: absent values mean it was not read (no source, no policy, or a failure). */
+export interface TagSpendRead {
+  readonly spend?: readonly AccountSpend[];
+  readonly resourceCostUsd?: ReadonlyMap<string, number>;
+  /** Names of the spend sources read, for `sources`. */
+  readonly sources: readonly string[];
+  /** Set when the spend source failed: coverage and `org` stay unresolved. */
+  readonly failure?: ScopeFailure;
+  /** False only when a spend source and a policy exist and the read failed. */
+  readonly ok: boolean;
 }
 
 /** Accounts to scan: ACTIVE, selected by config, not excluded. Suspended and closing accounts are skipped. */
@@ -32,90 +55,173 @@ export function accountsToScan(
 }
 
 /**
+ * The scan plan shared by the in-process check and the fan-out: the
+ * accounts {@link accountsToScan} keeps, and the configured regions.
+ */
+export function planTagScan(
+  accounts: readonly AccountInfo[],
+  ctx: Pick<CollectContext, 'config'>,
+): TagScanPlan {
+  const selected = accountsToScan(accounts, ctx);
+  return {
+    accounts: selected,
+    regions: ctx.config.organization.regions,
+    skipped: accounts.length - selected.length,
+  };
+}
+
+/**
+ * Scans every (account, region) pair with at most `concurrency` listings in
+ * flight overall, and groups the outcome per account, in input order. A
+ * region that fails is a failed scope of its account; the others still count.
+ */
+export async function scanAccounts(
+  inventory: InventorySource,
+  accountIds: readonly string[],
+  regions: readonly string[],
+  concurrency: number,
+): Promise<AccountScanResult[]> {
+  const jobs = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  const settled = await mapSettled(jobs, concurrency, (job) =>
+    inventory.listResources(job.accountId, job.region),
+  );
+  const byAccount = new Map(
+    accountIds.map((accountId) => [
+      accountId,
+      { resources: [] as TaggedResource[], completed: [] as string[], failed: [] as ScopeFailure[] },
+    ]),
+  );
+  settled.forEach((result, i) => {
+    const job = jobs[i];
+    const entry = job && byAccount.get(job.accountId);
+    if (!job || !entry) return;
+    const scope = `${job.accountId}/${job.region}`;
+    if (result.status === 'fulfilled') {
+      entry.completed.push(scope);
+      for (const r of result.value) entry.resources.push(r);
+    } else {
+      entry.failed.push(failureOf(scope, result.reason));
+    }
+  });
+  return [...byAccount].map(([accountId, entry]) => ({ accountId, source: inventory.name, ...entry }));
+}
+
+/**
+ * Scans one account in every region: what a fan-out worker runs per item.
+ *
+ * @example
+ * const result = await scanAccount({ inventory }, '111111111111', ['us-east-1'], 8);
+ */
+export async function scanAccount(
+  ports: Pick<TagCoveragePorts, 'inventory'>,
+  accountId: string,
+  regions: readonly string[],
+  concurrency: number,
+): Promise<AccountScanResult> {
+  const [result] = await scanAccounts(ports.inventory, [accountId], regions, concurrency);
+  if (!result) throw new Error(`no scan result for ${accountId}`);
+  return result;
+}
+
+/** Untagged spend over the {@link SPEND_WINDOW_DAYS} ending at the start of today (UTC). */
+export async function readTagSpend(
+  spendSource: TagSpendSource | undefined,
+  accounts: readonly AccountInfo[],
+  ctx: Pick<CollectContext, 'config' | 'now'>,
+): Promise<TagSpendRead> {
+  const policy = ctx.config.tagPolicy;
+  if (!spendSource || !policy || policy.useCostExplorerTags === false) return { sources: [], ok: true };
+  const end = new Date(Math.floor(ctx.now.getTime() / DAY) * DAY);
+  const start = new Date(end.getTime() - SPEND_WINDOW_DAYS * DAY);
+  try {
+    const spend = await spendSource.untaggedSpend({
+      accountIds: accounts.map((a) => a.id),
+      keys: policy.requiredTags.map((t) => t.key),
+      start,
+      end,
+    });
+    const resourceCostUsd = await spendSource.resourceCosts?.({ start, end });
+    return { spend, ...(resourceCostUsd && { resourceCostUsd }), sources: [spendSource.name], ok: true };
+  } catch (error) {
+    return { sources: [], failure: failureOf('spend', error), ok: false };
+  }
+}
+
+/**
+ * Turns per-account scans and the spend read into the check's observations
+ * and scope, reporting as complete only what was read completely:
+ * `<account>/<region>`; `<account>` when all its regions were read
+ * (digests); `<account>/coverage` when the spend was read too; and `org`
+ * when every account and the spend were. `results` must hold one entry per
+ * planned account, in plan order.
+ */
+export function assembleTagObservations(
+  accounts: readonly AccountInfo[],
+  results: readonly AccountScanResult[],
+  spendRead: TagSpendRead,
+  inventorySources: readonly string[],
+): Collected<TagCollected> {
+  const resources: TaggedResource[] = [];
+  const regional: string[] = [];
+  const failed: ScopeFailure[] = [];
+  const failedAccounts = new Set<string>();
+  for (const result of results) {
+    for (const r of result.resources) resources.push(r);
+    regional.push(...result.completed);
+    failed.push(...result.failed);
+    if (result.failed.length > 0) failedAccounts.add(result.accountId);
+  }
+  if (spendRead.failure) failed.push(spendRead.failure);
+  const completeAccounts = new Set(accounts.filter((a) => !failedAccounts.has(a.id)).map((a) => a.id));
+  // Digests depend on the inventory only; coverage also on spend.
+  const completed = [...regional, ...completeAccounts];
+  if (spendRead.ok) {
+    completed.push('spend', ...[...completeAccounts].map(coverageScope));
+    if (completeAccounts.size === accounts.length) completed.push('org');
+  }
+  return {
+    observations: {
+      accounts,
+      resources,
+      ...(spendRead.spend && { spend: spendRead.spend }),
+      ...(spendRead.resourceCostUsd && { resourceCostUsd: spendRead.resourceCostUsd }),
+      sources: [...inventorySources, ...spendRead.sources],
+      completeAccounts,
+    },
+    scope: { completed, failed },
+  };
+}
+
+/** The evaluation both paths share. */
+export function evaluateTagCollected(observations: TagCollected, ctx: Parameters<Check['evaluate']>[1]) {
+  return evaluateTagCoverage(observations, { completeAccounts: observations.completeAccounts }, ctx);
+}
+
+/**
  * The tag-coverage check: scans every (account, region) with bounded
- * concurrency, reads untagged spend, and reports as complete only what was
- * read completely: `<account>/<region>`; `<account>` when all its regions
- * were read (digests); `<account>/coverage` when the spend was read too; and
- * `org` when every account and the spend were.
+ * concurrency, reads untagged spend, and assembles what was read completely
+ * (see {@link assembleTagObservations}). The fan-out path runs the same
+ * pieces, split across Step Functions (see `tagCoverageFromScans`).
  */
 export function tagCoverageCheck(ports: TagCoveragePorts): Check<TagCollected> {
   return {
     name: 'tag-coverage',
     async collect(ctx) {
       const { config, log } = ctx;
-      const all = await ports.directory.listAccounts();
-      const accounts = accountsToScan(all, ctx);
-      const skipped = all.length - accounts.length;
+      const plan = planTagScan(await ports.directory.listAccounts(), ctx);
       log.info(
-        `tag-coverage: ${accounts.length} accounts to scan${skipped ? `, ${skipped} skipped (not ACTIVE or not selected)` : ''}`,
+        `tag-coverage: ${plan.accounts.length} accounts to scan${plan.skipped ? `, ${plan.skipped} skipped (not ACTIVE or not selected)` : ''}`,
       );
-      const jobs = accounts.flatMap((a) =>
-        config.organization.regions.map((region) => ({ accountId: a.id, region })),
+      const results = await scanAccounts(
+        ports.inventory,
+        plan.accounts.map((a) => a.id),
+        plan.regions,
+        config.organization.scanConcurrency,
       );
-      const results = await mapSettled(jobs, config.organization.scanConcurrency, (job) =>
-        ports.inventory.listResources(job.accountId, job.region),
-      );
-
-      const resources: TaggedResource[] = [];
-      const completed: string[] = [];
-      const failed: ScopeFailure[] = [];
-      const failedAccounts = new Set<string>();
-      results.forEach((result, i) => {
-        const job = jobs[i];
-        if (!job) return;
-        const scope = `${job.accountId}/${job.region}`;
-        if (result.status === 'fulfilled') {
-          completed.push(scope);
-          for (const r of result.value) resources.push(r);
-        } else {
-          failedAccounts.add(job.accountId);
-          failed.push(failureOf(scope, result.reason));
-        }
-      });
-
-      let spend: AccountSpend[] | undefined;
-      let resourceCostUsd: Map<string, number> | undefined;
-      const sources = [ports.inventory.name];
-      const policy = config.tagPolicy;
-      if (ports.spend && policy?.useCostExplorerTags !== false && policy) {
-        const end = new Date(Math.floor(ctx.now.getTime() / DAY) * DAY);
-        const start = new Date(end.getTime() - SPEND_WINDOW_DAYS * DAY);
-        try {
-          spend = await ports.spend.untaggedSpend({
-            accountIds: accounts.map((a) => a.id),
-            keys: policy.requiredTags.map((t) => t.key),
-            start,
-            end,
-          });
-          resourceCostUsd = await ports.spend.resourceCosts?.({ start, end });
-          sources.push(ports.spend.name);
-        } catch (error) {
-          failed.push(failureOf('spend', error));
-        }
-      }
-      const spendOk = !ports.spend || spend !== undefined || !policy;
-      const completeAccounts = new Set(accounts.filter((a) => !failedAccounts.has(a.id)).map((a) => a.id));
-      // Digests depend on the inventory only; coverage also on spend.
-      completed.push(...completeAccounts);
-      if (spendOk) {
-        completed.push('spend', ...[...completeAccounts].map(coverageScope));
-        if (completeAccounts.size === accounts.length) completed.push('org');
-      }
-      return {
-        observations: {
-          accounts,
-          resources,
-          ...(spend && { spend }),
-          ...(resourceCostUsd && { resourceCostUsd }),
-          sources,
-          completeAccounts,
-        },
-        scope: { completed, failed },
-      };
+      const spendRead = await readTagSpend(ports.spend, plan.accounts, ctx);
+      return assembleTagObservations(plan.accounts, results, spendRead, [ports.inventory.name]);
     },
-    evaluate(observations, ctx) {
-      return evaluateTagCoverage(observations, { completeAccounts: observations.completeAccounts }, ctx);
-    },
+    evaluate: evaluateTagCollected,
   };
 }
 
@@ -124,7 +230,8 @@ export function coverageScope(accountId: string): string {
   return `${accountId}/coverage`;
 }
 
-function failureOf(scope: string, error: unknown): ScopeFailure {
+/** A scope failure from a thrown error: its name and message, never a stack. */
+export function failureOf(scope: string, error: unknown): ScopeFailure {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   return { scope, reason: message, errorName: name };

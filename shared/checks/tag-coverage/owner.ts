@@ -3,7 +3,13 @@ import type { Finding } from '../../core/finding.js';
 
 export type OwnerRef = NonNullable<Finding['owner']>;
 
-/** The first non-blank value among `keys`, matching keys exactly first and then ignoring case. */
+const lowerCaseKeys = new WeakMap<readonly string[], readonly string[]>();
+
+/**
+ * The first non-blank value among `keys`, matching keys exactly first and
+ * then ignoring case. Runs for every resource of the org, so the fallback
+ * scans the tags once instead of building a lower-cased copy.
+ */
 export function firstTagValue(
   tags: Readonly<Record<string, string>>,
   keys: readonly string[],
@@ -12,12 +18,23 @@ export function firstTagValue(
     const value = Object.hasOwn(tags, key) ? tags[key]?.trim() : undefined;
     if (value) return value;
   }
-  const lower = new Map(Object.entries(tags).map(([k, v]) => [k.toLowerCase(), v]));
-  for (const key of keys) {
-    const value = lower.get(key.toLowerCase())?.trim();
-    if (value) return value;
+  let lowered = lowerCaseKeys.get(keys);
+  if (!lowered) {
+    lowered = keys.map((k) => k.toLowerCase());
+    lowerCaseKeys.set(keys, lowered);
   }
-  return undefined;
+  let best: string | undefined;
+  let bestRank = keys.length;
+  for (const [key, raw] of Object.entries(tags)) {
+    const rank = lowered.indexOf(key.toLowerCase());
+    if (rank < 0 || rank >= bestRank || typeof raw !== 'string') continue;
+    const value = raw.trim();
+    if (value) {
+      best = value;
+      bestRank = rank;
+    }
+  }
+  return best;
 }
 
 /**

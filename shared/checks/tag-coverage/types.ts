@@ -29,7 +29,8 @@ export interface AccountSpend {
 
 export interface TagObservations {
   readonly accounts: readonly AccountInfo[];
-  readonly resources: readonly TaggedResource[];
+  /** Read once, in order: an aggregator may stream them rather than hold them all. */
+  readonly resources: Iterable<TaggedResource>;
   /** Absent when spend could not be read; coverage is then by count only. */
   readonly spend?: readonly AccountSpend[];
   /** Cost per resource ARN over the last 30 days, where known (FOCUS ResourceId); ranks digests. */

@@ -55,7 +55,7 @@ describe('tagCoverageCheck.collect', () => {
     expect(scope.completed).toContain(B);
     expect(scope.completed).not.toContain(A);
     expect(scope.completed).not.toContain('org');
-    expect(observations.resources.every((r) => r.accountId === B)).toBe(true);
+    expect([...observations.resources].every((r) => r.accountId === B)).toBe(true);
   });
 
   it('keeps digests resolvable but holds coverage open when spend cannot be read', async () => {
