@@ -9,6 +9,10 @@ export type ScenarioRun = (options: ScenarioOptions) => Promise<ScenarioResult>;
  */
 export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioRun>>> = {
   'tag-evaluate': async () => (await import('./tag-evaluate.js')).run,
+  'tag-evaluate-streamed': async () => {
+    const { runWith } = await import('./tag-evaluate.js');
+    return (options) => runWith(options, 'streamed');
+  },
   'tag-org-scan': async () => (await import('./tag-org-scan.js')).run,
   'probe-round': async () => (await import('./probe-round.js')).run,
   'anomaly-eval': async () => (await import('./anomaly-eval.js')).run,
