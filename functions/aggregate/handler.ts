@@ -1,9 +1,10 @@
 import { S3ScanResults } from '../../shared/adapters/aws/scan-results-s3.js';
 import { tagCoverageFromScans } from '../../shared/checks/tag-coverage/from-scans.js';
-import { aggregateEventSchema, awsTagSources } from '../../shared/runtime/fan-out.js';
+import { aggregateEventSchema } from '../../shared/runtime/fan-out.js';
 import { lambdaPortsFromEnv } from '../../shared/runtime/lambda-env.js';
 import { runInLambda } from '../../shared/runtime/lambda-run.js';
 import { guardrailHandler } from '../../shared/runtime/middleware.js';
+import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';
 
 // Cold start: config, state, queue, the directory and spend sources, and the results bucket.
 const ports = lambdaPortsFromEnv();

@@ -1,7 +1,8 @@
 import { roleAssumer } from '../../shared/adapters/aws/assume-role.js';
 import { S3ScanResults } from '../../shared/adapters/aws/scan-results-s3.js';
 import { TaggingInventory } from '../../shared/adapters/aws/tagging-inventory.js';
-import { lambdaConfigFromEnv, scanBatch, scanBatchEventSchema } from '../../shared/runtime/fan-out.js';
+import { scanBatch, scanBatchEventSchema } from '../../shared/runtime/fan-out.js';
+import { lambdaConfigFromEnv } from '../../shared/runtime/lambda-env.js';
 import { guardrailHandler } from '../../shared/runtime/middleware.js';
 
 // Cold start: config, the member-role assumer (credentials cached per account) and the results bucket.

@@ -254,6 +254,10 @@ export const deploymentSchema = z
       .default({ region: 'us-west-2' }),
     alarmEmail: z.email().optional(),
     logRetentionDays: z.number().int().min(1).default(30),
+    tags: z
+      .record(z.string().min(1).max(128), z.string().max(256))
+      .default({})
+      .describe('Tags on every resource of the deployed stacks; they should meet tagPolicy, which check-template verifies.'),
   })
   .strict();
 

@@ -1,17 +1,9 @@
 import { z } from 'zod';
-import { roleAssumer } from '../adapters/aws/assume-role.js';
-import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js';
-import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
 import { type S3Location, type ScanPointer, s3LocationSchema } from '../adapters/aws/scan-results-s3.js';
-import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
 import { planTagScan, scanAccounts, type TagCoveragePorts } from '../checks/tag-coverage/check.js';
 import type { AccountScanResult } from '../checks/tag-coverage/scan-result.js';
-import { parseConfig } from '../config/loader.js';
 import type { GuardrailsConfig } from '../config/schema.js';
-import { ConfigError } from '../core/errors.js';
 import type { ProgressLog } from '../core/ports.js';
-import { bundledConfig } from './lambda-env.js';
-import { TAG_SPEND_RECORD_TYPES } from './tag-coverage-wiring.js';
 
 const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
 /** Execution names: 1–80 characters of letters, digits, `-` and `_`. */
@@ -148,42 +140,4 @@ export async function runTagCoverageScheduled<S>(
     runId: id,
     alreadyStarted: started.alreadyStarted,
   };
-}
-
-/**
- * The tag-coverage AWS sources, wired as `tagCoverageFactory` wires them:
- * Organizations and Cost Explorer through the management role, the Tagging
- * API through each member's read role.
- */
-export function awsTagSources(config: GuardrailsConfig): TagCoveragePorts {
-  const { organization } = config;
-  const assumer = roleAssumer({
-    purpose: 'tag-coverage',
-    ...(organization.externalId && { externalId: organization.externalId }),
-  });
-  const management = {
-    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
-    managementRoleName: organization.managementRoleName,
-    assumer,
-  };
-  return {
-    directory: new OrganizationsDirectory(management),
-    inventory: new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName }),
-    spend: new CostExplorerTagSpend({
-      ...management,
-      metric: config.anomaly.costMetric,
-      recordTypes: TAG_SPEND_RECORD_TYPES,
-    }),
-  };
-}
-
-/**
- * The config of a function that needs no state table or queue (the
- * fan-out worker, the forwarder): the bundled config, or
- * `GUARDRAILS_CONFIG` (JSON, which is YAML) outside a bundle.
- */
-export function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GuardrailsConfig {
-  const text = bundledConfig() ?? env.GUARDRAILS_CONFIG;
-  if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
-  return parseConfig(text, 'GUARDRAILS_CONFIG');
 }

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state.js';
 import { SqsSink } from '../adapters/aws/sqs-sink.js';
 import { durationMs } from '../config/duration.js';
-import { formatIssues } from '../config/loader.js';
-import { configSchema, type GuardrailsConfig } from '../config/schema.js';
+import { formatIssues, parseConfig } from '../config/loader.js';
+import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
 
@@ -17,7 +17,6 @@ declare const __GUARDRAILS_CONFIG__: string | undefined;
 
 /** What the stacks put in every function's environment. Secrets never appear here: only ARNs. */
 const lambdaEnvSchema = z.object({
-  GUARDRAILS_CONFIG: z.string().min(2).optional(),
   STATE_TABLE_NAME: z.string().min(3),
   INCIDENT_QUEUE_URL: z.string().url(),
 });
@@ -40,22 +39,12 @@ export interface LambdaPorts {
 export function lambdaPortsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaPorts {
   const parsed = lambdaEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
-  const text = bundledConfig() ?? parsed.data.GUARDRAILS_CONFIG;
-  if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError('GUARDRAILS_CONFIG', 'not valid JSON', { cause: error });
-  }
-  const config = configSchema.safeParse(raw);
-  if (!config.success)
-    throw new ConfigError('GUARDRAILS_CONFIG', formatIssues(config.error.issues).join('; '));
+  const config = lambdaConfigFromEnv(env);
   return {
-    config: config.data,
+    config,
     state: new DynamoDbStateStore({
       tableName: parsed.data.STATE_TABLE_NAME,
-      resolvedRetentionMs: durationMs(config.data.state.resolvedRetention),
+      resolvedRetentionMs: durationMs(config.state.resolvedRetention),
     }),
     sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
   };
@@ -68,3 +57,14 @@ export const scheduledEventSchema = z
     now: z.iso.datetime().optional(),
   })
   .loose();
+
+/**
+ * The config of a function that needs no state table or queue (the
+ * fan-out worker, the forwarder): the bundled config, or
+ * `GUARDRAILS_CONFIG` (JSON, which is YAML) outside a bundle.
+ */
+export function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GuardrailsConfig {
+  const text = bundledConfig() ?? env.GUARDRAILS_CONFIG;
+  if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
+  return parseConfig(text, 'GUARDRAILS_CONFIG');
+}

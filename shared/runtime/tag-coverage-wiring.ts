@@ -3,7 +3,8 @@ import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js
 import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
 import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
 import { fileAccountDirectory, fileInventory, focusTagSpend } from '../adapters/file/tag-sources.js';
-import { tagCoverageCheck } from '../checks/tag-coverage/check.js';
+import { type TagCoveragePorts, tagCoverageCheck } from '../checks/tag-coverage/check.js';
+import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckFactory } from './check-registry.js';
 
 /**
@@ -12,6 +13,33 @@ import type { CheckFactory } from './check-registry.js';
  * otherwise vanish from both the total and the untagged share.
  */
 export const TAG_SPEND_RECORD_TYPES = ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'] as const;
+
+/**
+ * The tag-coverage AWS sources:
+ * Organizations and Cost Explorer through the management role, the Tagging
+ * API through each member's read role.
+ */
+export function awsTagSources(config: GuardrailsConfig): TagCoveragePorts {
+  const { organization } = config;
+  const assumer = roleAssumer({
+    purpose: 'tag-coverage',
+    ...(organization.externalId && { externalId: organization.externalId }),
+  });
+  const management = {
+    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
+    managementRoleName: organization.managementRoleName,
+    assumer,
+  };
+  return {
+    directory: new OrganizationsDirectory(management),
+    inventory: new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName }),
+    spend: new CostExplorerTagSpend({
+      ...management,
+      metric: config.anomaly.costMetric,
+      recordTypes: TAG_SPEND_RECORD_TYPES,
+    }),
+  };
+}
 
 /** Builds the tag-coverage check for local files or for AWS. */
 export const tagCoverageFactory: CheckFactory = ({ mode, config, dataDir, log }) => {
@@ -23,23 +51,5 @@ export const tagCoverageFactory: CheckFactory = ({ mode, config, dataDir, log })
       spend: focusTagSpend(files),
     }) as ReturnType<CheckFactory>;
   }
-  const { organization } = config;
-  const assumer = roleAssumer({
-    purpose: 'tag-coverage',
-    ...(organization.externalId && { externalId: organization.externalId }),
-  });
-  const management = {
-    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
-    managementRoleName: organization.managementRoleName,
-    assumer,
-  };
-  return tagCoverageCheck({
-    directory: new OrganizationsDirectory(management),
-    inventory: new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName }),
-    spend: new CostExplorerTagSpend({
-      ...management,
-      metric: config.anomaly.costMetric,
-      recordTypes: TAG_SPEND_RECORD_TYPES,
-    }),
-  }) as ReturnType<CheckFactory>;
+  return tagCoverageCheck(awsTagSources(config)) as ReturnType<CheckFactory>;
 };

@@ -194,7 +194,11 @@ describe('tag-coverage handler', () => {
     const summary = await handler(SCHEDULED_EVENT, lambdaContext());
 
     const events = sentEvents();
-    expect(summary).toMatchObject({ check: 'tag-coverage', events: events.length, scanGaps: 1 });
+    expect(summary).toMatchObject({
+      mode: 'in-process',
+      accounts: 3,
+      summary: { check: 'tag-coverage', events: events.length, scanGaps: 1 },
+    });
     const violations = events.filter((e) => e.type === 'finops-guardrails.tag.violation');
     expect(violations.map((e) => e.dedupkey)).toEqual([`tag-coverage:required-tags:${PAYMENTS}:payments`]);
     expect(violations[0]).toMatchObject({ action: 'trigger', severity: 'info', sequence: 1 });
