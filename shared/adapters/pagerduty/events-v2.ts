@@ -2,7 +2,8 @@ import type { Envelope } from '../../core/envelope.js';
 import { DeliveryError } from '../../core/errors.js';
 import type { Sink } from '../../core/ports.js';
 import { type Severity, severityRank } from '../../core/severity.js';
-import { fullJitterDelayMs, type RetryPolicy } from '../aws/backoff.js';
+import type { RetryPolicy } from '../aws/backoff.js';
+import { postJsonWithRetry, WEBHOOK_RETRY } from '../http/post-json.js';
 
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
 /** Events API v2 limits: summary 1024 characters, dedup_key 255, whole request 512 KB. */
@@ -95,16 +96,6 @@ export interface PagerDutySinkOptions {
   readonly name?: string;
 }
 
-const DEFAULT_RETRY: RetryPolicy = {
-  maxRetries: 4,
-  baseDelayMs: 500,
-  maxDelayMs: 8_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
-};
-
-type Attempt = { ok: true } | { ok: false; retry: boolean; reason: string; retryAfterMs?: number };
-
 /**
  * A {@link Sink} posting to the PagerDuty Events API v2. Events go one at a
  * time, in order, so a trigger is never overtaken by its resolve. 429, 5xx
@@ -124,7 +115,7 @@ export class PagerDutyEventsSink implements Sink {
   constructor(options: PagerDutySinkOptions) {
     this.#options = options;
     this.name = options.name ?? 'pagerduty';
-    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#retry = { ...WEBHOOK_RETRY, ...options.retry };
   }
 
   async deliver(events: readonly Envelope[]): Promise<void> {
@@ -158,44 +149,12 @@ export class PagerDutyEventsSink implements Sink {
     }
   }
 
-  /** Sends one event with retries; returns why it failed, or undefined when PagerDuty accepted it. */
-  async #send(event: PagerDutyEvent): Promise<string | undefined> {
-    const body = JSON.stringify(event);
-    let last: Attempt = { ok: false, retry: false, reason: 'not sent' };
-    for (let retry = 0; ; retry += 1) {
-      last = await this.#attempt(body);
-      if (last.ok) return undefined;
-      if (!last.retry || retry >= this.#retry.maxRetries) break;
-      const backoff = fullJitterDelayMs(retry, this.#retry);
-      await this.#retry.sleep(Math.min(this.#retry.maxDelayMs, Math.max(backoff, last.retryAfterMs ?? 0)));
-    }
-    return last.retry ? `${last.reason} (retries exhausted)` : last.reason;
-  }
-
-  async #attempt(body: string): Promise<Attempt> {
-    const doFetch = this.#options.fetch ?? fetch;
-    try {
-      const response = await doFetch(this.#options.url ?? PAGERDUTY_EVENTS_URL, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
-      });
-      const text = await response.text().catch(() => '');
-      if (response.status === 202 || response.ok) return { ok: true };
-      const reason = `HTTP ${response.status}${text ? `: ${text.slice(0, 300)}` : ''}`;
-      const retryable = response.status === 429 || response.status >= 500;
-      const retryAfter = Number(response.headers.get('retry-after'));
-      return {
-        ok: false,
-        retry: retryable,
-        reason,
-        ...(Number.isFinite(retryAfter) && retryAfter > 0 && { retryAfterMs: retryAfter * 1000 }),
-      };
-    } catch (error) {
-      const name = error instanceof Error ? error.name : 'Error';
-      const message = error instanceof Error ? error.message : String(error);
-      return { ok: false, retry: true, reason: `${name}: ${message}` };
-    }
+  /** Sends one event with retries; returns why it failed, or undefined when PagerDuty accepted it (202). */
+  #send(event: PagerDutyEvent): Promise<string | undefined> {
+    return postJsonWithRetry(this.#options.url ?? PAGERDUTY_EVENTS_URL, JSON.stringify(event), {
+      retry: this.#retry,
+      ...(this.#options.fetch && { fetch: this.#options.fetch }),
+      ...(this.#options.timeoutMs !== undefined && { timeoutMs: this.#options.timeoutMs }),
+    });
   }
 }

@@ -2,7 +2,8 @@ import type { Envelope } from '../../core/envelope.js';
 import { DeliveryError } from '../../core/errors.js';
 import type { Sink } from '../../core/ports.js';
 import { type Severity, severityRank } from '../../core/severity.js';
-import { fullJitterDelayMs, type RetryPolicy } from '../aws/backoff.js';
+import type { RetryPolicy } from '../aws/backoff.js';
+import { postJsonWithRetry, WEBHOOK_RETRY } from '../http/post-json.js';
 
 /** Slack limits: a section's text 3000 characters, a header's 150; we list at most this many evidence lines. */
 const SECTION_MAX = 3000;
@@ -125,16 +126,6 @@ export interface SlackWebhookSinkOptions {
   readonly name?: string;
 }
 
-const DEFAULT_RETRY: RetryPolicy = {
-  maxRetries: 4,
-  baseDelayMs: 500,
-  maxDelayMs: 8_000,
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  random: Math.random,
-};
-
-type Attempt = { ok: true } | { ok: false; retry: boolean; reason: string; retryAfterMs?: number };
-
 /**
  * A {@link Sink} posting one Slack message per event to an incoming
  * webhook, in order. 429 (honouring Retry-After), 5xx and network errors
@@ -154,7 +145,7 @@ export class SlackWebhookSink implements Sink {
   constructor(options: SlackWebhookSinkOptions) {
     this.#options = options;
     this.name = options.name ?? 'slack';
-    this.#retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.#retry = { ...WEBHOOK_RETRY, ...options.retry };
   }
 
   async deliver(events: readonly Envelope[]): Promise<void> {
@@ -190,40 +181,14 @@ export class SlackWebhookSink implements Sink {
     }
   }
 
-  async #send(url: string, body: string): Promise<string | undefined> {
-    let last: Attempt = { ok: false, retry: false, reason: 'not sent' };
-    for (let retry = 0; ; retry += 1) {
-      last = await this.#attempt(url, body);
-      if (last.ok) return undefined;
-      if (!last.retry || retry >= this.#retry.maxRetries) break;
-      const backoff = fullJitterDelayMs(retry, this.#retry);
-      await this.#retry.sleep(Math.min(this.#retry.maxDelayMs, Math.max(backoff, last.retryAfterMs ?? 0)));
-    }
-    return last.retry ? `${last.reason} (retries exhausted)` : last.reason;
-  }
-
-  async #attempt(url: string, body: string): Promise<Attempt> {
-    const doFetch = this.#options.fetch ?? fetch;
-    try {
-      const response = await doFetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        signal: AbortSignal.timeout(this.#options.timeoutMs ?? 10_000),
-      });
-      const text = await response.text().catch(() => '');
-      if (response.ok) return { ok: true };
-      const retryAfter = Number(response.headers.get('retry-after'));
-      return {
-        ok: false,
-        retry: response.status === 429 || response.status >= 500,
-        reason: `HTTP ${response.status}${text ? `: ${text.slice(0, 200)}` : ''}`,
-        ...(Number.isFinite(retryAfter) && retryAfter > 0 && { retryAfterMs: retryAfter * 1000 }),
-      };
-    } catch (error) {
+  #send(url: string, body: string): Promise<string | undefined> {
+    return postJsonWithRetry(url, body, {
+      retry: this.#retry,
+      bodyChars: 200,
       // Only the error's name: a fetch error's message or cause may carry the URL.
-      const name = error instanceof Error ? error.name : 'Error';
-      return { ok: false, retry: true, reason: `${name}: request failed` };
-    }
+      networkErrors: 'name-only',
+      ...(this.#options.fetch && { fetch: this.#options.fetch }),
+      ...(this.#options.timeoutMs !== undefined && { timeoutMs: this.#options.timeoutMs }),
+    });
   }
 }
