@@ -257,7 +257,9 @@ export const deploymentSchema = z
     tags: z
       .record(z.string().min(1).max(128), z.string().max(256))
       .default({})
-      .describe('Tags on every resource of the deployed stacks; they should meet tagPolicy, which check-template verifies.'),
+      .describe(
+        'Tags on every resource of the deployed stacks; they should meet tagPolicy, which check-template verifies.',
+      ),
   })
   .strict();
 
