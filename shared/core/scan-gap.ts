@@ -1,4 +1,5 @@
 import type { CheckName } from './constants.js';
+import { ScanError } from './errors.js';
 import type { FindingInput } from './finding.js';
 import type { ScopeFailure } from './ports.js';
 
@@ -24,4 +25,14 @@ export function scanGapFinding(check: CheckName, failure: ScopeFailure, openKept
       openFindingsKept: openKept,
     },
   };
+}
+
+/**
+ * The failure of a scope, from whatever its read threw. A ScanError already
+ * names its scope, so only its reason is kept: the scan gap names the scope once.
+ */
+export function scopeFailure(scope: string, error: unknown, prefix = ''): ScopeFailure {
+  const reason =
+    error instanceof ScanError ? error.reason : error instanceof Error ? error.message : String(error);
+  return { scope, reason: `${prefix}${reason}`, errorName: error instanceof Error ? error.name : 'Error' };
 }

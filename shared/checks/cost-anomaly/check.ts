@@ -1,6 +1,7 @@
 import type { MetricQuery } from '../../config/schema.js';
 import { mapSettled } from '../../core/concurrency.js';
 import type { Check, ScopeFailure } from '../../core/ports.js';
+import { scopeFailure } from '../../core/scan-gap.js';
 import type { AwsCostSignals, CostSeries, CostSource, MetricSource } from '../../core/sources.js';
 import type { DriverGroup } from './drivers.js';
 import { filterCoversPair, pairsToExplain } from './drivers.js';
@@ -55,11 +56,6 @@ export function metricQueriesOf(
     for (const slo of w.slos) byId.set(slo.metric.id, slo.metric);
   }
   return [...byId.values()];
-}
-
-function failureOf(scope: string, error: unknown, prefix = ''): ScopeFailure {
-  const message = error instanceof Error ? error.message : String(error);
-  return { scope, reason: `${prefix}${message}`, errorName: error instanceof Error ? error.name : 'Error' };
 }
 
 function driverRequest(key: string, pair: CostSeries, episode: Episode): DriverRequest {
@@ -119,7 +115,7 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
       } catch (error) {
         pairs = null;
         workloads = null;
-        failed.push(failureOf(SCOPES.costs, error));
+        failed.push(scopeFailure(SCOPES.costs, error));
       }
 
       let metrics: Map<string, MetricValue[]> | null = new Map();
@@ -130,7 +126,7 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
         } catch (error) {
           metrics = null;
           failed.push(
-            failureOf(
+            scopeFailure(
               SCOPES.metrics,
               error,
               'demand and SLO metrics unavailable, so workload anomalies cannot be classified: ',
@@ -189,7 +185,7 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
           observations.budgets = budgets;
           completed.push(SCOPES.awsSignals);
         } catch (error) {
-          failed.push(failureOf(SCOPES.awsSignals, error));
+          failed.push(scopeFailure(SCOPES.awsSignals, error));
         }
       }
       log.info(

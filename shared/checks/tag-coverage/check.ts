@@ -1,5 +1,6 @@
 import { mapSettled } from '../../core/concurrency.js';
 import type { Check, CollectContext, Collected, ScopeFailure } from '../../core/ports.js';
+import { scopeFailure } from '../../core/scan-gap.js';
 import type { AccountDirectory, InventorySource, TagSpendSource } from '../../core/sources.js';
 import { evaluateTagCoverage } from './evaluate.js';
 import type { AccountScanResult } from './scan-result.js';
@@ -100,7 +101,7 @@ export async function scanAccounts(
       entry.completed.push(scope);
       for (const r of result.value) entry.resources.push(r);
     } else {
-      entry.failed.push(failureOf(scope, result.reason));
+      entry.failed.push(scopeFailure(scope, result.reason));
     }
   });
   return [...byAccount].map(([accountId, entry]) => ({ accountId, source: inventory.name, ...entry }));
@@ -143,7 +144,7 @@ export async function readTagSpend(
     const resourceCostUsd = await spendSource.resourceCosts?.({ start, end });
     return { spend, ...(resourceCostUsd && { resourceCostUsd }), sources: [spendSource.name], ok: true };
   } catch (error) {
-    return { sources: [], failure: failureOf('spend', error), ok: false };
+    return { sources: [], failure: scopeFailure('spend', error), ok: false };
   }
 }
 
@@ -231,8 +232,3 @@ export function coverageScope(accountId: string): string {
 }
 
 /** A scope failure from a thrown error: its name and message, never a stack. */
-export function failureOf(scope: string, error: unknown): ScopeFailure {
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  return { scope, reason: message, errorName: name };
-}
