@@ -24,8 +24,14 @@ export interface ProbeCheckPorts {
   readonly transportOptions?: ProbeRequestOptions;
 }
 
+/** Default probes in flight at once: every target of any realistic config, all at once. */
+export const PROBE_CONCURRENCY = 256;
+
 export interface ProbeCheckOptions {
-  /** Probes in flight at once; default 16. Each is bounded by its own timeout. */
+  /**
+   * Probes in flight at once; default {@link PROBE_CONCURRENCY}. Probing waits on the network, not the
+   * CPU, so the bound is high: at 16, 200 targets that each time out at 5 s would take over a minute.
+   */
   readonly concurrency?: number;
   /** Severity of a page when the target does not set one; default critical. */
   readonly severity?: Severity;
@@ -63,7 +69,7 @@ export function probeCheck(
       );
       const results = await probeAll(targets, {
         transport: ports.transport,
-        concurrency: options.concurrency ?? 16,
+        concurrency: options.concurrency ?? PROBE_CONCURRENCY,
         ...(ports.transportOptions && { probeOptions: ports.transportOptions }),
       });
       const minute = quorumMinute(ctx.now);
