@@ -11,15 +11,20 @@ function sha256(text: string): string {
 
 /**
  * The dedup key of a problem: `check:rule:identity…`. It stays readable when
- * it fits in 128 characters (the SQS FIFO limit); otherwise a readable prefix
- * is kept and the rest replaced by a hash of the whole key, so two problems
- * never share a key and the same problem always gets the same one.
+ * that spelling is exact: it fits in 128 characters (the SQS FIFO limit),
+ * uses only the characters SQS allows, and no identity part holds a `:` or
+ * `~` that would blur where one part ends. Otherwise a readable prefix is
+ * kept and a hash of the exact parts is appended, so two problems never
+ * share a key (`data team` and `data_team` differ) and the same problem
+ * always gets the same one.
  */
 export function dedupKeyOf(finding: Pick<Finding, 'check' | 'rule' | 'identity'>): string {
-  const raw = [finding.check, finding.rule, ...finding.identity].join(':').replace(UNSAFE, '_');
-  if (raw.length <= DEDUPKEY_MAX) return raw;
-  const digest = sha256(raw).slice(0, 32);
-  return `${raw.slice(0, DEDUPKEY_MAX - digest.length - 1)}~${digest}`;
+  const parts = [finding.check, finding.rule, ...finding.identity];
+  const readable = parts.join(':').replace(UNSAFE, '_');
+  const exact = finding.identity.every((part) => !/[:~]/.test(part) && !new RegExp(UNSAFE.source).test(part));
+  if (exact && readable.length <= DEDUPKEY_MAX) return readable;
+  const digest = sha256(JSON.stringify(parts)).slice(0, 24);
+  return `${readable.slice(0, DEDUPKEY_MAX - digest.length - 1)}~${digest}`;
 }
 
 /** The CloudEvents id: the same for a retried delivery of the same event, different for every new one. */

@@ -9,8 +9,10 @@ describe('dedupKeyOf', () => {
     );
   });
 
-  it('replaces characters SQS FIFO ids do not allow', () => {
-    expect(dedupKeyOf({ check: 'probe', rule: 'http', identity: ['a b\tc'] })).toBe('probe:http:a_b_c');
+  it('replaces characters SQS FIFO ids do not allow, and marks the key with a hash of the original', () => {
+    expect(dedupKeyOf({ check: 'probe', rule: 'http', identity: ['a b\tc'] })).toMatch(
+      /^probe:http:a_b_c~[0-9a-f]{24}$/,
+    );
   });
 
   it('stays within 128 characters and distinct for long identities', () => {
@@ -40,5 +42,29 @@ describe('eventIdOf', () => {
     expect(eventIdOf('k', 1)).not.toBe(eventIdOf('k', 2));
     expect(eventIdOf('k', 1)).not.toBe(eventIdOf('j', 1));
     expect(eventIdOf('k', 1)).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+});
+
+describe('dedupKeyOf keeps distinct problems apart', () => {
+  it('gives different keys to names that differ only in a character SQS does not allow', () => {
+    const a = dedupKeyOf({
+      check: 'tag-coverage',
+      rule: 'required-tags',
+      identity: ['111111111111', 'data team'],
+    });
+    const b = dedupKeyOf({
+      check: 'tag-coverage',
+      rule: 'required-tags',
+      identity: ['111111111111', 'data_team'],
+    });
+    expect(a).not.toBe(b);
+    expect(b).toBe('tag-coverage:required-tags:111111111111:data_team');
+    expect(a).toMatch(/^tag-coverage:required-tags:111111111111:data_team~[0-9a-f]{24}$/);
+  });
+
+  it('does not let a colon inside a part move the boundary between parts', () => {
+    const a = dedupKeyOf({ check: 'probe', rule: 'http', identity: ['a:b', 'c'] });
+    const b = dedupKeyOf({ check: 'probe', rule: 'http', identity: ['a', 'b:c'] });
+    expect(a).not.toBe(b);
   });
 });
