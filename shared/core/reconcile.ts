@@ -31,7 +31,8 @@ type TriggerReason = 'new' | 'reopened' | 'escalated' | 'renotify';
  * - trigger: a new problem, one that came back, a severity that rose, or
  *   an open problem last notified `renotifyAfter` ago;
  * - resolve: an open problem absent from a run that completed its scope;
- * - nothing otherwise, but `lastSeen` (and a lowered severity) is recorded.
+ * - nothing otherwise, but `lastSeen` is recorded. A lowered severity is
+ *   not: the record keeps the severity last notified.
  *
  * Pure: the clock is `now`, and the result is the writes to commit once the
  * events are delivered.
@@ -59,7 +60,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       check: finding.check,
       scope: finding.scope,
       status: 'open',
-      severity: finding.severity,
+      // The severity consumers last saw: a quiet drop is not recorded, so the resolve carries the
+      // severity its trigger had, and a sink that filters by severity sends both or neither.
+      severity: reason || !prior ? finding.severity : prior.severity,
       sequence,
       firstSeen,
       lastSeen: time,

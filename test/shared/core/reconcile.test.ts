@@ -66,7 +66,7 @@ describe('reconcile', () => {
     expect(second.writes[0]?.expectedVersion).toBe(1);
   });
 
-  it('triggers again when severity rises, and not when it falls', () => {
+  it('triggers again when severity rises, and not when it falls, keeping the severity last notified', () => {
     const state = apply(
       [],
       reconcile({
@@ -95,7 +95,7 @@ describe('reconcile', () => {
       renotifyAfterMs: 24 * HOUR,
     });
     expect(down.events).toEqual([]);
-    expect(down.writes[0]?.record.severity).toBe('info');
+    expect(down.writes[0]?.record.severity).toBe('error');
   });
 
   it('renotifies once renotifyAfter has passed since the last notification', () => {
@@ -228,5 +228,33 @@ describe('reconcile', () => {
         renotifyAfterMs: HOUR,
       }),
     ).toThrow(/two findings with dedup key/);
+  });
+});
+
+describe('reconcile after a quiet severity drop', () => {
+  it('resolves with the severity of the trigger consumers saw', () => {
+    const scopes = new Set(['111111111111/us-east-1']);
+    const first = reconcile({
+      findings: [finding('111111111111', 'error')],
+      incidents: [],
+      completedScopes: scopes,
+      now: t0,
+      renotifyAfterMs: 24 * HOUR,
+    });
+    const lowered = reconcile({
+      findings: [finding('111111111111', 'info')],
+      incidents: apply([], first.writes),
+      completedScopes: scopes,
+      now: at(1),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    const fixed = reconcile({
+      findings: [],
+      incidents: apply(apply([], first.writes), lowered.writes),
+      completedScopes: scopes,
+      now: at(2),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(fixed.events.map((e) => [e.action, e.severity])).toEqual([['resolve', 'error']]);
   });
 });
