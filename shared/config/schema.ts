@@ -102,7 +102,7 @@ export const metricQuerySchema = z
     metricName: z.string().min(1).optional(),
     dimensions: z.record(z.string(), z.string()).default({}),
     stat: z.string().default('Sum').describe('Sum, Average, p99, …'),
-    period: z.number().int().min(60).default(86_400),
+    period: z.number().int().min(60).multipleOf(60, 'must be a multiple of 60 seconds').default(86_400),
     expression: z.string().min(1).optional().describe('A metric math expression instead of a metric.'),
     accountId: accountId.optional(),
     region: region.optional(),
@@ -293,6 +293,31 @@ export const configSchema = z
     };
     unique(config.workloads, 'workloads');
     unique(config.probes, 'probes');
+    // A metric id names one query (as in GetMetricData and metrics.csv): the same id may not mean two metrics.
+    const byId = new Map<string, string>();
+    config.workloads.forEach((w, i) => {
+      const queries: Array<[MetricQuery, PropertyKey[]]> = [
+        ...(w.demand
+          ? [[w.demand.metric, ['workloads', i, 'demand', 'metric', 'id']] as [MetricQuery, PropertyKey[]]]
+          : []),
+        ...w.slos.map(
+          (slo, j) =>
+            [slo.metric, ['workloads', i, 'slos', j, 'metric', 'id']] as [MetricQuery, PropertyKey[]],
+        ),
+      ];
+      for (const [query, path] of queries) {
+        const spelled = JSON.stringify(query);
+        const seen = byId.get(query.id);
+        if (seen !== undefined && seen !== spelled) {
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `metric id ${query.id} already names a different query`,
+          });
+        }
+        byId.set(query.id, seen ?? spelled);
+      }
+    });
   });
 
 export type GuardrailsConfig = z.infer<typeof configSchema>;

@@ -81,3 +81,28 @@ describe('loadConfig', () => {
     );
   });
 });
+
+describe('metric queries in config', () => {
+  const workload = (name: string, id: string, metricName: string) =>
+    `  - name: ${name}\n    costFilter: { services: [EC2] }\n    demand: { metric: { id: ${id}, namespace: App, metricName: ${metricName} } }\n`;
+
+  it('rejects one id naming two different queries', () => {
+    const text = `version: 1\nworkloads:\n${workload('a', 'requests', 'Count')}${workload('b', 'requests', 'Other')}`;
+    expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toBe(
+      'g.yaml: workloads[1].demand.metric.id: metric id requests already names a different query',
+    );
+  });
+
+  it('accepts the same query shared by two workloads', () => {
+    const text = `version: 1\nworkloads:\n${workload('a', 'requests', 'Count')}${workload('b', 'requests', 'Count')}`;
+    expect(parseConfig(text).workloads).toHaveLength(2);
+  });
+
+  it('rejects a period GetMetricData cannot serve', () => {
+    const text =
+      'version: 1\nworkloads:\n  - name: a\n    costFilter: { services: [EC2] }\n    demand: { metric: { id: r, namespace: App, metricName: C, period: 90 } }\n';
+    expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toBe(
+      'g.yaml: workloads[0].demand.metric.period: must be a multiple of 60 seconds',
+    );
+  });
+});
