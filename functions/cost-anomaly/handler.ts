@@ -1,5 +1,5 @@
 import { costAnomalyFactory } from '../../shared/runtime/cost-anomaly-wiring.js';
-import { lambdaPortsFromEnv, scheduledEventSchema } from '../../shared/runtime/lambda-env.js';
+import { invocationTime, lambdaPortsFromEnv, scheduledEventSchema } from '../../shared/runtime/lambda-env.js';
 import { runInLambda } from '../../shared/runtime/lambda-run.js';
 import { guardrailHandler, lambdaLog } from '../../shared/runtime/middleware.js';
 
@@ -9,5 +9,5 @@ const check = costAnomalyFactory({ mode: 'aws', config: ports.config, dataDir: '
 
 /** Scheduled daily, after Cost Explorer refreshes: detects, classifies against demand and SLOs, delivers. */
 export const handler = guardrailHandler(scheduledEventSchema, async (event) =>
-  runInLambda(check, ports, event.now ? new Date(event.now) : new Date()),
+  runInLambda(check, ports, invocationTime(event)),
 );

@@ -3,7 +3,7 @@ import { startExecution } from '../../shared/adapters/aws/step-functions-starter
 import { tagCoverageCheck } from '../../shared/checks/tag-coverage/check.js';
 import type { Check } from '../../shared/core/ports.js';
 import { runTagCoverageScheduled } from '../../shared/runtime/fan-out.js';
-import { lambdaPortsFromEnv, scheduledEventSchema } from '../../shared/runtime/lambda-env.js';
+import { invocationTime, lambdaPortsFromEnv, scheduledEventSchema } from '../../shared/runtime/lambda-env.js';
 import { runInLambda } from '../../shared/runtime/lambda-run.js';
 import { guardrailHandler, lambdaLog } from '../../shared/runtime/middleware.js';
 import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';
@@ -28,7 +28,7 @@ const fanOut =
  * above that it starts the Distributed Map, whose aggregator finishes the run.
  */
 export const handler = guardrailHandler(scheduledEventSchema, async (event) => {
-  const now = event.now ? new Date(event.now) : new Date();
+  const now = invocationTime(event);
   return runTagCoverageScheduled(
     {
       config: ports.config,

@@ -54,9 +54,24 @@ export function lambdaPortsFromEnv(env: NodeJS.ProcessEnv = process.env): Lambda
 export const scheduledEventSchema = z
   .object({
     /** Overrides the clock, for replays and tests. */
-    now: z.iso.datetime().optional(),
+    now: z.iso.datetime({ offset: true }).optional(),
+    /** `<aws.scheduler.scheduled-time>`: the same on every retry of one scheduled run. */
+    scheduledTime: z.iso.datetime({ offset: true }).optional(),
   })
   .loose();
+
+/**
+ * The time a run judges at: `now` when replaying, else the schedule's own
+ * time, so a retried invocation (Scheduler or Lambda async retry) judges the
+ * same moment and derives the same run id; the clock only when invoked by hand.
+ */
+export function invocationTime(
+  event: { now?: string | undefined; scheduledTime?: string | undefined },
+  clock = () => new Date(),
+): Date {
+  const at = event.now ?? event.scheduledTime;
+  return at ? new Date(at) : clock();
+}
 
 /**
  * The config of a function that needs no state table or queue (the

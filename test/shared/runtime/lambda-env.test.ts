@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { invocationTime, scheduledEventSchema } from '../../../shared/runtime/lambda-env.js';
+
+describe('invocationTime', () => {
+  const clock = () => new Date('2026-11-20T06:00:07Z');
+
+  it('judges a scheduled run at its scheduled time, the same on every retry', () => {
+    const event = scheduledEventSchema.parse({
+      source: 'finops-guardrails.schedule',
+      check: 'tag-coverage',
+      scheduledTime: '2026-11-20T06:00:00Z',
+      executionId: 'e-1',
+    });
+    expect(invocationTime(event, clock).toISOString()).toBe('2026-11-20T06:00:00.000Z');
+  });
+
+  it('prefers an explicit now (replays), and falls back to the clock', () => {
+    expect(
+      invocationTime(
+        { now: '2026-11-01T00:00:00Z', scheduledTime: '2026-11-20T06:00:00Z' },
+        clock,
+      ).toISOString(),
+    ).toBe('2026-11-01T00:00:00.000Z');
+    expect(invocationTime({}, clock).toISOString()).toBe('2026-11-20T06:00:07.000Z');
+  });
+
+  it('rejects a scheduled time that is not an ISO time', () => {
+    expect(scheduledEventSchema.safeParse({ scheduledTime: 'yesterday' }).success).toBe(false);
+  });
+});
