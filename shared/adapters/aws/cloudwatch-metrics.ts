@@ -148,11 +148,9 @@ export class CloudWatchMetrics implements MetricSource {
         const id = result.Id ?? '';
         const series = points.get(id);
         if (series === undefined) continue; // not ours: nothing was asked under that id
-        if (
-          result.StatusCode === 'InternalError' ||
-          result.StatusCode === 'Forbidden' ||
-          result.Messages?.length
-        ) {
+        // A result's Messages are information (e.g. ArithmeticError: NaN points of an error-rate
+        // expression on a day without traffic were dropped); only these status codes mean no data.
+        if (result.StatusCode === 'InternalError' || result.StatusCode === 'Forbidden') {
           const messages = result.Messages?.length ? `: ${describe(result.Messages)}` : '';
           throw new ScanError(METRICS_SCOPE, `query ${id}: ${result.StatusCode ?? 'no status'}${messages}`);
         }

@@ -212,6 +212,34 @@ describe('CloudWatchMetrics', () => {
     ).rejects.toThrow(/query latency: InternalError: InternalError: try again/);
   });
 
+  it('keeps the points of a complete query whose messages are only information', async () => {
+    cloudwatch.on(GetMetricDataCommand).resolves({
+      MetricDataResults: [
+        {
+          Id: 'errors',
+          StatusCode: 'Complete',
+          Timestamps: [new Date('2026-11-18T00:00:00Z')],
+          Values: [0.01],
+          Messages: [
+            {
+              Code: 'ArithmeticError',
+              Value: 'One or more data points have been dropped due to non-numeric values',
+            },
+          ],
+        },
+      ],
+    });
+
+    const series = await new CloudWatchMetrics({ region: 'eu-west-1', client: { credentials } }).dailyMetrics(
+      {
+        queries: [metric('errors')],
+        ...days90,
+      },
+    );
+
+    expect(series.get('errors')).toEqual([{ timestamp: '2026-11-18T00:00:00.000Z', value: 0.01 }]);
+  });
+
   it('asks each query in its own region', async () => {
     cloudwatch.on(GetMetricDataCommand).callsFake(complete);
     const metrics = new CloudWatchMetrics({ region: 'eu-west-1', client: { credentials } });
