@@ -11,7 +11,7 @@ import type { CheckFactory } from './check-registry.js';
  * `metrics.csv` from the data directory, and has no AWS anomaly or budget
  * signals. AWS mode reads Cost Explorer, Cost Anomaly Detection and Budgets
  * through the management account's read role, and CloudWatch in the tooling
- * account (each metric query may name another account or region).
+ * account, or in the account a metric query names, through its member role.
  */
 export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log }) => {
   if (mode === 'file') {
@@ -37,7 +37,13 @@ export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log })
       metric: anomaly.costMetric,
       includeRecordTypes: anomaly.includeRecordTypes,
     }),
-    metrics: new CloudWatchMetrics({}),
+    // A metric of a member account is read there, through the member read role (DESIGN §4).
+    metrics: new CloudWatchMetrics({
+      accountAccess: (accountId) => {
+        const role = assumer.assume(accountId, organization.memberRoleName);
+        return { credentials: role.credentials, credentialsKey: role.credentialsKey };
+      },
+    }),
     ...(wantsSignals && { signals: new AwsCostExplorerSignals(management) }),
   }) as ReturnType<CheckFactory>;
 };

@@ -24,6 +24,13 @@ export interface CloudWatchMetricsOptions {
   readonly region?: string;
   /** Credentials and cache key for CloudWatch (a monitoring account's, for queries with `accountId`). Default: the SDK's chain. */
   readonly client?: Pick<AwsClientOptions, 'credentials' | 'credentialsKey'>;
+  /**
+   * How to read a query that names another account. Without it, `AccountId`
+   * is sent as it is, which works from a CloudWatch cross-account
+   * observability monitoring account. With it, the query is sent in that
+   * account with these credentials (the member read role) and no `AccountId`.
+   */
+  readonly accountAccess?: (accountId: string) => Pick<AwsClientOptions, 'credentials' | 'credentialsKey'>;
 }
 
 /** One datapoint, as the {@link MetricSource} returns it. */
@@ -45,8 +52,8 @@ export interface MetricPoint {
  * GetMetricData costs $0.01 per 1,000 metrics requested, each page again:
  * {@link metricsRequested} counts them.
  *
- * A query whose status is InternalError or Forbidden, that carries messages,
- * or that is still PartialData after the last page fails the region with a
+ * A query whose status is InternalError or Forbidden, or that is still
+ * PartialData after the last page, fails the region with a
  * {@link ScanError} naming the query id: a short series must not pass for a
  * complete one.
  *
@@ -87,17 +94,26 @@ export class CloudWatchMetrics implements MetricSource {
       );
     }
     const queries = uniqueQueries(input.queries);
-    const byRegion = new Map<string | undefined, MetricQuery[]>();
+    // One group per region, and per account when other accounts are read through their own role.
+    const access = this.#options.accountAccess;
+    const groups = new Map<
+      string,
+      { region: string | undefined; accountId: string | undefined; queries: MetricQuery[] }
+    >();
     for (const q of queries) {
       const region = q.region ?? this.#options.region;
-      byRegion.set(region, [...(byRegion.get(region) ?? []), q]);
+      const accountId = access ? q.accountId : undefined;
+      const key = `${region ?? ''}|${accountId ?? ''}`;
+      const group = groups.get(key) ?? { region, accountId, queries: [] };
+      group.queries.push(accountId ? withoutAccount(q) : q);
+      groups.set(key, group);
     }
     const series = new Map<string, MetricPoint[]>();
-    for (const [region, regional] of byRegion) {
-      const scope = `${METRICS_SCOPE}/${region ?? 'default'}`;
+    for (const { region, accountId, queries: regional } of groups.values()) {
+      const scope = `${METRICS_SCOPE}/${region ?? 'default'}${accountId ? `/${accountId}` : ''}`;
       try {
         const client = awsClient(CloudWatchClient, {
-          ...this.#options.client,
+          ...(accountId && access ? access(accountId) : this.#options.client),
           ...(region !== undefined && { region }),
         });
         for (const batch of batchQueries(regional, start, end)) {
@@ -198,6 +214,11 @@ export class CloudWatchMetrics implements MetricSource {
  * // { Id: 'requests', ReturnData: true, MetricStat: { Metric: { Namespace: 'AWS/ApiGateway', MetricName: 'Count',
  * //   Dimensions: [{ Name: 'ApiName', Value: 'shop' }] }, Period: 86400, Stat: 'Sum' } }
  */
+function withoutAccount(query: MetricQuery): MetricQuery {
+  const { accountId: _, ...rest } = query;
+  return rest;
+}
+
 export function metricDataQuery(query: MetricQuery): MetricDataQuery {
   const common = {
     Id: query.id,

@@ -240,6 +240,38 @@ describe('CloudWatchMetrics', () => {
     expect(series.get('errors')).toEqual([{ timestamp: '2026-11-18T00:00:00.000Z', value: 0.01 }]);
   });
 
+  it('reads a member account metric in that account through its role, without AccountId', async () => {
+    cloudwatch.on(GetMetricDataCommand).callsFake(complete);
+    const member = { accessKeyId: 'member', secretAccessKey: 'member' };
+    const asked: string[] = [];
+    const metrics = new CloudWatchMetrics({
+      region: 'eu-west-1',
+      client: { credentials },
+      accountAccess: (accountId) => {
+        asked.push(accountId);
+        return { credentials: member, credentialsKey: `role/${accountId}` };
+      },
+    });
+
+    const series = await metrics.dailyMetrics({
+      queries: [metric('local'), metric('remote', { accountId: '210987654321' })],
+      ...days90,
+    });
+
+    expect(asked).toEqual(['210987654321']);
+    const calls = await Promise.all(
+      cloudwatch.commandCalls(GetMetricDataCommand).map(async (c) => ({
+        key: (await (c.thisValue as CloudWatchClient).config.credentials()).accessKeyId,
+        queries: c.args[0].input.MetricDataQueries?.map((q) => [q.Id, q.AccountId]),
+      })),
+    );
+    expect(calls).toEqual([
+      { key: 'test', queries: [['local', undefined]] },
+      { key: 'member', queries: [['remote', undefined]] },
+    ]);
+    expect([...series.keys()].sort()).toEqual(['local', 'remote']);
+  });
+
   it('asks each query in its own region', async () => {
     cloudwatch.on(GetMetricDataCommand).callsFake(complete);
     const metrics = new CloudWatchMetrics({ region: 'eu-west-1', client: { credentials } });
