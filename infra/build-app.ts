@@ -1,9 +1,15 @@
 import { fileURLToPath } from 'node:url';
-import { App, Aws, type Environment, Tags, Validations } from 'aws-cdk-lib';
+import { App, AspectPriority, Aspects, Aws, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { GuardrailsConfig } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/core/errors.js';
-import { type CheckFunctionSpec, GuardrailsStack, incidentQueueName } from './stacks/guardrails-stack.js';
+import { RequiredTagsAspect } from './aspects/required-tags-aspect.js';
+import {
+  type CheckFunctionSpec,
+  GuardrailsStack,
+  incidentQueueName,
+  type SupportFunctionName,
+} from './stacks/guardrails-stack.js';
 import { ManagementAccessStack } from './stacks/management-access-stack.js';
 import { MemberReadRoleStack } from './stacks/member-read-role.js';
 import { type ProbeIncidentQueue, ProbeStack, probeRoleArnPattern } from './stacks/probe-stack.js';
@@ -22,8 +28,15 @@ export interface BuildAppOptions {
   readonly functions?: readonly CheckFunctionSpec[];
   /** The probe handler, so tests can bundle a tiny one. @default functions/probe/handler.ts */
   readonly probeEntry?: string;
+  /** Replaces the scan-account, aggregate and forwarder handlers, so tests can bundle a tiny one. */
+  readonly supportEntry?: string;
   /** Run cdk-nag AwsSolutions at synth. @default true */
   readonly nag?: boolean;
+  /**
+   * Gate the app's own resources with `config.tagPolicy` (RequiredTagsAspect):
+   * synth fails on a resource that lacks a required tag. @default true
+   */
+  readonly enforceTagPolicy?: boolean;
 }
 
 /** The app and its stacks, for `infra/app.ts` and the infra tests. */
@@ -46,6 +59,11 @@ export const STACK_NAMES = {
 /** Cost Explorer, Organizations and Budgets are global services answered from us-east-1. */
 const MANAGEMENT_REGION = 'us-east-1';
 const APPLICATION_TAGS = { application: 'finops-guardrails' } as const;
+
+/** The tags every resource of every stack gets: `deployment.tags`, then `application=finops-guardrails`. */
+export function deploymentTags(config: GuardrailsConfig): Readonly<Record<string, string>> {
+  return { ...config.deployment.tags, ...APPLICATION_TAGS };
+}
 
 /**
  * Where each stack goes. `undefined` is "the account you deploy to": stacks
@@ -125,6 +143,8 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
   const placement = resolvePlacement(config, options.defaultEnv);
   const { organization } = config;
   const toolingRoleNamePattern = `${STACK_NAMES.guardrails}-*`;
+  const tags = deploymentTags(config);
+  const observerAt = `${placement.observer ?? 'the tooling account'}/${config.deployment.observer.region}`;
 
   const guardrails = new GuardrailsStack(app, STACK_NAMES.guardrails, {
     config,
@@ -132,6 +152,14 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
       'finops-guardrails: scheduled FinOps checks, their state and the incident queue (tooling account)',
     env: { account: placement.tooling, region: config.deployment.toolingRegion },
     ...(options.functions ? { functions: options.functions } : {}),
+    ...(options.supportEntry && {
+      supportEntries: Object.fromEntries(
+        (['scan-account', 'aggregate', 'forwarder'] as const).map((n) => [n, options.supportEntry]),
+      ) as Record<SupportFunctionName, string>,
+    }),
+    probeDashboardNote:
+      `Probe availability and latency are on the **${STACK_NAMES.probe}** dashboard in the observer account (${observerAt}): ` +
+      'a widget reads only its own account and region without CloudWatch cross-account observability.',
     incidentQueueSenders: [
       {
         ...(placement.observer && { accountId: placement.observer }),
@@ -147,7 +175,7 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
     env: { account: placement.management, region: MANAGEMENT_REGION },
     ...(placement.tooling && { toolingAccountId: placement.tooling }),
     toolingRoleNamePattern,
-    memberTags: APPLICATION_TAGS,
+    memberTags: tags,
   });
 
   const memberReadRole = new MemberReadRoleStack(app, STACK_NAMES.memberReadRole, {
@@ -171,7 +199,11 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
     incidentQueue: probeIncidentQueue(config, placement),
   });
 
-  for (const [key, value] of Object.entries(APPLICATION_TAGS)) Tags.of(app).add(key, value);
+  for (const [key, value] of Object.entries(tags)) Tags.of(app).add(key, value);
+  // The project's own resources meet the policy it enforces; read-only, so it sees the tags above.
+  if (config.tagPolicy && (options.enforceTagPolicy ?? true)) {
+    Aspects.of(app).add(new RequiredTagsAspect(config.tagPolicy), { priority: AspectPriority.READONLY });
+  }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, guardrails, managementAccess, memberReadRole, probe };
 }

@@ -11,12 +11,21 @@ import {
   TimeZone,
   Validations,
 } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  type Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { AccountPrincipal, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
 import {
   ContextAttribute,
   Schedule,
@@ -31,6 +40,8 @@ import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { GuardrailFunction } from '../constructs/guardrail-function.js';
+import { GuardrailsDashboard, runMetric } from '../constructs/guardrails-dashboard.js';
+import { TagCoverageFanOut } from '../constructs/tag-coverage-fan-out.js';
 
 /**
  * One scheduled check function of the {@link GuardrailsStack}: where its code
@@ -98,13 +109,30 @@ export interface GuardrailsStackProps extends StackProps {
    * @default Duration.minutes(15)
    */
   readonly incidentQueueMaxAge?: Duration;
+  /**
+   * Handlers of the functions that are not scheduled checks, so tests can
+   * bundle a tiny one. @default functions/<name>/handler.ts
+   */
+  readonly supportEntries?: Readonly<Partial<Record<SupportFunctionName, string>>>;
+  /** Consecutive daily runs with scan gaps before the scan-gap alarm fires. @default 2 */
+  readonly scanGapAlarmRuns?: number;
+  /** A line on the dashboard saying where the probe's own dashboard is. @default - none */
+  readonly probeDashboardNote?: string;
 }
+
+/** The functions the stack deploys beside the scheduled checks. */
+export type SupportFunctionName = 'scan-account' | 'aggregate' | 'forwarder';
 
 const DEFAULT_SCHEDULE_RETRY: ScheduleRetryPolicy = { maxEventAge: Duration.hours(6), retryAttempts: 10 };
 /** The incident queue's dead-letter queue takes a message after this many failed receives. */
 export const INCIDENT_QUEUE_MAX_RECEIVE_COUNT = 5;
 const ALARM_PERIOD = Duration.minutes(5);
 const DEFAULT_INCIDENT_QUEUE_MAX_AGE = Duration.minutes(15);
+/** The forwarder's timeout; the incident queue's visibility timeout is six times this (Lambda's guidance for SQS sources). */
+export const FORWARDER_TIMEOUT = Duration.seconds(60);
+/** Fan-out intermediates (plan, scans, Map results) live under this prefix and expire after this long. */
+export const RESULTS_PREFIX = 'tag-coverage/';
+export const RESULTS_EXPIRATION = Duration.days(14);
 /** The created incident queue's name; fixed so that stacks in other accounts can build its ARN from config. */
 export const INCIDENT_QUEUE_BASE_NAME = 'finops-guardrails-incidents';
 
@@ -135,6 +163,13 @@ export class GuardrailsStack extends Stack {
   readonly alarmTopic: Topic;
   /** The check functions, by check name. */
   readonly functions: ReadonlyMap<string, GuardrailFunction>;
+  /** The fan-out's worker and aggregator, and the forwarder, where deployed. */
+  readonly supportFunctions: ReadonlyMap<SupportFunctionName, GuardrailFunction>;
+  /** The fan-out's results bucket; absent without the fan-out. */
+  readonly resultsBucket?: Bucket;
+  /** The tag-coverage Distributed Map; see {@link needsFanOut}. */
+  readonly fanOut?: TagCoverageFanOut;
+  readonly dashboard: GuardrailsDashboard;
 
   constructor(scope: Construct, id: string, props: GuardrailsStackProps) {
     super(scope, id, props);
@@ -164,10 +199,15 @@ export class GuardrailsStack extends Stack {
     this.alarmTopic = this.createAlarmTopic(config.deployment.alarmEmail);
 
     const queueArn = config.sinks.sqs.queueArn;
+    // The forwarder consumes only a queue of our own: an imported queue's owner already consumes it.
+    const deployForwarder = !queueArn && forwardedSinks(config).length > 0;
     if (queueArn) {
       this.incidentQueue = Queue.fromQueueArn(this, 'IncidentQueue', queueArn);
     } else {
-      const created = this.createIncidentQueue(config.sinks.sqs.fifo);
+      const created = this.createIncidentQueue(
+        config.sinks.sqs.fifo,
+        deployForwarder ? Duration.seconds(FORWARDER_TIMEOUT.toSeconds() * 6) : undefined,
+      );
       this.incidentQueue = created.queue;
       this.incidentDeadLetterQueue = created.deadLetterQueue;
       for (const sender of props.incidentQueueSenders ?? [])
@@ -182,29 +222,24 @@ export class GuardrailsStack extends Stack {
     const specs = props.functions ?? defaultCheckFunctions(config);
     const functions = new Map<string, GuardrailFunction>();
     for (const spec of specs) {
-      const fn = new GuardrailFunction(this, pascalCase(spec.name), {
-        entry: spec.entry,
-        serviceName: spec.name,
-        config,
-        logRetentionDays: config.deployment.logRetentionDays,
-        environment: { ...commonEnvironment, ...spec.environment },
-        tracing: props.tracing ?? false,
-        ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
-        ...(spec.timeout ? { timeout: spec.timeout } : {}),
-      });
+      const fn = this.guardrailFunction(spec, { ...commonEnvironment, ...spec.environment }, props);
+      // The checks only send to the queue; the forwarder alone reads the sink secrets (shared/runtime/forwarder.ts).
       this.stateTable.grantReadWriteData(fn);
       this.incidentQueue.grantSendMessages(fn);
-      for (const statement of [...(spec.policyStatements ?? []), ...sinkStatements(config)]) {
-        fn.addToRolePolicy(statement);
-      }
-      acknowledgeFunctionFindings(fn, spec, props.tracing ?? false);
-      this.alarmWhenPositive(`${pascalCase(spec.name)}Errors`, fn.metricErrors({ period: ALARM_PERIOD }), {
-        description: `The ${spec.name} guardrail function failed; its findings may be stale.`,
-        statistic: 'Sum',
-      });
       functions.set(spec.name, fn);
     }
     this.functions = functions;
+
+    const support = new Map<SupportFunctionName, GuardrailFunction>();
+    const tagCoverage = functions.get('tag-coverage');
+    if (tagCoverage && needsFanOut(config)) {
+      const fanOut = this.createFanOut(tagCoverage, commonEnvironment, props, support);
+      this.resultsBucket = fanOut.bucket;
+      this.fanOut = fanOut.fanOut;
+    }
+    if (deployForwarder) support.set('forwarder', this.createForwarder(props));
+    this.supportFunctions = support;
+    this.alarmOnScanGaps(specs, props.scanGapAlarmRuns ?? 2);
 
     this.scheduleDeadLetterQueue = this.createScheduleDeadLetterQueue();
     this.scheduleGroup = new ScheduleGroup(this, 'ScheduleGroup');
@@ -214,9 +249,250 @@ export class GuardrailsStack extends Stack {
     new CfnOutput(this, 'IncidentQueueArn', { value: this.incidentQueue.queueArn });
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+
+    this.dashboard = new GuardrailsDashboard(this, 'Dashboard', {
+      tagCoverageServices: tagCoverage
+        ? this.fanOut
+          ? ['tag-coverage', 'aggregate']
+          : ['tag-coverage']
+        : [],
+      costAnomaly: functions.has('cost-anomaly'),
+      functions: new Map([...functions, ...support]),
+      incidentQueue: this.incidentQueue,
+      ...(this.incidentDeadLetterQueue && { deadLetterQueue: this.incidentDeadLetterQueue }),
+      scheduleDeadLetterQueue: this.scheduleDeadLetterQueue,
+      ...(this.fanOut && { fanOut: this.fanOut.stateMachine }),
+      ...(props.probeDashboardNote && { probeDashboardNote: props.probeDashboardNote }),
+    });
+    if (this.fanOut) {
+      new CfnOutput(this, 'FanOutStateMachineArn', { value: this.fanOut.stateMachine.stateMachineArn });
+    }
+    if (this.resultsBucket)
+      new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
   }
 
-  private createIncidentQueue(fifo: boolean): { queue: Queue; deadLetterQueue: Queue } {
+  /** A function of this stack: bundled with the config, its acknowledgements, and an alarm on its errors. */
+  private guardrailFunction(
+    spec: CheckFunctionSpec,
+    environment: Readonly<Record<string, string>>,
+    props: GuardrailsStackProps,
+  ): GuardrailFunction {
+    const tracing = props.tracing ?? false;
+    const fn = new GuardrailFunction(this, pascalCase(spec.name), {
+      entry: spec.entry,
+      serviceName: spec.name,
+      config: props.config,
+      logRetentionDays: props.config.deployment.logRetentionDays,
+      environment,
+      tracing,
+      ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
+      ...(spec.timeout ? { timeout: spec.timeout } : {}),
+    });
+    for (const statement of spec.policyStatements ?? []) fn.addToRolePolicy(statement);
+    acknowledgeFunctionFindings(fn, spec, tracing);
+    this.alarmWhenPositive(`${pascalCase(spec.name)}Errors`, fn.metricErrors({ period: ALARM_PERIOD }), {
+      description: `The ${spec.name} guardrail function failed; its findings may be stale.`,
+      statistic: 'Sum',
+    });
+    return fn;
+  }
+
+  /**
+   * The results bucket, the scan-account worker, the aggregator and the
+   * Distributed Map; and the tag-coverage function's right to start it.
+   */
+  private createFanOut(
+    tagCoverage: GuardrailFunction,
+    commonEnvironment: Readonly<Record<string, string>>,
+    props: GuardrailsStackProps,
+    support: Map<SupportFunctionName, GuardrailFunction>,
+  ): { bucket: Bucket; fanOut: TagCoverageFanOut } {
+    const { config } = props;
+    const bucket = this.createResultsBucket();
+    const runsObjects = bucket.arnForObjects(`${RESULTS_PREFIX}runs/*`);
+    const putRuns = new PolicyStatement({ actions: ['s3:PutObject'], resources: [runsObjects] });
+    const runsAck = {
+      id: `AwsSolutions-IAM5[Resource::<ResultsBucket.Arn>/${RESULTS_PREFIX}runs/*]`,
+      reason:
+        'Plans and scans are written under run-specific keys (tag-coverage/runs/<runId>/…) that exist only at run time; the prefix is the narrowest fixed scope.',
+    };
+    const resultsEnvironment = { RESULTS_BUCKET: bucket.bucketName };
+
+    const entryOf = (name: SupportFunctionName) => props.supportEntries?.[name] ?? handlerEntry(name);
+    const memberRoles = memberRoleArns(config);
+    const scanAccount = this.guardrailFunction(
+      {
+        name: 'scan-account',
+        entry: entryOf('scan-account'),
+        // Five accounts per batch, each region paged at GetResources' 15 req/s; an hour-long account would be an outlier.
+        timeout: Duration.minutes(15),
+        policyStatements: [assumeRoles(config, memberRoles), putRuns],
+        acknowledgements: [...wildcardRoleAcknowledgements(memberRoles), runsAck],
+      },
+      resultsEnvironment,
+      props,
+    );
+    this.dataKey.grant(scanAccount, 'kms:GenerateDataKey');
+
+    const managementRole = [managementRoleArn(config)];
+    const aggregate = this.guardrailFunction(
+      {
+        name: 'aggregate',
+        entry: entryOf('aggregate'),
+        timeout: Duration.minutes(15),
+        // Holds every account's scan of the run in memory; CPU scales with memory too.
+        memorySize: 3008,
+        policyStatements: [
+          assumeRoles(config, managementRole),
+          new PolicyStatement({
+            actions: ['s3:GetObject'],
+            resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`)],
+          }),
+        ],
+        acknowledgements: [
+          ...wildcardRoleAcknowledgements(managementRole),
+          {
+            id: `AwsSolutions-IAM5[Resource::<ResultsBucket.Arn>/${RESULTS_PREFIX}*]`,
+            reason:
+              'The aggregator reads the Map run manifest, its result files and every scan of the run, all under run-specific keys below tag-coverage/; read-only.',
+          },
+        ],
+      },
+      { ...commonEnvironment, ...resultsEnvironment },
+      props,
+    );
+    this.stateTable.grantReadWriteData(aggregate);
+    this.incidentQueue.grantSendMessages(aggregate);
+    this.dataKey.grant(aggregate, 'kms:Decrypt');
+
+    const fanOut = new TagCoverageFanOut(this, 'TagCoverageFanOut', {
+      bucket,
+      bucketKey: this.dataKey,
+      scanAccount,
+      aggregate,
+      maxConcurrency: config.organization.fanOutMaxConcurrency,
+      logRetentionDays: config.deployment.logRetentionDays,
+      tracing: props.tracing ?? false,
+    });
+    this.alarmWhenPositive('TagCoverageFanOutFailed', fanOut.stateMachine.metricFailed(), {
+      description:
+        'A tag-coverage fan-out execution failed: the run was not aggregated, so no findings were raised or resolved.',
+      statistic: 'Sum',
+    });
+
+    tagCoverage.addEnvironment('FAN_OUT_STATE_MACHINE_ARN', fanOut.stateMachine.stateMachineArn);
+    tagCoverage.addEnvironment('RESULTS_BUCKET', bucket.bucketName);
+    tagCoverage.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [fanOut.stateMachine.stateMachineArn],
+      }),
+    );
+    tagCoverage.addToRolePolicy(putRuns);
+    Validations.of(tagCoverage.executionRole).acknowledge(runsAck);
+
+    support.set('scan-account', scanAccount);
+    support.set('aggregate', aggregate);
+    return { bucket, fanOut };
+  }
+
+  /**
+   * SSE-KMS with the data key (an S3 Bucket Key keeps the KMS calls to a few
+   * per run), TLS only, no public access, everything under `tag-coverage/`
+   * expired after 14 days. Retained on stack deletion rather than emptied by
+   * an auto-delete custom resource: the lifecycle empties it within 14 days
+   * anyway, and the custom resource would add a CDK-managed Lambda function
+   * outside GuardrailFunction (its own runtime, untagged by the tag policy).
+   */
+  private createResultsBucket(): Bucket {
+    const bucket = new Bucket(this, 'ResultsBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.dataKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      lifecycleRules: [
+        {
+          id: 'ExpireFanOutIntermediates',
+          prefix: RESULTS_PREFIX,
+          expiration: RESULTS_EXPIRATION,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(bucket, 'ResultsBucket');
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Holds only transient fan-out intermediates (expired after 14 days) written and read by three roles of this stack; server access logs would need a second bucket for no audit value. CloudTrail records the bucket management events.',
+    });
+    return bucket;
+  }
+
+  /** Forwards the incident queue to PagerDuty, Slack and EventBridge (functions/forwarder). */
+  private createForwarder(props: GuardrailsStackProps): GuardrailFunction {
+    const { config } = props;
+    const fn = this.guardrailFunction(
+      {
+        name: 'forwarder',
+        entry: props.supportEntries?.forwarder ?? handlerEntry('forwarder'),
+        timeout: FORWARDER_TIMEOUT,
+        memorySize: 256,
+        policyStatements: sinkStatements(config),
+      },
+      {},
+      props,
+    );
+    fn.addEventSource(
+      new SqsEventSource(this.incidentQueue, {
+        batchSize: 10,
+        reportBatchItemFailures: true,
+        // Two concurrent batches at most: PagerDuty and Slack rate-limit, and order matters more than speed.
+        maxConcurrency: 2,
+      }),
+    );
+    return fn;
+  }
+
+  /**
+   * Alarms when a check's runs keep leaving scopes unobserved (`ScanGaps` > 0
+   * in `runs` consecutive daily periods): its findings are held open, never
+   * resolved, until someone fixes the access.
+   */
+  private alarmOnScanGaps(specs: readonly CheckFunctionSpec[], runs: number): void {
+    for (const spec of specs) {
+      if (spec.name !== 'tag-coverage' && spec.name !== 'cost-anomaly') continue;
+      const services =
+        spec.name === 'tag-coverage' && this.fanOut ? ['tag-coverage', 'aggregate'] : [spec.name];
+      const usingMetrics = Object.fromEntries(
+        services.map((service, i) => [`m${i}`, runMetric('ScanGaps', service, spec.name)]),
+      );
+      const metric: IMetric = new MathExpression({
+        expression: Object.keys(usingMetrics)
+          .map((id) => `FILL(${id}, 0)`)
+          .join(' + '),
+        usingMetrics,
+        period: Duration.days(1),
+        label: `${spec.name} scan gaps`,
+      });
+      const alarm = new Alarm(this, `${pascalCase(spec.name)}ScanGapsAlarm`, {
+        metric,
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: runs,
+        datapointsToAlarm: runs,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: `The ${spec.name} check left scopes unobserved (AccessDenied, throttling, timeouts) in ${runs} consecutive daily runs; its findings there are held open.`,
+      });
+      alarm.addAlarmAction(new SnsAction(this.alarmTopic));
+    }
+  }
+
+  private createIncidentQueue(
+    fifo: boolean,
+    visibilityTimeout: Duration | undefined,
+  ): { queue: Queue; deadLetterQueue: Queue } {
     const deadLetterQueue = new Queue(this, 'IncidentDeadLetterQueue', {
       // A FIFO queue needs a FIFO dead-letter queue. `undefined`, not `false`, keeps FifoQueue out of the template.
       fifo: fifo || undefined,
@@ -233,6 +509,7 @@ export class GuardrailsStack extends Stack {
       encryptionMasterKey: this.dataKey,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      ...(visibilityTimeout && { visibilityTimeout }),
       deadLetterQueue: { queue: deadLetterQueue, maxReceiveCount: INCIDENT_QUEUE_MAX_RECEIVE_COUNT },
     });
     stableLogicalId(queue, 'IncidentQueue');
@@ -419,7 +696,29 @@ function pascalCase(name: string): string {
     .join('');
 }
 
-/** Access every function needs to the optional sinks: secrets by ARN, and the event bus. */
+/** The sinks the forwarder delivers to, as configured. */
+export function forwardedSinks(config: GuardrailsConfig): Array<'pagerduty' | 'slack' | 'eventbridge'> {
+  const { pagerduty, slack, eventbridge } = config.sinks;
+  return [
+    ...(pagerduty ? (['pagerduty'] as const) : []),
+    ...(slack ? (['slack'] as const) : []),
+    ...(eventbridge ? (['eventbridge'] as const) : []),
+  ];
+}
+
+/**
+ * Whether the stack deploys the tag-coverage Distributed Map: always with
+ * `accounts: auto`, since the organization may outgrow the threshold after
+ * deploy (the function decides per run), and with a fixed list only when it
+ * is already longer than `fanOutAboveAccounts`.
+ */
+export function needsFanOut(config: GuardrailsConfig): boolean {
+  const { accounts, excludeAccounts, fanOutAboveAccounts } = config.organization;
+  if (accounts === 'auto') return true;
+  return accounts.filter((a) => !excludeAccounts.includes(a)).length > fanOutAboveAccounts;
+}
+
+/** The forwarder's access to the sinks: secrets by ARN, and the event bus. */
 function sinkStatements(config: GuardrailsConfig): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
   const secretArns = [

@@ -9,7 +9,14 @@ import {
   TimeZone,
   Validations,
 } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -30,12 +37,13 @@ import type { Construct, IConstruct } from 'constructs';
 import { PROBE_METRICS } from '../../shared/checks/probe/evaluate.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { GuardrailFunction } from '../constructs/guardrail-function.js';
+import { METRICS_NAMESPACE } from '../constructs/guardrails-dashboard.js';
 import { secretResource } from './guardrails-stack.js';
 
 /** Construct id of the probe function; its role is `<stack name>-ProbeRole<hash>-<random>`. */
 const PROBE_FUNCTION_ID = 'Probe';
-/** The namespace of every metric the functions publish (shared/runtime/middleware.ts). */
-export const METRICS_NAMESPACE = 'FinopsGuardrails';
+
+export { METRICS_NAMESPACE };
 /** The dimensions the probe's heartbeat is published with. */
 export const DEFAULT_HEARTBEAT_DIMENSIONS: Readonly<Record<string, string>> = { service: 'probe' };
 
@@ -98,6 +106,8 @@ export class ProbeStack extends Stack {
   readonly probeFunction: GuardrailFunction;
   readonly scheduleDeadLetterQueue: Queue;
   readonly heartbeatAlarm: Alarm;
+  /** Probe availability and latency: here, because the metrics live in the observer account. */
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: ProbeStackProps) {
     super(scope, id, props);
@@ -165,9 +175,73 @@ export class ProbeStack extends Stack {
       props.heartbeatMissingMinutes ?? 3,
     );
 
+    this.dashboard = this.probeDashboard(config, props.heartbeatDimensions ?? DEFAULT_HEARTBEAT_DIMENSIONS);
+
     new CfnOutput(this, 'PagingTopicArn', { value: this.pagingTopic.topicArn });
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'ProbeFunctionName', { value: this.probeFunction.functionName });
+  }
+
+  /**
+   * Availability and latency per probe (`service=probe, probe=<name>`), the
+   * heartbeat, and the function's errors and duration. A dashboard in the
+   * tooling account could show these only through CloudWatch cross-account
+   * observability, which this project does not set up.
+   */
+  private probeDashboard(
+    config: GuardrailsConfig,
+    heartbeatDimensions: Readonly<Record<string, string>>,
+  ): Dashboard {
+    const perProbe = (metricName: string, statistic: string) =>
+      config.probes.map(
+        (probe) =>
+          new Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName,
+            dimensionsMap: { service: 'probe', probe: probe.name },
+            statistic,
+            period: Duration.minutes(5),
+            label: probe.name,
+          }),
+      );
+    const dashboard = new Dashboard(this, 'ProbeDashboard', { defaultInterval: Duration.days(1) });
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Probe availability (share of passing checks)',
+        left: perProbe(PROBE_METRICS.availability, 'Average'),
+        leftYAxis: { min: 0, max: 1 },
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Probe latency (ms, p90)',
+        left: perProbe(PROBE_METRICS.latency, 'p90'),
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Heartbeat (invocations publishing)',
+        left: [
+          new Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: PROBE_METRICS.heartbeat,
+            dimensionsMap: { ...heartbeatDimensions },
+            statistic: 'Sum',
+            period: Duration.minutes(1),
+          }),
+        ],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Probe function errors',
+        left: [this.probeFunction.metricErrors({ period: Duration.minutes(5) })],
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Probe function duration (p99)',
+        left: [this.probeFunction.metricDuration({ period: Duration.minutes(5), statistic: 'p99' })],
+        width: 8,
+      }),
+    );
+    return dashboard;
   }
 
   /** Its own topic (KMS, TLS only, e-mail to `deployment.alarmEmail`), unless `sinks.sns.topicArn` names one. */

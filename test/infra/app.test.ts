@@ -33,6 +33,7 @@ function build(config: GuardrailsConfig, options: BuildAppOptions = {}): Guardra
     context: NO_BUNDLING,
     functions: defaultCheckFunctions(config).map((spec) => ({ ...spec, entry: FIXTURE_HANDLER })),
     probeEntry: FIXTURE_HANDLER,
+    supportEntry: FIXTURE_HANDLER,
     ...options,
   });
 }

@@ -17,7 +17,10 @@ import {
 import {
   type CheckFunctionSpec,
   defaultCheckFunctions,
+  FORWARDER_TIMEOUT,
+  forwardedSinks,
   GuardrailsStack,
+  needsFanOut,
 } from '../../infra/stacks/guardrails-stack.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
@@ -41,6 +44,7 @@ function fixtureFunctions(config: GuardrailsConfig): CheckFunctionSpec[] {
 function synthTemplate(config: GuardrailsConfig, options: BuildAppOptions = {}): Template {
   const { guardrails } = buildApp(config, {
     probeEntry: FIXTURE_HANDLER,
+    supportEntry: FIXTURE_HANDLER,
     context: CDK_CONTEXT,
     functions: fixtureFunctions(config),
     nag: false,
@@ -62,7 +66,17 @@ function withSqs(config: GuardrailsConfig, sqs: GuardrailsConfig['sinks']['sqs']
   return { ...config, sinks: { ...config.sinks, sqs } };
 }
 
-const fixtureConfig = loadConfig(FIXTURE_CONFIG);
+/** The fixture config, with the owner tag its tag policy requires on every resource the app deploys. */
+const fixtureConfig: GuardrailsConfig = (() => {
+  const loaded = loadConfig(FIXTURE_CONFIG);
+  return { ...loaded, deployment: { ...loaded.deployment, tags: { owner: 'finops' } } };
+})();
+const SUPPORT_ENTRIES = {
+  'scan-account': FIXTURE_HANDLER,
+  aggregate: FIXTURE_HANDLER,
+  forwarder: FIXTURE_HANDLER,
+};
+const CHECK_ROLES = ['TagCoverageRole', 'CostAnomalyRole'];
 
 describe('GuardrailsStack with a created incident queue', () => {
   let template: Template;
@@ -140,9 +154,10 @@ describe('GuardrailsStack with a created incident queue', () => {
     expect(covered.map((q) => q.Ref).sort()).toEqual([...queues].sort());
   });
 
-  it('runs every check on nodejs24.x arm64 with an explicit log group of the configured retention', () => {
+  it('runs every function on nodejs24.x arm64 with an explicit log group of the configured retention', () => {
     const functions = template.findResources('AWS::Lambda::Function');
-    expect(Object.keys(functions)).toHaveLength(2);
+    // Two checks, the fan-out's worker and aggregator (accounts: auto), and the forwarder (PagerDuty configured).
+    expect(Object.keys(functions)).toHaveLength(5);
     for (const fn of Object.values(functions)) {
       expect(fn.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -157,8 +172,11 @@ describe('GuardrailsStack with a created incident queue', () => {
     }
   });
 
-  it('hands each function the state table, the queue URL and source maps, and keeps the config out of the environment', () => {
-    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+  it('hands each check the state table, the queue URL and source maps, and keeps the config out of the environment', () => {
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => /^(TagCoverage|CostAnomaly)/.test(id))
+      .map(([, fn]) => fn);
+    expect(functions).toHaveLength(2);
     for (const fn of functions) {
       const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       expect(variables).toMatchObject({
@@ -171,9 +189,10 @@ describe('GuardrailsStack with a created incident queue', () => {
     }
   });
 
-  it('lets the functions read and write the table, send to the queue and read the PagerDuty secret', () => {
-    for (const role of ['TagCoverageRole', 'CostAnomalyRole']) {
-      expect(statementsOf(template, role)).toEqual(
+  it('lets the checks read and write the table and send to the queue, but read no sink secret', () => {
+    for (const role of CHECK_ROLES) {
+      const statements = statementsOf(template, role);
+      expect(statements).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
             Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']),
@@ -188,15 +207,12 @@ describe('GuardrailsStack with a created incident queue', () => {
             Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
           }),
           expect.objectContaining({
-            Action: 'secretsmanager:GetSecretValue',
-            Resource: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:guardrails/pagerduty-??????',
-          }),
-          expect.objectContaining({
             Action: 'sts:AssumeRole',
             Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-test123456' } },
           }),
         ]),
       );
+      expect(JSON.stringify(statements)).not.toContain('secretsmanager:');
     }
   });
 
@@ -250,9 +266,9 @@ describe('GuardrailsStack with a created incident queue', () => {
     });
   });
 
-  it('alarms on each function error and on messages in either dead-letter queue, to a TLS-only encrypted topic', () => {
+  it('alarms on each function error, on messages in either dead-letter queue and on failed fan-outs, to a TLS-only encrypted topic', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter(
-      (a) => a.Properties.MetricName !== 'ApproximateAgeOfOldestMessage',
+      (a) => a.Properties.MetricName !== 'ApproximateAgeOfOldestMessage' && a.Properties.MetricName,
     );
     const metrics = alarms.map((a) => a.Properties.MetricName).sort();
     expect(metrics).toEqual([
@@ -260,6 +276,10 @@ describe('GuardrailsStack with a created incident queue', () => {
       'ApproximateNumberOfMessagesVisible',
       'Errors',
       'Errors',
+      'Errors',
+      'Errors',
+      'Errors',
+      'ExecutionsFailed',
     ]);
     for (const alarm of alarms) {
       expect(alarm.Properties).toMatchObject({
@@ -301,6 +321,357 @@ describe('GuardrailsStack with a created incident queue', () => {
   });
 });
 
+describe('GuardrailsStack fan-out (accounts: auto)', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthTemplate(fixtureConfig);
+  });
+
+  function definition(): Record<string, unknown> {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    const parts =
+      (machine?.Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] } | undefined)?.[
+        'Fn::Join'
+      ][1] ?? [];
+    // Tokens (ARNs, the bucket name) become placeholders; the structure is what is asserted.
+    const text = parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+    return JSON.parse(text) as Record<string, unknown>;
+  }
+
+  it('reads the plan from the results bucket, batches 5 accounts, and writes results under tag-coverage/map', () => {
+    const states = definition().States as Record<string, Record<string, unknown>>;
+    expect(definition().StartAt).toBe('ScanEveryAccount');
+    expect(states.ScanEveryAccount).toMatchObject({
+      Type: 'Map',
+      ResultPath: '$.map',
+      Next: 'Aggregate',
+      MaxConcurrency: 40,
+      ToleratedFailurePercentage: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
+      ItemReader: {
+        ReaderConfig: { InputType: 'JSON' },
+        Parameters: { Bucket: 'TOKEN', 'Key.$': '$.plan.Key' },
+      },
+      ItemBatcher: { MaxItemsPerBatch: 5, BatchInput: { 'runId.$': '$.runId', 'regions.$': '$.regions' } },
+      ResultWriter: { Parameters: { Bucket: 'TOKEN', Prefix: 'tag-coverage/map' } },
+    });
+    expect(states.Aggregate).toMatchObject({ Type: 'Task', End: true, OutputPath: '$.Payload' });
+  });
+
+  it('returns the worker payload itself, so the result files carry the scan pointers, and retries Lambda service errors', () => {
+    const states = definition().States as Record<
+      string,
+      { ItemProcessor: { States: Record<string, unknown> } }
+    >;
+    const scan = states.ScanEveryAccount?.ItemProcessor.States.ScanAccounts as Record<string, unknown>;
+    expect(scan).toMatchObject({ Type: 'Task', OutputPath: '$.Payload', Parameters: { 'Payload.$': '$' } });
+    expect(JSON.stringify(scan.Retry)).toContain('Lambda.ServiceException');
+    expect(JSON.stringify(scan.Retry)).toContain('Lambda.TooManyRequestsException');
+  });
+
+  it('takes MaxConcurrency from organization.fanOutMaxConcurrency', () => {
+    const config = {
+      ...fixtureConfig,
+      organization: { ...fixtureConfig.organization, fanOutMaxConcurrency: 7 },
+    };
+    const [machine] = Object.values(synthTemplate(config).findResources('AWS::StepFunctions::StateMachine'));
+    expect(JSON.stringify(machine?.Properties.DefinitionString)).toContain('\\"MaxConcurrency\\":7');
+  });
+
+  it('is a STANDARD state machine logging ALL to a log group with the configured retention', () => {
+    const [machine] = Object.values(template.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machine?.Properties).toMatchObject({
+      StateMachineType: 'STANDARD',
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: true },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: Match.stringLikeRegexp('^/aws/vendedlogs/states/'),
+      RetentionInDays: 14,
+    });
+  });
+
+  it('keeps the results in a retained, SSE-KMS, TLS-only, private bucket that expires tag-coverage/ after 14 days', () => {
+    const buckets = template.findResources('AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toEqual(['ResultsBucket']);
+    expect(buckets.ResultsBucket).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [
+            {
+              BucketKeyEnabled: true,
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+              },
+            },
+          ],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            expect.objectContaining({ Prefix: 'tag-coverage/', ExpirationInDays: 14, Status: 'Enabled' }),
+          ],
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('lets tag-coverage start the state machine and write plans, and tells it where both are', () => {
+    const statements = statementsOf(template, 'TagCoverageRole');
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: 'states:StartExecution',
+          Resource: { Ref: expect.stringMatching(/^TagCoverageFanOutStateMachine/) },
+        }),
+        expect.objectContaining({
+          Action: 's3:PutObject',
+          Resource: {
+            'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/tag-coverage/runs/*']],
+          },
+        }),
+      ]),
+    );
+    const [tagCoverage] = Object.entries(template.findResources('AWS::Lambda::Function'))
+      .filter(([id]) => id.startsWith('TagCoverage'))
+      .map(([, fn]) => fn);
+    expect(tagCoverage?.Properties.Environment.Variables).toMatchObject({
+      FAN_OUT_STATE_MACHINE_ARN: { Ref: expect.stringMatching(/^TagCoverageFanOutStateMachine/) },
+      RESULTS_BUCKET: { Ref: 'ResultsBucket' },
+    });
+  });
+
+  it('lets scan-account assume member roles and write scans, and nothing of the table or queue', () => {
+    const statements = statementsOf(template, 'ScanAccountRole');
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: 'sts:AssumeRole',
+          Resource: {
+            'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/FinopsGuardrailsMemberRead']],
+          },
+          Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-test123456' } },
+        }),
+        expect.objectContaining({ Action: 's3:PutObject' }),
+        expect.objectContaining({
+          Action: 'kms:GenerateDataKey',
+          Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+        }),
+      ]),
+    );
+    const text = JSON.stringify(statements);
+    expect(text).not.toContain('dynamodb:');
+    expect(text).not.toContain('sqs:');
+  });
+
+  it('lets aggregate read the run, use the table and queue, and assume only the management role', () => {
+    const statements = statementsOf(template, 'AggregateRole');
+    expect(statements).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: 's3:GetObject',
+          Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/tag-coverage/*']] },
+        }),
+        expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem']) }),
+        expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']) }),
+        expect.objectContaining({
+          Action: 'sts:AssumeRole',
+          Resource: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':iam::111111111111:role/FinopsGuardrailsManagementRead'],
+            ],
+          },
+        }),
+      ]),
+    );
+    expect(JSON.stringify(statements)).not.toContain('MemberRead');
+  });
+
+  it('lets the state machine decrypt the plan and encrypt its results with the data key', () => {
+    expect(statementsOf(template, 'TagCoverageFanOutStateMachineRole')).toContainEqual(
+      expect.objectContaining({
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+      }),
+    );
+  });
+
+  it('alarms when an execution fails', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ExecutionsFailed',
+      Namespace: 'AWS/States',
+      AlarmActions: [{ Ref: Match.stringLikeRegexp('^AlarmTopic') }],
+    });
+  });
+
+  it('is not deployed for a fixed account list within fanOutAboveAccounts', () => {
+    const listed: GuardrailsConfig = {
+      ...fixtureConfig,
+      organization: { ...fixtureConfig.organization, accounts: ['333333333333', '444444444444'] },
+    };
+    expect(needsFanOut(listed)).toBe(false);
+    const small = synthTemplate(listed);
+    small.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    small.resourceCountIs('AWS::S3::Bucket', 0);
+    const many = Array.from({ length: 51 }, (_, i) => String(300000000000 + i));
+    expect(needsFanOut({ ...listed, organization: { ...listed.organization, accounts: many } })).toBe(true);
+  });
+});
+
+describe('GuardrailsStack forwarder', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthTemplate(fixtureConfig);
+  });
+
+  it('consumes the incident queue in batches of 10, reporting partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: { 'Fn::GetAtt': ['IncidentQueue', 'Arn'] },
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('gives the queue a visibility timeout of six forwarder timeouts', () => {
+    const forwarder = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('Forwarder'),
+    )?.[1];
+    const timeout = forwarder?.Properties.Timeout as number;
+    expect(timeout).toBe(FORWARDER_TIMEOUT.toSeconds());
+    expect(template.findResources('AWS::SQS::Queue').IncidentQueue?.Properties.VisibilityTimeout).toBe(
+      6 * timeout,
+    );
+  });
+
+  it('alone reads the PagerDuty secret', () => {
+    expect(statementsOf(template, 'ForwarderRole')).toContainEqual(
+      expect.objectContaining({
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:guardrails/pagerduty-??????',
+      }),
+    );
+  });
+
+  it('may put events on the configured bus, and read the Slack secret', () => {
+    const config: GuardrailsConfig = {
+      ...fixtureConfig,
+      sinks: {
+        ...fixtureConfig.sinks,
+        pagerduty: undefined,
+        slack: { webhookSecretArn: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:slack-AbCdEf' },
+        eventbridge: { eventBusArn: 'arn:aws:events:eu-west-1:222222222222:event-bus/reliability' },
+      },
+    };
+    expect(statementsOf(synthTemplate(config), 'ForwarderRole')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          Action: 'secretsmanager:GetSecretValue',
+          Resource: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:slack-AbCdEf',
+        }),
+        expect.objectContaining({
+          Action: 'events:PutEvents',
+          Resource: 'arn:aws:events:eu-west-1:222222222222:event-bus/reliability',
+        }),
+      ]),
+    );
+  });
+
+  it('is not deployed without a PagerDuty, Slack or EventBridge sink, and leaves the visibility timeout alone', () => {
+    const config: GuardrailsConfig = { ...fixtureConfig, sinks: { sqs: { fifo: false } } };
+    expect(forwardedSinks(config)).toEqual([]);
+    const bare = synthTemplate(config);
+    bare.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    expect(bare.findResources('AWS::SQS::Queue').IncidentQueue?.Properties).not.toHaveProperty(
+      'VisibilityTimeout',
+    );
+  });
+});
+
+describe('GuardrailsStack dashboard and scan-gap alarms', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synthTemplate(fixtureConfig);
+  });
+
+  function dashboardBody(): string {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    return JSON.stringify(dashboard?.Properties.DashboardBody);
+  }
+
+  /** Every metric line of every widget: `[namespace, name, dim, value, …, options]`, tokens as TOKEN. */
+  function dashboardMetrics(): unknown[][] {
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const parts =
+      (dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] } | undefined)?.[
+        'Fn::Join'
+      ][1] ?? [];
+    const body = JSON.parse(parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('')) as {
+      widgets: Array<{ properties: { metrics?: unknown[][] } }>;
+    };
+    return body.widgets.flatMap((w) => w.properties.metrics ?? []);
+  }
+
+  it('charts coverage by count and by spend and untagged spend, as tag-coverage and the aggregator publish them', () => {
+    const lines = dashboardMetrics().map((line) => line.filter((part) => typeof part === 'string').join(' '));
+    for (const metric of ['CoverageByCount', 'CoverageBySpend', 'UntaggedSpendUsd']) {
+      for (const service of ['tag-coverage', 'aggregate']) {
+        expect(lines).toContain(`FinopsGuardrails ${metric} check tag-coverage service ${service}`);
+      }
+    }
+  });
+
+  it('charts findings by severity, cost anomalies, function errors, queue depth and age, and points to the probe dashboard', () => {
+    const body = dashboardBody();
+    for (const text of [
+      'Findings_critical',
+      'costAnomalies',
+      'costImpactUsdPerMonth',
+      'ScanGaps',
+      'AWS/Lambda',
+      'ApproximateAgeOfOldestMessage',
+      'ApproximateNumberOfMessagesVisible',
+      'ExecutionsFailed',
+      'ProbeStack',
+    ]) {
+      expect(body).toContain(text);
+    }
+  });
+
+  it('alarms when a check leaves scan gaps in two consecutive daily runs', () => {
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')).filter((a) =>
+      JSON.stringify(a.Properties.Metrics ?? []).includes('ScanGaps'),
+    );
+    expect(alarms).toHaveLength(2);
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        EvaluationPeriods: 2,
+        DatapointsToAlarm: 2,
+        Threshold: 0,
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: expect.stringMatching(/^AlarmTopic/) }],
+      });
+      const periods = (alarm.Properties.Metrics as Array<{ MetricStat?: { Period: number } }>).flatMap((m) =>
+        m.MetricStat ? [m.MetricStat.Period] : [],
+      );
+      expect(periods.every((p) => p === 86_400)).toBe(true);
+    }
+  });
+});
+
 describe('GuardrailsStack with a FIFO incident queue', () => {
   let template: Template;
   beforeAll(() => {
@@ -324,7 +695,15 @@ describe('GuardrailsStack with an imported incident queue', () => {
   it('creates no incident queue, only the schedule dead-letter queue', () => {
     const queues = Object.keys(template.findResources('AWS::SQS::Queue'));
     expect(queues).toEqual([expect.stringMatching(/^ScheduleDeadLetterQueue/)]);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    // Errors of two checks, the worker and the aggregator; schedule DLQ; failed fan-out; two scan-gap alarms.
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 8);
+  });
+
+  it("deploys no forwarder: the imported queue is its owner's to consume", () => {
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 0);
+    expect(
+      Object.keys(template.findResources('AWS::Lambda::Function')).some((id) => id.startsWith('Forwarder')),
+    ).toBe(false);
   });
 
   it('grants SendMessage on the imported ARN and passes its URL', () => {
@@ -348,6 +727,7 @@ describe('cdk-nag AwsSolutions', () => {
     const exampleConfig = loadConfig(EXAMPLE_CONFIG);
     const { app } = buildApp(exampleConfig, {
       probeEntry: FIXTURE_HANDLER,
+      supportEntry: FIXTURE_HANDLER,
       outdir,
       context: CDK_CONTEXT,
       functions: fixtureFunctions(exampleConfig),
@@ -389,6 +769,7 @@ describe('cdk-nag AwsSolutions', () => {
     new GuardrailsStack(app, 'Traced', {
       config: fixtureConfig,
       functions: fixtureFunctions(fixtureConfig),
+      supportEntries: SUPPORT_ENTRIES,
       tracing: true,
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -401,6 +782,7 @@ describe('cdk-nag AwsSolutions', () => {
       outdir: mkdtempSync(join(tmpdir(), 'guardrails-nag-')),
       context: CDK_CONTEXT,
       functions: [{ name: 'probe', entry: FIXTURE_HANDLER }],
+      supportEntry: FIXTURE_HANDLER,
     });
     guardrails.functions
       .get('probe')

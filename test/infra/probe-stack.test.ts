@@ -241,6 +241,31 @@ describe('ProbeStack', () => {
     });
   });
 
+  it('charts availability and latency per probe, with the dimensions the probe runtime publishes', () => {
+    const probes = [
+      { name: 'checkout-api', url: 'https://checkout.example.com/health', timeoutMs: 5_000 },
+      { name: 'search-api', url: 'https://search.example.com/health', timeoutMs: 5_000 },
+    ];
+    const { template: charted } = synth(loadConfigWithProbes(probes));
+    const [dashboard] = Object.values(charted.findResources('AWS::CloudWatch::Dashboard'));
+    const parts =
+      (dashboard?.Properties.DashboardBody as { 'Fn::Join': [string, unknown[]] } | undefined)?.[
+        'Fn::Join'
+      ][1] ?? [];
+    const body = parts.map((p) => (typeof p === 'string' ? p : 'TOKEN')).join('');
+    const widgets = (JSON.parse(body) as { widgets: Array<{ properties: { metrics?: unknown[][] } }> })
+      .widgets;
+    const lines = widgets
+      .flatMap((w) => w.properties.metrics ?? [])
+      .map((line) => line.filter((part) => typeof part === 'string').join(' '));
+    for (const probe of ['checkout-api', 'search-api']) {
+      for (const metric of ['ProbeAvailability', 'ProbeLatencyMs']) {
+        expect(lines).toContain(`FinopsGuardrails ${metric} probe ${probe} service probe`);
+      }
+    }
+    expect(body).toContain('ProbeHeartbeat');
+  });
+
   it('has no unacknowledged cdk-nag finding', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'probe-nag-'));
     const { app } = synth(fixtureConfig, {}, outdir);
