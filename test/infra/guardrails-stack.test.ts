@@ -346,7 +346,7 @@ describe('GuardrailsStack fan-out (accounts: auto)', () => {
       ResultPath: '$.map',
       Next: 'Aggregate',
       MaxConcurrency: 40,
-      ToleratedFailurePercentage: 10,
+      ToleratedFailurePercentage: 100,
       ItemProcessor: { ProcessorConfig: { Mode: 'DISTRIBUTED', ExecutionType: 'STANDARD' } },
       ItemReader: {
         ReaderConfig: { InputType: 'JSON' },
