@@ -1,4 +1,4 @@
-import type { MetricQuery } from '../../config/schema.js';
+import type { MetricQuery, Workload } from '../../config/schema.js';
 import { mapSettled } from '../../core/concurrency.js';
 import type { Check, ScopeFailure } from '../../core/ports.js';
 import { scopeFailure } from '../../core/scan-gap.js';
@@ -15,6 +15,7 @@ import {
   needsMetrics,
   SCOPES,
   seriesKey,
+  workloadMetricsScope,
 } from './evaluate.js';
 import { addDays, type MetricValue } from './slo.js';
 
@@ -56,6 +57,23 @@ export function metricQueriesOf(
     for (const slo of w.slos) byId.set(slo.metric.id, slo.metric);
   }
   return [...byId.values()];
+}
+
+/** A metric whose newest point is older than this many days before the window's end is stale. */
+export const FRESH_METRIC_DAYS = 3;
+
+/** The ids of a workload's demand and SLO metrics with no point in the last {@link FRESH_METRIC_DAYS} days. */
+function staleMetricIds(
+  workload: Workload,
+  metrics: ReadonlyMap<string, readonly MetricValue[]>,
+  lastDay: string,
+): string[] {
+  const since = addDays(lastDay, 1 - FRESH_METRIC_DAYS);
+  const ids = [
+    ...(workload.demand ? [workload.demand.metric.id] : []),
+    ...workload.slos.map((s) => s.metric.id),
+  ];
+  return ids.filter((id) => !(metrics.get(id) ?? []).some((p) => p.timestamp.slice(0, 10) >= since));
 }
 
 function driverRequest(key: string, pair: CostSeries, episode: Episode): DriverRequest {
@@ -136,7 +154,23 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
       } else if (queries.length > 0) {
         log.warn('cost-anomaly: no metric source, workloads are judged without demand and SLOs');
       }
-      if (metrics !== null && pairs !== null) completed.push(SCOPES.metrics);
+      const staleMetrics = new Set<string>();
+      if (metrics !== null && pairs !== null) {
+        completed.push(SCOPES.metrics);
+        for (const workload of config.workloads.filter(needsMetrics)) {
+          const stale = staleMetricIds(workload, metrics, window.end);
+          if (stale.length === 0) {
+            completed.push(workloadMetricsScope(workload.name));
+            continue;
+          }
+          staleMetrics.add(workload.name);
+          failed.push({
+            scope: workloadMetricsScope(workload.name),
+            reason: `no data in the last ${FRESH_METRIC_DAYS} days for ${stale.join(', ')}, so ${workload.name} cannot be judged against demand and SLOs`,
+            errorName: 'NoMetricData',
+          });
+        }
+      }
 
       const drivers = new Map<string, DriverGroup[]>();
       if (pairs !== null && workloads !== null) {
@@ -173,6 +207,7 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
         workloads,
         metrics,
         drivers,
+        staleMetrics,
       };
       const wantSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
       if (ports.signals && wantSignals) {

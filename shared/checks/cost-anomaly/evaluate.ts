@@ -37,7 +37,7 @@ const COST_EXPLORER = 'https://console.aws.amazon.com/cost-management/home#/cost
 export const SCOPES = {
   /** Cost series: unmapped (account, service) anomalies and workloads judged without metrics. */
   costs: 'costs',
-  /** Workload anomalies judged with demand and SLOs: complete only when costs and metrics both were. */
+  /** Reading the demand and SLO metrics at all; each workload then has its own `metrics/<workload>`. */
   metrics: 'metrics',
   /** AWS Cost Anomaly Detection and Budgets. */
   awsSignals: 'aws-signals',
@@ -55,6 +55,18 @@ export interface CostObservations {
   readonly drivers: ReadonlyMap<string, readonly DriverGroup[]>;
   readonly awsAnomalies?: readonly AwsCostAnomaly[];
   readonly budgets?: readonly BudgetStatus[];
+  /** Workloads with a demand or SLO metric that has no recent data: not judged, their findings held. */
+  readonly staleMetrics?: ReadonlySet<string>;
+}
+
+/**
+ * The scope of a workload judged with demand and SLOs: complete only when
+ * the costs were read and each of its metrics has recent data. An SLO with
+ * no data is unknown, not met: judging it met would turn an unsafe saving
+ * into a saving and resolve the page.
+ */
+export function workloadMetricsScope(workload: string): string {
+  return `${SCOPES.metrics}/${workload}`;
 }
 
 /** One anomaly: the run of anomalous days, in one direction, ending on a judged day. */
@@ -327,7 +339,7 @@ function judgeWorkloads(obs: CostObservations, ctx: EvaluateContext): FindingInp
     const series = byName.get(workload.name);
     if (!series) continue;
     // Without metrics the class cannot be told; the `metrics` scope failed, so open findings are held.
-    if (needsMetrics(workload) && obs.metrics === null) continue;
+    if (needsMetrics(workload) && (obs.metrics === null || obs.staleMetrics?.has(workload.name))) continue;
     const episode = findEpisode(series, options, anomaly.unsafeSavingWindowDays);
     if (!episode) continue;
     const cost = new Map(series.days.filter((d) => !d.estimated).map((d) => [d.day, d.usd]));
@@ -344,7 +356,7 @@ function judgeWorkloads(obs: CostObservations, ctx: EvaluateContext): FindingInp
       {
         subject: workload.name,
         identity: [workload.name],
-        scope: needsMetrics(workload) ? SCOPES.metrics : SCOPES.costs,
+        scope: needsMetrics(workload) ? workloadMetricsScope(workload.name) : SCOPES.costs,
         origin: accounts.length === 1 ? (accounts[0] as string) : 'org',
         owner: ownerOf(workload, config),
         ...(accounts.length === 1 && { resource: { accountId: accounts[0] as string } }),

@@ -43,7 +43,14 @@ function fakeCosts(pairs: CostSeries[], overrides: Partial<CostSource> = {}): Co
     ...overrides,
   };
 }
-const metrics: MetricSource = { name: 'm', dailyMetrics: vi.fn(async () => new Map()) };
+const requests = Array.from({ length: 30 }, (_, i) => ({
+  timestamp: `${addDays('2026-10-21', i)}T00:00:00.000Z`,
+  value: 1000,
+}));
+const metrics: MetricSource = {
+  name: 'm',
+  dailyMetrics: vi.fn(async () => new Map([['api_requests', requests]])),
+};
 const unmapped = (n: number) =>
   Array.from({ length: n }, (_, i) =>
     series({ accountId: `2222222222${String(i).padStart(2, '0')}`, service: 'EC2' }, true),
@@ -59,7 +66,27 @@ describe('costAnomalyCheck.collect', () => {
       end: new Date('2026-11-20T00:00:00Z'),
     });
     expect(observations.window).toEqual({ start: '2026-10-21', end: '2026-11-19' });
-    expect(scope).toEqual({ completed: ['costs', 'metrics'], failed: [] });
+    expect(scope).toEqual({ completed: ['costs', 'metrics', 'metrics/api'], failed: [] });
+  });
+
+  it('holds a workload whose metric has no recent data, instead of judging its SLOs met', async () => {
+    const stale: MetricSource = {
+      name: 'm',
+      dailyMetrics: vi.fn(async () => new Map([['api_requests', requests.slice(0, 20)]])),
+    };
+    const check = costAnomalyCheck({ costs: fakeCosts([]), metrics: stale });
+    const { scope, observations } = await check.collect({ config, now: NOW, log: log() });
+    expect(scope.completed).toEqual(['costs', 'metrics']);
+    expect(scope.failed).toEqual([
+      {
+        scope: 'metrics/api',
+        reason:
+          'no data in the last 3 days for api_requests, so api cannot be judged against demand and SLOs',
+        errorName: 'NoMetricData',
+      },
+    ]);
+    const { findings } = check.evaluate(observations, { config, now: NOW, memory: new Map() });
+    expect(findings.filter((f) => f.identity[0] === 'api')).toEqual([]);
   });
 
   it('completes neither scope when the costs cannot be read, so no open finding resolves', async () => {

@@ -98,7 +98,7 @@ describe('evaluateCostAnomalies: classes', () => {
       rule: 'detector',
       type: 'cost.anomaly',
       identity: ['api', 'waste'],
-      scope: 'metrics',
+      scope: 'metrics/api',
       severity: 'error',
       subject: 'api',
       origin: ACCOUNT,
