@@ -56,6 +56,7 @@ export async function runCheck<O>(check: Check<O>, deps: PipelineDeps): Promise<
     findings,
     incidents: prior.incidents,
     completedScopes: new Set(collected.scope.completed),
+    ...(collected.scope.retired && { retired: collected.scope.retired }),
     now,
     renotifyAfterMs: durationMs(config.state.renotifyAfter),
   });

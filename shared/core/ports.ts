@@ -36,6 +36,13 @@ export interface ScopeFailure {
 export interface ScopeReport {
   readonly completed: readonly string[];
   readonly failed: readonly ScopeFailure[];
+  /**
+   * Says why a scope no longer exists (an account left the organization or
+   * was suspended, a probe was removed from config), or undefined while it
+   * does. Open findings of a retired scope resolve, with that reason; those
+   * of a scope that merely went unobserved stay open.
+   */
+  readonly retired?: (scope: string) => string | undefined;
 }
 
 /** Progress for people; goes to stderr in the CLI and to the logger in Lambda. */

@@ -12,6 +12,8 @@ export interface ReconcileInput {
   readonly incidents: readonly IncidentRecord[];
   /** Scopes this run observed completely. Only their open incidents may resolve. */
   readonly completedScopes: ReadonlySet<string>;
+  /** Why a scope no longer exists, if it does not: its open incidents resolve too. */
+  readonly retired?: (scope: string) => string | undefined;
   readonly now: Date;
   readonly renotifyAfterMs: number;
 }
@@ -30,7 +32,8 @@ type TriggerReason = 'new' | 'reopened' | 'escalated' | 'renotify';
  *
  * - trigger: a new problem, one that came back, a severity that rose, or
  *   an open problem last notified `renotifyAfter` ago;
- * - resolve: an open problem absent from a run that completed its scope;
+ * - resolve: an open problem absent from a run that completed its scope, or
+ *   whose scope no longer exists (`retired`);
  * - nothing otherwise, but `lastSeen` is recorded. A lowered severity is
  *   not: the record keeps the severity last notified.
  *
@@ -94,7 +97,8 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
   let heldOpen = 0;
   for (const prior of input.incidents) {
     if (prior.status !== 'open' || seen.has(prior.dedupkey)) continue;
-    if (!input.completedScopes.has(prior.scope)) {
+    const retiredBecause = input.completedScopes.has(prior.scope) ? undefined : input.retired?.(prior.scope);
+    if (!input.completedScopes.has(prior.scope) && retiredBecause === undefined) {
       heldOpen += 1;
       continue;
     }
@@ -117,7 +121,11 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
         ...(snapshot.resource && { resource: snapshot.resource }),
         ...(snapshot.owner && { owner: snapshot.owner }),
         ...(snapshot.impact && { impact: snapshot.impact }),
-        evidence: { resolvedBecause: `absent from a complete scan of ${prior.scope}` },
+        evidence: {
+          resolvedBecause: retiredBecause
+            ? `${prior.scope} no longer exists: ${retiredBecause}`
+            : `absent from a complete scan of ${prior.scope}`,
+        },
         ...(snapshot.links && { links: snapshot.links }),
         firstSeen: prior.firstSeen,
         lastSeen: prior.lastSeen,

@@ -226,7 +226,12 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
       log.info(
         `cost-anomaly: ${pairs?.length ?? 0} account/service series, ${workloads?.length ?? 0} workloads, ${drivers.size} explained`,
       );
-      return { observations, scope: { completed, failed } };
+      const workloadScopes = new Set(config.workloads.map((w) => workloadMetricsScope(w.name)));
+      const retired = (scope: string) =>
+        scope.startsWith(`${SCOPES.metrics}/`) && !workloadScopes.has(scope)
+          ? `workload ${scope.slice(SCOPES.metrics.length + 1)} was removed from the config`
+          : undefined;
+      return { observations, scope: { completed, failed, retired } };
     },
     evaluate(observations, ctx) {
       return evaluateCostAnomalies(observations, ctx);

@@ -116,9 +116,20 @@ export function probeCheck(
         );
       return {
         observations: { location: ports.location, observed, configured: configured.map((t) => t.name) },
-        scope: { completed, failed },
+        scope: { completed, failed, retired: retiredProbes(configured) },
       };
     },
     evaluate: evaluateProbes,
   };
+}
+
+/** A probe removed from the config no longer exists: its open page resolves, saying so. */
+export function retiredProbes(
+  configured: readonly { readonly name: string }[],
+): (scope: string) => string | undefined {
+  const names = new Set(configured.map((t) => probeScope(t.name)));
+  return (scope) =>
+    scope.startsWith('probe/') && !names.has(scope)
+      ? `probe ${scope.slice('probe/'.length)} was removed from the config`
+      : undefined;
 }

@@ -28,6 +28,8 @@ export interface TagScanPlan {
   readonly accounts: readonly AccountInfo[];
   readonly regions: readonly string[];
   readonly skipped: number;
+  /** Why the scopes of an account listed but not planned (or not listed at all) no longer exist. */
+  readonly retired: (scope: string) => string | undefined;
 }
 
 /** Spend as read for the run: absent values mean it was not read (no source, no policy, or a failure). */
@@ -68,6 +70,30 @@ export function planTagScan(
     accounts: selected,
     regions: ctx.config.organization.regions,
     skipped: accounts.length - selected.length,
+    retired: retiredAccounts(accounts, selected),
+  };
+}
+
+/**
+ * Why an account's scopes (`<account>`, `<account>/<region>`,
+ * `<account>/coverage`) no longer exist: it left the organization, is no
+ * longer ACTIVE, or is no longer selected by config. The directory was read
+ * completely (it throws otherwise), so absence from it is a fact.
+ */
+export function retiredAccounts(
+  listed: readonly AccountInfo[],
+  selected: readonly AccountInfo[],
+): (scope: string) => string | undefined {
+  const scanned = new Set(selected.map((a) => a.id));
+  const byId = new Map(listed.map((a) => [a.id, a]));
+  return (scope) => {
+    const accountId = /^(\d{12})(\/|$)/.exec(scope)?.[1];
+    if (accountId === undefined || scanned.has(accountId)) return undefined;
+    const account = byId.get(accountId);
+    if (!account) return `account ${accountId} is no longer in the organization`;
+    return account.status === 'ACTIVE'
+      ? `account ${accountId} is no longer selected by the config`
+      : `account ${accountId} is ${account.status}`;
   };
 }
 
@@ -220,7 +246,8 @@ export function tagCoverageCheck(ports: TagCoveragePorts): Check<TagCollected> {
         config.organization.scanConcurrency,
       );
       const spendRead = await readTagSpend(ports.spend, plan.accounts, ctx);
-      return assembleTagObservations(plan.accounts, results, spendRead, [ports.inventory.name]);
+      const collected = assembleTagObservations(plan.accounts, results, spendRead, [ports.inventory.name]);
+      return { ...collected, scope: { ...collected.scope, retired: plan.retired } };
     },
     evaluate: evaluateTagCollected,
   };

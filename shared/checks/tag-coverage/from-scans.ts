@@ -69,12 +69,13 @@ export function tagCoverageFromScans(ports: TagCoverageFromScansPorts): Check<Ta
       );
       const spendRead = await readTagSpend(ports.spend, plan.accounts, ctx);
       const sources = [...new Set(results.map((r) => r.source))];
-      return assembleTagObservations(
+      const collected = assembleTagObservations(
         plan.accounts,
         ordered,
         spendRead,
         sources.length > 0 ? sources : [ports.scans.name],
       );
+      return { ...collected, scope: { ...collected.scope, retired: plan.retired } };
     },
     evaluate: evaluateTagCollected,
   };

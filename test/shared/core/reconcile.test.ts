@@ -258,3 +258,36 @@ describe('reconcile after a quiet severity drop', () => {
     expect(fixed.events.map((e) => [e.action, e.severity])).toEqual([['resolve', 'error']]);
   });
 });
+
+describe('reconcile of a retired scope', () => {
+  it('resolves an open finding whose scope no longer exists, saying why, and holds one merely unobserved', () => {
+    const scopes = new Set(['111111111111/us-east-1', '222222222222/us-east-1']);
+    const state = apply(
+      [],
+      reconcile({
+        findings: [finding('111111111111'), finding('222222222222')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: 24 * HOUR,
+      }).writes,
+    );
+    const result = reconcile({
+      findings: [],
+      incidents: state,
+      completedScopes: new Set(),
+      retired: (scope) =>
+        scope.startsWith('111111111111') ? 'account 111111111111 is SUSPENDED' : undefined,
+      now: at(1),
+      renotifyAfterMs: 24 * HOUR,
+    });
+    expect(result.events.map((e) => [e.action, e.subject, e.data.evidence.resolvedBecause])).toEqual([
+      [
+        'resolve',
+        'account 111111111111',
+        '111111111111/us-east-1 no longer exists: account 111111111111 is SUSPENDED',
+      ],
+    ]);
+    expect(result.heldOpen).toBe(1);
+  });
+});

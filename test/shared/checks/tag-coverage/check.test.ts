@@ -71,3 +71,35 @@ describe('tagCoverageCheck.collect', () => {
     expect(scope.completed).not.toContain('org');
   });
 });
+
+describe('retired accounts', () => {
+  it('resolves the findings of an account that was suspended, and keeps those of a denied one open', async () => {
+    const { runCheck } = await import('../../../../shared/core/pipeline.js');
+    const { MemoryStateStore } = await import('../../../../shared/adapters/memory/memory-state.js');
+    const state = new MemoryStateStore();
+    let listed = accounts;
+    let deny: string[] = [];
+    const check = tagCoverageCheck({
+      directory: { listAccounts: async () => listed },
+      inventory: {
+        name: 'fixture',
+        listResources: async (accountId, region) => {
+          if (deny.includes(accountId)) throw new ScanError(`${accountId}/${region}`, 'AccessDenied');
+          return resources.filter((r) => r.accountId === accountId && r.region === region);
+        },
+      },
+      spend: spendSource,
+    });
+    const deps = { config, state, sinks: [], log: silentLog };
+    await runCheck(check, { ...deps, now });
+    listed = accounts.map((a) => (a.id === A ? { ...a, status: 'SUSPENDED' } : a));
+    deny = [B];
+    const report = await runCheck(check, { ...deps, now: new Date(now.getTime() + 3_600_000) });
+    const resolved = report.events.filter((e) => e.action === 'resolve');
+    expect(resolved.map((e) => e.data.resource?.accountId).sort()).toEqual([A, A]);
+    expect(
+      resolved.every((e) => String(e.data.evidence.resolvedBecause).endsWith(`account ${A} is SUSPENDED`)),
+    ).toBe(true);
+    expect(report.heldOpen).toBeGreaterThan(0);
+  });
+});
