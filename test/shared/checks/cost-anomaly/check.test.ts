@@ -66,7 +66,9 @@ describe('costAnomalyCheck.collect', () => {
       end: new Date('2026-11-20T00:00:00Z'),
     });
     expect(observations.window).toEqual({ start: '2026-10-21', end: '2026-11-19' });
-    expect(scope).toEqual({ completed: ['costs', 'metrics', 'metrics/api'], failed: [] });
+    expect(scope).toMatchObject({ completed: ['costs', 'metrics', 'metrics/api'], failed: [] });
+    expect(scope.retired?.('metrics/old-workload')).toBe('workload old-workload was removed from the config');
+    expect(scope.retired?.('metrics/api')).toBeUndefined();
   });
 
   it('holds a workload whose metric has no recent data, instead of judging its SLOs met', async () => {
