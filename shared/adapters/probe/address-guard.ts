@@ -4,8 +4,9 @@ import { BlockList, isIP } from 'node:net';
  * Which addresses a probe may connect to. Probes run with the observer
  * account's credentials next to the instance metadata service, so a target
  * (or a redirect, or a DNS answer) pointing at metadata or link-local is an
- * SSRF attempt and is refused always. Loopback and private ranges are refused
- * unless the target opts in (demo, tests, internal endpoints).
+ * SSRF attempt and is refused always, as are reserved ranges (documentation,
+ * IETF protocol assignments, multicast, 240/4). Loopback and private ranges are
+ * refused unless the target opts in (demo, tests, internal endpoints).
  */
 export type AddressClass =
   | 'metadata'
@@ -43,29 +44,56 @@ const classes: ReadonlyArray<readonly [AddressClass, BlockList]> = [
     ),
   ],
   ['link-local', blockList(['169.254.0.0/16'], ['fe80::/10'])],
-  ['reserved', blockList(['224.0.0.0/4', '240.0.0.0/4'], ['ff00::/8'])],
+  // Always refused: no probe target legitimately lives here. IETF protocol
+  // assignments (192.0.0.0/24: DS-Lite, NAT64 discovery, PCP anycast),
+  // documentation (TEST-NET-1/2/3, 2001:db8::/32), multicast, and 240.0.0.0/4
+  // (which holds the limited broadcast 255.255.255.255).
+  [
+    'reserved',
+    blockList(
+      ['192.0.0.0/24', '192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4'],
+      ['2001:db8::/32', 'ff00::/8'],
+    ),
+  ],
   ['loopback', blockList(['127.0.0.0/8'], ['::1/128'])],
   ['unspecified', blockList(['0.0.0.0/8'], ['::/128'])],
-  ['private', blockList(['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10'], ['fc00::/7'])],
+  // Allowed with allowPrivateAddresses: networks an operator routes internally.
+  // RFC 1918, CGNAT, ULA, and 198.18.0.0/15, which is reserved for benchmarking
+  // but used inside labs and by fake-IP DNS proxies just like RFC 1918 space.
+  [
+    'private',
+    blockList(
+      ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', '198.18.0.0/15'],
+      ['fc00::/7'],
+    ),
+  ],
 ];
 
 const alwaysRefused: ReadonlySet<AddressClass> = new Set(['metadata', 'link-local', 'reserved']);
 
 /**
- * An IPv6 address that embeds an IPv4 one (mapped `::ffff:a.b.c.d`, compatible
- * `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`) reaches that IPv4 host, so it is
- * classified as the IPv4 address.
+ * An IPv6 address that embeds an IPv4 one reaches that IPv4 host, so it is
+ * classified as the IPv4 address: mapped `::ffff:a.b.c.d`, compatible
+ * `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, 6to4 `2002:AABB:CCDD::/48` (the IPv4
+ * address in bits 16-48) and Teredo `2001:0::/32` (the client's IPv4 address,
+ * bitwise inverted, in the last 32 bits).
+ * @example embeddedIPv4('2002:a9fe:a9fe::') // '169.254.169.254'
  */
 export function embeddedIPv4(address: string): string | undefined {
   const groups = expandIPv6(address);
   if (groups === undefined) return undefined;
-  const isZero = (from: number, to: number): boolean => groups.slice(from, to).every((group) => group === 0);
-  const mapped = isZero(0, 5) && groups[5] === 0xffff;
-  const compatible = isZero(0, 6) && (groups[6] !== 0 || (groups[7] ?? 0) > 1);
-  const nat64 = groups[0] === 0x64 && groups[1] === 0xff9b && isZero(2, 6);
-  if (!mapped && !compatible && !nat64) return undefined;
-  const high = groups[6] ?? 0;
-  const low = groups[7] ?? 0;
+  const group = (index: number): number => groups[index] ?? 0;
+  const isZero = (from: number, to: number): boolean => groups.slice(from, to).every((value) => value === 0);
+  const mapped = isZero(0, 5) && group(5) === 0xffff;
+  const compatible = isZero(0, 6) && (group(6) !== 0 || group(7) > 1);
+  const nat64 = group(0) === 0x64 && group(1) === 0xff9b && isZero(2, 6);
+  if (mapped || compatible || nat64) return dottedQuad(group(6), group(7));
+  if (group(0) === 0x2002) return dottedQuad(group(1), group(2));
+  if (group(0) === 0x2001 && group(1) === 0) return dottedQuad(~group(6) & 0xffff, ~group(7) & 0xffff);
+  return undefined;
+}
+
+function dottedQuad(high: number, low: number): string {
   return [high >> 8, high & 0xff, low >> 8, low & 0xff].join('.');
 }
 

@@ -3,7 +3,7 @@ import { createHttpProbeTransport } from '../../../../shared/adapters/probe/http
 import { judgeProbe } from '../../../../shared/checks/probe/assertions.js';
 import { type ProbeTargetInput, probeTargetSchema } from '../../../../shared/checks/probe/types.js';
 import { generateTestCertificates, type ServerCredentials, type TestCertificates } from './certificates.js';
-import { startHttpsServer, type TestServer } from './test-servers.js';
+import { startHttpServer, startHttpsServer, type TestServer } from './test-servers.js';
 
 let certificates: TestCertificates;
 const servers: TestServer[] = [];
@@ -151,6 +151,26 @@ describe('https probe transport', () => {
       expect.objectContaining({ assertion: 'cert-days-left', expected: 14, actual: result.tls?.daysLeft }),
     ]);
     expect(judgeProbe(lenientTarget, result).passed).toBe(true);
+  });
+
+  it('refuses a redirect from https down to http without sending the request', async () => {
+    // Prepare
+    const plain = await startHttpServer((_request, response) => response.end('plain'));
+    servers.push(plain);
+    const secure = await startHttpsServer(certificates.valid, (_request, response) =>
+      response.writeHead(301, { location: `${plain.origin}/` }).end(),
+    );
+    servers.push(secure);
+    const probeTarget = target(secure.origin, { headers: { 'X-Api-Key': 'key-123' } });
+
+    // Act
+    const result = await createHttpProbeTransport({ ca: certificates.ca }).probe(probeTarget);
+
+    // Assess
+    expect(result.error).toMatchObject({ kind: 'redirect', code: 'HTTPS_DOWNGRADE' });
+    expect(result.error?.message).toContain(`to ${plain.origin}/ refused`);
+    expect(plain.requests).toHaveLength(0);
+    expect(judgeProbe(probeTarget, result).failures[0]?.assertion).toBe('redirect');
   });
 
   it('computes days left from the injected clock', async () => {

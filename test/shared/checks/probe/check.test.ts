@@ -121,7 +121,7 @@ describe('probeCheck through runCheck against a real server', () => {
       now: minute(0),
       log: silentLog,
     });
-    expect(report.scope).toEqual({ completed: ['probe/gone'], failed: [] });
+    expect(report.scope).toMatchObject({ completed: ['probe/gone'], failed: [] });
     expect(report.findings[0]?.summary).toMatch(/^gone DOWN from local: connection ECONNREFUSED/);
   });
 
