@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { GuardrailsConfig } from '../../config/schema.js';
+import { type InputError, ScanError } from '../../core/errors.js';
 import type { ProgressLog } from '../../core/ports.js';
 import type {
   CostDriver,
@@ -77,6 +78,23 @@ interface CostAggregate {
   readonly lastDay: string | null;
 }
 
+/** Bad lines logged one by one; past this, only the count (which the scan error gives too). */
+const LOGGED_BAD_LINES = 20;
+
+/** The error of a read that met bad lines: their count and the first, by `file:line`. */
+function badLinesError(
+  scope: string,
+  name: string,
+  noun: string,
+  count: number,
+  first: InputError | undefined,
+) {
+  const plural = count === 1 ? '' : 's';
+  return new ScanError(scope, `${name}: ${count} bad ${noun}${plural}, first: ${first?.message ?? '?'}`, {
+    cause: first,
+  });
+}
+
 const add = (daily: Daily, day: string, usd: number) => daily.set(day, (daily.get(day) ?? 0) + usd);
 
 /** Options of {@link focusCostSource}. */
@@ -95,9 +113,11 @@ async function aggregate(path: string, name: string, files: CostFiles): Promise<
   let firstDay: string | null = null;
   let lastDay: string | null = null;
   let errors = 0;
+  let firstError: InputError | undefined;
   for await (const item of readFocusCsv({ path, name })) {
     if ('error' in item) {
-      if (errors++ < 20) files.log.warn(item.error.message);
+      firstError ??= item.error;
+      if (errors++ < LOGGED_BAD_LINES) files.log.warn(item.error.message);
       continue;
     }
     const row = item.row;
@@ -130,7 +150,8 @@ async function aggregate(path: string, name: string, files: CostFiles): Promise<
     }
     add(driver.daily, day, row.cost);
   }
-  if (errors > 20) files.log.warn(`${name}: ${errors} bad rows in all, skipped`);
+  // A series missing a row would read as a saving: the whole read fails, so the `costs` scope does.
+  if (errors > 0) throw badLinesError('costs', name, 'row', errors, firstError);
   return { pairs, firstDay, lastDay };
 }
 
@@ -192,7 +213,10 @@ function meanOver(daily: Daily, range: { start: Date; end: Date }): number {
  * matched exactly against the FOCUS Tags column); drivers per SkuId
  * (usage type), RegionId and ResourceId. Usage only, unless
  * `includeRecordTypes` brings other charges back (see {@link recordTypeOf}).
- * Bad rows are logged and skipped; an unreadable file throws.
+ * Bad rows are logged (the first {@link LOGGED_BAD_LINES}), and then every
+ * read throws a {@link ScanError} naming their count and the first
+ * `file:line`, as an unreadable file does: the check reports a scan gap and
+ * holds its open findings rather than judge a series with rows missing.
  */
 export function focusCostSource(
   files: CostFiles,
@@ -262,8 +286,10 @@ export function focusCostSource(
 
 /**
  * `metrics.csv` (`Timestamp,Id,Value`) as a MetricSource: the points of each
- * requested query id within [start, end). Read once; bad lines are logged
- * and skipped; an unreadable file throws (the check reports a scan gap).
+ * requested query id within [start, end). Read once. Bad lines are logged
+ * (the first {@link LOGGED_BAD_LINES}), and then every read throws a
+ * {@link ScanError} naming their count and the first `file:line`, as an
+ * unreadable file does (the check reports a scan gap).
  */
 export function fileMetricSource(files: {
   readonly dir: string;
@@ -276,7 +302,9 @@ export function fileMetricSource(files: {
     name,
     async dailyMetrics({ queries, start, end }) {
       loaded ??= parseMetricsCsv({ path: join(files.dir, name), name }).then((result) => {
-        for (const error of result.errors.slice(0, 20)) files.log.warn(error.message);
+        for (const error of result.errors.slice(0, LOGGED_BAD_LINES)) files.log.warn(error.message);
+        if (result.errors.length > 0)
+          throw badLinesError('metrics', name, 'line', result.errors.length, result.errors[0]);
         return result;
       });
       const { series } = await loaded;

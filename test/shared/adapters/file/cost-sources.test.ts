@@ -8,6 +8,7 @@ import {
   recordTypeOf,
   tagsMatch,
 } from '../../../../shared/adapters/file/cost-sources.js';
+import { ScanError } from '../../../../shared/core/errors.js';
 
 const HEADER =
   'ChargeCategory,ChargePeriodStart,EffectiveCost,RegionId,ResourceId,ServiceName,SkuId,SubAccountId,Tags';
@@ -174,16 +175,50 @@ describe('focusCostSource', () => {
     await expect(source.dailyCostByAccountAndService(range)).resolves.toHaveLength(1);
   });
 
-  it('logs bad rows and keeps the rest; rejects when the file cannot be read', async () => {
-    write([row('Usage', 'yesterday', 10, 'EC2'), row('Usage', '2026-11-01', 10, 'EC2')]);
+  it('fails every read on bad rows, naming their count and the first file:line, and logs them', async () => {
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2'),
+      row('Usage', 'yesterday', 10, 'EC2'),
+      row('Usage', '2026-11-02', 10, 'EC2', { tags: '{broken' }),
+    ]);
     const l = log();
-    const series = await focusCostSource({
-      dir,
-      log: l,
-      includeRecordTypes: [],
-    }).dailyCostByAccountAndService(range);
-    expect(series).toHaveLength(1);
-    expect(l.warn).toHaveBeenCalledWith(expect.stringMatching(/^costs\.csv:2: ChargePeriodStart/));
+    const source = focusCostSource({ dir, log: l, includeRecordTypes: [] });
+    const error = await source.dailyCostByAccountAndService(range).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScanError);
+    expect(error).toMatchObject({
+      reason: expect.stringMatching(/^costs\.csv: 2 bad rows, first: costs\.csv:3: ChargePeriodStart: /),
+    });
+    await expect(source.dailyCostByWorkload({ ...range, workloads: [] })).rejects.toBeInstanceOf(ScanError);
+    expect(l.warn.mock.calls.map(([m]) => String(m).slice(0, 12))).toEqual(['costs.csv:3:', 'costs.csv:4:']);
+  });
+
+  it('logs only the first 20 bad rows, and counts them all in the error', async () => {
+    write(Array.from({ length: 25 }, () => row('Usage', 'someday', 1, 'EC2')));
+    const l = log();
+    const source = focusCostSource({ dir, log: l, includeRecordTypes: [] });
+    await expect(source.dailyCostByAccountAndService(range)).rejects.toThrow(
+      /costs\.csv: 25 bad rows, first: costs\.csv:2: /,
+    );
+    expect(l.warn).toHaveBeenCalledTimes(20);
+  });
+
+  it('fails the costs scope of the check on a bad row, so no series misses a row', async () => {
+    const { costAnomalyCheck } = await import('../../../../shared/checks/cost-anomaly/check.js');
+    const { parseConfig } = await import('../../../../shared/config/loader.js');
+    write([row('Usage', '2026-11-01', 10, 'EC2'), row('Usage', '2026-11-02', Number.NaN, 'EC2')]);
+    const check = costAnomalyCheck({ costs: focusCostSource({ dir, log: log(), includeRecordTypes: [] }) });
+    const config = parseConfig('version: 1\norganization:\n  regions: [us-east-1]\n');
+    const { scope } = await check.collect({ config, now: new Date('2026-11-04T06:00:00Z'), log: log() });
+    expect(scope.completed).not.toContain('costs');
+    expect(scope.failed).toContainEqual(
+      expect.objectContaining({
+        scope: 'costs',
+        reason: expect.stringMatching(/^costs\.csv: 1 bad row, first: costs\.csv:3: EffectiveCost/),
+      }),
+    );
+  });
+
+  it('rejects when the file cannot be read', async () => {
     const missing = focusCostSource({ dir: join(dir, 'nope'), log: log(), includeRecordTypes: [] });
     await expect(missing.dailyCostByAccountAndService(range)).rejects.toThrow(/costs\.csv/);
   });
@@ -220,6 +255,24 @@ describe('fileMetricSource', () => {
         ['none', []],
       ]),
     );
+  });
+
+  it('fails every read on bad lines, naming their count and the first file:line, and logs them', async () => {
+    writeFileSync(
+      join(dir, 'metrics.csv'),
+      'Timestamp,Id,Value\n2026-11-01T00:00:00Z,req,2\n2026-11-02T00:00:00Z,req,lots\n2026-11-01T00:00:00Z,req,3\n',
+    );
+    const l = log();
+    const source = fileMetricSource({ dir, log: l });
+    const read = () => source.dailyMetrics({ queries: [], ...range });
+    const error = await read().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScanError);
+    expect(error).toMatchObject({
+      scope: 'metrics',
+      reason: 'metrics.csv: 2 bad lines, first: metrics.csv:3: Value: not a number: "lots"',
+    });
+    await expect(read()).rejects.toBeInstanceOf(ScanError);
+    expect(l.warn).toHaveBeenCalledTimes(2);
   });
 
   it('rejects when metrics.csv is missing, so the check reports a scan gap', async () => {
