@@ -17,6 +17,7 @@ export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioRun>>> = {
   'probe-round': async () => (await import('./probe-round.js')).run,
   'anomaly-eval': async () => (await import('./anomaly-eval.js')).run,
   'anomaly-throughput': async () => (await import('./anomaly-throughput.js')).run,
+  'org-scale': async () => (await import('./org-scale.js')).run,
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheckTemplate } from './commands/check-template.js';
+import { registerCostEstimate } from './commands/cost-estimate.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerProbe } from './commands/probe.js';
@@ -18,6 +19,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerValidateConfig(program, io, setExit);
   registerProbe(program, io, setExit);
   registerCheckTemplate(program, io, setExit);
+  registerCostEstimate(program, io, setExit);
   registerDemo(program, io, setExit);
   return program;
 }

@@ -1,7 +1,17 @@
+import { planWorkloadQueries } from '../shared/adapters/aws/cost-explorer-costs.js';
+import { MAX_DRIVER_LOOKUPS } from '../shared/checks/cost-anomaly/check.js';
+import { roundsPerPeriod, schedulePeriodSeconds } from '../shared/checks/probe/rounds.js';
+import type { GuardrailsConfig } from '../shared/config/schema.js';
+import { ConfigError } from '../shared/core/errors.js';
+import { shouldFanOut } from '../shared/runtime/fan-out.js';
+import { FAN_OUT_ITEMS_PER_BATCH } from './constructs/tag-coverage-fan-out.js';
+import { forwardedSinks, needsFanOut } from './stacks/guardrails-stack.js';
+
 /**
  * What running finops-guardrails costs per month, as plain arithmetic over
- * stated assumptions: no AWS calls, no clock. The README's cost table and the
- * org-scale bench both come from here.
+ * stated assumptions ({@link COST_ASSUMPTIONS}) and the config: no AWS calls,
+ * no clock, no I/O. The README's cost table, the `cost-estimate` command and
+ * the org-scale bench all come from {@link usageFromConfig}.
  *
  * Prices are us-east-1 list prices (arm64 Lambda), free tiers ignored except
  * EventBridge Scheduler's 14M invocations, which is per account and large
@@ -84,7 +94,7 @@ export function gbSeconds(load: FunctionLoad): number {
  * Prices a month of usage, one line per AWS charge.
  *
  * @example
- * monthlyCost(exampleUsage()).totalUsdPerMonth; // about 30
+ * monthlyCost(usageFromConfig(config, { accounts: 6 })).totalUsdPerMonth;
  */
 export function monthlyCost(usage: MonthlyUsage): CostEstimate {
   const lambdaGbS = usage.functions.reduce((sum, f) => sum + gbSeconds(f), 0);
@@ -274,115 +284,417 @@ export function fanOutRun(input: FanOutInput): FanOutEstimate {
 }
 
 const MINUTES_PER_MONTH = DAYS_PER_MONTH * 24 * 60;
+const SECONDS_PER_MONTH = MINUTES_PER_MONTH * 60;
 
 /**
- * The example config (examples/demo-org): tag-coverage and cost-anomaly
- * daily, the probe every minute, no forwarder (no PagerDuty/Slack/EventBridge
- * sink), the state machine deployed but idle (the demo org is far below
- * fanOutAboveAccounts). Assumed durations: tag-coverage 30 s, cost-anomaly
- * 20 s (1024 MB), probe 1 s (512 MB). Two KMS keys (DataKey, ProbeKey), two
- * dashboards, 12 alarm metrics (as synthesized), about 45 EMF metrics.
+ * Every assumption of {@link usageFromConfig}, in one place, so the README and
+ * the `cost-estimate` command can list them. Durations are guesses from the
+ * bench and the demo, not measurements in AWS.
  */
-export function exampleUsage(): MonthlyUsage {
-  const probeInvocations = MINUTES_PER_MONTH;
+export const COST_ASSUMPTIONS = {
+  /** Taggable resources per account and region, when the caller does not say: 20 GetResources pages of 100. */
+  resourcesPerAccountRegion: 2_000,
+  /** GetResources returns at most 100 resources per page. */
+  resourcesPerPage: 100,
+  /** Latency of one GetResources page. */
+  pageMs: 100,
+  /** A check function's fixed work per run: cold start, state load, reconcile, delivery. */
+  checkRunOverheadMs: 5_000,
+  /** tag-coverage in fan-out mode: list accounts, write the plan, start the execution. */
+  tagCoveragePlanMs: 10_000,
+  /** cost-anomaly: fixed part and per-account part (series parsing, detectors) of one run. */
+  costAnomalyBaseMs: 20_000,
+  costAnomalyMsPerAccount: 20,
+  /** The fan-out aggregator: fixed part and per-account part (read the scan, evaluate, reconcile). */
+  aggregateBaseMs: 10_000,
+  aggregateMsPerAccount: 40,
+  /** The aggregator's memory (as deployed). */
+  aggregateMemoryMb: 3_008,
+  /** GuardrailFunction's default memory: tag-coverage, cost-anomaly, scan-account. */
+  checkMemoryMb: 1_024,
+  /** ProbeStack's default memory. */
+  probeMemoryMb: 512,
+  /** One probe round: every target probed concurrently, judged, state committed. */
+  probeRoundMs: 1_000,
+  /** Per fan-out batch: cold start, AssumeRole per account, S3 writes. */
+  batchOverheadMs: 2_000,
+  /** Pages of the DAILY (LINKED_ACCOUNT, SERVICE) series per 1,000 accounts, at least 1: not documented by AWS. */
+  seriesPagesPer1000Accounts: 20,
+  /** Pages of one tag key's spend query per 1,000 accounts, at least 1: not documented by AWS. */
+  tagSpendPagesPer1000Accounts: 1,
+  /** Driver lookups per day: a base plus a share of accounts with an anomalous pair, capped at MAX_DRIVER_LOOKUPS. */
+  driverLookupsBase: 2,
+  driverLookupsPerAccount: 0.01,
+  /** DynamoDB per probe round: memory, quorum and open incidents read, one commit written. */
+  probeReadsPerRound: 3,
+  probeWritesPerRound: 1,
+  /** DynamoDB per check run: open findings and first-seen dates. */
+  checkReadsPerRun: 400,
+  checkWritesPerRun: 200,
+  /** Owners per account: one digest item each, read and written per tag-coverage run. */
+  ownersPerAccount: 3,
+  /** Incidents sent to the queue per check run: a fixed part and per account. */
+  eventsPerRun: 10,
+  eventsPerAccountRun: 0.1,
+  /** Lambda's SQS poller: ~5 long polls of 20 s kept open, whether or not messages arrive. */
+  forwarderPollsPerDay: 5 * (86_400 / 20),
+  forwarderMs: 1_000,
+  forwarderMemoryMb: 256,
+  /** KMS requests per probe invocation (DynamoDB and SQS cache data keys) and per fan-out batch. */
+  kmsRequestsPerProbeInvocation: 2,
+  kmsRequestsPerBatch: 10,
+  /** EMF metrics besides the two per probe (availability, latency): run metrics of every function. */
+  fixedCustomMetrics: 45,
+  /** Added by the fan-out's worker and aggregator. */
+  fanOutCustomMetrics: 13,
+  /** Log bytes: per probe round, per fan-out batch, per forwarder invocation, and a fixed GB a month for the checks. */
+  probeLogBytesPerRound: 2_000,
+  batchLogBytes: 20_000,
+  forwarderLogBytes: 1_000,
+  checkLogsGbPerMonth: 0.05,
+  /** CloudWatch dashboards: the tooling account's and the observer's. */
+  dashboards: 2,
+  /** KMS keys: DataKey (tooling) and ProbeKey (observer). */
+  kmsKeys: 2,
+} as const;
+
+export type CostAssumptions = { readonly [K in keyof typeof COST_ASSUMPTIONS]: number };
+
+/**
+ * Invocations per 30-day month of an EventBridge Scheduler expression.
+ *
+ * `rate(N unit)`: the month's seconds over the period (`rate(1 minute)` →
+ * 43,200, `rate(5 minutes)` → 8,640, `rate(1 day)` → 30).
+ *
+ * `cron(min hour day-of-month month day-of-week year)`: values of the minute
+ * field × values of the hour field × days a month × months a year / 12, where
+ * a field counts its list items, ranges (`8-17`, `MON-FRI`) and steps
+ * (`0/15`, `*` `/5`). A cron with fixed minute and hour fires daily (30 a month).
+ *
+ * Limits of this simple parser: a month is 30 days and 30/7 weeks; a
+ * day-of-week spec fires 30/7 times a month per weekday; `L`, `W` and `#`
+ * count once a month per item; the year field, time zones and DST are
+ * ignored; one-time `at(...)` schedules are not supported.
+ *
+ * @throws ConfigError on an expression it cannot read.
+ */
+export function invocationsPerMonth(expression: string): number {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression.trim());
+  if (rate) return SECONDS_PER_MONTH / ratePeriodSeconds(Number(rate[1]), rate[2] ?? 'minute');
+  const cron = /^cron\((.+)\)$/.exec(expression.trim());
+  const fields = cron?.[1]?.trim().split(/\s+/) ?? [];
+  const [minute, hour, dayOfMonth, month, dayOfWeek] = fields;
+  if (
+    fields.length !== 6 ||
+    minute === undefined ||
+    hour === undefined ||
+    dayOfMonth === undefined ||
+    month === undefined ||
+    dayOfWeek === undefined
+  )
+    throw new ConfigError('schedules', `cannot read ${expression}: expected rate(N unit) or cron(6 fields)`);
+  const any = (field: string) => field === '*' || field === '?';
+  const days = any(dayOfWeek)
+    ? any(dayOfMonth)
+      ? DAYS_PER_MONTH
+      : countField(dayOfMonth, 1, 31, {}, expression)
+    : (countField(dayOfWeek, 1, 7, WEEKDAYS, expression, DAYS_PER_MONTH / 7) * DAYS_PER_MONTH) / 7;
+  const months = any(month) ? 12 : countField(month, 1, 12, MONTHS, expression);
+  return (
+    countField(minute, 0, 59, {}, expression) * countField(hour, 0, 23, {}, expression) * days * (months / 12)
+  );
+}
+
+/** Seconds between the invocations of `rate(N unit)`; at least 1. */
+function ratePeriodSeconds(n: number, unit: string): number {
+  const seconds = unit === 'day' ? 86_400 : unit === 'hour' ? 3_600 : 60;
+  return Math.max(1, n) * seconds;
+}
+
+const WEEKDAYS: Readonly<Record<string, number>> = { SUN: 1, MON: 2, TUE: 3, WED: 4, THU: 5, FRI: 6, SAT: 7 };
+const MONTHS: Readonly<Record<string, number>> = {
+  JAN: 1,
+  FEB: 2,
+  MAR: 3,
+  APR: 4,
+  MAY: 5,
+  JUN: 6,
+  JUL: 7,
+  AUG: 8,
+  SEP: 9,
+  OCT: 10,
+  NOV: 11,
+  DEC: 12,
+};
+
+/**
+ * Values one cron field selects: the sum over its comma-separated items of
+ * `*` (all), `a`, `a-b`, `x/n` (every n-th from x). An item with `L`, `W` or
+ * `#` counts `special` (once a month, in the field's unit).
+ */
+function countField(
+  field: string,
+  min: number,
+  max: number,
+  names: Readonly<Record<string, number>>,
+  expression: string,
+  special = 1,
+): number {
+  const value = (token: string): number => {
+    const n = names[token.toUpperCase()] ?? Number(token);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError('schedules', `cannot read ${expression}: ${token} is not in ${min}-${max}`);
+    return n;
+  };
+  let count = 0;
+  for (const item of field.split(',')) {
+    if (/#|^(\d*L|\d+W|LW)$/i.test(item)) {
+      count += 1 / special;
+      continue;
+    }
+    const [range = '', step] = item.split('/');
+    const [from, to] =
+      range === '*' || range === '?'
+        ? [min, max]
+        : range.includes('-')
+          ? (range.split('-').map(value) as [number, number])
+          : [value(range), step === undefined ? value(range) : max];
+    const stride = step === undefined ? 1 : Number(step);
+    if (!Number.isInteger(stride) || stride < 1 || to < from)
+      throw new ConfigError('schedules', `cannot read ${expression}: cannot read ${item}`);
+    count += Math.floor((to - from) / stride) + 1;
+  }
+  return count;
+}
+
+/** The organization the estimate is for. */
+export interface OrgSize {
+  /** Accounts scanned (after `excludeAccounts`). */
+  readonly accounts: number;
+  /** Taggable resources per account and region. @default COST_ASSUMPTIONS.resourcesPerAccountRegion */
+  readonly resourcesPerAccountRegion?: number;
+}
+
+/** Cost Explorer requests of a day, by source. */
+export interface CostExplorerBreakdown extends CostExplorerCallsInput {
+  /** Scheduled runs a day of cost-anomaly and of tag-coverage (both 1 for daily crons). */
+  readonly costAnomalyRunsPerDay: number;
+  readonly tagCoverageRunsPerDay: number;
+  readonly perDay: number;
+}
+
+/** {@link MonthlyUsage} with what it was derived from, for the command and the bench. */
+export interface ConfigUsage extends MonthlyUsage {
+  readonly accounts: number;
+  readonly costExplorer: CostExplorerBreakdown;
+  /** Probe rounds per invocation (sub-minute `intervalSeconds`). */
+  readonly probeRoundsPerInvocation: number;
+  /** Present when the Distributed Map runs: `needsFanOut(config)` and more accounts than `fanOutAboveAccounts`. */
+  readonly fanOut?: FanOutEstimate;
+  /** Whether the forwarder is deployed (forwarded sinks on a queue of our own). */
+  readonly forwarder: boolean;
+}
+
+/**
+ * The month's usage of a deployment of `config` in an organization of
+ * `org.accounts` accounts: schedules, functions, Cost Explorer requests,
+ * fan-out, forwarder, alarms and metrics, as the stacks deploy them, with the
+ * durations and volumes of {@link COST_ASSUMPTIONS}. Pure.
+ *
+ * @example
+ * monthlyCost(usageFromConfig(loadConfig('guardrails.config.yaml'), { accounts: 6 })).totalUsdPerMonth;
+ * @throws ConfigError when a schedule cannot be read (see {@link invocationsPerMonth}).
+ */
+export function usageFromConfig(
+  config: GuardrailsConfig,
+  org: OrgSize,
+  assumptions: CostAssumptions = COST_ASSUMPTIONS,
+): ConfigUsage {
+  const a = assumptions;
+  const { accounts } = org;
+  const regions = config.organization.regions.length;
+  const pages = Math.max(
+    1,
+    Math.ceil((org.resourcesPerAccountRegion ?? a.resourcesPerAccountRegion) / a.resourcesPerPage),
+  );
+  const tagPolicy = config.tagPolicy;
+  const tagRuns = tagPolicy ? invocationsPerMonth(config.schedules.tagCoverage) : 0;
+  const anomalyRuns = invocationsPerMonth(config.schedules.costAnomaly);
+  const probeInvocations = invocationsPerMonth(config.schedules.probe);
+
+  // The probe: one observer location; rounds per invocation as the probe Lambda computes them.
+  const observer = config.deployment.observer.region;
+  const probes = config.probes.filter((t) => t.regions === undefined || t.regions.includes(observer));
+  const intervals = probes.flatMap((t) => (t.intervalSeconds === undefined ? [] : [t.intervalSeconds]));
+  const intervalSeconds = intervals.length > 0 ? Math.min(...intervals) : 60;
+  const rounds = roundsPerPeriod(intervalSeconds, schedulePeriodSeconds(config.schedules.probe));
+  const probeRounds = probeInvocations * rounds;
+
+  const fanOut =
+    tagPolicy && needsFanOut(config) && shouldFanOut(config, accounts)
+      ? fanOutRun({
+          accounts,
+          regions,
+          pagesPerAccountRegion: pages,
+          pageMs: a.pageMs,
+          itemsPerBatch: FAN_OUT_ITEMS_PER_BATCH,
+          maxConcurrency: config.organization.fanOutMaxConcurrency,
+          scanConcurrency: config.organization.scanConcurrency,
+          batchOverheadMs: a.batchOverheadMs,
+          aggregateMs: a.aggregateBaseMs + accounts * a.aggregateMsPerAccount,
+        })
+      : undefined;
+  const forwarder = !config.sinks.sqs.queueArn && forwardedSinks(config).length > 0;
+  // Deployed whenever needsFanOut says so (the function decides per run whether to start it).
+  const fanOutDeployed = tagPolicy !== undefined && needsFanOut(config);
+
+  const costExplorer = costExplorerBreakdown(config, accounts, a, {
+    anomaly: anomalyRuns / DAYS_PER_MONTH,
+    tag: tagRuns / DAYS_PER_MONTH,
+  });
+
+  const events = (tagRuns + anomalyRuns) * (a.eventsPerRun + accounts * a.eventsPerAccountRun);
+  const scopeRounds = Math.ceil((accounts * regions) / config.organization.scanConcurrency);
+  const functions: FunctionLoad[] = [
+    ...(tagPolicy
+      ? [
+          {
+            name: 'tag-coverage',
+            invocationsPerMonth: tagRuns,
+            avgDurationMs: fanOut
+              ? a.tagCoveragePlanMs
+              : a.checkRunOverheadMs + scopeRounds * pages * a.pageMs,
+            memoryMb: a.checkMemoryMb,
+          },
+        ]
+      : []),
+    {
+      name: 'cost-anomaly',
+      invocationsPerMonth: anomalyRuns,
+      avgDurationMs: a.costAnomalyBaseMs + accounts * a.costAnomalyMsPerAccount,
+      memoryMb: a.checkMemoryMb,
+    },
+    {
+      name: 'probe',
+      invocationsPerMonth: probeInvocations,
+      // A sub-minute probe waits between its rounds inside one invocation.
+      avgDurationMs: (rounds - 1) * intervalSeconds * 1000 + a.probeRoundMs,
+      memoryMb: a.probeMemoryMb,
+    },
+    ...(fanOut
+      ? [
+          {
+            name: 'scan-account',
+            invocationsPerMonth: fanOut.scanInvocations * tagRuns,
+            avgDurationMs: fanOut.batchMs,
+            memoryMb: a.checkMemoryMb,
+          },
+          {
+            name: 'aggregate',
+            invocationsPerMonth: tagRuns,
+            avgDurationMs: a.aggregateBaseMs + accounts * a.aggregateMsPerAccount,
+            memoryMb: a.aggregateMemoryMb,
+          },
+        ]
+      : []),
+    ...(forwarder
+      ? [
+          {
+            name: 'forwarder',
+            invocationsPerMonth: events,
+            avgDurationMs: a.forwarderMs,
+            memoryMb: a.forwarderMemoryMb,
+          },
+        ]
+      : []),
+  ];
+  const checkRuns = tagRuns + anomalyRuns;
+  const fanOutObjects = fanOut ? (accounts + 2 + fanOut.batches / 10) * tagRuns : 0;
   return {
-    functions: [
-      { name: 'tag-coverage', invocationsPerMonth: DAYS_PER_MONTH, avgDurationMs: 30_000, memoryMb: 1024 },
-      { name: 'cost-anomaly', invocationsPerMonth: DAYS_PER_MONTH, avgDurationMs: 20_000, memoryMb: 1024 },
-      { name: 'probe', invocationsPerMonth: probeInvocations, avgDurationMs: 1_000, memoryMb: 512 },
-    ],
-    schedulerInvocations: probeInvocations + 2 * DAYS_PER_MONTH,
-    costExplorerCallsPerDay: costExplorerCallsPerDay({
-      seriesPages: 1,
-      // checkout, search-api and nightly-etl are filtered by account only: summed from the series.
-      workloadQueries: 0,
-      driverLookups: 2,
-      getAnomalies: 1,
-      requiredTagKeys: 3,
-      tagSpendPagesPerKey: 1,
-    }),
-    stateTransitions: 0,
-    // Probe: ~3 reads and 1 write per round; checks: a few hundred items per run.
-    dynamoWrites: probeInvocations + 2 * DAYS_PER_MONTH * 200,
-    dynamoReads: probeInvocations * 3 + 2 * DAYS_PER_MONTH * 400,
-    sqsRequests: 2 * DAYS_PER_MONTH * 10,
-    kmsKeys: 2,
-    kmsRequests: probeInvocations * 2,
-    dashboards: 2,
-    alarmMetrics: 12,
-    customMetrics: 45,
-    s3Puts: 0,
-    s3Gets: 0,
-    logsGb: (probeInvocations * 2_000) / 1e9 + 0.05,
+    accounts,
+    functions,
+    schedulerInvocations: tagRuns + anomalyRuns + probeInvocations,
+    costExplorerCallsPerDay: costExplorer.perDay,
+    costExplorer,
+    probeRoundsPerInvocation: rounds,
+    ...(fanOut && { fanOut }),
+    forwarder,
+    stateTransitions: fanOut ? fanOut.stateTransitions * tagRuns : 0,
+    dynamoWrites:
+      probeRounds * a.probeWritesPerRound +
+      checkRuns * a.checkWritesPerRun +
+      tagRuns * accounts * a.ownersPerAccount,
+    dynamoReads:
+      probeRounds * a.probeReadsPerRound +
+      checkRuns * a.checkReadsPerRun +
+      tagRuns * accounts * a.ownersPerAccount,
+    sqsRequests: events + (forwarder ? a.forwarderPollsPerDay * DAYS_PER_MONTH : 0),
+    kmsKeys: a.kmsKeys,
+    kmsRequests:
+      probeInvocations * a.kmsRequestsPerProbeInvocation +
+      (fanOut ? fanOut.batches * a.kmsRequestsPerBatch * tagRuns : 0),
+    dashboards: a.dashboards,
+    alarmMetrics: alarmMetrics(config, fanOutDeployed, forwarder),
+    customMetrics: a.fixedCustomMetrics + probes.length * 2 + (fanOutDeployed ? a.fanOutCustomMetrics : 0),
+    s3Puts: fanOutObjects,
+    s3Gets: fanOutObjects,
+    logsGb:
+      (probeRounds * a.probeLogBytesPerRound +
+        (fanOut ? fanOut.batches * a.batchLogBytes * tagRuns : 0) +
+        (forwarder ? events * a.forwarderLogBytes : 0)) /
+        1e9 +
+      a.checkLogsGbPerMonth,
   };
 }
 
-/** Assumptions of {@link organizationUsage}; each is stated in the README. */
-export const ORG_ASSUMPTIONS = {
-  regions: 2,
-  /** ~2,000 taggable resources per account and region: 20 pages of 100. */
-  pagesPerAccountRegion: 20,
-  pageMs: 100,
-  itemsPerBatch: 5,
-  maxConcurrency: 40,
-  scanConcurrency: 8,
-  batchOverheadMs: 2_000,
-  aggregateMs: 90_000,
-  /** Pages of the 90-day DAILY series grouped by LINKED_ACCOUNT and SERVICE: assumed, not documented by AWS. */
-  seriesPagesPer1000Accounts: 20,
-  tagSpendPagesPer1000Accounts: 1,
-} as const;
-
-/** A simulated organization fanning out daily: the example's checks and probe, plus the Distributed Map. */
-export function organizationUsage(
+/**
+ * Cost Explorer requests of a day: per cost-anomaly run, 1 (account, service)
+ * series query and its extra pages, 1 per workload that needs its own query
+ * ({@link planWorkloadQueries}: tag keys shared by tag-only workloads, and
+ * mixed filters), the driver lookups and GetAnomalies; per tag-coverage run,
+ * one spend query per required tag key when `useCostExplorerTags`.
+ */
+function costExplorerBreakdown(
+  config: GuardrailsConfig,
   accounts: number,
-  assumptions: typeof ORG_ASSUMPTIONS = ORG_ASSUMPTIONS,
-): { usage: MonthlyUsage; run: FanOutEstimate } {
-  const run = fanOutRun({ accounts, ...assumptions });
-  const base = exampleUsage();
-  const per1000 = Math.ceil(accounts / 1000);
-  const scanBatchMs = run.batchMs;
-  return {
-    run,
-    usage: {
-      ...base,
-      functions: [
-        // In fan-out mode tag-coverage only lists accounts, writes the plan and starts the execution.
-        { name: 'tag-coverage', invocationsPerMonth: DAYS_PER_MONTH, avgDurationMs: 10_000, memoryMb: 1024 },
-        { name: 'cost-anomaly', invocationsPerMonth: DAYS_PER_MONTH, avgDurationMs: 60_000, memoryMb: 1024 },
-        { name: 'probe', invocationsPerMonth: MINUTES_PER_MONTH, avgDurationMs: 1_000, memoryMb: 512 },
-        {
-          name: 'scan-account',
-          invocationsPerMonth: run.scanInvocations * DAYS_PER_MONTH,
-          avgDurationMs: scanBatchMs,
-          memoryMb: 1024,
-        },
-        {
-          name: 'aggregate',
-          invocationsPerMonth: DAYS_PER_MONTH,
-          avgDurationMs: assumptions.aggregateMs,
-          memoryMb: 3008,
-        },
-      ],
-      costExplorerCallsPerDay: costExplorerCallsPerDay({
-        seriesPages: per1000 * assumptions.seriesPagesPer1000Accounts,
-        workloadQueries: 0,
-        driverLookups: 20,
-        getAnomalies: 1,
-        requiredTagKeys: 3,
-        tagSpendPagesPerKey: per1000 * assumptions.tagSpendPagesPer1000Accounts,
-      }),
-      stateTransitions: run.stateTransitions * DAYS_PER_MONTH,
-      // One digest per owner per account: ~3 owners × accounts, read and written each run.
-      dynamoWrites: base.dynamoWrites + accounts * 3 * DAYS_PER_MONTH,
-      dynamoReads: base.dynamoReads + accounts * 3 * DAYS_PER_MONTH,
-      sqsRequests: base.sqsRequests + accounts * 0.1 * DAYS_PER_MONTH,
-      kmsRequests: base.kmsRequests + run.batches * 10 * DAYS_PER_MONTH,
-      // Per run: the plan, one scan per account, the Map's manifest and result files.
-      s3Puts: (accounts + 2 + run.batches / 10) * DAYS_PER_MONTH,
-      s3Gets: (accounts + 2 + run.batches / 10) * DAYS_PER_MONTH,
-      customMetrics: base.customMetrics + 13,
-      logsGb: base.logsGb + (run.batches * 20_000 * DAYS_PER_MONTH) / 1e9,
-    },
+  a: CostAssumptions,
+  runsPerDay: { anomaly: number; tag: number },
+): CostExplorerBreakdown {
+  const per1000 = (pagesPer1000: number) => Math.max(1, Math.ceil((accounts * pagesPer1000) / 1000));
+  const plan = planWorkloadQueries(config.workloads.map((w) => ({ name: w.name, filter: w.costFilter })));
+  const tagKeys = config.tagPolicy?.useCostExplorerTags ? config.tagPolicy.requiredTags.length : 0;
+  const input: CostExplorerCallsInput = {
+    seriesPages: per1000(a.seriesPagesPer1000Accounts),
+    workloadQueries: plan.byTagKey.size + plan.filtered.length,
+    driverLookups: Math.min(
+      MAX_DRIVER_LOOKUPS,
+      Math.round(a.driverLookupsBase + accounts * a.driverLookupsPerAccount),
+    ),
+    getAnomalies: config.anomaly.useAwsAnomalies ? 1 : 0,
+    requiredTagKeys: tagKeys,
+    tagSpendPagesPerKey: per1000(a.tagSpendPagesPer1000Accounts),
   };
+  const anomalyCalls = costExplorerCallsPerDay({ ...input, requiredTagKeys: 0 });
+  const tagCalls = input.requiredTagKeys * input.tagSpendPagesPerKey;
+  return {
+    ...input,
+    costAnomalyRunsPerDay: runsPerDay.anomaly,
+    tagCoverageRunsPerDay: runsPerDay.tag,
+    perDay: anomalyCalls * runsPerDay.anomaly + tagCalls * runsPerDay.tag,
+  };
+}
+
+/**
+ * Metrics watched by the alarms the stacks synthesize: each function's
+ * errors; the incident queue's age and dead letters (a queue of our own);
+ * the schedule dead letters; scan gaps of tag-coverage (2 metrics with the
+ * aggregator) and cost-anomaly; the fan-out's failed executions; the probe
+ * heartbeat.
+ */
+function alarmMetrics(config: GuardrailsConfig, fanOutDeployed: boolean, forwarder: boolean): number {
+  const checks = config.tagPolicy ? 2 : 1;
+  const functionErrors = checks + (fanOutDeployed ? 2 : 0) + (forwarder ? 1 : 0);
+  const queue = config.sinks.sqs.queueArn ? 0 : 2;
+  const scanGaps = 1 + (config.tagPolicy ? (fanOutDeployed ? 2 : 1) : 0);
+  return functionErrors + queue + 1 + scanGaps + (fanOutDeployed ? 1 : 0) + 1;
 }

@@ -2,9 +2,11 @@
 export const SEVERITIES = ['info', 'warning', 'error', 'critical'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
-/** Rank of a severity: info 0 … critical 3. */
+const RANK: Readonly<Record<Severity, number>> = { info: 0, warning: 1, error: 2, critical: 3 };
+
+/** Rank of a severity: info 0 … critical 3. A lookup, not indexOf: sorts call it millions of times. */
 export function severityRank(severity: Severity): number {
-  return SEVERITIES.indexOf(severity);
+  return RANK[severity];
 }
 
 /** True when `a` is strictly more severe than `b`. */

@@ -7,9 +7,8 @@ import { PagerDutyEventsSink } from '../adapters/pagerduty/events-v2.js';
 import { createHttpProbeTransport, type ProbeTransport } from '../adapters/probe/http-transport.js';
 import { probeCheck } from '../checks/probe/check.js';
 import { PROBE_METRICS, type ProbeObservations } from '../checks/probe/evaluate.js';
-import { roundsPerPeriod, runProbeRounds } from '../checks/probe/rounds.js';
+import { roundsPerPeriod, runProbeRounds, schedulePeriodSeconds } from '../checks/probe/rounds.js';
 import { formatIssues } from '../config/loader.js';
-import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Check } from '../core/ports.js';
 import { SEVERITIES } from '../core/severity.js';
@@ -99,20 +98,6 @@ export function probeLambdaFromEnv(
     rounds: roundsPerPeriod(intervalSeconds, schedulePeriodSeconds(config.schedules.probe)),
     longestTimeoutMs: Math.max(0, ...targets.map((t) => t.timeoutMs)),
   };
-}
-
-/**
- * Seconds between scheduled invocations for a `rate(...)` expression; a
- * minute for `cron(...)`, whose period is not fixed.
- *
- * @example
- * schedulePeriodSeconds('rate(5 minutes)'); // 300
- */
-export function schedulePeriodSeconds(expression: GuardrailsConfig['schedules']['probe']): number {
-  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
-  if (!rate) return 60;
-  const unit = { minute: 60, hour: 3_600, day: 86_400 }[rate[2] as 'minute' | 'hour' | 'day'];
-  return Math.max(1, Number(rate[1])) * unit;
 }
 
 export interface ProbeInvocation {

@@ -74,3 +74,17 @@ export async function runProbeRounds<O>(
   }
   return { reports, failures };
 }
+
+/**
+ * Seconds between scheduled invocations for a `rate(...)` expression; a
+ * minute for `cron(...)`, whose period is not fixed.
+ *
+ * @example
+ * schedulePeriodSeconds('rate(5 minutes)'); // 300
+ */
+export function schedulePeriodSeconds(expression: string): number {
+  const rate = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression.trim());
+  if (!rate) return 60;
+  const unit = { minute: 60, hour: 3_600, day: 86_400 }[rate[2] as 'minute' | 'hour' | 'day'];
+  return Math.max(1, Number(rate[1])) * unit;
+}

@@ -4,10 +4,10 @@ import { clampSummary, type FindingInput } from '../../core/finding.js';
 import type { EvaluateContext, Evaluation } from '../../core/ports.js';
 import { maxSeverity, type Severity, severityRank } from '../../core/severity.js';
 import { addTally, type CoverageTally, coverageOf, emptyTally } from './coverage.js';
-import { judgeGrace } from './grace.js';
+import { type GraceJudgement, judgeGrace } from './grace.js';
 import { firstTagValue, type OwnerRef, resolveOwner } from './owner.js';
 import { compileTagPolicy, describeProblem, isExempt, tagProblems } from './policy.js';
-import type { AccountInfo, TagObservations } from './types.js';
+import type { AccountInfo, TaggedResource, TagObservations, TagProblem } from './types.js';
 
 /** Resources listed in one digest; the rest are counted, so a digest stays well under the SQS message limit. */
 export const DIGEST_MAX_RESOURCES = 100;
@@ -26,10 +26,19 @@ export interface DigestEntry {
   readonly costUsd30d?: number;
 }
 
+/** A violating resource, as held until the digest lists it. */
+interface Violation {
+  readonly resource: TaggedResource;
+  readonly problems: readonly TagProblem[];
+  readonly firstSeen: string;
+  readonly grace: GraceJudgement;
+  readonly cost: number | undefined;
+}
+
 interface Digest {
   readonly account: AccountInfo;
   readonly owner: OwnerRef;
-  readonly entries: DigestEntry[];
+  readonly entries: Violation[];
 }
 
 interface FirstSeenMemory {
@@ -84,6 +93,7 @@ export function evaluateTagCoverage(
   const digests = new Map<string, Digest>();
   const violating = new Set<string>();
   const memorySet: Record<string, FirstSeenMemory> = {};
+  const graceByFirstSeen = new Map<string, GraceJudgement>();
 
   for (const resource of observations.resources) {
     const account = accounts.get(resource.accountId);
@@ -101,10 +111,16 @@ export function evaluateTagCoverage(
       continue;
     }
     violating.add(resource.arn);
-    const remembered = firstSeenOf(ctx.memory.get(`${MEMORY_PREFIX}${resource.arn}`));
+    const memoryKey = `${MEMORY_PREFIX}${resource.arn}`;
+    const remembered = firstSeenOf(ctx.memory.get(memoryKey));
     const firstSeen = remembered ?? nowIso;
-    if (!remembered) memorySet[`${MEMORY_PREFIX}${resource.arn}`] = { firstSeen, accountId: account.id };
-    const grace = judgeGrace(new Date(firstSeen), ctx.now, graceMs, escalateMs);
+    if (!remembered) memorySet[memoryKey] = { firstSeen, accountId: account.id };
+    // Most violations share a first-seen time (this run's, or a past run's): judge each time once.
+    let grace = graceByFirstSeen.get(firstSeen);
+    if (!grace) {
+      grace = judgeGrace(new Date(firstSeen), ctx.now, graceMs, escalateMs);
+      graceByFirstSeen.set(firstSeen, grace);
+    }
     const cost = observations.resourceCostUsd?.get(resource.arn);
     const digestKey = `${account.id}\u0000${team}`;
     let digest = digests.get(digestKey);
@@ -112,17 +128,8 @@ export function evaluateTagCoverage(
       digest = { account, owner: resolveOwner(resource.tags, account.tags, organization), entries: [] };
       digests.set(digestKey, digest);
     }
-    digest.entries.push({
-      arn: resource.arn,
-      type: resource.resourceType,
-      region: resource.region,
-      problems: problems.map(describeProblem),
-      firstSeen,
-      deadline: grace.deadline,
-      status: grace.status,
-      severity: grace.severity,
-      ...(cost !== undefined && { costUsd30d: round2(cost) }),
-    });
+    // Kept compact: only the entries a digest lists are spelled out (digestFinding).
+    digest.entries.push({ resource, problems, firstSeen, grace, cost });
   }
 
   for (const spend of observations.spend ?? []) {
@@ -226,25 +233,34 @@ export function evaluateTagCoverage(
 
 function digestFinding(digest: Digest, now: Date, sources: readonly string[]): FindingInput {
   const { account, owner } = digest;
-  const entries = [...digest.entries].sort(
+  const ranked = [...digest.entries].sort(
     (a, b) =>
-      (b.costUsd30d ?? -1) - (a.costUsd30d ?? -1) ||
-      severityRank(b.severity) - severityRank(a.severity) ||
+      (b.cost ?? -1) - (a.cost ?? -1) ||
+      severityRank(b.grace.severity) - severityRank(a.grace.severity) ||
       // Plain code-unit order: stable across locales, and far cheaper than localeCompare on 10^5 entries.
-      (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0),
+      (a.resource.arn < b.resource.arn ? -1 : a.resource.arn > b.resource.arn ? 1 : 0),
   );
-  const count = (status: DigestEntry['status']) => entries.filter((e) => e.status === status).length;
+  const entries = ranked.slice(0, DIGEST_MAX_RESOURCES).map(listedEntry);
+  const count = (status: DigestEntry['status']) => ranked.filter((e) => e.grace.status === status).length;
   const inGrace = count('in-grace');
   const overdue = count('overdue') + count('escalated');
-  const nextDeadline = entries
-    .filter((e) => e.status === 'in-grace')
-    .map((e) => e.deadline)
-    .sort()[0];
-  const costed = entries.filter((e) => e.costUsd30d !== undefined);
-  const usdPerMonth = round2(costed.reduce((sum, e) => sum + (e.costUsd30d ?? 0), 0));
+  let nextDeadline: string | undefined;
+  let usdPerMonth = 0;
+  let costed = 0;
+  for (const v of ranked) {
+    if (v.grace.status === 'in-grace' && (nextDeadline === undefined || v.grace.deadline < nextDeadline)) {
+      nextDeadline = v.grace.deadline;
+    }
+    if (v.cost !== undefined) {
+      usdPerMonth += v.cost;
+      costed += 1;
+    }
+  }
+  usdPerMonth = round2(usdPerMonth);
   const top = entries[0];
+  const total = ranked.length;
   const parts = [
-    `${owner.team}: ${entries.length === 1 ? '1 resource' : `${entries.length} resources`} in ${account.name} (${account.id}) ${entries.length === 1 ? 'breaks' : 'break'} the tagging policy`,
+    `${owner.team}: ${total === 1 ? '1 resource' : `${total} resources`} in ${account.name} (${account.id}) ${total === 1 ? 'breaks' : 'break'} the tagging policy`,
     overdue ? `${overdue} overdue` : '',
     inGrace ? `${inGrace} in grace until ${nextDeadline?.slice(0, 10)}` : '',
   ].filter(Boolean);
@@ -255,25 +271,39 @@ function digestFinding(digest: Digest, now: Date, sources: readonly string[]): F
     type: 'tag.violation',
     identity: [account.id, owner.team],
     scope: account.id,
-    severity: maxSeverity(entries.map((e) => e.severity)),
+    severity: maxSeverity(ranked.map((e) => e.grace.severity)),
     category: 'tagging',
     subject: `account/${account.id}/owner/${owner.team}`,
     origin: account.id,
     summary: clampSummary(summary),
     resource: { accountId: account.id, type: 'account' },
     owner,
-    ...(costed.length > 0 && { impact: { usdPerMonth } }),
+    ...(costed > 0 && { impact: { usdPerMonth } }),
     evidence: {
       accountId: account.id,
       accountName: account.name,
       asOf: now.toISOString(),
-      counts: { total: entries.length, inGrace, overdue, escalated: count('escalated') },
+      counts: { total, inGrace, overdue, escalated: count('escalated') },
       ...(nextDeadline && { nextDeadline }),
-      resources: entries.slice(0, DIGEST_MAX_RESOURCES),
-      omitted: Math.max(0, entries.length - DIGEST_MAX_RESOURCES),
+      resources: entries,
+      omitted: Math.max(0, total - DIGEST_MAX_RESOURCES),
       sources,
     },
     links: { console: TAG_EDITOR },
+  };
+}
+
+function listedEntry(v: Violation): DigestEntry {
+  return {
+    arn: v.resource.arn,
+    type: v.resource.resourceType,
+    region: v.resource.region,
+    problems: v.problems.map(describeProblem),
+    firstSeen: v.firstSeen,
+    deadline: v.grace.deadline,
+    status: v.grace.status,
+    severity: v.grace.severity,
+    ...(v.cost !== undefined && { costUsd30d: round2(v.cost) }),
   };
 }
 

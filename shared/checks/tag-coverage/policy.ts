@@ -61,36 +61,49 @@ function isSystemTag(key: string): boolean {
  * tagProblems({ Owner: 'search' }, policy) // [{ kind: 'wrong-case-key', key: 'Owner', canonical: 'owner' }, …]
  */
 export function tagProblems(tags: Readonly<Record<string, string>>, policy: CompiledTagPolicy): TagProblem[] {
-  const problems: TagProblem[] = [];
-  let lowered: Map<string, string> | undefined;
+  let problems: TagProblem[] | undefined;
+  const report = (problem: TagProblem) => {
+    problems ??= [];
+    problems.push(problem);
+  };
   for (const rule of policy.rules) {
     let key = rule.key;
     // hasOwn: a required key such as `constructor` must not read Object.prototype.
     let value = Object.hasOwn(tags, key) ? tags[key] : undefined;
     if (value === undefined) {
-      // Only build the lower-cased index when an exact lookup misses.
-      lowered ??= lowerCaseIndex(tags);
-      const found = lowered.get(rule.lowerKey);
+      const found = keyIgnoringCase(tags, rule.lowerKey);
       if (found === undefined) {
-        problems.push({ kind: 'missing', key: rule.key });
+        report({ kind: 'missing', key: rule.key });
         continue;
       }
       key = found;
       value = tags[found] ?? '';
       if (!rule.keyCaseInsensitive) {
-        problems.push({ kind: 'wrong-case-key', key: found, canonical: rule.key });
+        report({ kind: 'wrong-case-key', key: found, canonical: rule.key });
         continue;
       }
     }
     const trimmed = value.trim();
     if (trimmed === '') {
-      problems.push({ kind: 'missing', key: rule.key });
+      report({ kind: 'missing', key: rule.key });
       continue;
     }
-    if (!valueAllowed(trimmed, rule))
-      problems.push({ kind: 'invalid-value', key, value, expected: rule.expected });
+    if (!valueAllowed(trimmed, rule)) report({ kind: 'invalid-value', key, value, expected: rule.expected });
   }
-  return problems;
+  // One shared empty list for the compliant majority: no allocation per resource.
+  return problems ?? NO_PROBLEMS;
+}
+
+const NO_PROBLEMS: TagProblem[] = [];
+
+/** The resource's spelling of a key, ignoring case and `aws:` keys; first in tag order wins. */
+function keyIgnoringCase(tags: Readonly<Record<string, string>>, lowerKey: string): string | undefined {
+  for (const key in tags) {
+    if (key.length !== lowerKey.length || !Object.hasOwn(tags, key) || typeof tags[key] !== 'string')
+      continue;
+    if (key.toLowerCase() === lowerKey && !isSystemTag(key)) return key;
+  }
+  return undefined;
 }
 
 function valueAllowed(value: string, rule: CompiledRule): boolean {
@@ -98,16 +111,6 @@ function valueAllowed(value: string, rule: CompiledRule): boolean {
     return false;
   if (rule.pattern && !rule.pattern.test(value)) return false;
   return true;
-}
-
-function lowerCaseIndex(tags: Readonly<Record<string, string>>): Map<string, string> {
-  const index = new Map<string, string>();
-  for (const [key, value] of Object.entries(tags)) {
-    if (typeof value !== 'string' || isSystemTag(key)) continue;
-    const lower = key.toLowerCase();
-    if (!index.has(lower)) index.set(lower, key);
-  }
-  return index;
 }
 
 /** True when the resource type or account is exempt from the policy. */
