@@ -4,8 +4,7 @@ import { roundsPerPeriod, schedulePeriodSeconds } from '../shared/checks/probe/r
 import type { GuardrailsConfig } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/core/errors.js';
 import { shouldFanOut } from '../shared/runtime/fan-out.js';
-import { FAN_OUT_ITEMS_PER_BATCH } from './constructs/tag-coverage-fan-out.js';
-import { forwardedSinks, needsFanOut } from './stacks/guardrails-stack.js';
+import { FAN_OUT_ITEMS_PER_BATCH, forwardedSinks, needsFanOut } from './deployment-plan.js';
 
 /**
  * What running finops-guardrails costs per month, as plain arithmetic over

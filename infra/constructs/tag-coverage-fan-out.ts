@@ -16,10 +16,9 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct, type IConstruct } from 'constructs';
+import { FAN_OUT_ITEMS_PER_BATCH } from '../deployment-plan.js';
 import { toRetentionDays } from './guardrail-function.js';
 
-/** Accounts per child execution: a worker scans a few accounts with its own bounded concurrency. */
-export const FAN_OUT_ITEMS_PER_BATCH = 5;
 /**
  * Failed batches never fail the run: the aggregator turns every account
  * without a result into a scan gap (its findings held open), which is louder
@@ -187,3 +186,5 @@ export class TagCoverageFanOut extends Construct {
     Validations.of(this.stateMachine).acknowledge(...acknowledgements);
   }
 }
+
+export { FAN_OUT_ITEMS_PER_BATCH };

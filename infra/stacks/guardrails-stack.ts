@@ -42,6 +42,7 @@ import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { GuardrailFunction } from '../constructs/guardrail-function.js';
 import { GuardrailsDashboard, runMetric } from '../constructs/guardrails-dashboard.js';
 import { TagCoverageFanOut } from '../constructs/tag-coverage-fan-out.js';
+import { forwardedSinks, needsFanOut } from '../deployment-plan.js';
 
 /**
  * One scheduled check function of the {@link GuardrailsStack}: where its code
@@ -696,28 +697,6 @@ function pascalCase(name: string): string {
     .join('');
 }
 
-/** The sinks the forwarder delivers to, as configured. */
-export function forwardedSinks(config: GuardrailsConfig): Array<'pagerduty' | 'slack' | 'eventbridge'> {
-  const { pagerduty, slack, eventbridge } = config.sinks;
-  return [
-    ...(pagerduty ? (['pagerduty'] as const) : []),
-    ...(slack ? (['slack'] as const) : []),
-    ...(eventbridge ? (['eventbridge'] as const) : []),
-  ];
-}
-
-/**
- * Whether the stack deploys the tag-coverage Distributed Map: always with
- * `accounts: auto`, since the organization may outgrow the threshold after
- * deploy (the function decides per run), and with a fixed list only when it
- * is already longer than `fanOutAboveAccounts`.
- */
-export function needsFanOut(config: GuardrailsConfig): boolean {
-  const { accounts, excludeAccounts, fanOutAboveAccounts } = config.organization;
-  if (accounts === 'auto') return true;
-  return accounts.filter((a) => !excludeAccounts.includes(a)).length > fanOutAboveAccounts;
-}
-
 /** The forwarder's access to the sinks: secrets by ARN, and the event bus. */
 function sinkStatements(config: GuardrailsConfig): PolicyStatement[] {
   const statements: PolicyStatement[] = [];
@@ -863,3 +842,6 @@ export function defaultCheckFunctions(config: GuardrailsConfig): CheckFunctionSp
   });
   return specs;
 }
+
+/** Re-exported for the stack's callers and tests; decided in deployment-plan.ts, without CDK. */
+export { forwardedSinks, needsFanOut };
