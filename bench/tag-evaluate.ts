@@ -73,7 +73,7 @@ export async function runWith({ quick }: ScenarioOptions, mode: InputMode): Prom
     info('throughput', resourceCount / (wallMs / 1000), 'resources/s'),
     info('resources non-compliant', nonCompliant),
     info('findings (digests + coverage)', evaluation.findings.length),
-    info('first-seen memory entries written', Object.keys(evaluation.memory?.set ?? {}).length),
+    info('first-seen memory entries written', evaluation.memory?.set.size ?? 0),
   ];
   return {
     scenario: mode === 'held' ? 'tag-evaluate' : 'tag-evaluate-streamed',

@@ -51,7 +51,8 @@ export interface IncidentWrite {
 
 /** Check-owned memory, such as when a resource was first seen or a probe's consecutive failures. */
 export interface MemoryChanges {
-  readonly set: Readonly<Record<string, unknown>>;
+  /** A Map: a first run over a large org sets hundreds of thousands of keys. */
+  readonly set: ReadonlyMap<string, unknown>;
   readonly delete: readonly string[];
 }
 
@@ -65,4 +66,4 @@ export interface StateChanges {
   readonly memory: MemoryChanges;
 }
 
-export const NO_MEMORY_CHANGES: MemoryChanges = { set: {}, delete: [] };
+export const NO_MEMORY_CHANGES: MemoryChanges = { set: new Map(), delete: [] };

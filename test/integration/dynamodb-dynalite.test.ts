@@ -93,9 +93,12 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
         { record: open, expectedVersion: null },
         { record: resolved, expectedVersion: null },
       ],
-      memory: { set: memory, delete: [] },
+      memory: { set: new Map(Object.entries(memory)), delete: [] },
     });
-    await store().commit('tag-coverage', { incidents: [], memory: { set: { other: true }, delete: [] } });
+    await store().commit('tag-coverage', {
+      incidents: [],
+      memory: { set: new Map([['other', true]]), delete: [] },
+    });
     const state = await store().load('probe');
 
     expect([...state.incidents].sort((a, b) => a.dedupkey.localeCompare(b.dedupkey))).toEqual([
@@ -132,7 +135,7 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
       incidents: [
         { record: record(key, { sequence: 2, severity: 'error', version: 2 }), expectedVersion: 1 },
       ],
-      memory: { set: { 'failures:tls': 1 }, delete: [] },
+      memory: { set: new Map([['failures:tls', 1]]), delete: [] },
     });
     await expect(stale).rejects.toThrow(StateConflictError);
     // dynalite ignores ReturnValuesOnConditionCheckFailure, so the held version is not in the message here.
@@ -159,7 +162,7 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
         record: record(`cost-anomaly:waste:w${i}`, { check: 'cost-anomaly' }),
         expectedVersion: null,
       })),
-      memory: { set: Object.fromEntries(keys.map((k, i) => [k, i])), delete: [] },
+      memory: { set: new Map(keys.map((k, i) => [k, i])), delete: [] },
     });
 
     const state = await store({ pageLimit: 4 }).load('cost-anomaly');
@@ -171,7 +174,7 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
   it('deletes memory entries', async () => {
     await store().commit('probe', {
       incidents: [],
-      memory: { set: {}, delete: ['failures:api', 'never-set'] },
+      memory: { set: new Map(), delete: ['failures:api', 'never-set'] },
     });
 
     const state = await store().load('probe');

@@ -242,13 +242,13 @@ export class DynamoDbStateStore implements StateStore {
   async #writeMemory(check: CheckName, changes: MemoryChanges): Promise<void> {
     // BatchWriteItem rejects two requests for one key; a key both set and deleted is set.
     const requests: WriteRequest[] = [
-      ...Object.entries(changes.set).map(
+      ...[...changes.set].map(
         ([key, value]): WriteRequest => ({
           PutRequest: { Item: { pk: check, sk: `${MEMORY_PREFIX}${key}`, value } },
         }),
       ),
       ...[...new Set(changes.delete)]
-        .filter((key) => !Object.hasOwn(changes.set, key))
+        .filter((key) => !changes.set.has(key))
         .map(
           (key): WriteRequest => ({ DeleteRequest: { Key: { pk: check, sk: `${MEMORY_PREFIX}${key}` } } }),
         ),

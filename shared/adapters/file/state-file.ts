@@ -63,7 +63,7 @@ export class FileStateStore implements StateStore {
       }
       entry.incidents[record.dedupkey] = record;
     }
-    for (const [key, value] of Object.entries(changes.memory.set)) entry.memory[key] = value;
+    for (const [key, value] of changes.memory.set) entry.memory[key] = value;
     for (const key of changes.memory.delete) delete entry.memory[key];
     file.checks[check] = entry;
     mkdirSync(dirname(this.path), { recursive: true });

@@ -38,7 +38,7 @@ export class MemoryStateStore implements StateStore {
     for (const { record } of changes.incidents) incidents.set(record.dedupkey, record);
     this.incidents.set(check, incidents);
     const memory = this.memory.get(check) ?? new Map<string, unknown>();
-    for (const [key, value] of Object.entries(changes.memory.set)) memory.set(key, value);
+    for (const [key, value] of changes.memory.set) memory.set(key, value);
     for (const key of changes.memory.delete) memory.delete(key);
     this.memory.set(check, memory);
   }

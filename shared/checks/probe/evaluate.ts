@@ -51,7 +51,7 @@ export function probeMetricKey(metric: string, probe: string): string {
  */
 export function evaluateProbes(observations: ProbeObservations, ctx: EvaluateContext): Evaluation {
   const findings: FindingInput[] = [];
-  const set: Record<string, unknown> = {};
+  const set = new Map<string, unknown>();
   const remove: string[] = [];
   const metrics: Record<string, number> = { [PROBE_METRICS.heartbeat]: 1 };
   let failing = 0;
@@ -66,7 +66,7 @@ export function evaluateProbes(observations: ProbeObservations, ctx: EvaluateCon
     };
     const step = nextProbeState(readProbeMemory(ctx.memory.get(key)), round, thresholds);
 
-    if (step.memory) set[key] = step.memory;
+    if (step.memory) set.set(key, step.memory);
     else if (ctx.memory.has(key)) remove.push(key);
     if (step.page && step.memory) {
       failing += 1;

@@ -91,8 +91,9 @@ export function evaluateTagCoverage(
     return tally;
   };
   const digests = new Map<string, Digest>();
-  const violating = new Set<string>();
-  const memorySet: Record<string, FirstSeenMemory> = {};
+  // Remembered violations seen again: their first-seen dates stay. (New ones are not in memory yet.)
+  const stillViolating = new Set<string>();
+  const memorySet = new Map<string, FirstSeenMemory>();
   const graceByFirstSeen = new Map<string, GraceJudgement>();
 
   for (const resource of observations.resources) {
@@ -110,11 +111,11 @@ export function evaluateTagCoverage(
       ownerTally.compliant += 1;
       continue;
     }
-    violating.add(resource.arn);
     const memoryKey = `${MEMORY_PREFIX}${resource.arn}`;
     const remembered = firstSeenOf(ctx.memory.get(memoryKey));
     const firstSeen = remembered ?? nowIso;
-    if (!remembered) memorySet[memoryKey] = { firstSeen, accountId: account.id };
+    if (remembered) stillViolating.add(memoryKey);
+    else memorySet.set(memoryKey, { firstSeen, accountId: account.id });
     // Most violations share a first-seen time (this run's, or a past run's): judge each time once.
     let grace = graceByFirstSeen.get(firstSeen);
     if (!grace) {
@@ -210,10 +211,9 @@ export function evaluateTagCoverage(
   const memoryDelete: string[] = [];
   for (const [key, value] of ctx.memory) {
     if (!key.startsWith(MEMORY_PREFIX)) continue;
-    const arn = key.slice(MEMORY_PREFIX.length);
     const accountId = (value as Partial<FirstSeenMemory> | null)?.accountId;
     // Forget a first-seen date only when a complete scan shows the resource fixed or gone.
-    if (!violating.has(arn) && (accountId === undefined || scope.completeAccounts.has(accountId)))
+    if (!stillViolating.has(key) && (accountId === undefined || scope.completeAccounts.has(accountId)))
       memoryDelete.push(key);
   }
 
@@ -233,21 +233,24 @@ export function evaluateTagCoverage(
 
 function digestFinding(digest: Digest, now: Date, sources: readonly string[]): FindingInput {
   const { account, owner } = digest;
-  const ranked = [...digest.entries].sort(
-    (a, b) =>
-      (b.cost ?? -1) - (a.cost ?? -1) ||
-      severityRank(b.grace.severity) - severityRank(a.grace.severity) ||
-      // Plain code-unit order: stable across locales, and far cheaper than localeCompare on 10^5 entries.
-      (a.resource.arn < b.resource.arn ? -1 : a.resource.arn > b.resource.arn ? 1 : 0),
-  );
+  // Sort keys read once per entry, not per comparison: a large org's digests hold 10^5 entries.
+  const ranked = digest.entries
+    .map((v) => ({ v, cost: v.cost ?? -1, rank: severityRank(v.grace.severity), arn: v.resource.arn }))
+    .sort(
+      (a, b) =>
+        b.cost - a.cost ||
+        b.rank - a.rank ||
+        // Plain code-unit order: stable across locales, and far cheaper than localeCompare.
+        (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0),
+    )
+    .map((k) => k.v);
   const entries = ranked.slice(0, DIGEST_MAX_RESOURCES).map(listedEntry);
-  const count = (status: DigestEntry['status']) => ranked.filter((e) => e.grace.status === status).length;
-  const inGrace = count('in-grace');
-  const overdue = count('overdue') + count('escalated');
+  const counts = { 'in-grace': 0, overdue: 0, escalated: 0 };
   let nextDeadline: string | undefined;
   let usdPerMonth = 0;
   let costed = 0;
   for (const v of ranked) {
+    counts[v.grace.status] += 1;
     if (v.grace.status === 'in-grace' && (nextDeadline === undefined || v.grace.deadline < nextDeadline)) {
       nextDeadline = v.grace.deadline;
     }
@@ -257,6 +260,8 @@ function digestFinding(digest: Digest, now: Date, sources: readonly string[]): F
     }
   }
   usdPerMonth = round2(usdPerMonth);
+  const inGrace = counts['in-grace'];
+  const overdue = counts.overdue + counts.escalated;
   const top = entries[0];
   const total = ranked.length;
   const parts = [
@@ -283,7 +288,7 @@ function digestFinding(digest: Digest, now: Date, sources: readonly string[]): F
       accountId: account.id,
       accountName: account.name,
       asOf: now.toISOString(),
-      counts: { total, inGrace, overdue, escalated: count('escalated') },
+      counts: { total, inGrace, overdue, escalated: counts.escalated },
       ...(nextDeadline && { nextDeadline }),
       resources: entries,
       omitted: Math.max(0, total - DIGEST_MAX_RESOURCES),

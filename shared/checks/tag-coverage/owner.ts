@@ -15,7 +15,8 @@ export function firstTagValue(
   keys: readonly string[],
 ): string | undefined {
   for (const key of keys) {
-    const value = Object.hasOwn(tags, key) ? tags[key]?.trim() : undefined;
+    const raw: unknown = tags[key];
+    const value = typeof raw === 'string' ? raw.trim() : undefined;
     if (value) return value;
   }
   let lowered = lowerCaseKeys.get(keys);

@@ -164,7 +164,7 @@ describe('DynamoDbStateStore.commit', () => {
 
     const commit = new DynamoDbStateStore({ tableName: TABLE, client }).commit('tag-coverage', {
       incidents: [{ record: record('k:raced', { version: 5 }), expectedVersion: 4 }],
-      memory: { set: { a: 1 }, delete: [] },
+      memory: { set: new Map([['a', 1]]), delete: [] },
     });
 
     await expect(commit).rejects.toThrow(StateConflictError);
@@ -236,7 +236,7 @@ describe('DynamoDbStateStore.commit', () => {
 
     await new DynamoDbStateStore({ tableName: TABLE, client }).commit('tag-coverage', {
       incidents: [],
-      memory: { set, delete: ['gone:1', 'gone:2', 'seen:0'] },
+      memory: { set: new Map(Object.entries(set)), delete: ['gone:1', 'gone:2', 'seen:0'] },
     });
 
     const batches = ddb
@@ -265,7 +265,7 @@ describe('DynamoDbStateStore.commit', () => {
       'tag-coverage',
       {
         incidents: [],
-        memory: { set: { a: 1 }, delete: ['b'] },
+        memory: { set: new Map([['a', 1]]), delete: ['b'] },
       },
     );
 
@@ -282,7 +282,16 @@ describe('DynamoDbStateStore.commit', () => {
     await expect(
       new DynamoDbStateStore({ tableName: TABLE, client, retry: { ...noWait, maxRetries: 2 } }).commit(
         'tag-coverage',
-        { incidents: [], memory: { set: { a: 1, b: 2 }, delete: [] } },
+        {
+          incidents: [],
+          memory: {
+            set: new Map([
+              ['a', 1],
+              ['b', 2],
+            ]),
+            delete: [],
+          },
+        },
       ),
     ).rejects.toThrow(/2 memory write\(s\) unprocessed after retries/);
     expect(ddb).toReceiveCommandTimes(BatchWriteCommand, 3);

@@ -139,7 +139,10 @@ describe('probeCheck through runCheck against a real server', () => {
 
   it('forgets the memory of a probe removed from the config', async () => {
     const state = new MemoryStateStore();
-    await state.commit('probe', { incidents: [], memory: { set: { 'probe:old': { x: 1 } }, delete: [] } });
+    await state.commit('probe', {
+      incidents: [],
+      memory: { set: new Map([['probe:old', { x: 1 }]]), delete: [] },
+    });
     await runCheck(probeCheck({ transport, location: 'local' }), {
       config: probeConfig([]),
       state,

@@ -71,8 +71,8 @@ describe('evaluateTagCoverage', () => {
 
   it('remembers when a violation was first seen, and forgets fixed resources only in complete accounts', () => {
     const { memory: changes } = run([A]);
-    expect(Object.keys(changes?.set ?? {})).toEqual([`first:${arnOf('a5')}`]);
-    expect(changes?.set[`first:${arnOf('a5')}`]).toEqual({ firstSeen: now.toISOString(), accountId: A });
+    expect([...(changes?.set.keys() ?? [])]).toEqual([`first:${arnOf('a5')}`]);
+    expect(changes?.set.get(`first:${arnOf('a5')}`)).toEqual({ firstSeen: now.toISOString(), accountId: A });
     expect(changes?.delete).toEqual([`first:arn:aws:ec2:us-east-1:${A}:instance/gone`]);
   });
 
