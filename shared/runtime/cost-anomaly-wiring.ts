@@ -1,4 +1,4 @@
-import { roleAssumer } from '../adapters/aws/assume-role.js';
+import { partitionOfRegion, roleAssumer } from '../adapters/aws/assume-role.js';
 import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics.js';
 import { CostExplorerCosts } from '../adapters/aws/cost-explorer-costs.js';
 import { AwsCostExplorerSignals } from '../adapters/aws/cost-signals.js';
@@ -23,6 +23,8 @@ export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log })
   const { organization, anomaly } = config;
   const assumer = roleAssumer({
     purpose: 'cost-anomaly',
+    // Role ARNs without a region to go by (member metrics) take the tooling region's partition.
+    partition: partitionOfRegion(config.deployment.toolingRegion),
     ...(organization.externalId && { externalId: organization.externalId }),
   });
   const management = {

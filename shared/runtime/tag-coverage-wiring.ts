@@ -1,4 +1,4 @@
-import { roleAssumer } from '../adapters/aws/assume-role.js';
+import { partitionOfRegion, roleAssumer } from '../adapters/aws/assume-role.js';
 import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js';
 import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
 import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
@@ -23,6 +23,8 @@ export function awsTagSources(config: GuardrailsConfig): TagCoveragePorts {
   const { organization } = config;
   const assumer = roleAssumer({
     purpose: 'tag-coverage',
+    // Role ARNs without a region to go by (member metrics) take the tooling region's partition.
+    partition: partitionOfRegion(config.deployment.toolingRegion),
     ...(organization.externalId && { externalId: organization.externalId }),
   });
   const management = {
