@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { App, AspectPriority, Aspects, Aws, type Environment, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { GuardrailsConfig } from '../shared/config/schema.js';
+import { type GuardrailsConfig, observerRegions } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/core/errors.js';
 import { RequiredTagsAspect } from './aspects/required-tags-aspect.js';
 import {
@@ -12,7 +12,12 @@ import {
 } from './stacks/guardrails-stack.js';
 import { ManagementAccessStack } from './stacks/management-access-stack.js';
 import { MemberReadRoleStack } from './stacks/member-read-role.js';
-import { type ProbeIncidentQueue, ProbeStack, probeRoleArnPattern } from './stacks/probe-stack.js';
+import {
+  type ProbeGlobalStateTable,
+  type ProbeIncidentQueue,
+  ProbeStack,
+  probeRoleArnPattern,
+} from './stacks/probe-stack.js';
 
 /** Options of {@link buildApp}; everything here would otherwise come from the environment or CDK context. */
 export interface BuildAppOptions {
@@ -45,7 +50,10 @@ export interface GuardrailsApp {
   readonly guardrails: GuardrailsStack;
   readonly managementAccess: ManagementAccessStack;
   readonly memberReadRole: MemberReadRoleStack;
+  /** The probe of the primary observer region (`deployment.observer.region`). */
   readonly probe: ProbeStack;
+  /** Every observer region's probe, the primary first. */
+  readonly probes: readonly ProbeStack[];
 }
 
 /** Stack names; role name patterns in other accounts' trust policies are derived from them. */
@@ -55,6 +63,19 @@ export const STACK_NAMES = {
   memberReadRole: 'MemberReadRole',
   probe: 'ProbeStack',
 } as const;
+
+/** The fixed name of the probe state table when it is a global table: every observer region names it alike. */
+export const PROBE_GLOBAL_TABLE_NAME = 'finops-guardrails-probe-state';
+/** The alias of each replica region's probe key, which encrypts that region's replica. */
+export const PROBE_REPLICA_KEY_ALIAS = 'alias/finops-guardrails-probe-state';
+
+/**
+ * The probe stack's name in an observer region: `ProbeStack` in the primary
+ * region, as with a single region, and `ProbeStack-<region>` in the others.
+ */
+export function probeStackName(config: GuardrailsConfig, region: string): string {
+  return region === config.deployment.observer.region ? STACK_NAMES.probe : `${STACK_NAMES.probe}-${region}`;
+}
 
 /** Cost Explorer, Organizations and Budgets are global services answered from us-east-1. */
 const MANAGEMENT_REGION = 'us-east-1';
@@ -126,7 +147,8 @@ export function probeIncidentQueue(config: GuardrailsConfig, placement: Placemen
  * Builds the finops-guardrails CDK app from a validated config: the tooling
  * stack, the management account's access (with the member-role StackSet),
  * the member read role for the management account itself (a service-managed
- * StackSet never deploys there), and the observer's probe. It reads no
+ * StackSet never deploys there), and the observer's probe in each observer
+ * region (sharing one global state table when there are several). It reads no
  * environment and no context, so tests build exactly what `cdk synth` builds.
  *
  * @example
@@ -144,7 +166,8 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
   const { organization } = config;
   const toolingRoleNamePattern = `${STACK_NAMES.guardrails}-*`;
   const tags = deploymentTags(config);
-  const observerAt = `${placement.observer ?? 'the tooling account'}/${config.deployment.observer.region}`;
+  const regions = observerRegions(config.deployment);
+  const observerAt = `${placement.observer ?? 'the tooling account'}/${regions.join(', ')}`;
 
   const guardrails = new GuardrailsStack(app, STACK_NAMES.guardrails, {
     config,
@@ -160,12 +183,13 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
     probeDashboardNote:
       `Probe availability and latency are on the **${STACK_NAMES.probe}** dashboard in the observer account (${observerAt}): ` +
       'a widget reads only its own account and region without CloudWatch cross-account observability.',
-    incidentQueueSenders: [
-      {
-        ...(placement.observer && { accountId: placement.observer }),
-        roleArnPattern: probeRoleArnPattern(STACK_NAMES.probe, placement.observer ?? Aws.ACCOUNT_ID),
-      },
-    ],
+    incidentQueueSenders: regions.map((region) => ({
+      ...(placement.observer && { accountId: placement.observer }),
+      roleArnPattern: probeRoleArnPattern(
+        probeStackName(config, region),
+        placement.observer ?? Aws.ACCOUNT_ID,
+      ),
+    })),
   });
 
   const managementAccess = new ManagementAccessStack(app, STACK_NAMES.managementAccess, {
@@ -191,13 +215,36 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
     },
   });
 
-  const probe = new ProbeStack(app, STACK_NAMES.probe, {
-    config,
-    description: 'finops-guardrails: out-of-band probe, its schedule, state and paging (observer account)',
-    env: { account: placement.observer, region: config.deployment.observer.region },
-    entry: options.probeEntry ?? fileURLToPath(new URL('../functions/probe/handler.ts', import.meta.url)),
-    incidentQueue: probeIncidentQueue(config, placement),
-  });
+  const [primaryRegion = config.deployment.observer.region, ...replicaRegions] = regions;
+  // With more than one observer region, one global table carries every location's verdicts (quorum).
+  const globalStateTable: ProbeGlobalStateTable | undefined =
+    replicaRegions.length > 0
+      ? {
+          tableName: PROBE_GLOBAL_TABLE_NAME,
+          primaryRegion,
+          replicaRegions,
+          replicaKeyAlias: PROBE_REPLICA_KEY_ALIAS,
+        }
+      : undefined;
+  const probes = regions.map(
+    (region) =>
+      new ProbeStack(app, probeStackName(config, region), {
+        config,
+        description:
+          region === primaryRegion
+            ? 'finops-guardrails: out-of-band probe, its schedule, state and paging (observer account)'
+            : `finops-guardrails: out-of-band probe, its schedule and paging, and its key for the state table's replica (observer account, ${region})`,
+        env: { account: placement.observer, region },
+        entry: options.probeEntry ?? fileURLToPath(new URL('../functions/probe/handler.ts', import.meta.url)),
+        incidentQueue: probeIncidentQueue(config, placement),
+        ...(globalStateTable && { globalStateTable }),
+      }),
+  );
+  const [probe, ...replicaProbes] = probes;
+  if (!probe) throw new ConfigError('deployment.observer.region', 'no observer region');
+  // The primary creates each replica with its region's key, which that region's stack creates: those deploy first.
+  for (const replica of replicaProbes)
+    probe.addStackDependency(replica, 'its key encrypts the state table replica');
 
   for (const [key, value] of Object.entries(tags)) Tags.of(app).add(key, value);
   // The project's own resources meet the policy it enforces; read-only, so it sees the tags above.
@@ -205,5 +252,5 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
     Aspects.of(app).add(new RequiredTagsAspect(config.tagPolicy), { priority: AspectPriority.READONLY });
   }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, guardrails, managementAccess, memberReadRole, probe };
+  return { app, guardrails, managementAccess, memberReadRole, probe, probes };
 }

@@ -18,7 +18,15 @@ import {
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  type ITable,
+  Table,
+  TableEncryption,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
@@ -71,6 +79,26 @@ export interface ProbeIncidentQueue {
   readonly kmsKeyArn?: string;
 }
 
+/**
+ * The probe state table shared by every observer region (DESIGN §2, quorum
+ * across regions): one DynamoDB global table, so each location reads the
+ * others' verdicts. The primary region's stack creates it with a replica in
+ * every other region; each other region's stack uses its own replica.
+ */
+export interface ProbeGlobalStateTable {
+  /** The table's fixed name, the same in every region, so no stack needs another's export. */
+  readonly tableName: string;
+  /** The observer region whose stack creates the table and its replicas. */
+  readonly primaryRegion: string;
+  /** The other observer regions, each holding a replica. */
+  readonly replicaRegions: readonly string[];
+  /**
+   * The alias of the key each replica region's stack creates for its replica
+   * (a replica's key must live in its region; the primary names it by alias ARN).
+   */
+  readonly replicaKeyAlias: string;
+}
+
 /** Props of the {@link ProbeStack}. */
 export interface ProbeStackProps extends StackProps {
   /** The validated config; its probes are compiled into the function's bundle. */
@@ -84,13 +112,20 @@ export interface ProbeStackProps extends StackProps {
   readonly heartbeatMissingMinutes?: number;
   /** @default 512 */
   readonly memorySize?: number;
+  /**
+   * Share the state table with the other observer regions as a global table.
+   * @default - a table of this stack's own, as with a single observer region
+   */
+  readonly globalStateTable?: ProbeGlobalStateTable;
 }
 
 /**
  * The observer stack (DESIGN §4): an out-of-band probe in its own account
  * and region. It shares nothing with production at run time: its own state
  * table, key, schedule and paging topic; it only sends copies of its events
- * to the incident queue.
+ * to the incident queue. With several observer regions there is one such
+ * stack per region, each paging on its own, and the state table is one
+ * global table ({@link ProbeGlobalStateTable}) so they can judge a quorum.
  *
  * @example
  * new ProbeStack(app, 'ProbeStack', {
@@ -101,7 +136,8 @@ export interface ProbeStackProps extends StackProps {
  */
 export class ProbeStack extends Stack {
   readonly key: Key;
-  readonly stateTable: Table;
+  /** Its own table, the global table (primary region), or this region's replica of it. */
+  readonly stateTable: ITable;
   readonly pagingTopic: ITopic;
   readonly probeFunction: GuardrailFunction;
   readonly scheduleDeadLetterQueue: Queue;
@@ -113,25 +149,25 @@ export class ProbeStack extends Stack {
     super(scope, id, props);
     const { config } = props;
 
+    const global = props.globalStateTable;
+    const isReplica = global !== undefined && global.primaryRegion !== this.region;
     this.key = new Key(this, 'ProbeKey', {
       description: 'finops-guardrails probe: state table, paging topic and schedule dead-letter queue',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
+      // The primary region's stack encrypts this region's replica with this key, named by its alias.
+      ...(isReplica && { alias: global.replicaKeyAlias }),
     });
     stableLogicalId(this.key, 'ProbeKey');
 
-    this.stateTable = new Table(this, 'StateTable', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      timeToLiveAttribute: 'expiresAt',
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.key,
-      // Failure streaks and open probe incidents; losing them re-pages or forgets an outage.
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableLogicalId(this.stateTable, 'StateTable');
+    this.stateTable = !global
+      ? this.ownStateTable()
+      : isReplica
+        ? TableV2.fromTableAttributes(this, 'StateTable', {
+            tableName: global.tableName,
+            encryptionKey: this.key,
+          })
+        : this.globalStateTableOf(global);
 
     this.pagingTopic = this.pagingTopicOf(config);
     const incidentQueue = Queue.fromQueueArn(this, 'IncidentQueue', props.incidentQueue.queueArn);
@@ -180,6 +216,50 @@ export class ProbeStack extends Stack {
     new CfnOutput(this, 'PagingTopicArn', { value: this.pagingTopic.topicArn });
     new CfnOutput(this, 'StateTableName', { value: this.stateTable.tableName });
     new CfnOutput(this, 'ProbeFunctionName', { value: this.probeFunction.functionName });
+  }
+
+  /** The single-region table; its logical id predates the global table and is kept so a deployed table stays. */
+  private ownStateTable(): Table {
+    const table = new Table(this, 'StateTable', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.key,
+      // Failure streaks and open probe incidents; losing them re-pages or forgets an outage.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(table, 'StateTable');
+    return table;
+  }
+
+  /**
+   * The same table as a global table with a replica in every other observer
+   * region, each encrypted with that region's probe key (by alias ARN: the key
+   * is created by that region's stack, which therefore deploys first).
+   */
+  private globalStateTableOf(global: ProbeGlobalStateTable): TableV2 {
+    const replicaKeyArns = Object.fromEntries(
+      global.replicaRegions.map((region) => [
+        region,
+        `arn:${Aws.PARTITION}:kms:${region}:${Aws.ACCOUNT_ID}:${global.replicaKeyAlias}`,
+      ]),
+    );
+    const table = new TableV2(this, 'GlobalStateTable', {
+      tableName: global.tableName,
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryptionV2.customerManagedKey(this.key, replicaKeyArns),
+      replicas: global.replicaRegions.map((region) => ({ region })),
+      // Failure streaks, open probe incidents and the locations' verdicts; losing them re-pages or forgets an outage.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(table, 'GlobalStateTable');
+    return table;
   }
 
   /**
@@ -244,10 +324,16 @@ export class ProbeStack extends Stack {
     return dashboard;
   }
 
-  /** Its own topic (KMS, TLS only, e-mail to `deployment.alarmEmail`), unless `sinks.sns.topicArn` names one. */
+  /**
+   * Its own topic (KMS, TLS only, e-mail to `deployment.alarmEmail`), unless
+   * `sinks.sns.topicArn` names one in this region. A topic in another region
+   * is not used: an alarm can only notify a topic in its own region, and a
+   * region must page on its own while the topic's region is down.
+   */
   private pagingTopicOf(config: GuardrailsConfig): ITopic {
     const imported = config.sinks.sns?.topicArn;
-    if (imported) return Topic.fromTopicArn(this, 'PagingTopic', imported);
+    if (imported && imported.split(':')[3] === this.region)
+      return Topic.fromTopicArn(this, 'PagingTopic', imported);
     const topic = new Topic(this, 'PagingTopic', {
       displayName: 'finops-guardrails probe pages',
       masterKey: this.key,

@@ -249,8 +249,32 @@ export const deploymentSchema = z
   .object({
     toolingRegion: region.default('us-east-1'),
     observer: z
-      .object({ accountId: accountId.optional(), region: region.default('us-west-2') })
+      .object({
+        accountId: accountId.optional(),
+        region: region
+          .default('us-west-2')
+          .describe('The primary observer region: it holds the probe state table.'),
+        regions: z
+          .array(region)
+          .optional()
+          .describe(
+            'More observer regions besides `region`, each with its own probe, schedule, paging topic and heartbeat alarm, and a replica of the state table, so probes can judge a quorum across regions.',
+          ),
+      })
       .strict()
+      .superRefine((observer, ctx) => {
+        const seen = new Set([observer.region]);
+        observer.regions?.forEach((r, j) => {
+          if (seen.has(r)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: ['regions', j],
+              message: `${r} is already an observer region`,
+            });
+          }
+          seen.add(r);
+        });
+      })
       .default({ region: 'us-west-2' }),
     alarmEmail: z.email().optional(),
     logRetentionDays: z.number().int().min(1).default(30),
@@ -293,6 +317,19 @@ export const configSchema = z
     };
     unique(config.workloads, 'workloads');
     unique(config.probes, 'probes');
+    // A probe runs only where an observer is deployed: a location nobody deploys never reports, so its quorum is unreachable.
+    const observers = observerRegions(config.deployment);
+    config.probes.forEach((probe, i) => {
+      probe.regions?.forEach((r, j) => {
+        if (!observers.includes(r)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['probes', i, 'regions', j],
+            message: `${r} is not an observer region (deployment.observer.region or .regions: ${observers.join(', ')})`,
+          });
+        }
+      });
+    });
     // A metric id names one query (as in GetMetricData and metrics.csv): the same id may not mean two metrics.
     const byId = new Map<string, string>();
     config.workloads.forEach((w, i) => {
@@ -319,6 +356,16 @@ export const configSchema = z
       }
     });
   });
+
+/**
+ * Every observer region, the primary (`deployment.observer.region`) first.
+ * @example observerRegions({ observer: { region: 'us-west-2', regions: ['eu-central-1'] } }) // ['us-west-2', 'eu-central-1']
+ */
+export function observerRegions(deployment: {
+  readonly observer: { readonly region: string; readonly regions?: readonly string[] | undefined };
+}): string[] {
+  return [deployment.observer.region, ...(deployment.observer.regions ?? [])];
+}
 
 export type GuardrailsConfig = z.infer<typeof configSchema>;
 export type GuardrailsConfigInput = z.input<typeof configSchema>;

@@ -36,7 +36,10 @@ export interface LambdaPorts {
  * Builds config, state and the incident-queue sink from the environment.
  * Called once per container, at cold start, by each handler.
  */
-export function lambdaPortsFromEnv(env: NodeJS.ProcessEnv = process.env): LambdaPorts {
+export function lambdaPortsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly partitionOf?: (check: string) => string } = {},
+): LambdaPorts {
   const parsed = lambdaEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
   const config = lambdaConfigFromEnv(env);
@@ -45,6 +48,7 @@ export function lambdaPortsFromEnv(env: NodeJS.ProcessEnv = process.env): Lambda
     state: new DynamoDbStateStore({
       tableName: parsed.data.STATE_TABLE_NAME,
       resolvedRetentionMs: durationMs(config.state.resolvedRetention),
+      ...(options.partitionOf && { partitionOf: options.partitionOf }),
     }),
     sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
   };

@@ -57,12 +57,14 @@ export function probeLambdaFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   transport: ProbeTransport = createHttpProbeTransport(),
 ): ProbeLambda {
-  const ports = lambdaPortsFromEnv(env);
   const parsed = probeEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
-  const { config } = ports;
   const location = parsed.data.PROBE_LOCATION ?? parsed.data.AWS_REGION;
   if (!location) throw new ConfigError('environment', 'PROBE_LOCATION or AWS_REGION must name the location');
+  // Each location keeps its own failure streaks and incidents in the shared (global) table;
+  // only the quorum store's records are read across locations.
+  const ports = lambdaPortsFromEnv(env, { partitionOf: (check) => `${check}@${location}` });
+  const { config } = ports;
   const sinks = [
     ...ports.sinks,
     new SnsSink({

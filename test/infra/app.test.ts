@@ -162,6 +162,70 @@ describe('the app in single-account mode', () => {
   });
 });
 
+describe('the app with more than one observer region', () => {
+  const config: GuardrailsConfig = {
+    ...exampleConfig,
+    deployment: {
+      ...exampleConfig.deployment,
+      observer: { region: 'us-west-2', regions: ['eu-central-1'] },
+    },
+  };
+  const outdir = mkdtempSync(join(tmpdir(), 'guardrails-regions-'));
+  let built: GuardrailsApp;
+  beforeAll(() => {
+    built = build(config, { outdir });
+    built.app.synth();
+  });
+
+  it('deploys a probe stack in each observer region, the primary keeping the ProbeStack name', () => {
+    expect(built.probes.map((s) => `${s.stackName} ${s.account}/${s.region}`)).toEqual([
+      'ProbeStack 100000000002/us-west-2',
+      'ProbeStack-eu-central-1 100000000002/eu-central-1',
+    ]);
+    expect(built.probe).toBe(built.probes[0]);
+  });
+
+  it('replicates the probe state table to the other region, and points each probe at it from its own region', () => {
+    const [primary, replica] = built.probes.map((s) => Template.fromStack(s));
+    if (!primary || !replica) throw new Error('expected two probe stacks');
+    primary.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TableName: 'finops-guardrails-probe-state',
+      Replicas: Match.arrayWith([Match.objectLike({ Region: 'eu-central-1' })]),
+    });
+    const environment = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function'))[0]?.Properties.Environment.Variables;
+    expect(environment(primary)).toMatchObject({
+      PROBE_LOCATION: 'us-west-2',
+      STATE_TABLE_NAME: { Ref: 'GlobalStateTable' },
+    });
+    expect(environment(replica)).toMatchObject({
+      PROBE_LOCATION: 'eu-central-1',
+      STATE_TABLE_NAME: 'finops-guardrails-probe-state',
+    });
+  });
+
+  it('deploys the other regions first, since their keys encrypt the replicas the primary creates', () => {
+    const [primary, replica] = built.probes;
+    expect(primary?.dependencies).toContain(replica);
+    expect(replica?.dependencies).not.toContain(primary);
+  });
+
+  it("lets every region's probe role send to the incident queue, sharing no export between stacks", () => {
+    const guardrails = JSON.stringify(Template.fromStack(built.guardrails).toJSON());
+    expect(guardrails).toContain(':iam::100000000002:role/ProbeStack-ProbeRole*');
+    expect(guardrails).toContain(':iam::100000000002:role/ProbeStack-eu-central-1-ProbeRole*');
+    for (const stack of built.probes) {
+      const template = JSON.stringify(Template.fromStack(stack).toJSON());
+      expect(template).not.toContain('Fn::ImportValue');
+      expect(template).not.toContain('"Export"');
+    }
+  });
+
+  it('leaves nothing unacknowledged by cdk-nag', () => {
+    expect(violationsIn(outdir)).toEqual([]);
+  });
+});
+
 describe('the app with StackSet targets', () => {
   it('deploys the member role through a StackSet from the management account stack', () => {
     const config: GuardrailsConfig = {

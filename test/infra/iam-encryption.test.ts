@@ -30,6 +30,15 @@ const everySinkConfig: GuardrailsConfig = {
   },
 };
 
+/** The example with a second observer region, so the probe's global state table and its replica key are walked too. */
+const twoObserverConfig: GuardrailsConfig = {
+  ...exampleConfig,
+  deployment: {
+    ...exampleConfig.deployment,
+    observer: { ...exampleConfig.deployment.observer, regions: ['eu-central-1'] },
+  },
+};
+
 /**
  * Actions that support no resource-level permissions (Service Authorization
  * Reference), the only ones an identity policy may grant on `*`.
@@ -135,6 +144,7 @@ function synthesizedResources(config: GuardrailsConfig): { resources: Walked[]; 
 describe.each([
   ['the example config', exampleConfig],
   ['the example config with every sink and the StackSet', everySinkConfig],
+  ['the example config with two observer regions', twoObserverConfig],
 ])('every synthesized template of %s', (_, config) => {
   let resources: Walked[];
   let violations: string[];
@@ -212,6 +222,22 @@ describe.each([
       expect(encrypted[store.type]?.(store.properties), store.where).toEqual(
         expect.objectContaining({ 'Fn::GetAtt': [expect.stringMatching(/Key/), 'Arn'] }),
       );
+    }
+    // A global table names each replica's key: this stack's key, or another region's by its alias ARN.
+    const globals = resources.filter((r) => r.type === 'AWS::DynamoDB::GlobalTable');
+    expect(globals).toHaveLength(config.deployment.observer.regions?.length ? 1 : 0);
+    for (const global of globals) {
+      expect((global.properties.SSESpecification as Json | undefined)?.SSEType, global.where).toBe('KMS');
+      for (const replica of global.properties.Replicas as Array<{
+        Region: string;
+        SSESpecification?: Json;
+      }>) {
+        const key = replica.SSESpecification?.KMSMasterKeyId;
+        expect(
+          JSON.stringify(key).match(/"Fn::GetAtt":\["[^"]*Key[^"]*","Arn"\]|:kms:[a-z0-9-]+:.*:alias\//),
+          `${global.where} replica ${replica.Region}`,
+        ).not.toBeNull();
+      }
     }
   });
 

@@ -8,6 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_HEARTBEAT_DIMENSIONS,
+  type ProbeGlobalStateTable,
   ProbeStack,
   type ProbeStackProps,
   probeRoleArnPattern,
@@ -269,6 +270,127 @@ describe('ProbeStack', () => {
   it('has no unacknowledged cdk-nag finding', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'probe-nag-'));
     const { app } = synth(fixtureConfig, {}, outdir);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    app.synth();
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: Array<{ violations: unknown[] }>;
+    };
+    expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+  });
+});
+
+describe('ProbeStack across observer regions', () => {
+  const GLOBAL_TABLE: ProbeGlobalStateTable = {
+    tableName: 'finops-guardrails-probe-state',
+    primaryRegion: 'us-west-2',
+    replicaRegions: ['eu-central-1'],
+    replicaKeyAlias: 'alias/finops-guardrails-probe-state',
+  };
+
+  function synthRegions(config: GuardrailsConfig = fixtureConfig, outdir?: string) {
+    const app = new App({ context: outdir ? CDK_CONTEXT : NO_BUNDLING, ...(outdir && { outdir }) });
+    const stackIn = (id: string, region: string) =>
+      new ProbeStack(app, id, {
+        config,
+        entry: FIXTURE_HANDLER,
+        incidentQueue: { queueArn: QUEUE_ARN, region: 'eu-west-1', kmsKeyArn: QUEUE_KEY },
+        env: { account: '444444444444', region },
+        globalStateTable: GLOBAL_TABLE,
+      });
+    const primary = stackIn('ProbeStack', 'us-west-2');
+    const replica = stackIn('ProbeStack-eu-central-1', 'eu-central-1');
+    return {
+      app,
+      primary: Template.fromStack(primary),
+      replica: Template.fromStack(replica),
+    };
+  }
+
+  const { primary, replica } = synthRegions();
+
+  it('creates one global table in the primary region, replicated to the others, with the same keys, TTL, PITR and retention', () => {
+    primary.resourceCountIs('AWS::DynamoDB::Table', 0);
+    const tables = primary.findResources('AWS::DynamoDB::GlobalTable');
+    expect(Object.keys(tables)).toEqual(['GlobalStateTable']);
+    expect(tables.GlobalStateTable).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        TableName: 'finops-guardrails-probe-state',
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        BillingMode: 'PAY_PER_REQUEST',
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      },
+    });
+    const replicas = tables.GlobalStateTable?.Properties.Replicas as Array<Record<string, unknown>>;
+    expect(replicas.map((r) => r.Region).sort()).toEqual(['eu-central-1', 'us-west-2']);
+    for (const r of replicas)
+      expect(r.PointInTimeRecoverySpecification).toEqual({ PointInTimeRecoveryEnabled: true });
+  });
+
+  it("encrypts each replica with its own region's probe key: the primary's by reference, the others' by alias", () => {
+    const replicas = primary.findResources('AWS::DynamoDB::GlobalTable').GlobalStateTable?.Properties
+      .Replicas as Array<{ Region: string; SSESpecification: { KMSMasterKeyId: unknown } }>;
+    const keyOf = (region: string) =>
+      replicas.find((r) => r.Region === region)?.SSESpecification.KMSMasterKeyId;
+    expect(keyOf('us-west-2')).toEqual({ 'Fn::GetAtt': ['ProbeKey', 'Arn'] });
+    expect(JSON.stringify(keyOf('eu-central-1'))).toContain(':kms:eu-central-1:');
+    expect(JSON.stringify(keyOf('eu-central-1'))).toContain(':alias/finops-guardrails-probe-state');
+    replica.hasResourceProperties('AWS::KMS::Alias', {
+      AliasName: 'alias/finops-guardrails-probe-state',
+      TargetKeyId: { 'Fn::GetAtt': ['ProbeKey', 'Arn'] },
+    });
+    primary.resourceCountIs('AWS::KMS::Alias', 0);
+  });
+
+  it('gives the other regions no table of their own, only their replica, named in their environment and policy', () => {
+    replica.resourceCountIs('AWS::DynamoDB::Table', 0);
+    replica.resourceCountIs('AWS::DynamoDB::GlobalTable', 0);
+    expect(probeEnvironment(replica)).toMatchObject({
+      STATE_TABLE_NAME: 'finops-guardrails-probe-state',
+      PROBE_LOCATION: 'eu-central-1',
+    });
+    expect(probeEnvironment(primary)).toMatchObject({
+      STATE_TABLE_NAME: { Ref: 'GlobalStateTable' },
+      PROBE_LOCATION: 'us-west-2',
+    });
+    const dataAccess = (template: Template) =>
+      probeStatements(template).find((s) => (s.Action as string[]).includes('dynamodb:PutItem'))?.Resource;
+    expect(dataAccess(primary)).toEqual({ 'Fn::GetAtt': ['GlobalStateTable', 'Arn'] });
+    expect(dataAccess(replica)).toBe(
+      'arn:aws:dynamodb:eu-central-1:444444444444:table/finops-guardrails-probe-state',
+    );
+  });
+
+  it('schedules, alarms and pages in every region on its own', () => {
+    for (const template of [primary, replica]) {
+      template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+      template.resourceCountIs('AWS::SNS::Topic', 1);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ProbeHeartbeat',
+        AlarmActions: [{ Ref: Match.stringLikeRegexp('^PagingTopic') }],
+      });
+    }
+  });
+
+  it("pages the configured topic only in its region: an alarm cannot notify another region's topic", () => {
+    const { primary: withTopic, replica: elsewhere } = synthRegions(
+      withSinks({ sns: { topicArn: PAGING_TOPIC_ARN, minSeverity: 'error' } }),
+    );
+    withTopic.resourceCountIs('AWS::SNS::Topic', 0);
+    expect(probeEnvironment(withTopic).PAGING_TOPIC_ARN).toBe(PAGING_TOPIC_ARN);
+    elsewhere.resourceCountIs('AWS::SNS::Topic', 1);
+    expect(probeEnvironment(elsewhere).PAGING_TOPIC_ARN).toEqual({
+      Ref: expect.stringMatching(/^PagingTopic/),
+    });
+  });
+
+  it('has no unacknowledged cdk-nag finding in any region', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'probe-regions-nag-'));
+    const { app } = synthRegions(fixtureConfig, outdir);
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     app.synth();
     const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {

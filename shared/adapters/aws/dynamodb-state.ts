@@ -42,6 +42,13 @@ export interface DynamoDbStateStoreOptions {
   readonly onInvalid?: (item: Readonly<Item>, error: Error) => void;
   /** Budget for BatchWriteItem `UnprocessedItems`. */
   readonly retry?: Partial<RetryPolicy>;
+  /**
+   * The partition of a check's records; default the check name. Probes in
+   * several regions share one global table and keep each location's state
+   * apart (`probe@us-west-2`): one region's failure streak must not count
+   * another's rounds, nor two regions race on one record.
+   */
+  readonly partitionOf?: (check: string) => string;
 }
 
 const documentClients = new WeakMap<DynamoDBClient, DynamoDBDocumentClient>();
@@ -110,10 +117,12 @@ export class DynamoDbStateStore implements StateStore {
   readonly #retentionMs: number;
   readonly #concurrency: number;
   readonly #options: DynamoDbStateStoreOptions;
+  readonly #partitionOf: (check: string) => string;
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.tableName = options.tableName;
     this.#options = options;
+    this.#partitionOf = options.partitionOf ?? ((check) => check);
     this.#retentionMs = options.resolvedRetentionMs ?? 90 * DAY_MS;
     this.#concurrency = options.concurrency ?? 10;
     this.#client = options.client ?? documentClient(awsClient(DynamoDBClient, options.clientOptions));
@@ -128,7 +137,7 @@ export class DynamoDbStateStore implements StateStore {
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': check },
+          ExpressionAttributeValues: { ':pk': this.#partitionOf(check) },
           // The previous run's commit must be visible, or this run would re-trigger what it just sent.
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
@@ -198,7 +207,11 @@ export class DynamoDbStateStore implements StateStore {
     if (record.check !== check) {
       throw new GuardrailError(`record ${record.dedupkey} belongs to ${record.check}, not ${check}`);
     }
-    const item: Item = { ...record, pk: check, sk: `${INCIDENT_PREFIX}${record.dedupkey}` };
+    const item: Item = {
+      ...record,
+      pk: this.#partitionOf(check),
+      sk: `${INCIDENT_PREFIX}${record.dedupkey}`,
+    };
     // Resolved records expire; a reopened one is written whole, so it loses the TTL.
     if (record.status === 'resolved') {
       item.expiresAt = Math.floor((Date.parse(record.lastNotified) + this.#retentionMs) / 1000);
@@ -244,13 +257,15 @@ export class DynamoDbStateStore implements StateStore {
     const requests: WriteRequest[] = [
       ...[...changes.set].map(
         ([key, value]): WriteRequest => ({
-          PutRequest: { Item: { pk: check, sk: `${MEMORY_PREFIX}${key}`, value } },
+          PutRequest: { Item: { pk: this.#partitionOf(check), sk: `${MEMORY_PREFIX}${key}`, value } },
         }),
       ),
       ...[...new Set(changes.delete)]
         .filter((key) => !changes.set.has(key))
         .map(
-          (key): WriteRequest => ({ DeleteRequest: { Key: { pk: check, sk: `${MEMORY_PREFIX}${key}` } } }),
+          (key): WriteRequest => ({
+            DeleteRequest: { Key: { pk: this.#partitionOf(check), sk: `${MEMORY_PREFIX}${key}` } },
+          }),
         ),
     ];
     const chunks: WriteRequest[][] = [];

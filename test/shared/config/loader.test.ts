@@ -106,3 +106,40 @@ describe('metric queries in config', () => {
     );
   });
 });
+
+describe('observer regions in config', () => {
+  const probe = (regions: string) =>
+    `probes:\n  - name: api\n    url: https://api.example.com/health\n    regions: ${regions}\n    quorum: 2\n`;
+  const observer = (yaml: string) => `deployment:\n  observer: ${yaml}\n`;
+
+  it('keeps a config with one observer region valid, with no additional region', () => {
+    const config = parseConfig(`version: 1\n${observer('{ region: eu-west-1 }')}`);
+    expect(config.deployment.observer).toEqual({ region: 'eu-west-1' });
+  });
+
+  it('accepts probe regions that are all observer regions', () => {
+    const text = `version: 1\n${observer('{ region: us-west-2, regions: [eu-central-1, ap-south-1] }')}${probe('[us-west-2, eu-central-1, ap-south-1]')}`;
+    expect(parseConfig(text).probes[0]?.regions).toEqual(['us-west-2', 'eu-central-1', 'ap-south-1']);
+  });
+
+  it('names the probe region that no observer is deployed in', () => {
+    const text = `version: 1\n${observer('{ region: us-west-2, regions: [eu-central-1] }')}${probe('[us-west-2, ap-south-1]')}`;
+    expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toBe(
+      'g.yaml: probes[0].regions[1]: ap-south-1 is not an observer region (deployment.observer.region or .regions: us-west-2, eu-central-1)',
+    );
+  });
+
+  it('checks probe regions against the default observer region when deployment is absent', () => {
+    const text = `version: 1\n${probe('[us-west-2, eu-west-1]')}`;
+    expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toContain(
+      'probes[0].regions[1]: eu-west-1 is not an observer region',
+    );
+  });
+
+  it('rejects an additional observer region that repeats one', () => {
+    const text = `version: 1\n${observer('{ region: us-west-2, regions: [eu-central-1, us-west-2] }')}`;
+    expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toBe(
+      'g.yaml: deployment.observer.regions[1]: us-west-2 is already an observer region',
+    );
+  });
+});

@@ -139,6 +139,38 @@ describe('DynamoDbStateStore.commit', () => {
     expect(ddb).toReceiveCommandTimes(BatchWriteCommand, 0);
   });
 
+  it('keeps each location in its own partition when told to, for loads, puts and memory', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [] });
+    ddb.on(PutCommand).resolves({});
+    ddb.on(BatchWriteCommand).resolves({});
+    const store = new DynamoDbStateStore({
+      tableName: TABLE,
+      client,
+      partitionOf: (check) => `${check}@us-west-2`,
+    });
+    const fresh = record('k:new', { check: 'probe' });
+
+    await store.load('probe');
+    await store.commit('probe', {
+      incidents: [{ record: fresh, expectedVersion: null }],
+      memory: { set: new Map([['probe:api', { failures: 1 }]]), delete: ['probe:old'] },
+    });
+
+    expect(ddb).toReceiveCommandWith(QueryCommand, {
+      ExpressionAttributeValues: { ':pk': 'probe@us-west-2' },
+    });
+    expect(ddb).toReceiveCommandWith(PutCommand, {
+      Item: { pk: 'probe@us-west-2', sk: 'INC#k:new', ...fresh },
+    });
+    const requests = ddb
+      .commandCalls(BatchWriteCommand)
+      .flatMap((c) => c.args[0].input.RequestItems?.[TABLE] ?? []);
+    expect(requests.map((r) => r.PutRequest?.Item?.pk ?? r.DeleteRequest?.Key?.pk)).toEqual([
+      'probe@us-west-2',
+      'probe@us-west-2',
+    ]);
+  });
+
   it('gives resolved records a TTL of lastNotified plus the retention, and open ones none', async () => {
     ddb.on(PutCommand).resolves({});
     const resolved = record('k:resolved', { status: 'resolved', lastNotified: '2026-01-10T00:00:00.000Z' });

@@ -19,8 +19,11 @@ export async function startScriptedTarget(initial = 200): Promise<ScriptedTarget
   return target;
 }
 
+/** A config whose observer regions are the probes' regions, so every listed location is deployable. */
 export function probeConfig(probes: ProbeTargetInput[]): GuardrailsConfig {
-  return configSchema.parse({ version: 1, probes });
+  const [region = 'us-west-2', ...regions] = new Set(probes.flatMap((p) => p.regions ?? []));
+  const observer = { region, ...(regions.length > 0 && { regions }) };
+  return configSchema.parse({ version: 1, probes, deployment: { observer } });
 }
 
 export function target(name: string, url: string, extra: Partial<ProbeTargetInput> = {}): ProbeTargetInput {
