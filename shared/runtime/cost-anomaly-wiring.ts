@@ -1,10 +1,10 @@
-import { partitionOfRegion, roleAssumer } from '../adapters/aws/assume-role.js';
 import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics.js';
 import { CostExplorerCosts } from '../adapters/aws/cost-explorer-costs.js';
 import { AwsCostExplorerSignals } from '../adapters/aws/cost-signals.js';
 import { fileMetricSource, focusCostSource } from '../adapters/file/cost-sources.js';
 import { costAnomalyCheck } from '../checks/cost-anomaly/check.js';
 import type { CheckFactory } from './check-registry.js';
+import { organizationAccess } from './organization-access.js';
 
 /**
  * Builds the cost-anomaly check. File mode reads `costs.csv` (FOCUS) and
@@ -21,17 +21,7 @@ export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log })
     }) as ReturnType<CheckFactory>;
   }
   const { organization, anomaly } = config;
-  const assumer = roleAssumer({
-    purpose: 'cost-anomaly',
-    // Role ARNs without a region to go by (member metrics) take the tooling region's partition.
-    partition: partitionOfRegion(config.deployment.toolingRegion),
-    ...(organization.externalId && { externalId: organization.externalId }),
-  });
-  const management = {
-    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
-    managementRoleName: organization.managementRoleName,
-    assumer,
-  };
+  const { assumer, management } = organizationAccess(config, 'cost-anomaly');
   const wantsSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
   return costAnomalyCheck({
     costs: new CostExplorerCosts({

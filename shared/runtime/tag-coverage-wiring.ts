@@ -1,4 +1,3 @@
-import { partitionOfRegion, roleAssumer } from '../adapters/aws/assume-role.js';
 import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js';
 import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
 import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
@@ -6,6 +5,7 @@ import { fileAccountDirectory, fileInventory, focusTagSpend } from '../adapters/
 import { type TagCoveragePorts, tagCoverageCheck } from '../checks/tag-coverage/check.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckFactory } from './check-registry.js';
+import { organizationAccess } from './organization-access.js';
 
 /**
  * Record types that count as spend to attribute: usage, including usage
@@ -21,17 +21,7 @@ export const TAG_SPEND_RECORD_TYPES = ['Usage', 'DiscountedUsage', 'SavingsPlanC
  */
 export function awsTagSources(config: GuardrailsConfig): TagCoveragePorts {
   const { organization } = config;
-  const assumer = roleAssumer({
-    purpose: 'tag-coverage',
-    // Role ARNs without a region to go by (member metrics) take the tooling region's partition.
-    partition: partitionOfRegion(config.deployment.toolingRegion),
-    ...(organization.externalId && { externalId: organization.externalId }),
-  });
-  const management = {
-    ...(organization.managementAccountId && { managementAccountId: organization.managementAccountId }),
-    managementRoleName: organization.managementRoleName,
-    assumer,
-  };
+  const { assumer, management } = organizationAccess(config, 'tag-coverage');
   return {
     directory: new OrganizationsDirectory(management),
     inventory: new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName }),
