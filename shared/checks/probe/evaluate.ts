@@ -75,6 +75,7 @@ export function evaluateProbes(observations: ProbeObservations, ctx: EvaluateCon
           name: target.name,
           url: target.url,
           severity: target.severity ?? 'critical',
+          ...(target.owner && { owner: target.owner }),
           memory: step.memory,
           vantage,
           thresholds,

@@ -16,6 +16,7 @@ export interface ProbeFindingInput {
   readonly name: string;
   readonly url: string;
   readonly severity: Severity;
+  readonly owner?: { readonly team: string; readonly contact?: string | undefined };
   readonly memory: ProbeMemory;
   readonly vantage: ProbeVantage;
   readonly thresholds: ProbeThresholds;
@@ -91,6 +92,13 @@ export function probeFinding(input: ProbeFindingInput): FindingInput {
     subject: url,
     origin: 'observer',
     summary: probeSummary(input),
+    ...(input.owner && {
+      owner: {
+        team: input.owner.team,
+        ...(input.owner.contact && { contact: input.owner.contact }),
+        source: 'config' as const,
+      },
+    }),
     evidence: {
       probe: name,
       url,

@@ -101,6 +101,11 @@ export const probeTargetSchema = z
     intervalSeconds: z.number().int().min(1).optional(),
     regions: z.array(z.string().min(1)).min(1).optional(),
     quorum: z.number().int().min(1).optional(),
+    /** Who the page is for in the incident queue (the probe's own paging path pages on-call regardless). */
+    owner: z
+      .object({ team: z.string().min(1), contact: z.string().min(1).optional() })
+      .strict()
+      .optional(),
     /** Severity of the page; a probe pages on-call, so critical unless said otherwise. */
     severity: z.enum(['info', 'warning', 'error', 'critical']).default('critical'),
   })
