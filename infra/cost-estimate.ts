@@ -1,7 +1,7 @@
 import { planWorkloadQueries } from '../shared/adapters/aws/cost-explorer-costs.js';
 import { MAX_DRIVER_LOOKUPS } from '../shared/checks/cost-anomaly/check.js';
 import { roundsPerPeriod, schedulePeriodSeconds } from '../shared/checks/probe/rounds.js';
-import type { GuardrailsConfig } from '../shared/config/schema.js';
+import { type GuardrailsConfig, observerRegions } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/core/errors.js';
 import { shouldFanOut } from '../shared/runtime/fan-out.js';
 import { FAN_OUT_ITEMS_PER_BATCH, forwardedSinks, needsFanOut } from './deployment-plan.js';
@@ -519,9 +519,12 @@ export function usageFromConfig(
   const tagPolicy = config.tagPolicy;
   const tagRuns = tagPolicy ? invocationsPerMonth(config.schedules.tagCoverage) : 0;
   const anomalyRuns = invocationsPerMonth(config.schedules.costAnomaly);
-  const probeInvocations = invocationsPerMonth(config.schedules.probe);
+  // Every observer region runs its own probe function on the probe schedule.
+  const observers = observerRegions(config.deployment);
+  const extraRegions = observers.length - 1;
+  const probeInvocations = invocationsPerMonth(config.schedules.probe) * observers.length;
 
-  // The probe: one observer location; rounds per invocation as the probe Lambda computes them.
+  // Rounds per invocation as the probe Lambda computes them, taken from the primary observer region.
   const observer = config.deployment.observer.region;
   const probes = config.probes.filter((t) => t.regions === undefined || t.regions.includes(observer));
   const intervals = probes.flatMap((t) => (t.intervalSeconds === undefined ? [] : [t.intervalSeconds]));
@@ -628,12 +631,13 @@ export function usageFromConfig(
       checkRuns * a.checkReadsPerRun +
       tagRuns * accounts * a.ownersPerAccount,
     sqsRequests: events + (forwarder ? a.forwarderPollsPerDay * DAYS_PER_MONTH : 0),
-    kmsKeys: a.kmsKeys,
+    // Each further observer region has its own key, probe dashboard and heartbeat alarm.
+    kmsKeys: a.kmsKeys + extraRegions,
     kmsRequests:
       probeInvocations * a.kmsRequestsPerProbeInvocation +
       (fanOut ? fanOut.batches * a.kmsRequestsPerBatch * tagRuns : 0),
-    dashboards: a.dashboards,
-    alarmMetrics: alarmMetrics(config, fanOutDeployed, forwarder),
+    dashboards: a.dashboards + extraRegions,
+    alarmMetrics: alarmMetrics(config, fanOutDeployed, forwarder) + extraRegions,
     customMetrics: a.fixedCustomMetrics + probes.length * 2 + (fanOutDeployed ? a.fanOutCustomMetrics : 0),
     s3Puts: fanOutObjects,
     s3Gets: fanOutObjects,

@@ -271,3 +271,21 @@ describe('usageFromConfig', () => {
     expect(slow.fanOut?.batchMs).toBe(10_000);
   });
 });
+
+describe('usageFromConfig with several observer regions', () => {
+  it('runs the probe in every observer region, with a key, dashboard and heartbeat alarm each', async () => {
+    const { parseConfig } = await import('../../shared/config/loader.js');
+    const { usageFromConfig } = await import('../../infra/cost-estimate.js');
+    const one = parseConfig('version: 1\n');
+    const three = parseConfig(
+      'version: 1\ndeployment: { observer: { region: us-west-2, regions: [eu-central-1, ap-southeast-2] } }\n',
+    );
+    const a = usageFromConfig(one, { accounts: 1 });
+    const b = usageFromConfig(three, { accounts: 1 });
+    const probeOf = (u: typeof a) => u.functions.find((f) => f.name === 'probe')?.invocationsPerMonth ?? 0;
+    expect(probeOf(b)).toBe(3 * probeOf(a));
+    expect(b.kmsKeys - a.kmsKeys).toBe(2);
+    expect(b.dashboards - a.dashboards).toBe(2);
+    expect(b.alarmMetrics - a.alarmMetrics).toBe(2);
+  });
+});
