@@ -65,7 +65,9 @@ export function reconcile(input: ReconcileInput): ReconcileResult {
       status: 'open',
       // The severity consumers last saw: a quiet drop is not recorded, so the resolve carries the
       // severity its trigger had, and a sink that filters by severity sends both or neither.
-      severity: reason || !prior ? finding.severity : prior.severity,
+      // A reminder (renotify) repeats the notified severity too; only a new, reopened or escalated
+      // problem sets it.
+      severity: !prior || (reason !== null && reason !== 'renotify') ? finding.severity : prior.severity,
       sequence,
       firstSeen,
       lastSeen: time,

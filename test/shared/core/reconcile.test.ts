@@ -291,3 +291,49 @@ describe('reconcile of a retired scope', () => {
     expect(result.heldOpen).toBe(1);
   });
 });
+
+describe('reconcile renotify after a quiet drop', () => {
+  it('reminds at the notified severity, so the resolve still carries it', () => {
+    const scopes = new Set(['111111111111/us-east-1']);
+    const renotify = 24 * HOUR;
+    let state = apply(
+      [],
+      reconcile({
+        findings: [finding('111111111111', 'error')],
+        incidents: [],
+        completedScopes: scopes,
+        now: t0,
+        renotifyAfterMs: renotify,
+      }).writes,
+    );
+    state = apply(
+      state,
+      reconcile({
+        findings: [finding('111111111111', 'warning')],
+        incidents: state,
+        completedScopes: scopes,
+        now: at(1),
+        renotifyAfterMs: renotify,
+      }).writes,
+    );
+    const reminder = reconcile({
+      findings: [finding('111111111111', 'warning')],
+      incidents: state,
+      completedScopes: scopes,
+      now: at(25),
+      renotifyAfterMs: renotify,
+    });
+    expect(reminder.events.map((e) => [e.action, e.severity, e.data.evidence.trigger])).toEqual([
+      ['trigger', 'error', 'renotify'],
+    ]);
+    state = apply(state, reminder.writes);
+    const fixed = reconcile({
+      findings: [],
+      incidents: state,
+      completedScopes: scopes,
+      now: at(26),
+      renotifyAfterMs: renotify,
+    });
+    expect(fixed.events.map((e) => [e.action, e.severity])).toEqual([['resolve', 'error']]);
+  });
+});
