@@ -95,17 +95,26 @@ export class CloudWatchMetrics implements MetricSource {
     }
     const queries = uniqueQueries(input.queries);
     // One group per region, and per account when other accounts are read through their own role.
+    // An expression goes where the metrics it names go: it has no account or region of its own.
     const access = this.#options.accountAccess;
     const groups = new Map<
       string,
       { region: string | undefined; accountId: string | undefined; queries: MetricQuery[] }
     >();
-    for (const q of queries) {
-      const region = q.region ?? this.#options.region;
-      const accountId = access ? q.accountId : undefined;
+    for (const linked of linkedGroups(queries)) {
+      const regions = new Set(linked.flatMap((q) => (q.region ? [q.region] : [])));
+      const accounts = new Set(linked.flatMap((q) => (access && q.accountId ? [q.accountId] : [])));
+      if (regions.size > 1 || accounts.size > 1) {
+        throw new InputError(
+          `metric query ${linked[0]?.id}`,
+          `an expression ties together metrics of several ${regions.size > 1 ? 'regions' : 'accounts'}; GetMetricData reads one at a time`,
+        );
+      }
+      const region = [...regions][0] ?? this.#options.region;
+      const accountId = [...accounts][0];
       const key = `${region ?? ''}|${accountId ?? ''}`;
       const group = groups.get(key) ?? { region, accountId, queries: [] };
-      group.queries.push(accountId ? withoutAccount(q) : q);
+      group.queries.push(...(accountId ? linked.map(withoutAccount) : linked));
       groups.set(key, group);
     }
     const series = new Map<string, MetricPoint[]>();

@@ -272,6 +272,47 @@ describe('CloudWatchMetrics', () => {
     expect([...series.keys()].sort()).toEqual(['local', 'remote']);
   });
 
+  it('sends a metric-math expression with the member-account metrics it names', async () => {
+    cloudwatch.on(GetMetricDataCommand).callsFake(complete);
+    const metrics = new CloudWatchMetrics({
+      region: 'eu-west-1',
+      client: { credentials },
+      accountAccess: () => ({ credentials: { accessKeyId: 'member', secretAccessKey: 'member' } }),
+    });
+
+    await metrics.dailyMetrics({
+      queries: [
+        metric('errors', { accountId: '210987654321' }),
+        metric('requests', { accountId: '210987654321' }),
+        expression('rate', 'errors / requests'),
+      ],
+      ...days90,
+    });
+
+    const calls = cloudwatch
+      .commandCalls(GetMetricDataCommand)
+      .map((c) => c.args[0].input.MetricDataQueries?.map((q) => q.Id));
+    expect(calls).toEqual([['errors', 'requests', 'rate']]);
+  });
+
+  it('refuses an expression over metrics of two accounts, naming the query', async () => {
+    const metrics = new CloudWatchMetrics({
+      region: 'eu-west-1',
+      client: { credentials },
+      accountAccess: () => ({}),
+    });
+    await expect(
+      metrics.dailyMetrics({
+        queries: [
+          metric('a', { accountId: '210987654321' }),
+          metric('b', { accountId: '345678901234' }),
+          expression('sum', 'a + b'),
+        ],
+        ...days90,
+      }),
+    ).rejects.toThrow(/metric query .*several accounts/);
+  });
+
   it('asks each query in its own region', async () => {
     cloudwatch.on(GetMetricDataCommand).callsFake(complete);
     const metrics = new CloudWatchMetrics({ region: 'eu-west-1', client: { credentials } });
