@@ -38,7 +38,7 @@ export interface LambdaPorts {
  */
 export function lambdaPortsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
-  options: { readonly partitionOf?: (check: string) => string } = {},
+  options: { readonly partitionOf?: (check: string, config: GuardrailsConfig) => string } = {},
 ): LambdaPorts {
   const parsed = lambdaEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
@@ -48,7 +48,9 @@ export function lambdaPortsFromEnv(
     state: new DynamoDbStateStore({
       tableName: parsed.data.STATE_TABLE_NAME,
       resolvedRetentionMs: durationMs(config.state.resolvedRetention),
-      ...(options.partitionOf && { partitionOf: options.partitionOf }),
+      ...(options.partitionOf && {
+        partitionOf: (check: string) => options.partitionOf?.(check, config) ?? check,
+      }),
     }),
     sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
   };

@@ -63,7 +63,12 @@ export function probeLambdaFromEnv(
   if (!location) throw new ConfigError('environment', 'PROBE_LOCATION or AWS_REGION must name the location');
   // Each location keeps its own failure streaks and incidents in the shared (global) table;
   // only the quorum store's records are read across locations.
-  const ports = lambdaPortsFromEnv(env, { partitionOf: (check) => `${check}@${location}` });
+  // The primary observer region keeps the plain `probe` partition, so a single-region deployment's
+  // state (and its open pages) carries over when regions are added.
+  const ports = lambdaPortsFromEnv(env, {
+    partitionOf: (check, config) =>
+      location === config.deployment.observer.region ? check : `${check}@${location}`,
+  });
   const { config } = ports;
   const sinks = [
     ...ports.sinks,

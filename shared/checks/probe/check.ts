@@ -116,20 +116,23 @@ export function probeCheck(
         );
       return {
         observations: { location: ports.location, observed, configured: configured.map((t) => t.name) },
-        scope: { completed, failed, retired: retiredProbes(configured) },
+        // A location's state is its own: a probe no longer run here (removed, or no longer listing this
+        // region) is retired here, whatever other locations do.
+        scope: { completed, failed, retired: retiredProbes(targets, ports.location) },
       };
     },
     evaluate: evaluateProbes,
   };
 }
 
-/** A probe removed from the config no longer exists: its open page resolves, saying so. */
+/** A probe this location no longer runs: its open page here resolves, saying why. */
 export function retiredProbes(
-  configured: readonly { readonly name: string }[],
+  probed: readonly { readonly name: string }[],
+  location: string,
 ): (scope: string) => string | undefined {
-  const names = new Set(configured.map((t) => probeScope(t.name)));
+  const names = new Set(probed.map((t) => probeScope(t.name)));
   return (scope) =>
     scope.startsWith('probe/') && !names.has(scope)
-      ? `probe ${scope.slice('probe/'.length)} was removed from the config`
+      ? `probe ${scope.slice('probe/'.length)} is no longer run from ${location}`
       : undefined;
 }

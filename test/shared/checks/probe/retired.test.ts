@@ -3,9 +3,9 @@ import { retiredProbes } from '../../../../shared/checks/probe/check.js';
 import { probeMemorySchema } from '../../../../shared/checks/probe/state-machine.js';
 
 describe('retiredProbes', () => {
-  it('retires the scope of a probe no longer in the config, and nothing else', () => {
-    const retired = retiredProbes([{ name: 'checkout-api' }]);
-    expect(retired('probe/old-api')).toBe('probe old-api was removed from the config');
+  it('retires the scope of a probe this location no longer runs, and nothing else', () => {
+    const retired = retiredProbes([{ name: 'checkout-api' }], 'eu-central-1');
+    expect(retired('probe/old-api')).toBe('probe old-api is no longer run from eu-central-1');
     expect(retired('probe/checkout-api')).toBeUndefined();
     expect(retired('quorum')).toBeUndefined();
   });
