@@ -70,25 +70,35 @@ export function planTagScan(
     accounts: selected,
     regions: ctx.config.organization.regions,
     skipped: accounts.length - selected.length,
-    retired: retiredAccounts(accounts, selected),
+    retired: retiredAccounts(accounts, selected, ctx.config.organization.regions),
   };
 }
 
 /**
  * Why an account's scopes (`<account>`, `<account>/<region>`,
  * `<account>/coverage`) no longer exist: it left the organization, is no
- * longer ACTIVE, or is no longer selected by config. The directory was read
+ * longer ACTIVE, or is no longer selected by config; or why one region's
+ * scope does: the region was removed from `organization.regions`. The directory was read
  * completely (it throws otherwise), so absence from it is a fact.
  */
 export function retiredAccounts(
   listed: readonly AccountInfo[],
   selected: readonly AccountInfo[],
+  regions: readonly string[],
 ): (scope: string) => string | undefined {
   const scanned = new Set(selected.map((a) => a.id));
   const byId = new Map(listed.map((a) => [a.id, a]));
+  const scannedRegions = new Set(regions);
   return (scope) => {
     const accountId = /^(\d{12})(\/|$)/.exec(scope)?.[1];
-    if (accountId === undefined || scanned.has(accountId)) return undefined;
+    if (accountId === undefined) return undefined;
+    if (scanned.has(accountId)) {
+      // A region no longer in `organization.regions` is no longer scanned in any account.
+      const region = /^\d{12}\/([a-z]{2}(?:-[a-z]+)+-\d)$/.exec(scope)?.[1];
+      return region !== undefined && !scannedRegions.has(region)
+        ? `region ${region} is no longer scanned (organization.regions)`
+        : undefined;
+    }
     const account = byId.get(accountId);
     if (!account) return `account ${accountId} is no longer in the organization`;
     return account.status === 'ACTIVE'

@@ -103,3 +103,23 @@ describe('retired accounts', () => {
     expect(report.heldOpen).toBeGreaterThan(0);
   });
 });
+
+describe('retiredAccounts', () => {
+  it('retires accounts gone, suspended or deselected, and regions no longer scanned, but nothing else', async () => {
+    const { retiredAccounts } = await import('../../../../shared/checks/tag-coverage/check.js');
+    const listed = [
+      { id: A, name: 'a', status: 'ACTIVE', tags: {} },
+      { id: B, name: 'b', status: 'SUSPENDED', tags: {} },
+      { id: C, name: 'c', status: 'ACTIVE', tags: {} },
+    ];
+    const retired = retiredAccounts(listed, [listed[0] as (typeof listed)[0]], ['us-east-1']);
+    expect(retired(`${A}/us-east-1`)).toBeUndefined();
+    expect(retired(`${A}/coverage`)).toBeUndefined();
+    expect(retired('org')).toBeUndefined();
+    expect(retired('spend')).toBeUndefined();
+    expect(retired(`${A}/eu-west-1`)).toBe('region eu-west-1 is no longer scanned (organization.regions)');
+    expect(retired(`${B}/us-east-1`)).toBe(`account ${B} is SUSPENDED`);
+    expect(retired(C)).toBe(`account ${C} is no longer selected by the config`);
+    expect(retired('999999999999/coverage')).toBe('account 999999999999 is no longer in the organization');
+  });
+});
