@@ -152,9 +152,15 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
           );
         }
       } else if (queries.length > 0) {
-        log.warn('cost-anomaly: no metric source, workloads are judged without demand and SLOs');
+        log.warn('cost-anomaly: no metric source: workloads with demand or SLO metrics are held, not judged');
       }
       const staleMetrics = new Set<string>();
+      if (pairs !== null) {
+        // A workload that no longer names metrics: its old metric-judged findings may resolve.
+        for (const workload of config.workloads.filter((w) => !needsMetrics(w))) {
+          completed.push(workloadMetricsScope(workload.name));
+        }
+      }
       if (metrics !== null && pairs !== null) {
         completed.push(SCOPES.metrics);
         for (const workload of config.workloads.filter(needsMetrics)) {

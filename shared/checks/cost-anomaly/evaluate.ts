@@ -431,7 +431,7 @@ function awsAnomalyFindings(obs: CostObservations, ctx: EvaluateContext): Findin
     const days = Math.max(1, Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1);
     const usdPerMonth = (a.impactUsd / days) * DAYS_PER_MONTH;
     const slos =
-      workload && obs.metrics !== null
+      workload && obs.metrics !== null && !obs.staleMetrics?.has(workload.name)
         ? workloadStatuses(workload, obs.metrics, { start, end: obs.window.end })
         : undefined;
     const breached = slos?.filter((s) => s.state === 'breached').map((s) => s.name) ?? [];
