@@ -27,6 +27,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '../../shared/config/schema.js';
 import type { Envelope } from '../../shared/core/envelope.js';
+import { awsError, bodies, lambdaContext as supportContext } from '../support/lambda.js';
 
 const MANAGEMENT = '100000000001';
 const TOOLING = '200000000002';
@@ -95,23 +96,13 @@ const WINDOW = { start: '2026-03-05', end: '2026-05-04' };
 const SPIKE_DAYS = new Set(['2026-05-02', '2026-05-03']);
 
 function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
+  return supportContext({
     functionName: 'finops-guardrails-cost-anomaly',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${TOOLING}:function:finops-guardrails-cost-anomaly`,
-    memoryLimitInMB: '1024',
-    awsRequestId: 'request-1',
-    logGroupName: '/aws/lambda/finops-guardrails-cost-anomaly',
-    logStreamName: '2026/05/04/[$LATEST]abc',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
+    region: 'us-east-1',
+    accountId: TOOLING,
+    memoryMb: 1024,
+  });
 }
-
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 /** Every `YYYY-MM-DD` of [start, end). */
 function daysOf(start: string, end: string): string[] {
@@ -194,9 +185,6 @@ async function signingKey(getClient: () => { config: { credentials: unknown } })
   const provider = getClient().config.credentials as () => Promise<{ accessKeyId: string }>;
   return (await provider()).accessKeyId;
 }
-
-const bodies = (input: SendMessageBatchCommandInput): Envelope[] =>
-  (input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '{}') as Envelope);
 
 describe('cost-anomaly handler', () => {
   const sts = mockClient(STSClient);

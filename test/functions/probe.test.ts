@@ -18,6 +18,7 @@ import type { ProbeTargetInput } from '../../shared/checks/probe/types.js';
 import { configSchema, type GuardrailsConfigInput } from '../../shared/config/schema.js';
 import type { Envelope } from '../../shared/core/envelope.js';
 import { startHttpServer, type TestServer } from '../shared/adapters/probe/test-servers.js';
+import { awsError, lambdaContext as supportContext } from '../support/lambda.js';
 
 const OBSERVER = '333333333333';
 const QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/222222222222/incidents';
@@ -35,23 +36,14 @@ const SCHEDULED_EVENT = {
 };
 
 function lambdaContext(remainingMs = 60_000): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
+  return supportContext({
     functionName: 'finops-guardrails-probe',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-west-2:${OBSERVER}:function:finops-guardrails-probe`,
-    memoryLimitInMB: '256',
-    awsRequestId: 'request-1',
-    logGroupName: '/aws/lambda/finops-guardrails-probe',
-    logStreamName: '2026/05/04/[$LATEST]abc',
-    getRemainingTimeInMillis: () => remainingMs,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
+    region: 'us-west-2',
+    accountId: OBSERVER,
+    remainingMs,
+    memoryMb: 256,
+  });
 }
-
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 type Item = Record<string, unknown>;
 

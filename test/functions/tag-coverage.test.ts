@@ -22,6 +22,7 @@ import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '../../shared/config/schema.js';
 import type { Envelope } from '../../shared/core/envelope.js';
+import { awsError, bodies, lambdaContext as supportContext } from '../support/lambda.js';
 
 const MANAGEMENT = '111111111111';
 const TOOLING = '222222222222';
@@ -44,23 +45,13 @@ const SCHEDULED_EVENT = {
 };
 
 function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
+  return supportContext({
     functionName: 'finops-guardrails-tag-coverage',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:us-east-1:${TOOLING}:function:finops-guardrails-tag-coverage`,
-    memoryLimitInMB: '512',
-    awsRequestId: 'request-1',
-    logGroupName: '/aws/lambda/finops-guardrails-tag-coverage',
-    logStreamName: '2026/05/04/[$LATEST]abc',
-    getRemainingTimeInMillis: () => 600_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
+    region: 'us-east-1',
+    accountId: TOOLING,
+    memoryMb: 1024,
+  });
 }
-
-const awsError = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 const ACCOUNTS = [
   { Id: MANAGEMENT, Name: 'management', Status: 'ACTIVE', State: 'ACTIVE' },
@@ -86,9 +77,6 @@ const RESOURCES: Readonly<
     },
   ],
 };
-
-const bodies = (input: SendMessageBatchCommandInput): Envelope[] =>
-  (input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '{}') as Envelope);
 
 describe('tag-coverage handler', () => {
   const sts = mockClient(STSClient);
