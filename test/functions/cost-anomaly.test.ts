@@ -13,21 +13,26 @@ import {
   type GetCostAndUsageCommandInput,
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
-import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   AssumeRoleCommand,
   type AssumeRoleCommandInput,
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '../../shared/config/schema.js';
 import type { Envelope } from '../../shared/core/envelope.js';
-import { awsError, bodies, lambdaContext as supportContext } from '../support/lambda.js';
+import {
+  awsError,
+  bodies,
+  recordDeliveryAndState,
+  lambdaContext as supportContext,
+} from '../support/lambda.js';
 
 const MANAGEMENT = '100000000001';
 const TOOLING = '200000000002';
@@ -278,22 +283,7 @@ describe('cost-anomaly handler', () => {
         ],
       };
     });
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo.on(PutCommand).callsFake(() => {
-      calls.push('PutItem');
-      return {};
-    });
-    dynamo.on(BatchWriteCommand).callsFake(() => {
-      calls.push('BatchWriteItem');
-      return { UnprocessedItems: {} };
-    });
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
-      calls.push('SendMessageBatch');
-      return {
-        Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-        Failed: [],
-      };
-    });
+    recordDeliveryAndState({ dynamo, sqs }, calls);
   });
 
   afterEach(() => {

@@ -8,21 +8,26 @@ import {
   GetResourcesCommand,
   ResourceGroupsTaggingAPIClient,
 } from '@aws-sdk/client-resource-groups-tagging-api';
-import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from '@aws-sdk/client-sqs';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   AssumeRoleCommand,
   type AssumeRoleCommandInput,
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { configSchema } from '../../shared/config/schema.js';
 import type { Envelope } from '../../shared/core/envelope.js';
-import { awsError, bodies, lambdaContext as supportContext } from '../support/lambda.js';
+import {
+  awsError,
+  bodies,
+  recordDeliveryAndState,
+  lambdaContext as supportContext,
+} from '../support/lambda.js';
 
 const MANAGEMENT = '111111111111';
 const TOOLING = '222222222222';
@@ -134,22 +139,7 @@ describe('tag-coverage handler', () => {
         },
       ],
     });
-    dynamo.on(QueryCommand).resolves({ Items: [] });
-    dynamo.on(PutCommand).callsFake(() => {
-      calls.push('PutItem');
-      return {};
-    });
-    dynamo.on(BatchWriteCommand).callsFake(() => {
-      calls.push('BatchWriteItem');
-      return { UnprocessedItems: {} };
-    });
-    sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
-      calls.push('SendMessageBatch');
-      return {
-        Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
-        Failed: [],
-      };
-    });
+    recordDeliveryAndState({ dynamo, sqs }, calls);
   });
 
   afterEach(() => {

@@ -1,5 +1,20 @@
-import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
+import {
+  SendMessageBatchCommand,
+  type SendMessageBatchCommandInput,
+  type SQSClientResolvedConfig as SqsConfig,
+  type ServiceInputTypes as SqsInput,
+  type ServiceOutputTypes as SqsOutput,
+} from '@aws-sdk/client-sqs';
+import {
+  BatchWriteCommand,
+  type DynamoDBDocumentClientResolvedConfig as DynamoConfig,
+  type ServiceInputTypes as DynamoInput,
+  type ServiceOutputTypes as DynamoOutput,
+  PutCommand,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
+import type { AwsStub } from 'aws-sdk-client-mock';
 import type { Envelope } from '../../shared/core/envelope.js';
 
 /** A Lambda context for handler tests: the function's name, region and account, and the time left. */
@@ -33,3 +48,32 @@ export const awsError = (name: string, message: string): Error => Object.assign(
 /** The envelopes of one SendMessageBatch request. */
 export const bodies = (input: SendMessageBatchCommandInput): Envelope[] =>
   (input.Entries ?? []).map((e) => JSON.parse(e.MessageBody ?? '{}') as Envelope);
+
+/** The clients a pipeline run delivers to and commits through, as aws-sdk-client-mock stubs them. */
+interface DeliveryMocks {
+  readonly dynamo: AwsStub<DynamoInput, DynamoOutput, DynamoConfig>;
+  readonly sqs: AwsStub<SqsInput, SqsOutput, SqsConfig>;
+}
+
+/**
+ * Accepts every SendMessageBatch entry and every DynamoDB write, and records
+ * their order in `calls`, so a test can assert that delivery came before state.
+ */
+export function recordDeliveryAndState({ dynamo, sqs }: DeliveryMocks, calls: string[]): void {
+  dynamo.on(QueryCommand).resolves({ Items: [] });
+  dynamo.on(PutCommand).callsFake(() => {
+    calls.push('PutItem');
+    return {};
+  });
+  dynamo.on(BatchWriteCommand).callsFake(() => {
+    calls.push('BatchWriteItem');
+    return { UnprocessedItems: {} };
+  });
+  sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
+    calls.push('SendMessageBatch');
+    return {
+      Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: `m-${e.Id}` })),
+      Failed: [],
+    };
+  });
+}
