@@ -18,6 +18,18 @@ function apply(records: IncidentRecord[], writes: ReturnType<typeof reconcile>['
   return [...byKey.values()];
 }
 
+/** One run: reconcile at `hours` after t0 against `state`, then commit its writes. */
+function runAt(hours: number, state: IncidentRecord[], findings: Finding[], completed: ReadonlySet<string>) {
+  const result = reconcile({
+    findings,
+    incidents: state,
+    completedScopes: completed,
+    now: at(hours),
+    renotifyAfterMs: 24 * HOUR,
+  });
+  return { result, state: apply(state, result.writes) };
+}
+
 describe('reconcile', () => {
   const scopes = new Set(['111111111111/us-east-1', '222222222222/us-east-1']);
 
@@ -154,66 +166,18 @@ describe('reconcile', () => {
   });
 
   it('continues the sequence when a resolved problem comes back', () => {
-    let state = apply(
-      [],
-      reconcile({
-        findings: [finding('111111111111')],
-        incidents: [],
-        completedScopes: scopes,
-        now: t0,
-        renotifyAfterMs: 24 * HOUR,
-      }).writes,
-    );
-    state = apply(
-      state,
-      reconcile({
-        findings: [],
-        incidents: state,
-        completedScopes: scopes,
-        now: at(1),
-        renotifyAfterMs: 24 * HOUR,
-      }).writes,
-    );
-    const back = reconcile({
-      findings: [finding('111111111111')],
-      incidents: state,
-      completedScopes: scopes,
-      now: at(2),
-      renotifyAfterMs: 24 * HOUR,
-    });
+    const opened = runAt(0, [], [finding('111111111111')], scopes);
+    const fixed = runAt(1, opened.state, [], scopes);
+    const back = runAt(2, fixed.state, [finding('111111111111')], scopes).result;
     expect(back.events.map((e) => [e.action, e.sequence, e.data.evidence.trigger, e.data.firstSeen])).toEqual(
       [['trigger', 3, 'reopened', at(2).toISOString()]],
     );
   });
 
   it('never resolves an already resolved record twice', () => {
-    let state = apply(
-      [],
-      reconcile({
-        findings: [finding('111111111111')],
-        incidents: [],
-        completedScopes: scopes,
-        now: t0,
-        renotifyAfterMs: 24 * HOUR,
-      }).writes,
-    );
-    state = apply(
-      state,
-      reconcile({
-        findings: [],
-        incidents: state,
-        completedScopes: scopes,
-        now: at(1),
-        renotifyAfterMs: 24 * HOUR,
-      }).writes,
-    );
-    const again = reconcile({
-      findings: [],
-      incidents: state,
-      completedScopes: scopes,
-      now: at(2),
-      renotifyAfterMs: 24 * HOUR,
-    });
+    const opened = runAt(0, [], [finding('111111111111')], scopes);
+    const fixed = runAt(1, opened.state, [], scopes);
+    const again = runAt(2, fixed.state, [], scopes).result;
     expect(again.events).toEqual([]);
     expect(again.writes).toEqual([]);
   });
