@@ -57,3 +57,15 @@ export class StateConflictError extends GuardrailError {
     this.name = 'StateConflictError';
   }
 }
+
+/** Another run holds the check's state lease; this run stopped before delivering anything. */
+export class LeaseHeldError extends GuardrailError {
+  readonly holder: string;
+  readonly expiresAt: Date | undefined;
+  constructor(message: string, holder: string, expiresAt?: Date, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LeaseHeldError';
+    this.holder = holder;
+    this.expiresAt = expiresAt;
+  }
+}

@@ -1,78 +1,133 @@
+import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { durationMs } from '../config/duration.js';
 import { formatPath } from '../config/loader.js';
 import type { GuardrailsConfig } from '../config/schema.js';
+import type { CheckName } from './constants.js';
 import { deliverToAll } from './delivery.js';
 import type { Envelope } from './envelope.js';
 import { GuardrailError } from './errors.js';
 import { type Finding, findingSchema } from './finding.js';
-import type { Check, ProgressLog, ScopeReport, Sink, StateStore } from './ports.js';
+import type { Check, Lease, ProgressLog, ScopeReport, Sink, StateStore } from './ports.js';
 import { reconcile } from './reconcile.js';
 import { scanGapFinding } from './scan-gap.js';
-import { NO_MEMORY_CHANGES } from './state.js';
+import { NO_MEMORY_CHANGES, type Outbox } from './state.js';
 
 export interface PipelineDeps {
   readonly config: GuardrailsConfig;
   readonly state: StateStore;
   readonly sinks: readonly Sink[];
+  /** The time judged at (a replay or the demo may judge the past); leases use the store's own clock. */
   readonly now: Date;
   readonly log: ProgressLog;
+  /** This run's id: its lease holder and its outbox id. Default: a random UUID. */
+  readonly runId?: string;
+  /** How long the lease holds if this run dies without releasing it. Default {@link DEFAULT_LEASE_TTL_MS}. */
+  readonly leaseTtlMs?: number;
 }
+
+/** Longer than any run can last: a Lambda function runs at most 15 minutes. */
+export const DEFAULT_LEASE_TTL_MS = 16 * 60_000;
 
 export interface RunReport {
   readonly check: string;
   /** Every finding of this run, scan gaps included: what is wrong now. */
   readonly findings: readonly Finding[];
-  /** The lifecycle events delivered. */
+  /** The lifecycle events this run computed and delivered. */
   readonly events: readonly Envelope[];
+  /** Events an earlier, interrupted run left undelivered, re-sent unchanged before this run began. */
+  readonly replayed: readonly Envelope[];
   readonly scope: ScopeReport;
   readonly heldOpen: number;
   readonly metrics: Readonly<Record<string, number>>;
 }
 
 /**
- * Runs one check through the whole pipeline:
- * collect → evaluate → scan gaps → reconcile → deliver → commit.
+ * Runs one check through the whole pipeline, holding the check's state lease:
  *
- * State is committed only after every sink accepted every event. If
- * delivery fails, this throws and commits nothing, so the next run produces
- * the same events with the same ids.
+ *   lease → re-send an earlier run's outbox → collect → evaluate → scan gaps
+ *   → reconcile → stage the outbox → deliver → commit → release
+ *
+ * The events and the state changes that produced them are staged together
+ * before any delivery and applied only after every sink accepted every
+ * event. A run that dies in between leaves its outbox, which the next run
+ * re-sends unchanged (same ids, same bodies) before it computes anything
+ * new, so an id is never sent with two different bodies. A second runner
+ * gets a LeaseHeldError before it reads or sends anything.
  */
 export async function runCheck<O>(check: Check<O>, deps: PipelineDeps): Promise<RunReport> {
-  const { config, now, log } = deps;
-  const collected = await check.collect({ config, now, log });
-  const prior = await deps.state.load(check.name);
-  const evaluation = check.evaluate(collected.observations, { config, now, memory: prior.memory });
+  const { config, now, log, state } = deps;
+  const lease = await state.acquire(check.name, {
+    holder: deps.runId ?? randomUUID(),
+    ttlMs: deps.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+  });
+  try {
+    let prior = await state.load(check.name);
+    const replayed = prior.outbox ? await settlePendingOutbox(prior.outbox, check.name, deps, lease) : [];
+    if (prior.outbox) prior = await state.load(check.name);
+    const collected = await check.collect({ config, now, log });
+    const evaluation = check.evaluate(collected.observations, { config, now, memory: prior.memory });
 
-  const openByScope = countOpenByScope(prior.incidents);
-  const gaps = collected.scope.failed.map((f) =>
-    scanGapFinding(check.name, f, openByScope.get(f.scope) ?? 0),
+    const openByScope = countOpenByScope(prior.incidents);
+    const gaps = collected.scope.failed.map((f) =>
+      scanGapFinding(check.name, f, openByScope.get(f.scope) ?? 0),
+    );
+    const findings = [...evaluation.findings, ...gaps].map((f, i) => parseFinding(check.name, f, i));
+    for (const gap of collected.scope.failed)
+      log.warn(`scan gap: ${gap.scope}: ${gap.reason}`, { check: check.name });
+
+    const result = reconcile({
+      findings,
+      incidents: prior.incidents,
+      completedScopes: new Set(collected.scope.completed),
+      ...(collected.scope.retired && { retired: collected.scope.retired }),
+      now,
+      renotifyAfterMs: durationMs(config.state.renotifyAfter),
+    });
+    const outbox: Outbox = {
+      id: lease.holder,
+      createdAt: now.toISOString(),
+      events: result.events,
+      incidents: result.writes,
+      memory: evaluation.memory ?? NO_MEMORY_CHANGES,
+    };
+    if (outbox.events.length > 0) {
+      await state.stage(lease, outbox);
+      await deliverToAll(deps.sinks, outbox.events);
+    }
+    await state.commit(lease, outbox);
+    return {
+      check: check.name,
+      findings,
+      events: result.events,
+      replayed,
+      scope: collected.scope,
+      heldOpen: result.heldOpen,
+      metrics: evaluation.metrics ?? {},
+    };
+  } finally {
+    await state.release(lease).catch((error: unknown) => {
+      log.warn(`could not release the ${check.name} state lease: ${(error as Error).message}`);
+    });
+  }
+}
+
+/**
+ * Finishes what an interrupted run left: re-sends its staged events exactly
+ * as they were, then applies its changes. Returns the events re-sent.
+ */
+async function settlePendingOutbox(
+  outbox: Outbox,
+  check: CheckName,
+  deps: PipelineDeps,
+  lease: Lease,
+): Promise<Envelope[]> {
+  deps.log.warn(
+    `${check}: re-sending ${outbox.events.length} event(s) an interrupted run (${outbox.id}, ${outbox.createdAt}) left undelivered`,
   );
-  const findings = [...evaluation.findings, ...gaps].map((f, i) => parseFinding(check.name, f, i));
-  for (const gap of collected.scope.failed)
-    log.warn(`scan gap: ${gap.scope}: ${gap.reason}`, { check: check.name });
-
-  const result = reconcile({
-    findings,
-    incidents: prior.incidents,
-    completedScopes: new Set(collected.scope.completed),
-    ...(collected.scope.retired && { retired: collected.scope.retired }),
-    now,
-    renotifyAfterMs: durationMs(config.state.renotifyAfter),
-  });
-  await deliverToAll(deps.sinks, result.events);
-  await deps.state.commit(check.name, {
-    incidents: result.writes,
-    memory: evaluation.memory ?? NO_MEMORY_CHANGES,
-  });
-  return {
-    check: check.name,
-    findings,
-    events: result.events,
-    scope: collected.scope,
-    heldOpen: result.heldOpen,
-    metrics: evaluation.metrics ?? {},
-  };
+  await deliverToAll(deps.sinks, outbox.events);
+  await deps.state.commit(lease, outbox);
+  return [...outbox.events];
 }
 
 function countOpenByScope(incidents: ReadonlyArray<{ status: string; scope: string }>): Map<string, number> {

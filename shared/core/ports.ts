@@ -2,17 +2,46 @@ import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckName } from './constants.js';
 import type { Envelope } from './envelope.js';
 import type { FindingInput } from './finding.js';
-import type { CheckState, MemoryChanges, StateChanges } from './state.js';
+import type { CheckState, MemoryChanges, Outbox } from './state.js';
+
+/** A run's exclusive right to change one check's state, until `expiresAt`. */
+export interface Lease {
+  readonly check: CheckName;
+  /** The run holding it; also the id of the outbox that run stages. */
+  readonly holder: string;
+  readonly expiresAt: Date;
+}
+
+/** Expiry is judged by the store's own clock, not the run's `now` (a replay may judge the past). */
+export interface LeaseRequest {
+  /** Unique per run. */
+  readonly holder: string;
+  /** How long the lease holds without release: longer than the run can last (a Lambda's timeout). */
+  readonly ttlMs: number;
+}
 
 /**
- * Where open incidents and check memory live: DynamoDB when deployed, a JSON
- * file or memory locally. `commit` is called only after every sink has
- * accepted the run's events, and must reject a write whose expected version
- * no longer matches (another run got there first).
+ * Where open incidents, check memory and undelivered outboxes live: DynamoDB
+ * when deployed, a JSON file or memory locally. Every store honours the same
+ * contract (DESIGN §7):
+ *
+ * - `acquire` gives one runner at a time the right to change a check's state;
+ *   a second gets a {@link LeaseHeldError} before it can deliver anything. A
+ *   lease left by a crashed run is taken over once it has expired (or, for a
+ *   local file, once its process is gone).
+ * - `stage` persists an outbox (the events and the changes that produced
+ *   them) before delivery; `load` returns it until `commit` applies it.
+ * - `commit` applies an outbox's changes, checking each incident's expected
+ *   version, and clears it. It is idempotent: an interrupted commit is
+ *   finished by committing the same outbox again, and a partial commit never
+ *   leaves state that loses a write or a first-seen date.
  */
 export interface StateStore {
+  acquire(check: CheckName, request: LeaseRequest): Promise<Lease>;
+  release(lease: Lease): Promise<void>;
   load(check: CheckName): Promise<CheckState>;
-  commit(check: CheckName, changes: StateChanges): Promise<void>;
+  stage(lease: Lease, outbox: Outbox): Promise<void>;
+  commit(lease: Lease, outbox: Outbox): Promise<void>;
 }
 
 /**

@@ -1,5 +1,9 @@
+import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { CATEGORIES, CHECKS, FINDING_TYPES } from './constants.js';
+import type { Envelope } from './envelope.js';
+import { envelopeSchema } from './envelope.js';
+import { StateConflictError } from './errors.js';
 import { linksSchema, ownerRefSchema, resourceRefSchema } from './finding.js';
 import { SEVERITIES } from './severity.js';
 
@@ -56,14 +60,101 @@ export interface MemoryChanges {
   readonly delete: readonly string[];
 }
 
-export interface CheckState {
-  readonly incidents: readonly IncidentRecord[];
-  readonly memory: ReadonlyMap<string, unknown>;
-}
-
 export interface StateChanges {
   readonly incidents: readonly IncidentWrite[];
   readonly memory: MemoryChanges;
 }
 
+/**
+ * One run's outcome, kept whole until it is delivered and applied: the
+ * events with their reserved sequences, and the state changes that produced
+ * them. Staged before any delivery and applied (then cleared) only after
+ * every sink accepted every event, so a run killed in between leaves this
+ * behind, and the next run re-sends exactly these bodies before computing
+ * anything new (DESIGN §7).
+ */
+export interface Outbox extends StateChanges {
+  /** The run that produced it (its lease holder). */
+  readonly id: string;
+  readonly createdAt: string;
+  readonly events: readonly Envelope[];
+}
+
+/** How an outbox is kept in a file or a DynamoDB item (memory as pairs, since JSON has no Map). */
+export const storedOutboxSchema = z
+  .object({
+    id: z.string().min(1),
+    createdAt: z.iso.datetime(),
+    events: z.array(envelopeSchema),
+    incidents: z.array(
+      z
+        .object({ record: incidentRecordSchema, expectedVersion: z.number().int().min(1).nullable() })
+        .strict(),
+    ),
+    memory: z
+      .object({ set: z.array(z.tuple([z.string(), z.unknown()])), delete: z.array(z.string()) })
+      .strict(),
+  })
+  .strict();
+export type StoredOutbox = z.infer<typeof storedOutboxSchema>;
+
+/** The JSON form of an outbox. */
+export function storedOutbox(outbox: Outbox): StoredOutbox {
+  return {
+    id: outbox.id,
+    createdAt: outbox.createdAt,
+    events: [...outbox.events],
+    incidents: outbox.incidents.map((w) => ({ record: w.record, expectedVersion: w.expectedVersion })),
+    memory: { set: [...outbox.memory.set], delete: [...outbox.memory.delete] },
+  };
+}
+
+/** An outbox from its JSON form. */
+export function outboxFromStored(stored: StoredOutbox): Outbox {
+  return {
+    id: stored.id,
+    createdAt: stored.createdAt,
+    events: stored.events,
+    incidents: stored.incidents,
+    memory: { set: new Map(stored.memory.set), delete: stored.memory.delete },
+  };
+}
+
+export interface CheckState {
+  readonly incidents: readonly IncidentRecord[];
+  readonly memory: ReadonlyMap<string, unknown>;
+  /** A staged run whose delivery was not confirmed: re-sent and applied before anything new. */
+  readonly outbox?: Outbox;
+}
+
 export const NO_MEMORY_CHANGES: MemoryChanges = { set: new Map(), delete: [] };
+
+/**
+ * Applies an outbox's changes to a copy of the state, checking each
+ * incident's expected version. A write whose record is already at its new
+ * version was applied by an earlier, interrupted commit and is skipped, so
+ * applying an outbox twice is harmless; a different record at that version
+ * is a conflict. Used by the file and memory stores;
+ * DynamoDB does the same with conditional writes.
+ */
+export function applyChanges(
+  incidents: Map<string, IncidentRecord>,
+  memory: Map<string, unknown>,
+  changes: StateChanges,
+  where: string,
+): void {
+  for (const { record, expectedVersion } of changes.incidents) {
+    const current = incidents.get(record.dedupkey);
+    const held = current?.version ?? null;
+    // Already applied by an interrupted commit of this same outbox; another run's write at this version is not.
+    if (held === record.version && isDeepStrictEqual(current, record)) continue;
+    if (held !== expectedVersion) {
+      throw new StateConflictError(
+        `${where}: ${record.dedupkey} changed since it was read (expected version ${expectedVersion ?? 'none'}, found ${held ?? 'none'})`,
+      );
+    }
+  }
+  for (const { record } of changes.incidents) incidents.set(record.dedupkey, record);
+  for (const [key, value] of changes.memory.set) memory.set(key, value);
+  for (const key of changes.memory.delete) if (!changes.memory.set.has(key)) memory.delete(key);
+}

@@ -30,6 +30,7 @@ import type { Envelope } from '../../shared/core/envelope.js';
 import {
   awsError,
   bodies,
+  expectStagedThenApplied,
   recordDeliveryAndState,
   lambdaContext as supportContext,
 } from '../support/lambda.js';
@@ -430,16 +431,12 @@ describe('cost-anomaly handler', () => {
     expect(sentEvents().every((e) => e.time === '2026-05-04T06:00:00.000Z')).toBe(true);
   });
 
-  it('writes state only after the queue accepted every event', async () => {
+  it('stages its outbox before sending and applies state only after the queue accepted every event', async () => {
     const handler = await coldStart();
 
     await handler(SCHEDULED_EVENT, lambdaContext());
 
-    const lastSend = calls.lastIndexOf('SendMessageBatch');
-    const firstWrite = calls.findIndex((c) => c === 'PutItem' || c === 'BatchWriteItem');
-    expect(lastSend).toBeGreaterThanOrEqual(0);
-    expect(calls).toContain('PutItem');
-    expect(firstWrite).toBeGreaterThan(lastSend);
+    expectStagedThenApplied(calls);
     expect(dynamo).toReceiveCommandWith(QueryCommand, {
       TableName: TABLE,
       ExpressionAttributeValues: { ':pk': 'cost-anomaly' },

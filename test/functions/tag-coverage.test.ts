@@ -15,7 +15,7 @@ import {
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -25,6 +25,7 @@ import type { Envelope } from '../../shared/core/envelope.js';
 import {
   awsError,
   bodies,
+  expectStagedThenApplied,
   recordDeliveryAndState,
   lambdaContext as supportContext,
 } from '../support/lambda.js';
@@ -188,17 +189,13 @@ describe('tag-coverage handler', () => {
     });
   });
 
-  it('writes state only after the queue accepted every event', async () => {
+  it('stages its outbox before sending and applies state only after the queue accepted every event', async () => {
     const handler = await coldStart();
 
     await handler(SCHEDULED_EVENT, lambdaContext());
 
-    const lastSend = calls.lastIndexOf('SendMessageBatch');
-    const firstWrite = calls.findIndex((c) => c === 'PutItem' || c === 'BatchWriteItem');
-    expect(lastSend).toBeGreaterThanOrEqual(0);
-    expect(calls).toContain('PutItem');
-    expect(calls).toContain('BatchWriteItem');
-    expect(firstWrite).toBeGreaterThan(lastSend);
+    expectStagedThenApplied(calls);
+    expect(calls).toContain('memory');
   });
 
   it('raises a scan gap for the account whose role cannot be assumed, and for no other', async () => {
@@ -215,15 +212,20 @@ describe('tag-coverage handler', () => {
     expect(tagging).toReceiveCommandTimes(GetResourcesCommand, 2);
   });
 
-  it('throws and writes no state when the incident queue refuses the events', async () => {
+  it('throws and applies no state when the incident queue refuses the events, leaving the outbox staged', async () => {
     sqs.on(SendMessageBatchCommand).rejects(awsError('AccessDenied', 'not allowed to send'));
     const handler = await coldStart();
 
     await expect(handler(SCHEDULED_EVENT, lambdaContext())).rejects.toThrow(/state not committed/);
 
     expect(sqs).toHaveReceivedCommand(SendMessageBatchCommand);
+    expect(calls.filter((c) => c !== 'SendMessageBatch')).toEqual([
+      'lease',
+      'stage-parts',
+      'stage-marker',
+      'release',
+    ]);
     expect(dynamo).not.toHaveReceivedCommand(PutCommand);
-    expect(dynamo).not.toHaveReceivedCommand(BatchWriteCommand);
   });
 
   it('rejects an event whose clock override is not a date, before any AWS call', async () => {

@@ -9,8 +9,9 @@ import {
   DynamoDbStateStore,
   type DynamoDbStateStoreOptions,
 } from '../../shared/adapters/aws/dynamodb-state.js';
+import type { CheckName } from '../../shared/core/constants.js';
 import { StateConflictError } from '../../shared/core/errors.js';
-import { type IncidentRecord, NO_MEMORY_CHANGES } from '../../shared/core/state.js';
+import { type IncidentRecord, NO_MEMORY_CHANGES, type StateChanges } from '../../shared/core/state.js';
 
 // dynalite ships no types; this is the one function the tests call.
 const dynalite = createRequire(import.meta.url)('dynalite') as (options: {
@@ -44,6 +45,23 @@ function record(dedupkey: string, overrides: Partial<IncidentRecord> = {}): Inci
     version: 1,
     ...overrides,
   };
+}
+
+let runs = 0;
+/** Commits changes as one whole run: takes the lease, commits, releases. */
+async function commitAs(store: DynamoDbStateStore, check: CheckName, changes: StateChanges): Promise<void> {
+  runs += 1;
+  const lease = await store.acquire(check, { holder: `run-${runs}`, ttlMs: 60_000 });
+  try {
+    await store.commit(lease, {
+      id: lease.holder,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      events: [],
+      ...changes,
+    });
+  } finally {
+    await store.release(lease);
+  }
 }
 
 describe('DynamoDbStateStore against dynalite over HTTP', () => {
@@ -88,14 +106,14 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
       'failures:api': 0,
     };
 
-    await store().commit('probe', {
+    await commitAs(store(), 'probe', {
       incidents: [
         { record: open, expectedVersion: null },
         { record: resolved, expectedVersion: null },
       ],
       memory: { set: new Map(Object.entries(memory)), delete: [] },
     });
-    await store().commit('tag-coverage', {
+    await commitAs(store(), 'tag-coverage', {
       incidents: [],
       memory: { set: new Map([['other', true]]), delete: [] },
     });
@@ -121,17 +139,17 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
 
   it('rejects a write at a stale version, and a create of a record that exists', async () => {
     const key = 'probe:tls-expiry:shop';
-    await store().commit('probe', {
+    await commitAs(store(), 'probe', {
       incidents: [{ record: record(key), expectedVersion: null }],
       memory: NO_MEMORY_CHANGES,
     });
     // Two runs loaded version 1; the first moves it to 2.
-    await store().commit('probe', {
+    await commitAs(store(), 'probe', {
       incidents: [{ record: record(key, { sequence: 2, version: 2 }), expectedVersion: 1 }],
       memory: NO_MEMORY_CHANGES,
     });
 
-    const stale = store().commit('probe', {
+    const stale = commitAs(store(), 'probe', {
       incidents: [
         { record: record(key, { sequence: 2, severity: 'error', version: 2 }), expectedVersion: 1 },
       ],
@@ -141,7 +159,7 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
     // dynalite ignores ReturnValuesOnConditionCheckFailure, so the held version is not in the message here.
     await expect(stale).rejects.toThrow(`probe incident ${key}: expected version 1, found `);
     await expect(
-      store().commit('probe', {
+      commitAs(store(), 'probe', {
         incidents: [{ record: record(key), expectedVersion: null }],
         memory: NO_MEMORY_CHANGES,
       }),
@@ -157,7 +175,7 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
 
   it('pages through a check with more items than one Query returns', async () => {
     const keys = Array.from({ length: 40 }, (_, i) => `mem:${String(i).padStart(2, '0')}`);
-    await store().commit('cost-anomaly', {
+    await commitAs(store(), 'cost-anomaly', {
       incidents: Array.from({ length: 7 }, (_, i) => ({
         record: record(`cost-anomaly:waste:w${i}`, { check: 'cost-anomaly' }),
         expectedVersion: null,
@@ -172,7 +190,7 @@ describe('DynamoDbStateStore against dynalite over HTTP', () => {
   });
 
   it('deletes memory entries', async () => {
-    await store().commit('probe', {
+    await commitAs(store(), 'probe', {
       incidents: [],
       memory: { set: new Map(), delete: ['failures:api', 'never-set'] },
     });

@@ -12,9 +12,12 @@ import {
   type ServiceOutputTypes as DynamoOutput,
   PutCommand,
   QueryCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import type { AwsStub } from 'aws-sdk-client-mock';
+import { expect } from 'vitest';
 import type { Envelope } from '../../shared/core/envelope.js';
 
 /** A Lambda context for handler tests: the function's name, region and account, and the time left. */
@@ -56,17 +59,54 @@ interface DeliveryMocks {
 }
 
 /**
+ * What one state-table write does, named for order assertions: `lease`,
+ * `release`, `stage-parts`, `stage-marker`, `renew`, `clear-marker`,
+ * `memory`, `incident`, `outbox-cleanup`.
+ */
+function stateWriteKind(command: 'update' | 'put' | 'batch', input: unknown): string {
+  if (command === 'put') return 'incident';
+  if (command === 'batch') {
+    const requests = Object.values(
+      (
+        input as {
+          RequestItems?: Record<
+            string,
+            Array<Record<string, { Item?: { sk?: string }; Key?: { sk?: string } }>>
+          >;
+        }
+      ).RequestItems ?? {},
+    ).flat();
+    const first = requests[0];
+    const sk = first?.PutRequest?.Item?.sk ?? first?.DeleteRequest?.Key?.sk ?? '';
+    if (sk.startsWith('OUT#')) return first?.PutRequest ? 'stage-parts' : 'outbox-cleanup';
+    return 'memory';
+  }
+  const expression = (input as UpdateCommandInput).UpdateExpression ?? '';
+  if (expression.startsWith('SET #holder')) return 'lease';
+  if (expression.startsWith('REMOVE #holder')) return 'release';
+  if (expression.startsWith('SET #outbox')) return 'stage-marker';
+  if (expression.startsWith('REMOVE #outbox')) return 'clear-marker';
+  return 'renew';
+}
+
+/**
  * Accepts every SendMessageBatch entry and every DynamoDB write, and records
- * their order in `calls`, so a test can assert that delivery came before state.
+ * their order in `calls` (`SendMessageBatch` and the kinds of
+ * {@link stateWriteKind}), so a test can assert what was staged before
+ * delivery and what was applied only after it.
  */
 export function recordDeliveryAndState({ dynamo, sqs }: DeliveryMocks, calls: string[]): void {
   dynamo.on(QueryCommand).resolves({ Items: [] });
-  dynamo.on(PutCommand).callsFake(() => {
-    calls.push('PutItem');
+  dynamo.on(UpdateCommand).callsFake((input: unknown) => {
+    calls.push(stateWriteKind('update', input));
     return {};
   });
-  dynamo.on(BatchWriteCommand).callsFake(() => {
-    calls.push('BatchWriteItem');
+  dynamo.on(PutCommand).callsFake((input: unknown) => {
+    calls.push(stateWriteKind('put', input));
+    return {};
+  });
+  dynamo.on(BatchWriteCommand).callsFake((input: unknown) => {
+    calls.push(stateWriteKind('batch', input));
     return { UnprocessedItems: {} };
   });
   sqs.on(SendMessageBatchCommand).callsFake((input: SendMessageBatchCommandInput) => {
@@ -76,4 +116,31 @@ export function recordDeliveryAndState({ dynamo, sqs }: DeliveryMocks, calls: st
       Failed: [],
     };
   });
+}
+
+/**
+ * Asserts the delivery order of one run: the outbox staged (parts, then
+ * marker) before the first send; memory, incidents and the marker's removal
+ * only after the last send; the lease taken first and released last.
+ */
+export function expectStagedThenApplied(calls: readonly string[]): void {
+  const firstSend = calls.indexOf('SendMessageBatch');
+  const lastSend = calls.lastIndexOf('SendMessageBatch');
+  const at = (kind: string) => calls.indexOf(kind);
+  expect(firstSend, `no SendMessageBatch in ${calls.join(', ')}`).toBeGreaterThanOrEqual(0);
+  const order = {
+    leaseFirst: at('lease') === 0,
+    stagedBeforeSend:
+      at('stage-parts') >= 0 && at('stage-parts') < at('stage-marker') && at('stage-marker') < firstSend,
+    appliedAfterSend:
+      at('incident') > lastSend &&
+      at('clear-marker') > lastSend &&
+      (at('memory') < 0 || at('memory') > lastSend),
+    markerClearedAfterApply: at('clear-marker') > calls.lastIndexOf('incident'),
+    releasedLast: calls.lastIndexOf('release') === calls.length - 1,
+  };
+  const broken = Object.entries(order)
+    .filter(([, ok]) => !ok)
+    .map(([name]) => name);
+  expect(broken, `delivery order: ${calls.join(', ')}`).toEqual([]);
 }

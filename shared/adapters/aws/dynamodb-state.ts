@@ -1,21 +1,37 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  DynamoDBDocumentClient,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { CheckName } from '../../core/constants.js';
-import { GuardrailError, StateConflictError } from '../../core/errors.js';
-import type { StateStore } from '../../core/ports.js';
+import { GuardrailError, LeaseHeldError, StateConflictError } from '../../core/errors.js';
+import type { Lease, LeaseRequest, StateStore } from '../../core/ports.js';
 import {
   type CheckState,
   type IncidentRecord,
   type IncidentWrite,
   incidentRecordSchema,
   type MemoryChanges,
-  type StateChanges,
+  type Outbox,
+  outboxFromStored,
+  type StoredOutbox,
+  storedOutbox,
+  storedOutboxSchema,
 } from '../../core/state.js';
 import { type RetryPolicy, retryRemaining } from './backoff.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 
 export const INCIDENT_PREFIX = 'INC#';
 export const MEMORY_PREFIX = 'MEM#';
+/** One part of a staged outbox: `OUT#<outbox id>#<part>`. */
+export const OUTBOX_PREFIX = 'OUT#';
+/** The check's lease and the marker of its staged outbox, in one item so one conditional write fences both. */
+export const CONTROL_KEY = 'CONTROL';
+/** Outbox parts stay well under DynamoDB's 400 KB item limit. */
+const OUTBOX_PART_BYTES = 300_000;
 /** DynamoDB's cap on requests per BatchWriteItem. */
 const BATCH_WRITE_MAX = 25;
 const DAY_MS = 86_400_000;
@@ -49,6 +65,8 @@ export interface DynamoDbStateStoreOptions {
    * another's rounds, nor two regions race on one record.
    */
   readonly partitionOf?: (check: string) => string;
+  /** Judges lease expiry; tests pass a fake one. */
+  readonly clock?: () => Date;
 }
 
 const documentClients = new WeakMap<DynamoDBClient, DynamoDBDocumentClient>();
@@ -97,19 +115,74 @@ function isConditionalCheckFailure(
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
+/** One staged part, as its body is stored: a slice of the outbox's JSON form. */
+type OutboxPart = Pick<StoredOutbox, 'events' | 'incidents'> & {
+  readonly memorySet: StoredOutbox['memory']['set'];
+  readonly memoryDelete: StoredOutbox['memory']['delete'];
+};
+
+/** The marker of a staged outbox, kept on the control item. */
+interface OutboxMarker {
+  readonly id: string;
+  readonly parts: number;
+  readonly createdAt: string;
+}
+
 /**
- * The {@link StateStore} on one DynamoDB table (`pk` = check name, `sk` =
- * `INC#<dedupkey>` for an incident record or `MEM#<key>` for a memory entry;
- * `expiresAt` is the TTL attribute). Incident writes are conditional on the
- * version the run loaded, so two overlapping runs cannot both move a
- * problem's sequence: the loser gets a {@link StateConflictError}. A commit
- * is not atomic: on a conflict, the other writes may have landed, which is
- * safe because the next run reloads and reconciles from what is there.
+ * Splits an outbox into parts of at most about {@link OUTBOX_PART_BYTES}
+ * of JSON each, so each fits one item. An event is never split.
+ */
+export function outboxParts(outbox: StoredOutbox, maxBytes = OUTBOX_PART_BYTES): OutboxPart[] {
+  const parts: OutboxPart[] = [];
+  let current = { events: [], incidents: [], memorySet: [], memoryDelete: [] } as {
+    events: StoredOutbox['events'];
+    incidents: StoredOutbox['incidents'];
+    memorySet: StoredOutbox['memory']['set'];
+    memoryDelete: StoredOutbox['memory']['delete'];
+  };
+  let bytes = 0;
+  const add = <K extends keyof typeof current>(key: K, value: (typeof current)[K][number]) => {
+    const size = Buffer.byteLength(JSON.stringify(value)) + 1;
+    if (bytes > 0 && bytes + size > maxBytes) {
+      parts.push(current);
+      current = { events: [], incidents: [], memorySet: [], memoryDelete: [] };
+      bytes = 0;
+    }
+    (current[key] as unknown[]).push(value);
+    bytes += size;
+  };
+  for (const event of outbox.events) add('events', event);
+  for (const write of outbox.incidents) add('incidents', write);
+  for (const pair of outbox.memory.set) add('memorySet', pair);
+  for (const key of outbox.memory.delete) add('memoryDelete', key);
+  parts.push(current);
+  return parts;
+}
+
+/**
+ * The {@link StateStore} on one DynamoDB table. In each check's partition
+ * (`pk` = check name, or a location's partition for probes):
+ *
+ * - `INC#<dedupkey>`: an incident record, written conditionally on the
+ *   version the run loaded;
+ * - `MEM#<key>`: a memory entry (e.g. when a resource was first seen);
+ * - `OUT#<run>#<part>`: the parts of a staged outbox;
+ * - `CONTROL`: the lease (`holder`, `leaseUntil`) and the marker of the
+ *   staged outbox (`outbox`), in one item, so the marker is written only
+ *   by the lease holder, in one conditional write.
+ *
+ * A commit is not one transaction (an org-wide first run writes 10^5
+ * memory entries; TransactWriteItems takes 100). It is made harmless to
+ * interrupt by order instead: the whole outbox (events, incident writes and
+ * memory changes) is staged in parts, then its marker; every apply is
+ * idempotent (a record already at its new version is skipped); the marker
+ * is removed only after everything is applied. A run that dies anywhere
+ * leaves either no marker (nothing applied, nothing delivered) or a marker
+ * whose outbox the next run re-sends and applies again.
  *
  * @example
  * const store = new DynamoDbStateStore({ tableName: process.env.STATE_TABLE ?? '', onInvalid: (i, e) => log.warn(e.message, i) });
- * const state = await store.load('tag-coverage');
- * await store.commit('tag-coverage', { incidents: writes, memory: NO_MEMORY_CHANGES });
+ * const lease = await store.acquire('tag-coverage', { holder: runId, ttlMs: 16 * 60_000 });
  */
 export class DynamoDbStateStore implements StateStore {
   readonly tableName: string;
@@ -118,6 +191,11 @@ export class DynamoDbStateStore implements StateStore {
   readonly #concurrency: number;
   readonly #options: DynamoDbStateStoreOptions;
   readonly #partitionOf: (check: string) => string;
+  readonly #clock: () => Date;
+  /** Outbox parts no marker points to (a run died while staging), seen by the last load: removed at commit. */
+  readonly #orphans = new Map<string, string[]>();
+  /** How many parts each outbox this store staged or loaded has, so commit can remove them. */
+  readonly #partCounts = new Map<string, number>();
 
   constructor(options: DynamoDbStateStoreOptions) {
     this.tableName = options.tableName;
@@ -125,12 +203,76 @@ export class DynamoDbStateStore implements StateStore {
     this.#partitionOf = options.partitionOf ?? ((check) => check);
     this.#retentionMs = options.resolvedRetentionMs ?? 90 * DAY_MS;
     this.#concurrency = options.concurrency ?? 10;
+    this.#clock = options.clock ?? (() => new Date());
     this.#client = options.client ?? documentClient(awsClient(DynamoDBClient, options.clientOptions));
+  }
+
+  async acquire(check: CheckName, request: LeaseRequest): Promise<Lease> {
+    const now = this.#clock().getTime();
+    const leaseUntil = now + request.ttlMs;
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.#controlKey(check),
+          UpdateExpression: 'SET #holder = :holder, #until = :until, #acquiredAt = :acquiredAt',
+          ConditionExpression: 'attribute_not_exists(#holder) OR #until < :now OR #holder = :holder',
+          ExpressionAttributeNames: {
+            '#holder': 'holder',
+            '#until': 'leaseUntil',
+            '#acquiredAt': 'acquiredAt',
+          },
+          ExpressionAttributeValues: {
+            ':holder': request.holder,
+            ':until': leaseUntil,
+            ':now': now,
+            ':acquiredAt': new Date(now).toISOString(),
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+      const held = error.Item as Record<string, { S?: string; N?: string }> | undefined;
+      const holder = held?.holder?.S ?? 'another run';
+      const until = held?.leaseUntil?.N ? new Date(Number(held.leaseUntil.N)) : undefined;
+      throw new LeaseHeldError(
+        `${this.tableName} ${this.#partitionOf(check)}: the state is held by run ${holder}${until ? ` until ${until.toISOString()}` : ''}`,
+        holder,
+        until,
+        { cause: error },
+      );
+    }
+    return { check, holder: request.holder, expiresAt: new Date(leaseUntil) };
+  }
+
+  async release(lease: Lease): Promise<void> {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.#controlKey(lease.check),
+          UpdateExpression: 'REMOVE #holder, #until, #acquiredAt',
+          ConditionExpression: '#holder = :holder',
+          ExpressionAttributeNames: {
+            '#holder': 'holder',
+            '#until': 'leaseUntil',
+            '#acquiredAt': 'acquiredAt',
+          },
+          ExpressionAttributeValues: { ':holder': lease.holder },
+        }),
+      );
+    } catch (error) {
+      // Taken over after it expired: nothing of ours to release.
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
   }
 
   async load(check: CheckName): Promise<CheckState> {
     const incidents: IncidentRecord[] = [];
     const memory = new Map<string, unknown>();
+    const parts = new Map<string, Item>();
+    let marker: OutboxMarker | undefined;
     let startKey: Item | undefined;
     do {
       const page = await this.#client.send(
@@ -144,38 +286,164 @@ export class DynamoDbStateStore implements StateStore {
           Limit: this.#options.pageLimit,
         }),
       );
-      for (const item of page.Items ?? []) this.#readItem(check, item, incidents, memory);
+      for (const item of page.Items ?? []) {
+        const sk = typeof item.sk === 'string' ? item.sk : '';
+        if (sk === CONTROL_KEY) marker = item.outbox as OutboxMarker | undefined;
+        else if (sk.startsWith(OUTBOX_PREFIX)) parts.set(sk, item);
+        else this.#readItem(check, item, incidents, memory);
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
-    return { incidents, memory };
+    const outbox = marker ? this.#assembleOutbox(check, marker, parts) : undefined;
+    if (marker) this.#partCounts.set(marker.id, marker.parts);
+    const current = marker ? new Set(this.#partKeys(marker)) : new Set<string>();
+    this.#orphans.set(
+      check,
+      [...parts.keys()].filter((sk) => !current.has(sk)),
+    );
+    return { incidents, memory, ...(outbox && { outbox }) };
   }
 
-  async commit(check: CheckName, changes: StateChanges): Promise<void> {
-    const results = await settleWithConcurrency(changes.incidents, this.#concurrency, (write) =>
-      this.#putIncident(check, write),
+  async stage(lease: Lease, outbox: Outbox): Promise<void> {
+    const parts = outboxParts(storedOutbox(outbox));
+    const marker: OutboxMarker = { id: outbox.id, parts: parts.length, createdAt: outbox.createdAt };
+    const pk = this.#partitionOf(lease.check);
+    const keys = this.#partKeys(marker);
+    this.#partCounts.set(outbox.id, parts.length);
+    await this.#batchWrite(
+      lease.check,
+      parts.map((part, i) => ({
+        PutRequest: { Item: { pk, sk: keys[i] as string, body: JSON.stringify(part) } },
+      })),
     );
-    const conflicts: string[] = [];
-    let firstOther: unknown;
-    let firstConflict: unknown;
-    results.forEach((result, i) => {
-      if (result.status === 'fulfilled') return;
-      if (result.reason instanceof StateConflictError) {
-        conflicts.push(changes.incidents[i]?.record.dedupkey ?? `#${i}`);
-        firstConflict ??= result.reason;
-      } else firstOther ??= result.reason;
-    });
-    if (firstOther !== undefined) throw firstOther;
-    if (conflicts.length === 1 && firstConflict !== undefined) throw firstConflict;
-    if (conflicts.length > 1) {
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.#controlKey(lease.check),
+          UpdateExpression: 'SET #outbox = :marker',
+          ConditionExpression:
+            '#holder = :holder AND #until > :now AND (attribute_not_exists(#outbox) OR #outbox.#id = :id)',
+          ExpressionAttributeNames: {
+            '#holder': 'holder',
+            '#until': 'leaseUntil',
+            '#outbox': 'outbox',
+            '#id': 'id',
+          },
+          ExpressionAttributeValues: {
+            ':holder': lease.holder,
+            ':now': this.#clock().getTime(),
+            ':marker': marker,
+            ':id': outbox.id,
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
       throw new StateConflictError(
-        `${conflicts.length} incidents changed since load: ${conflicts.join(', ')}`,
-        {
-          cause: firstConflict,
-        },
+        `${this.tableName} ${pk}: cannot stage run ${lease.holder}'s outbox: the lease was lost or another outbox is pending`,
+        { cause: error },
       );
     }
-    // Memory after incidents: if incidents conflict, the run's memory (computed from stale state) is not kept.
-    await this.#writeMemory(check, changes.memory);
+  }
+
+  async commit(lease: Lease, outbox: Outbox): Promise<void> {
+    const check = lease.check;
+    await this.#renew(lease);
+    // Incidents first: if one conflicts (the state changed under a lost lease), the memory computed
+    // from it is not kept either.
+    await this.#writeIncidents(check, outbox.id, outbox.incidents);
+    await this.#writeMemory(check, outbox.memory);
+    // The marker goes last: until it is gone, the next run finishes this commit.
+    await this.#client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.#controlKey(check),
+        UpdateExpression: 'REMOVE #outbox',
+        ConditionExpression: '#holder = :holder',
+        ExpressionAttributeNames: { '#holder': 'holder', '#outbox': 'outbox' },
+        ExpressionAttributeValues: { ':holder': lease.holder },
+      }),
+    );
+    const pk = this.#partitionOf(check);
+    const stale = [...(this.#orphans.get(check) ?? [])];
+    this.#orphans.delete(check);
+    const marker = {
+      id: outbox.id,
+      parts: this.#partCounts.get(outbox.id) ?? 0,
+      createdAt: outbox.createdAt,
+    };
+    this.#partCounts.delete(outbox.id);
+    await this.#batchWrite(
+      check,
+      [...this.#partKeys(marker), ...stale].map((sk) => ({ DeleteRequest: { Key: { pk, sk } } })),
+    );
+  }
+
+  /** Fails unless `lease` still holds the check, and extends it by its original length. */
+  async #renew(lease: Lease): Promise<void> {
+    const now = this.#clock().getTime();
+    try {
+      await this.#client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.#controlKey(lease.check),
+          UpdateExpression: 'SET #until = :until',
+          ConditionExpression: '#holder = :holder AND #until > :now',
+          ExpressionAttributeNames: { '#holder': 'holder', '#until': 'leaseUntil' },
+          ExpressionAttributeValues: {
+            ':holder': lease.holder,
+            ':now': now,
+            ':until': Math.max(lease.expiresAt.getTime(), now + 60_000),
+          },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailure(error)) throw error;
+      throw new StateConflictError(
+        `${this.tableName} ${this.#partitionOf(lease.check)}: run ${lease.holder} no longer holds the state lease`,
+        { cause: error },
+      );
+    }
+  }
+
+  #controlKey(check: CheckName): Item {
+    return { pk: this.#partitionOf(check), sk: CONTROL_KEY };
+  }
+
+  #partKeys(marker: OutboxMarker): string[] {
+    return Array.from(
+      { length: marker.parts },
+      (_, i) => `${OUTBOX_PREFIX}${marker.id}#${String(i).padStart(5, '0')}`,
+    );
+  }
+
+  #assembleOutbox(check: CheckName, marker: OutboxMarker, parts: ReadonlyMap<string, Item>): Outbox {
+    const stored: StoredOutbox = {
+      id: marker.id,
+      createdAt: marker.createdAt,
+      events: [],
+      incidents: [],
+      memory: { set: [], delete: [] },
+    };
+    for (const sk of this.#partKeys(marker)) {
+      const body = parts.get(sk)?.body;
+      if (typeof body !== 'string') {
+        throw new GuardrailError(`${this.tableName} ${check}/${sk}: outbox part missing`);
+      }
+      const part = JSON.parse(body) as OutboxPart;
+      stored.events.push(...part.events);
+      stored.incidents.push(...part.incidents);
+      stored.memory.set.push(...part.memorySet);
+      stored.memory.delete.push(...part.memoryDelete);
+    }
+    const parsed = storedOutboxSchema.safeParse(stored);
+    if (!parsed.success) {
+      throw new GuardrailError(`${this.tableName} ${check}: outbox ${marker.id} is not valid`, {
+        cause: parsed.error,
+      });
+    }
+    return outboxFromStored(parsed.data);
   }
 
   #readItem(check: CheckName, item: Item, incidents: IncidentRecord[], memory: Map<string, unknown>): void {
@@ -185,7 +453,7 @@ export class DynamoDbStateStore implements StateStore {
       return;
     }
     if (!sk.startsWith(INCIDENT_PREFIX)) return; // Another kind of item; not ours to judge.
-    const { pk: _pk, sk: _sk, expiresAt: _expiresAt, ...fields } = item;
+    const { pk: _pk, sk: _sk, expiresAt: _expiresAt, writtenBy: _writtenBy, ...fields } = item;
     const parsed = incidentRecordSchema.safeParse(fields);
     let error: Error | undefined;
     if (!parsed.success) error = parsed.error;
@@ -203,7 +471,41 @@ export class DynamoDbStateStore implements StateStore {
     this.#options.onInvalid(item, reason);
   }
 
-  async #putIncident(check: CheckName, { record, expectedVersion }: IncidentWrite): Promise<void> {
+  async #writeIncidents(check: CheckName, writer: string, writes: readonly IncidentWrite[]): Promise<void> {
+    const results = await settleWithConcurrency(writes, this.#concurrency, (write) =>
+      this.#putIncident(check, writer, write),
+    );
+    const conflicts: string[] = [];
+    let firstOther: unknown;
+    let firstConflict: unknown;
+    results.forEach((result, i) => {
+      if (result.status === 'fulfilled') return;
+      if (result.reason instanceof StateConflictError) {
+        conflicts.push(writes[i]?.record.dedupkey ?? `#${i}`);
+        firstConflict ??= result.reason;
+      } else firstOther ??= result.reason;
+    });
+    if (firstOther !== undefined) throw firstOther;
+    if (conflicts.length === 1 && firstConflict !== undefined) throw firstConflict;
+    if (conflicts.length > 1) {
+      throw new StateConflictError(
+        `${conflicts.length} incidents changed since load: ${conflicts.join(', ')}`,
+        { cause: firstConflict },
+      );
+    }
+  }
+
+  /**
+   * Writes a record if the store still holds the version the run loaded, or
+   * already holds this very write (same version, written by the same outbox:
+   * an interrupted commit got that far). Another run's write at that version
+   * is a conflict.
+   */
+  async #putIncident(
+    check: CheckName,
+    writer: string,
+    { record, expectedVersion }: IncidentWrite,
+  ): Promise<void> {
     if (record.check !== check) {
       throw new GuardrailError(`record ${record.dedupkey} belongs to ${record.check}, not ${check}`);
     }
@@ -211,18 +513,29 @@ export class DynamoDbStateStore implements StateStore {
       ...record,
       pk: this.#partitionOf(check),
       sk: `${INCIDENT_PREFIX}${record.dedupkey}`,
+      writtenBy: writer,
     };
     // Resolved records expire; a reopened one is written whole, so it loses the TTL.
     if (record.status === 'resolved') {
       item.expiresAt = Math.floor((Date.parse(record.lastNotified) + this.#retentionMs) / 1000);
     }
+    const names = { '#v': 'version', '#by': 'writtenBy' };
+    const again = '(#v = :target AND #by = :writer)';
     const condition =
       expectedVersion === null
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        ? {
+            ConditionExpression: `attribute_not_exists(pk) OR ${again}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ':target': record.version, ':writer': writer },
+          }
         : {
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
+            ConditionExpression: `#v = :expected OR ${again}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: {
+              ':expected': expectedVersion,
+              ':target': record.version,
+              ':writer': writer,
+            },
           };
     try {
       await this.#client.send(
@@ -268,6 +581,11 @@ export class DynamoDbStateStore implements StateStore {
           }),
         ),
     ];
+    await this.#batchWrite(check, requests);
+  }
+
+  /** BatchWriteItem in chunks of 25, `concurrency` at once, retrying UnprocessedItems with backoff. */
+  async #batchWrite(check: CheckName, requests: readonly WriteRequest[]): Promise<void> {
     const chunks: WriteRequest[][] = [];
     for (let i = 0; i < requests.length; i += BATCH_WRITE_MAX)
       chunks.push(requests.slice(i, i + BATCH_WRITE_MAX));
@@ -275,7 +593,7 @@ export class DynamoDbStateStore implements StateStore {
       const left = await retryRemaining(chunk, (batch) => this.#batchWriteOnce(batch), this.#options.retry);
       if (left.length > 0) {
         throw new GuardrailError(
-          `${this.tableName} ${check}: ${left.length} memory write(s) unprocessed after retries`,
+          `${this.tableName} ${check}: ${left.length} write(s) unprocessed after retries`,
         );
       }
     });

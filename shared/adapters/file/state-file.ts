@@ -1,44 +1,72 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { formatPath } from '../../config/loader.js';
 import type { CheckName } from '../../core/constants.js';
 import { InputError, StateConflictError } from '../../core/errors.js';
-import type { StateStore } from '../../core/ports.js';
+import type { Lease, LeaseRequest, StateStore } from '../../core/ports.js';
 import {
+  applyChanges,
   type CheckState,
-  type IncidentRecord,
   incidentRecordSchema,
-  type StateChanges,
+  type Outbox,
+  outboxFromStored,
+  storedOutbox,
+  storedOutboxSchema,
 } from '../../core/state.js';
+import { LockFile, type LockFileOptions } from './lock-file.js';
 
 const fileSchema = z
   .object({
     format: z.literal('finops-guardrails/state@1'),
     checks: z.record(
       z.string(),
-      z.object({
-        incidents: z.record(z.string(), incidentRecordSchema),
-        memory: z.record(z.string(), z.unknown()),
-      }),
+      z
+        .object({
+          incidents: z.record(z.string(), incidentRecordSchema),
+          memory: z.record(z.string(), z.unknown()),
+          outbox: storedOutboxSchema.optional(),
+        })
+        .strict(),
     ),
   })
   .strict();
 type StateFile = z.infer<typeof fileSchema>;
+type FileEntry = StateFile['checks'][string];
 
 /**
- * State in a local JSON file, for the CLI. Writes go to a temporary file
- * that is renamed over the old one, so a crash leaves either the old state
- * or the new, never half of each.
+ * State in a local JSON file, for the CLI, with the same contract as the
+ * DynamoDB store (see {@link StateStore}). One run at a time holds
+ * `<file>.lock`; every change is a read-modify-write of the whole file
+ * under that lock, written to a temporary file that is synced and renamed
+ * over the old one, so a crash leaves either the old state or the new,
+ * never half of each, and two runs cannot lose each other's writes.
  */
 export class FileStateStore implements StateStore {
-  constructor(private readonly path: string) {}
+  private readonly lock: LockFile;
+
+  constructor(
+    private readonly path: string,
+    options: LockFileOptions = {},
+  ) {
+    this.lock = new LockFile(`${path}.lock`, options);
+  }
+
+  async acquire(check: CheckName, request: LeaseRequest): Promise<Lease> {
+    const info = this.lock.acquire(request.holder, request.ttlMs);
+    return { check, holder: request.holder, expiresAt: new Date(info.expiresAt) };
+  }
+
+  async release(lease: Lease): Promise<void> {
+    this.lock.release(lease.holder);
+  }
 
   async load(check: CheckName): Promise<CheckState> {
     const entry = this.read().checks[check];
     return {
       incidents: Object.values(entry?.incidents ?? {}),
       memory: new Map(Object.entries(entry?.memory ?? {})),
+      ...(entry?.outbox && { outbox: outboxFromStored(entry.outbox) }),
     };
   }
 
@@ -51,24 +79,48 @@ export class FileStateStore implements StateStore {
     return checks;
   }
 
-  async commit(check: CheckName, changes: StateChanges): Promise<void> {
-    const file = this.read();
-    const entry = file.checks[check] ?? { incidents: {}, memory: {} };
-    for (const { record, expectedVersion } of changes.incidents) {
-      const current: IncidentRecord | undefined = entry.incidents[record.dedupkey];
-      if ((current?.version ?? null) !== expectedVersion) {
-        throw new StateConflictError(
-          `${this.path}: ${record.dedupkey} changed since it was read (expected version ${expectedVersion}, found ${current?.version ?? 'none'})`,
-        );
+  async stage(lease: Lease, outbox: Outbox): Promise<void> {
+    this.update(lease, (entry) => {
+      if (entry.outbox && entry.outbox.id !== outbox.id) {
+        throw new StateConflictError(`${this.path}: run ${entry.outbox.id} has an outbox not yet committed`);
       }
-      entry.incidents[record.dedupkey] = record;
+      entry.outbox = storedOutbox(outbox);
+    });
+  }
+
+  async commit(lease: Lease, outbox: Outbox): Promise<void> {
+    this.update(lease, (entry) => {
+      const incidents = new Map(Object.entries(entry.incidents));
+      const memory = new Map(Object.entries(entry.memory));
+      applyChanges(incidents, memory, outbox, this.path);
+      entry.incidents = Object.fromEntries(incidents);
+      entry.memory = Object.fromEntries(memory);
+      if (entry.outbox?.id === outbox.id) delete entry.outbox;
+    });
+  }
+
+  /** Read, change one check's entry, write back: only while `lease` holds the lock. */
+  private update(lease: Lease, change: (entry: FileEntry) => void): void {
+    if (!this.lock.holds(lease.holder)) {
+      throw new StateConflictError(`${this.path}: run ${lease.holder} no longer holds ${this.lock.path}`);
     }
-    for (const [key, value] of changes.memory.set) entry.memory[key] = value;
-    for (const key of changes.memory.delete) delete entry.memory[key];
-    file.checks[check] = entry;
+    const file = this.read();
+    const entry: FileEntry = file.checks[lease.check] ?? { incidents: {}, memory: {} };
+    change(entry);
+    file.checks[lease.check] = entry;
+    this.write(file, lease.holder);
+  }
+
+  private write(file: StateFile, holder: string): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    const temporary = `${this.path}.${process.pid}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify(file, null, 2)}\n`);
+    const temporary = `${this.path}.${holder}.tmp`;
+    const fd = openSync(temporary, 'w');
+    try {
+      writeSync(fd, `${JSON.stringify(file, null, 2)}\n`);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(temporary, this.path);
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryStateStore } from '../../../shared/adapters/memory/memory-state.js';
 import { parseConfig } from '../../../shared/config/loader.js';
 import type { Envelope } from '../../../shared/core/envelope.js';
-import { DeliveryError } from '../../../shared/core/errors.js';
+import { DeliveryError, LeaseHeldError } from '../../../shared/core/errors.js';
 import { runCheck } from '../../../shared/core/pipeline.js';
 import type { Sink } from '../../../shared/core/ports.js';
 import { envelopeValidator } from '../../support/envelope-validator.js';
@@ -103,18 +103,35 @@ describe('runCheck', () => {
     ]);
   });
 
-  it('does not commit state when a sink fails, and resends the same ids', async () => {
-    const { sink, state, run } = setup({ findings: [violation(A)], scope: both });
+  it('applies no state when a sink fails, and the next run re-sends the identical events first', async () => {
+    const world: FakeWorld = { findings: [violation(A)], scope: both };
+    const { sink, state, run } = setup(world);
     sink.failNext = true;
     await expect(run()).rejects.toBeInstanceOf(DeliveryError);
-    expect((await state.load('tag-coverage')).incidents).toEqual([]);
+    const staged = await state.load('tag-coverage');
+    expect(staged.incidents).toEqual([]);
+    expect(staged.outbox?.events).toHaveLength(1);
+
+    world.findings = [violation(A, 'error')]; // the world changed before the rerun
     const retry = await run();
-    const lost = sink.batches.length;
-    expect(lost).toBe(1);
-    const replay = setup({ findings: [violation(A)], scope: both });
-    const expected = await replay.run();
-    expect(retry.events.map((e) => e.id)).toEqual(expected.events.map((e) => e.id));
-    expect((await state.load('tag-coverage')).incidents).toHaveLength(1);
+
+    expect(retry.replayed).toEqual(staged.outbox?.events);
+    expect(sink.batches[0]).toEqual(staged.outbox?.events);
+    // The escalation is a new event with the next sequence, never a new body under the staged id.
+    expect(retry.events.map((e) => [e.sequence, e.severity])).toEqual([[2, 'error']]);
+    expect(retry.events[0]?.id).not.toBe(staged.outbox?.events[0]?.id);
+    const after = await state.load('tag-coverage');
+    expect(after.outbox).toBeUndefined();
+    expect(after.incidents.map((r) => r.sequence)).toEqual([2]);
+  });
+
+  it('stops a second runner before it reads or delivers anything while the first holds the lease', async () => {
+    const { state, sink, run } = setup({ findings: [violation(A)], scope: both });
+    const lease = await state.acquire('tag-coverage', { holder: 'first', ttlMs: 60_000 });
+    await expect(run()).rejects.toBeInstanceOf(LeaseHeldError);
+    expect(sink.all).toEqual([]);
+    await state.release(lease);
+    expect((await run()).events).toHaveLength(1);
   });
 
   it('emits only events that validate against the generated JSON Schema', async () => {

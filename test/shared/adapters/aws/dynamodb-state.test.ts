@@ -6,13 +6,15 @@ import {
   PutCommand,
   type PutCommandInput,
   QueryCommand,
+  UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DynamoDbStateStore } from '../../../../shared/adapters/aws/dynamodb-state.js';
+import type { CheckName } from '../../../../shared/core/constants.js';
 import { GuardrailError, StateConflictError } from '../../../../shared/core/errors.js';
-import { type IncidentRecord, NO_MEMORY_CHANGES } from '../../../../shared/core/state.js';
+import { type IncidentRecord, NO_MEMORY_CHANGES, type StateChanges } from '../../../../shared/core/state.js';
 
 const TABLE = 'guardrails-state';
 
@@ -38,6 +40,12 @@ function record(dedupkey: string, overrides: Partial<IncidentRecord> = {}): Inci
     version: 1,
     ...overrides,
   };
+}
+
+/** Commits changes as a run holding the lease would (the lease and marker writes are mocked to succeed). */
+function commitTo(store: DynamoDbStateStore, check: CheckName, changes: StateChanges): Promise<void> {
+  const lease = { check, holder: 'run-1', expiresAt: new Date('2026-01-02T00:16:00.000Z') };
+  return store.commit(lease, { id: 'run-1', createdAt: '2026-01-02T00:00:00.000Z', events: [], ...changes });
 }
 
 const item = (r: IncidentRecord) => ({ pk: r.check, sk: `INC#${r.dedupkey}`, ...r });
@@ -111,13 +119,14 @@ describe('DynamoDbStateStore.commit', () => {
   afterEach(() => ddb.reset());
 
   const putInputs = () => ddb.commandCalls(PutCommand).map((c) => c.args[0].input as PutCommandInput);
+  beforeEach(() => ddb.on(UpdateCommand).resolves({}));
 
   it('creates a new record only if absent and updates one only at the loaded version', async () => {
     ddb.on(PutCommand).resolves({});
     const fresh = record('k:new');
     const updated = record('k:old', { sequence: 3, version: 5 });
 
-    await new DynamoDbStateStore({ tableName: TABLE, client }).commit('tag-coverage', {
+    await commitTo(new DynamoDbStateStore({ tableName: TABLE, client }), 'tag-coverage', {
       incidents: [
         { record: fresh, expectedVersion: null },
         { record: updated, expectedVersion: 4 },
@@ -127,14 +136,15 @@ describe('DynamoDbStateStore.commit', () => {
 
     expect(ddb).toReceiveCommandWith(PutCommand, {
       TableName: TABLE,
-      Item: { pk: 'tag-coverage', sk: 'INC#k:new', ...fresh },
-      ConditionExpression: 'attribute_not_exists(pk)',
+      Item: { pk: 'tag-coverage', sk: 'INC#k:new', writtenBy: 'run-1', ...fresh },
+      ConditionExpression: 'attribute_not_exists(pk) OR (#v = :target AND #by = :writer)',
+      ExpressionAttributeValues: { ':target': 1, ':writer': 'run-1' },
     });
     expect(ddb).toReceiveCommandWith(PutCommand, {
-      Item: { pk: 'tag-coverage', sk: 'INC#k:old', ...updated },
-      ConditionExpression: '#v = :expected',
-      ExpressionAttributeNames: { '#v': 'version' },
-      ExpressionAttributeValues: { ':expected': 4 },
+      Item: { pk: 'tag-coverage', sk: 'INC#k:old', writtenBy: 'run-1', ...updated },
+      ConditionExpression: '#v = :expected OR (#v = :target AND #by = :writer)',
+      ExpressionAttributeNames: { '#v': 'version', '#by': 'writtenBy' },
+      ExpressionAttributeValues: { ':expected': 4, ':target': 5, ':writer': 'run-1' },
     });
     expect(ddb).toReceiveCommandTimes(BatchWriteCommand, 0);
   });
@@ -151,7 +161,7 @@ describe('DynamoDbStateStore.commit', () => {
     const fresh = record('k:new', { check: 'probe' });
 
     await store.load('probe');
-    await store.commit('probe', {
+    await commitTo(store, 'probe', {
       incidents: [{ record: fresh, expectedVersion: null }],
       memory: { set: new Map([['probe:api', { failures: 1 }]]), delete: ['probe:old'] },
     });
@@ -160,7 +170,7 @@ describe('DynamoDbStateStore.commit', () => {
       ExpressionAttributeValues: { ':pk': 'probe@us-west-2' },
     });
     expect(ddb).toReceiveCommandWith(PutCommand, {
-      Item: { pk: 'probe@us-west-2', sk: 'INC#k:new', ...fresh },
+      Item: { pk: 'probe@us-west-2', sk: 'INC#k:new', writtenBy: 'run-1', ...fresh },
     });
     const requests = ddb
       .commandCalls(BatchWriteCommand)
@@ -175,7 +185,8 @@ describe('DynamoDbStateStore.commit', () => {
     ddb.on(PutCommand).resolves({});
     const resolved = record('k:resolved', { status: 'resolved', lastNotified: '2026-01-10T00:00:00.000Z' });
 
-    await new DynamoDbStateStore({ tableName: TABLE, client, resolvedRetentionMs: 86_400_000 }).commit(
+    await commitTo(
+      new DynamoDbStateStore({ tableName: TABLE, client, resolvedRetentionMs: 86_400_000 }),
       'tag-coverage',
       {
         incidents: [
@@ -194,7 +205,7 @@ describe('DynamoDbStateStore.commit', () => {
   it('turns a failed condition into a StateConflictError naming the dedupkey', async () => {
     ddb.on(PutCommand).rejects(conditionalFailure(6));
 
-    const commit = new DynamoDbStateStore({ tableName: TABLE, client }).commit('tag-coverage', {
+    const commit = commitTo(new DynamoDbStateStore({ tableName: TABLE, client }), 'tag-coverage', {
       incidents: [{ record: record('k:raced', { version: 5 }), expectedVersion: 4 }],
       memory: { set: new Map([['a', 1]]), delete: [] },
     });
@@ -212,7 +223,7 @@ describe('DynamoDbStateStore.commit', () => {
       throw conditionalFailure();
     });
 
-    const commit = new DynamoDbStateStore({ tableName: TABLE, client }).commit('tag-coverage', {
+    const commit = commitTo(new DynamoDbStateStore({ tableName: TABLE, client }), 'tag-coverage', {
       incidents: ['k:a', 'k:b', 'k:c'].map((k) => ({ record: record(k), expectedVersion: null })),
       memory: NO_MEMORY_CHANGES,
     });
@@ -226,7 +237,7 @@ describe('DynamoDbStateStore.commit', () => {
     ddb.on(PutCommand).rejects(denied);
 
     await expect(
-      new DynamoDbStateStore({ tableName: TABLE, client }).commit('tag-coverage', {
+      commitTo(new DynamoDbStateStore({ tableName: TABLE, client }), 'tag-coverage', {
         incidents: [{ record: record('k:a'), expectedVersion: null }],
         memory: NO_MEMORY_CHANGES,
       }),
@@ -235,7 +246,7 @@ describe('DynamoDbStateStore.commit', () => {
 
   it('refuses a record of another check', async () => {
     await expect(
-      new DynamoDbStateStore({ tableName: TABLE, client }).commit('probe', {
+      commitTo(new DynamoDbStateStore({ tableName: TABLE, client }), 'probe', {
         incidents: [{ record: record('k:a'), expectedVersion: null }],
         memory: NO_MEMORY_CHANGES,
       }),
@@ -253,7 +264,7 @@ describe('DynamoDbStateStore.commit', () => {
       return {};
     });
 
-    await new DynamoDbStateStore({ tableName: TABLE, client, concurrency: 3 }).commit('tag-coverage', {
+    await commitTo(new DynamoDbStateStore({ tableName: TABLE, client, concurrency: 3 }), 'tag-coverage', {
       incidents: Array.from({ length: 12 }, (_, i) => ({ record: record(`k:${i}`), expectedVersion: null })),
       memory: NO_MEMORY_CHANGES,
     });
@@ -266,7 +277,7 @@ describe('DynamoDbStateStore.commit', () => {
     ddb.on(BatchWriteCommand).resolves({});
     const set = Object.fromEntries(Array.from({ length: 27 }, (_, i) => [`seen:${i}`, { firstSeen: i }]));
 
-    await new DynamoDbStateStore({ tableName: TABLE, client }).commit('tag-coverage', {
+    await commitTo(new DynamoDbStateStore({ tableName: TABLE, client }), 'tag-coverage', {
       incidents: [],
       memory: { set: new Map(Object.entries(set)), delete: ['gone:1', 'gone:2', 'seen:0'] },
     });
@@ -293,7 +304,8 @@ describe('DynamoDbStateStore.commit', () => {
       .resolves({});
     const sleep = vi.fn(async () => {});
 
-    await new DynamoDbStateStore({ tableName: TABLE, client, retry: { ...noWait, sleep } }).commit(
+    await commitTo(
+      new DynamoDbStateStore({ tableName: TABLE, client, retry: { ...noWait, sleep } }),
       'tag-coverage',
       {
         incidents: [],
@@ -312,7 +324,8 @@ describe('DynamoDbStateStore.commit', () => {
       .callsFake((input: BatchWriteCommandInput) => ({ UnprocessedItems: input.RequestItems }));
 
     await expect(
-      new DynamoDbStateStore({ tableName: TABLE, client, retry: { ...noWait, maxRetries: 2 } }).commit(
+      commitTo(
+        new DynamoDbStateStore({ tableName: TABLE, client, retry: { ...noWait, maxRetries: 2 } }),
         'tag-coverage',
         {
           incidents: [],
@@ -325,7 +338,7 @@ describe('DynamoDbStateStore.commit', () => {
           },
         },
       ),
-    ).rejects.toThrow(/2 memory write\(s\) unprocessed after retries/);
+    ).rejects.toThrow(/2 write\(s\) unprocessed after retries/);
     expect(ddb).toReceiveCommandTimes(BatchWriteCommand, 3);
   });
 });

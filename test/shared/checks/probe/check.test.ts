@@ -138,11 +138,9 @@ describe('probeCheck through runCheck against a real server', () => {
   });
 
   it('forgets the memory of a probe removed from the config', async () => {
-    const state = new MemoryStateStore();
-    await state.commit('probe', {
-      incidents: [],
-      memory: { set: new Map([['probe:old', { x: 1 }]]), delete: [] },
-    });
+    const state = new MemoryStateStore(
+      new Map([['probe', { incidents: [], memory: new Map([['probe:old', { x: 1 }]]) }]]),
+    );
     await runCheck(probeCheck({ transport, location: 'local' }), {
       config: probeConfig([]),
       state,
