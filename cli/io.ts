@@ -15,8 +15,8 @@ export const processIo: CliIo = {
   stderrIsTty: Boolean(process.stderr.isTTY),
 };
 
-/** Exit codes, documented in README. */
-export const EXIT = { ok: 0, findings: 1, usage: 2, failed: 3 } as const;
+/** Exit codes, documented in README. `locked`: another run holds the state; nothing was delivered. */
+export const EXIT = { ok: 0, findings: 1, usage: 2, failed: 3, locked: 4 } as const;
 
 /** Warnings always reach stderr; progress only on a terminal. */
 export function stderrLog(io: CliIo): ProgressLog {

@@ -14,11 +14,21 @@ export class JsonLinesStdoutSink implements Sink {
   }
 }
 
-/** The default: collects events so the CLI can print one readable table at the end. */
+/**
+ * The default: prints each delivery as a table at once. It is a sink like
+ * the others, so a run commits nothing before its events are on screen, and
+ * a run killed before printing leaves them in its outbox for the next run.
+ */
 export class TableStdoutSink implements Sink {
   readonly name = 'stdout';
+  /** Events printed so far, in order. */
   readonly events: Envelope[] = [];
+  constructor(
+    private readonly out: Writer = process.stdout,
+    private readonly render: (events: readonly Envelope[]) => string = renderEventTable,
+  ) {}
   async deliver(events: readonly Envelope[]): Promise<void> {
+    this.out.write(this.render(events));
     this.events.push(...events);
   }
 }

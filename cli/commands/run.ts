@@ -1,14 +1,15 @@
 import { dirname, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { roleAssumer } from '../../shared/adapters/aws/assume-role.js';
 import { JsonlSink } from '../../shared/adapters/file/jsonl-sink.js';
 import { FileStateStore } from '../../shared/adapters/file/state-file.js';
 import { MemoryStateStore } from '../../shared/adapters/memory/memory-state.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import type { CheckName } from '../../shared/core/constants.js';
-import { ConfigError } from '../../shared/core/errors.js';
+import { ConfigError, InputError, LeaseHeldError } from '../../shared/core/errors.js';
 import { type RunReport, runCheck } from '../../shared/core/pipeline.js';
-import type { Sink } from '../../shared/core/ports.js';
+import type { Sink, StateStore } from '../../shared/core/ports.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/core/severity.js';
 import {
   CHECK_ALIASES,
@@ -18,7 +19,7 @@ import {
 } from '../../shared/runtime/check-registry.js';
 import { configuredSinks } from '../../shared/runtime/configured-sinks.js';
 import { type CliIo, EXIT, stderrLog } from '../io.js';
-import { JsonLinesStdoutSink, renderEventTable, TableStdoutSink } from '../stdout-sink.js';
+import { JsonLinesStdoutSink, TableStdoutSink } from '../stdout-sink.js';
 import { renderRunSummary } from '../summary.js';
 
 export interface RunOptions {
@@ -32,6 +33,7 @@ export interface RunOptions {
   readonly failOn?: Severity;
   readonly data?: string;
   readonly now?: string;
+  readonly dryRun?: boolean;
 }
 
 /** `run`: every selected check through the pipeline; one failing check does not stop the others. */
@@ -53,6 +55,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     )
     .option('--data <dir>', "directory of the local files (default: the config file's directory)")
     .option('--now <iso-time>', 'the time to judge at (default: now)')
+    .option('--dry-run', 'read and judge, print the events, but deliver nowhere and change no state')
     .action(async (options: RunOptions) => setExit(await runCommand(options, io)));
 }
 
@@ -77,15 +80,25 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     return EXIT.usage;
   }
 
-  const state = options.state
-    ? new FileStateStore(options.state)
-    : new MemoryStateStore(
-        options.baseline ? await new FileStateStore(options.baseline).loadAll() : undefined,
-      );
-  const table = new TableStdoutSink();
+  let state: StateStore;
+  try {
+    state = await openState(options);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    io.stderr.write(`${error.message}\n`);
+    return EXIT.usage;
+  }
+  const table = new TableStdoutSink(io.stdout);
   const sinks: Sink[] = [options.json ? new JsonLinesStdoutSink(io.stdout) : table];
-  if (options.out) sinks.push(new JsonlSink(options.out));
-  sinks.push(...configuredSinks(config, { mode: options.source }));
+  if (!options.dryRun) {
+    if (options.out) sinks.push(new JsonlSink(options.out));
+    sinks.push(
+      ...(await configuredSinks(config, {
+        mode: options.source,
+        callerAccountId: async () => (await roleAssumer({ purpose: 'cli' }).callerIdentity()).accountId,
+      })),
+    );
+  }
   const dataDir = resolve(options.data ?? dirname(options.config));
 
   const reports: RunReport[] = [];
@@ -93,17 +106,22 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
   for (const name of checks) {
     const factory = CHECK_FACTORIES[name];
     if (!factory) continue;
-    log.info(`running ${name} (${options.source})`);
+    log.info(`running ${name} (${options.source}${options.dryRun ? ', dry run' : ''})`);
     try {
       const check = factory({ mode: options.source, config, dataDir, log, ...extras });
       reports.push(await runCheck(check, { config, state, sinks, now, log }));
     } catch (error) {
+      if (error instanceof LeaseHeldError) {
+        io.stderr.write(`error: ${error.message}\n`);
+        return EXIT.locked;
+      }
       failures.push({ check: name, error });
       io.stderr.write(`error: ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
     }
   }
 
-  if (!options.json) io.stdout.write(renderEventTable(table.events));
+  if (!options.json && table.events.length === 0)
+    io.stdout.write('No new events: nothing changed since the last run.\n');
   const summary = renderRunSummary(
     reports,
     failures.map((f) => f.check),
@@ -118,6 +136,21 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     if (worst) return EXIT.findings;
   }
   return EXIT.ok;
+}
+
+/**
+ * The state a run reads and writes: the `--state` file; or memory, seeded
+ * from `--baseline` (never written), or from `--state` on a dry run. A state
+ * or baseline file that is not valid is an InputError naming the file.
+ */
+async function openState(options: RunOptions): Promise<StateStore> {
+  if (options.state && !options.dryRun) {
+    const store = new FileStateStore(options.state);
+    await store.loadAll(); // validates the file before anything is collected or delivered
+    return store;
+  }
+  const seed = options.baseline ?? options.state;
+  return new MemoryStateStore(seed ? await new FileStateStore(seed).loadAll() : undefined);
 }
 
 function selectChecks(only: string | undefined): CheckName[] {

@@ -134,13 +134,10 @@ export const FORWARDER_TIMEOUT = Duration.seconds(60);
 /** Fan-out intermediates (plan, scans, Map results) live under this prefix and expire after this long. */
 export const RESULTS_PREFIX = 'tag-coverage/';
 export const RESULTS_EXPIRATION = Duration.days(14);
-/** The created incident queue's name; fixed so that stacks in other accounts can build its ARN from config. */
-export const INCIDENT_QUEUE_BASE_NAME = 'finops-guardrails-incidents';
 
-/** `finops-guardrails-incidents`, or `finops-guardrails-incidents.fifo`. */
-export function incidentQueueName(fifo: boolean): string {
-  return fifo ? `${INCIDENT_QUEUE_BASE_NAME}.fifo` : INCIDENT_QUEUE_BASE_NAME;
-}
+import { incidentQueueName as queueNameOf } from '../../shared/runtime/incident-queue.js';
+
+export { INCIDENT_QUEUE_BASE_NAME, incidentQueueName } from '../../shared/runtime/incident-queue.js';
 
 /**
  * The tooling-account stack (DESIGN §4): the state table, the incident queue
@@ -503,7 +500,7 @@ export class GuardrailsStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     const queue = new Queue(this, 'IncidentQueue', {
-      queueName: incidentQueueName(fifo),
+      queueName: queueNameOf(fifo),
       // FIFO deduplicates on the envelope's dedupkey (MessageDeduplicationId), so no content-based dedup.
       fifo: fifo || undefined,
       encryption: QueueEncryption.KMS,

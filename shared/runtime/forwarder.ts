@@ -5,39 +5,13 @@ import {
   SqsFifoPartialProcessorAsync,
 } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { EventBridgeSink } from '../adapters/aws/eventbridge-sink.js';
-import { secretValue } from '../adapters/aws/secrets.js';
-import { PagerDutyEventsSink } from '../adapters/pagerduty/events-v2.js';
-import { SlackWebhookSink } from '../adapters/slack/webhook-sink.js';
 import { formatPath } from '../config/loader.js';
-import type { GuardrailsConfig } from '../config/schema.js';
 import { deliverToAll } from '../core/delivery.js';
 import { type Envelope, envelopeSchema } from '../core/envelope.js';
 import { InputError } from '../core/errors.js';
 import type { ProgressLog, Sink } from '../core/ports.js';
 
-/**
- * The sinks the forwarder delivers to: PagerDuty, Slack and EventBridge as
- * configured. Secrets (routing key, webhook URL) are read on first use and
- * cached per container.
- */
-export function forwarderSinks(
-  config: GuardrailsConfig,
-  readSecret: (arn: string) => Promise<string> = secretValue,
-): Sink[] {
-  const { pagerduty, slack, eventbridge } = config.sinks;
-  const sinks: Sink[] = [];
-  if (pagerduty)
-    sinks.push(
-      new PagerDutyEventsSink({
-        routingKey: () => readSecret(pagerduty.routingKeySecretArn),
-        minSeverity: pagerduty.minSeverity,
-      }),
-    );
-  if (slack) sinks.push(new SlackWebhookSink({ webhookUrl: () => readSecret(slack.webhookSecretArn) }));
-  if (eventbridge) sinks.push(new EventBridgeSink({ eventBusArn: eventbridge.eventBusArn }));
-  return sinks;
-}
+export { forwarderSinks } from './forwarder-sinks.js';
 
 export interface ForwarderDeps {
   readonly sinks: readonly Sink[];

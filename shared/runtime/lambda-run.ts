@@ -1,4 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { LeaseHeldError } from '../core/errors.js';
 import { runCheck } from '../core/pipeline.js';
 import type { Check } from '../core/ports.js';
 import { SEVERITIES } from '../core/severity.js';
@@ -12,6 +13,8 @@ export interface InvocationSummary {
   readonly events: number;
   readonly scanGaps: number;
   readonly heldOpen: number;
+  /** Set when another run held the check's state lease, so this one did nothing. */
+  readonly skipped?: string;
 }
 
 /**
@@ -23,7 +26,18 @@ export async function runInLambda(
   ports: LambdaPorts,
   now: Date,
 ): Promise<InvocationSummary> {
-  const report = await runCheck(check, { ...ports, now, log: lambdaLog });
+  let report: Awaited<ReturnType<typeof runCheck>>;
+  try {
+    report = await runCheck(check, { ...ports, now, log: lambdaLog });
+  } catch (error) {
+    if (!(error instanceof LeaseHeldError)) throw error;
+    // An overlapping invocation (a retry while the first still runs): it finishes the work, and a
+    // lease left by a crashed run expires in time for the next schedule.
+    metrics.addDimension('check', check.name);
+    metrics.addMetric('LeaseHeld', MetricUnit.Count, 1);
+    logger.warn('skipped: another run holds the state lease', { check: check.name, reason: error.message });
+    return { check: check.name, findings: 0, events: 0, scanGaps: 0, heldOpen: 0, skipped: error.message };
+  }
   metrics.addDimension('check', check.name);
   for (const severity of SEVERITIES) {
     metrics.addMetric(

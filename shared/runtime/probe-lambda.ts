@@ -148,7 +148,15 @@ export async function runProbeInLambda(
   );
   const { reports, failures } = await runProbeRounds(
     publishingRoundMetrics(probe.check),
-    { config: probe.config, state: probe.state, sinks: probe.sinks, log: lambdaLog },
+    {
+      config: probe.config,
+      state: probe.state,
+      sinks: probe.sinks,
+      log: lambdaLog,
+      // A round's lease lasts no longer than this invocation can: a crashed invocation must not
+      // keep the next minute's probe from running.
+      leaseTtlMs: invocation.remainingMs + DEADLINE_MARGIN_MS,
+    },
     {
       rounds: probe.rounds,
       intervalSeconds: probe.intervalSeconds,

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   DynamoDBDocumentClient,
+  GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
@@ -233,9 +234,12 @@ export class DynamoDbStateStore implements StateStore {
       );
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
-      const held = error.Item as Record<string, { S?: string; N?: string }> | undefined;
-      const holder = held?.holder?.S ?? 'another run';
-      const until = held?.leaseUntil?.N ? new Date(Number(held.leaseUntil.N)) : undefined;
+      const held = await this.#heldBy(
+        check,
+        error.Item as Record<string, { S?: string; N?: string }> | undefined,
+      );
+      const holder = held.holder ?? 'another run';
+      const until = held.leaseUntil === undefined ? undefined : new Date(held.leaseUntil);
       throw new LeaseHeldError(
         `${this.tableName} ${this.#partitionOf(check)}: the state is held by run ${holder}${until ? ` until ${until.toISOString()}` : ''}`,
         holder,
@@ -244,6 +248,25 @@ export class DynamoDbStateStore implements StateStore {
       );
     }
     return { check, holder: request.holder, expiresAt: new Date(leaseUntil) };
+  }
+
+  /**
+   * Who holds the lease: from the failed write's old item (DynamoDB returns
+   * it, ReturnValuesOnConditionCheckFailure), else read back (emulators).
+   */
+  async #heldBy(
+    check: CheckName,
+    old: Record<string, { S?: string; N?: string }> | undefined,
+  ): Promise<{ holder?: string; leaseUntil?: number }> {
+    if (old?.holder?.S) return { holder: old.holder.S, leaseUntil: Number(old.leaseUntil?.N) };
+    const out = await this.#client.send(
+      new GetCommand({ TableName: this.tableName, Key: this.#controlKey(check), ConsistentRead: true }),
+    );
+    const item = out.Item ?? {};
+    return {
+      ...(typeof item.holder === 'string' && { holder: item.holder }),
+      ...(typeof item.leaseUntil === 'number' && { leaseUntil: item.leaseUntil }),
+    };
   }
 
   async release(lease: Lease): Promise<void> {

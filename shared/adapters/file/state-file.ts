@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { formatPath } from '../../config/loader.js';
 import type { CheckName } from '../../core/constants.js';
-import { InputError, StateConflictError } from '../../core/errors.js';
+import { InputError, LeaseHeldError, StateConflictError } from '../../core/errors.js';
 import type { Lease, LeaseRequest, StateStore } from '../../core/ports.js';
 import {
   applyChanges,
@@ -34,31 +34,36 @@ const fileSchema = z
 type StateFile = z.infer<typeof fileSchema>;
 type FileEntry = StateFile['checks'][string];
 
+/** How long a write waits for another process's write to the same file (a write takes milliseconds). */
+const WRITE_WAIT_MS = 10_000;
+
 /**
  * State in a local JSON file, for the CLI, with the same contract as the
- * DynamoDB store (see {@link StateStore}). One run at a time holds
- * `<file>.lock`; every change is a read-modify-write of the whole file
- * under that lock, written to a temporary file that is synced and renamed
- * over the old one, so a crash leaves either the old state or the new,
- * never half of each, and two runs cannot lose each other's writes.
+ * DynamoDB store (see {@link StateStore}). A run holds its check's lease as
+ * `<file>.<check>.lock`, so runs of different checks can share one file;
+ * every change is a read-modify-write of the whole file under a short
+ * `<file>.write.lock`, written to a temporary file that is synced and
+ * renamed over the old one, so a crash leaves either the old state or the
+ * new, never half of each, and no run loses another's write.
  */
 export class FileStateStore implements StateStore {
-  private readonly lock: LockFile;
+  private readonly leases = new Map<CheckName, LockFile>();
+  private readonly writeLock: LockFile;
 
   constructor(
     private readonly path: string,
-    options: LockFileOptions = {},
+    private readonly options: LockFileOptions = {},
   ) {
-    this.lock = new LockFile(`${path}.lock`, options);
+    this.writeLock = new LockFile(`${path}.write.lock`, options);
   }
 
   async acquire(check: CheckName, request: LeaseRequest): Promise<Lease> {
-    const info = this.lock.acquire(request.holder, request.ttlMs);
+    const info = this.leaseLock(check).acquire(request.holder, request.ttlMs);
     return { check, holder: request.holder, expiresAt: new Date(info.expiresAt) };
   }
 
   async release(lease: Lease): Promise<void> {
-    this.lock.release(lease.holder);
+    this.leaseLock(lease.check).release(lease.holder);
   }
 
   async load(check: CheckName): Promise<CheckState> {
@@ -80,7 +85,7 @@ export class FileStateStore implements StateStore {
   }
 
   async stage(lease: Lease, outbox: Outbox): Promise<void> {
-    this.update(lease, (entry) => {
+    await this.update(lease, (entry) => {
       if (entry.outbox && entry.outbox.id !== outbox.id) {
         throw new StateConflictError(`${this.path}: run ${entry.outbox.id} has an outbox not yet committed`);
       }
@@ -89,7 +94,7 @@ export class FileStateStore implements StateStore {
   }
 
   async commit(lease: Lease, outbox: Outbox): Promise<void> {
-    this.update(lease, (entry) => {
+    await this.update(lease, (entry) => {
       const incidents = new Map(Object.entries(entry.incidents));
       const memory = new Map(Object.entries(entry.memory));
       applyChanges(incidents, memory, outbox, this.path);
@@ -99,16 +104,45 @@ export class FileStateStore implements StateStore {
     });
   }
 
-  /** Read, change one check's entry, write back: only while `lease` holds the lock. */
-  private update(lease: Lease, change: (entry: FileEntry) => void): void {
-    if (!this.lock.holds(lease.holder)) {
-      throw new StateConflictError(`${this.path}: run ${lease.holder} no longer holds ${this.lock.path}`);
+  /** Read, change one check's entry, write back: only while `lease` holds the check. */
+  private async update(lease: Lease, change: (entry: FileEntry) => void): Promise<void> {
+    const lock = this.leaseLock(lease.check);
+    if (!lock.holds(lease.holder)) {
+      throw new StateConflictError(`${this.path}: run ${lease.holder} no longer holds ${lock.path}`);
     }
-    const file = this.read();
-    const entry: FileEntry = file.checks[lease.check] ?? { incidents: {}, memory: {} };
-    change(entry);
-    file.checks[lease.check] = entry;
-    this.write(file, lease.holder);
+    const writer = `${lease.holder}#write`;
+    await this.lockForWrite(writer);
+    try {
+      const file = this.read();
+      const entry: FileEntry = file.checks[lease.check] ?? { incidents: {}, memory: {} };
+      change(entry);
+      file.checks[lease.check] = entry;
+      this.write(file, lease.holder);
+    } finally {
+      this.writeLock.release(writer);
+    }
+  }
+
+  private async lockForWrite(writer: string): Promise<void> {
+    const deadline = Date.now() + WRITE_WAIT_MS;
+    for (;;) {
+      try {
+        this.writeLock.acquire(writer, WRITE_WAIT_MS);
+        return;
+      } catch (error) {
+        if (!(error instanceof LeaseHeldError) || Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    }
+  }
+
+  private leaseLock(check: CheckName): LockFile {
+    let lock = this.leases.get(check);
+    if (!lock) {
+      lock = new LockFile(`${this.path}.${check}.lock`, this.options);
+      this.leases.set(check, lock);
+    }
+    return lock;
   }
 
   private write(file: StateFile, holder: string): void {

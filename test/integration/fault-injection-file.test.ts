@@ -1,0 +1,3 @@
+import { faultInjectionSuite } from '../support/fault-injection.js';
+
+faultInjectionSuite('file');
