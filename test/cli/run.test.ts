@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -51,5 +51,47 @@ describe('finops-guardrails run', () => {
     expect((await run(...DEMO, '--only', 'tagz')).err).toMatch(/--only: unknown check "tagz"/);
     expect((await run(...DEMO, '--only', 'tagz')).code).toBe(2);
     expect((await run(...DEMO, '--state', 'a.json', ...BASELINE)).code).toBe(2);
+  });
+
+  it('exits 2 with one line naming the file when --state or --baseline is not a state file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-run-'));
+    const broken = join(dir, 'state.json');
+    writeFileSync(broken, '{"format": "finops-guardrails/state@1", "checks": {');
+    const truncated = await run(...DEMO, '--only', 'tags', '--state', broken);
+    const baseline = await run(...DEMO, '--only', 'tags', '--baseline', broken);
+
+    for (const result of [truncated, baseline]) {
+      expect(result.code).toBe(2);
+      expect(result.err.trimEnd().split('\n')).toEqual([
+        expect.stringMatching(/state\.json: state file is not valid JSON/),
+      ]);
+      expect(result.out).toBe('');
+    }
+  });
+
+  it('on --dry-run prints the events but writes neither the state file nor --out', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fg-run-'));
+    const state = join(dir, 'state.json');
+    const outFile = join(dir, 'events.jsonl');
+    await run(...DEMO, '--only', 'tags', '--state', state);
+    const before = readFileSync(state, 'utf8');
+
+    const dry = await run(
+      ...DEMO,
+      '--only',
+      'tags',
+      '--state',
+      state,
+      '--out',
+      outFile,
+      '--dry-run',
+      '--now',
+      '2026-12-31T06:00:00Z',
+    );
+
+    expect(dry.code).toBe(0);
+    expect(dry.out).toMatch(/TRIGGER/); // a month later, violations escalate
+    expect(readFileSync(state, 'utf8')).toBe(before);
+    expect(existsSync(outFile)).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import {
   type GetCostAndUsageCommandInput,
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   AssumeRoleCommand,
@@ -20,7 +21,7 @@ import {
   GetCallerIdentityCommand,
   STSClient,
 } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
@@ -475,5 +476,26 @@ describe('cost-anomaly handler', () => {
     expect(dynamo).not.toReceiveCommandWith(PutCommand, {
       Item: expect.objectContaining({ sk: 'INC#cost-anomaly:detector:api:waste' }),
     });
+  });
+
+  it('does nothing and reports itself skipped while another run holds the state lease', async () => {
+    dynamo.on(UpdateCommand).rejects(
+      new ConditionalCheckFailedException({
+        message: 'The conditional request failed',
+        $metadata: {},
+        Item: { holder: { S: 'run-earlier' }, leaseUntil: { N: String(Date.parse('2026-11-20T14:15:00Z')) } },
+      }),
+    );
+    const handler = await coldStart();
+
+    const summary = await handler(SCHEDULED_EVENT, lambdaContext());
+
+    expect(summary).toMatchObject({
+      check: 'cost-anomaly',
+      events: 0,
+      skipped: expect.stringMatching(/run-earlier/),
+    });
+    expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
+    expect(costExplorer).not.toHaveReceivedCommand(GetCostAndUsageCommand);
   });
 });
