@@ -46,7 +46,7 @@ import { PROBE_METRICS } from '../../shared/checks/probe/evaluate.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { GuardrailFunction } from '../constructs/guardrail-function.js';
 import { METRICS_NAMESPACE } from '../constructs/guardrails-dashboard.js';
-import { secretResource } from './guardrails-stack.js';
+import { secretResource } from '../iam/role-arns.js';
 
 /** Construct id of the probe function; its role is `<stack name>-ProbeRole<hash>-<random>`. */
 const PROBE_FUNCTION_ID = 'Probe';

@@ -1,0 +1,168 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Key } from 'aws-cdk-lib/aws-kms';
+import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { assumeRoles, wildcardRoleAcknowledgements } from '../iam/assume-roles.js';
+import { managementRoleArn, memberRoleArns } from '../iam/role-arns.js';
+import { markTransparent, stableLogicalId } from '../logical-id.js';
+import { type CheckFunctionContext, checkFunction } from './check-function.js';
+import type { GuardrailFunction } from './guardrail-function.js';
+import { TagCoverageFanOut } from './tag-coverage-fan-out.js';
+
+/** Fan-out intermediates (plan, scans, Map results) live under this prefix and expire after this long. */
+export const RESULTS_PREFIX = 'tag-coverage/';
+export const RESULTS_EXPIRATION = Duration.days(14);
+
+/** Props of {@link FanOutWorkers}. */
+export interface FanOutWorkersProps extends CheckFunctionContext {
+  /** The scheduled tag-coverage function, which plans the run and starts the state machine. */
+  readonly tagCoverage: GuardrailFunction;
+  readonly stateTable: ITable;
+  readonly incidentQueue: IQueue;
+  /** Encrypts the results bucket. */
+  readonly dataKey: Key;
+  /** The checks' table and queue environment, which the aggregator shares. */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly scanAccountEntry: string;
+  readonly aggregateEntry: string;
+}
+
+/**
+ * The tag-coverage fan-out (DESIGN §4, "Scale"): the results bucket, the
+ * scan-account worker, the aggregator, the Distributed Map between them,
+ * and the tag-coverage function's right to plan a run and start it.
+ */
+export class FanOutWorkers extends Construct {
+  readonly bucket: Bucket;
+  readonly scanAccount: GuardrailFunction;
+  readonly aggregate: GuardrailFunction;
+  readonly fanOut: TagCoverageFanOut;
+
+  constructor(scope: Construct, id: string, props: FanOutWorkersProps) {
+    super(scope, id);
+    markTransparent(this);
+    const { config } = props;
+    this.bucket = this.resultsBucket(props.dataKey);
+    const bucket = this.bucket;
+    const runsObjects = bucket.arnForObjects(`${RESULTS_PREFIX}runs/*`);
+    const putRuns = new PolicyStatement({ actions: ['s3:PutObject'], resources: [runsObjects] });
+    const runsAck = {
+      id: `AwsSolutions-IAM5[Resource::<ResultsBucket.Arn>/${RESULTS_PREFIX}runs/*]`,
+      reason:
+        'Plans and scans are written under run-specific keys (tag-coverage/runs/<runId>/…) that exist only at run time; the prefix is the narrowest fixed scope.',
+    };
+    const resultsEnvironment = { RESULTS_BUCKET: bucket.bucketName };
+
+    const memberRoles = memberRoleArns(config);
+    this.scanAccount = checkFunction(
+      this,
+      {
+        name: 'scan-account',
+        entry: props.scanAccountEntry,
+        // Five accounts per batch, each region paged at GetResources' 15 req/s; an hour-long account would be an outlier.
+        timeout: Duration.minutes(15),
+        policyStatements: [assumeRoles(config, memberRoles), putRuns],
+        acknowledgements: [...wildcardRoleAcknowledgements(memberRoles), runsAck],
+      },
+      resultsEnvironment,
+      props,
+    );
+    props.dataKey.grant(this.scanAccount, 'kms:GenerateDataKey');
+
+    const managementRole = [managementRoleArn(config)];
+    this.aggregate = checkFunction(
+      this,
+      {
+        name: 'aggregate',
+        entry: props.aggregateEntry,
+        timeout: Duration.minutes(15),
+        // Holds every account's scan of the run in memory; CPU scales with memory too.
+        memorySize: 3008,
+        policyStatements: [
+          assumeRoles(config, managementRole),
+          new PolicyStatement({
+            actions: ['s3:GetObject'],
+            resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`)],
+          }),
+        ],
+        acknowledgements: [
+          ...wildcardRoleAcknowledgements(managementRole),
+          {
+            id: `AwsSolutions-IAM5[Resource::<ResultsBucket.Arn>/${RESULTS_PREFIX}*]`,
+            reason:
+              'The aggregator reads the Map run manifest, its result files and every scan of the run, all under run-specific keys below tag-coverage/; read-only.',
+          },
+        ],
+      },
+      { ...props.environment, ...resultsEnvironment },
+      props,
+    );
+    props.stateTable.grantReadWriteData(this.aggregate);
+    props.incidentQueue.grantSendMessages(this.aggregate);
+    props.dataKey.grant(this.aggregate, 'kms:Decrypt');
+
+    this.fanOut = new TagCoverageFanOut(this, 'TagCoverageFanOut', {
+      bucket,
+      bucketKey: props.dataKey,
+      scanAccount: this.scanAccount,
+      aggregate: this.aggregate,
+      maxConcurrency: config.organization.fanOutMaxConcurrency,
+      logRetentionDays: config.deployment.logRetentionDays,
+      tracing: props.tracing,
+    });
+    props.alarms.whenPositive('TagCoverageFanOutFailed', this.fanOut.stateMachine.metricFailed(), {
+      description:
+        'A tag-coverage fan-out execution failed: the run was not aggregated, so no findings were raised or resolved.',
+      statistic: 'Sum',
+    });
+
+    const { tagCoverage } = props;
+    tagCoverage.addEnvironment('FAN_OUT_STATE_MACHINE_ARN', this.fanOut.stateMachine.stateMachineArn);
+    tagCoverage.addEnvironment('RESULTS_BUCKET', bucket.bucketName);
+    tagCoverage.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['states:StartExecution'],
+        resources: [this.fanOut.stateMachine.stateMachineArn],
+      }),
+    );
+    tagCoverage.addToRolePolicy(putRuns);
+    Validations.of(tagCoverage.executionRole).acknowledge(runsAck);
+  }
+
+  /**
+   * SSE-KMS with the data key (an S3 Bucket Key keeps the KMS calls to a few
+   * per run), TLS only, no public access, everything under `tag-coverage/`
+   * expired after 14 days. Retained on stack deletion rather than emptied by
+   * an auto-delete custom resource: the lifecycle empties it within 14 days
+   * anyway, and the custom resource would add a CDK-managed Lambda function
+   * outside GuardrailFunction (its own runtime, untagged by the tag policy).
+   */
+  private resultsBucket(dataKey: Key): Bucket {
+    const bucket = new Bucket(this, 'ResultsBucket', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: dataKey,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      lifecycleRules: [
+        {
+          id: 'ExpireFanOutIntermediates',
+          prefix: RESULTS_PREFIX,
+          expiration: RESULTS_EXPIRATION,
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
+      ],
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    stableLogicalId(bucket, 'ResultsBucket');
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason:
+        'Holds only transient fan-out intermediates (expired after 14 days) written and read by three roles of this stack; server access logs would need a second bucket for no audit value. CloudTrail records the bucket management events.',
+    });
+    return bucket;
+  }
+}
