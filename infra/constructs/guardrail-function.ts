@@ -5,7 +5,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
-import { CONFIG_GLOBAL } from '../../shared/runtime/lambda-env.js';
+import { CONFIG_GLOBAL } from '../../shared/runtime/bundled-config.js';
 
 /** Lambda's limit on the total size of all environment variable keys and values. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;

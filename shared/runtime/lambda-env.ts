@@ -6,25 +6,15 @@ import { formatIssues, parseConfig } from '../config/loader.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
+import { bundledConfig } from './bundled-config.js';
 
-/**
- * The name esbuild replaces with the config's JSON at synth (GuardrailFunction's
- * `define`). Outside a bundle (tests, local runs) it is undefined and the
- * `GUARDRAILS_CONFIG` environment variable is read instead.
- */
-export const CONFIG_GLOBAL = '__GUARDRAILS_CONFIG__';
-declare const __GUARDRAILS_CONFIG__: string | undefined;
+export { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
 
 /** What the stacks put in every function's environment. Secrets never appear here: only ARNs. */
 const lambdaEnvSchema = z.object({
   STATE_TABLE_NAME: z.string().min(3),
   INCIDENT_QUEUE_URL: z.string().url(),
 });
-
-/** The config compiled into this bundle, if any. */
-export function bundledConfig(): string | undefined {
-  return typeof __GUARDRAILS_CONFIG__ === 'string' ? __GUARDRAILS_CONFIG__ : undefined;
-}
 
 export interface LambdaPorts {
   readonly config: GuardrailsConfig;

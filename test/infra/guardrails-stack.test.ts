@@ -1,13 +1,12 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type BuildAppOptions, buildApp } from '../../infra/build-app.js';
+import { buildApp } from '../../infra/build-app.js';
 import {
   assertEnvironmentFits,
   environmentBytes,
@@ -24,16 +23,17 @@ import {
 } from '../../infra/stacks/guardrails-stack.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import {
+  CDK_CONTEXT,
+  FIXTURE_HANDLER,
+  memoized,
+  NO_BUNDLING,
+  repoFile,
+  statementsOf,
+} from './support/cdk.js';
 
-const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
-
-const FIXTURE_HANDLER = repoFile('test/fixtures/infra/handler.ts');
 const FIXTURE_CONFIG = repoFile('test/fixtures/config/guardrails.config.yaml');
 const EXAMPLE_CONFIG = repoFile('examples/demo-org/guardrails.config.yaml');
-/** The feature flags `cdk synth` runs with, so the tests build what the CLI builds. */
-const CDK_CONTEXT = (
-  JSON.parse(readFileSync(repoFile('cdk.json'), 'utf8')) as { context: Record<string, unknown> }
-).context;
 const IMPORTED_QUEUE_ARN = 'arn:aws:sqs:eu-west-1:333333333333:reliability-incidents';
 
 /** The default checks, with their real permissions, but bundling the tiny fixture handler. */
@@ -41,25 +41,21 @@ function fixtureFunctions(config: GuardrailsConfig): CheckFunctionSpec[] {
   return defaultCheckFunctions(config).map((spec) => ({ ...spec, entry: FIXTURE_HANDLER }));
 }
 
-function synthTemplate(config: GuardrailsConfig, options: BuildAppOptions = {}): Template {
+/** The GuardrailsStack of a config, synthesized once per config in this file, without bundling. */
+const templateOf = memoized((key: string) => {
+  const config = JSON.parse(key) as GuardrailsConfig;
   const { guardrails } = buildApp(config, {
     probeEntry: FIXTURE_HANDLER,
     supportEntry: FIXTURE_HANDLER,
-    context: CDK_CONTEXT,
+    context: NO_BUNDLING,
     functions: fixtureFunctions(config),
     nag: false,
-    ...options,
   });
   return Template.fromStack(guardrails);
-}
+});
 
-/** Every statement of the identity policies attached to the role whose logical id starts with `rolePrefix`. */
-function statementsOf(template: Template, rolePrefix: string): Array<Record<string, unknown>> {
-  return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((policy) =>
-      (policy.Properties.Roles as Array<{ Ref: string }>).some((role) => role.Ref.startsWith(rolePrefix)),
-    )
-    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Array<Record<string, unknown>>);
+function synthTemplate(config: GuardrailsConfig): Template {
+  return templateOf(JSON.stringify(config));
 }
 
 function withSqs(config: GuardrailsConfig, sqs: GuardrailsConfig['sinks']['sqs']): GuardrailsConfig {
@@ -765,7 +761,7 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('finds nothing unacknowledged with X-Ray tracing on', () => {
-    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'guardrails-nag-')), context: CDK_CONTEXT });
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'guardrails-nag-')), context: NO_BUNDLING });
     new GuardrailsStack(app, 'Traced', {
       config: fixtureConfig,
       functions: fixtureFunctions(fixtureConfig),
@@ -780,7 +776,7 @@ describe('cdk-nag AwsSolutions', () => {
     const { app, guardrails } = buildApp(fixtureConfig, {
       probeEntry: FIXTURE_HANDLER,
       outdir: mkdtempSync(join(tmpdir(), 'guardrails-nag-')),
-      context: CDK_CONTEXT,
+      context: NO_BUNDLING,
       functions: [{ name: 'probe', entry: FIXTURE_HANDLER }],
       supportEntry: FIXTURE_HANDLER,
     });
