@@ -4,6 +4,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { type GuardrailsConfig, observerRegions } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/core/errors.js';
 import { RequiredTagsAspect } from './aspects/required-tags-aspect.js';
+import { readsManagementWithOwnRole } from './iam/management-reads.js';
 import {
   type CheckFunctionSpec,
   GuardrailsStack,
@@ -48,7 +49,12 @@ export interface BuildAppOptions {
 export interface GuardrailsApp {
   readonly app: App;
   readonly guardrails: GuardrailsStack;
-  readonly managementAccess: ManagementAccessStack;
+  /**
+   * Absent when there is nothing to deploy in the management account: the
+   * checks read it with their own role (no other management account named)
+   * and no StackSet targets are listed.
+   */
+  readonly managementAccess?: ManagementAccessStack;
   readonly memberReadRole: MemberReadRoleStack;
   /** The probe of the primary observer region (`deployment.observer.region`). */
   readonly probe: ProbeStack;
@@ -131,8 +137,14 @@ export function resolvePlacement(config: GuardrailsConfig, defaultEnv?: Environm
  */
 export function probeIncidentQueue(config: GuardrailsConfig, placement: Placement): ProbeIncidentQueue {
   const imported = config.sinks.sqs.queueArn;
-  if (imported)
-    return { queueArn: imported, region: imported.split(':')[3] ?? config.deployment.toolingRegion };
+  if (imported) {
+    const { kmsKeyArn } = config.sinks.sqs;
+    return {
+      queueArn: imported,
+      region: imported.split(':')[3] ?? config.deployment.toolingRegion,
+      ...(kmsKeyArn && { kmsKeyArn }),
+    };
+  }
   const region = config.deployment.toolingRegion;
   // Undefined tooling account: single-account mode, so the probe's own account is the queue's.
   const account = placement.tooling ?? Aws.ACCOUNT_ID;
@@ -141,6 +153,27 @@ export function probeIncidentQueue(config: GuardrailsConfig, placement: Placemen
     region,
     kmsKeyArn: `arn:${Aws.PARTITION}:kms:${region}:${account}:key/*`,
   };
+}
+
+/**
+ * The probe pages PagerDuty from the observer account. A secret in the
+ * tooling account would need a resource policy and a customer-managed key
+ * to be read from there, and would tie paging to the tooling account's
+ * region; the observer keeps its own copy instead.
+ *
+ * @throws ConfigError when PagerDuty is configured, the observer is another
+ * account, and no `observerSecretName` names the observer's copy.
+ */
+export function assertProbeCanPage(config: GuardrailsConfig, placement: Placement): void {
+  const pagerduty = config.sinks.pagerduty;
+  if (!pagerduty || pagerduty.observerSecretName) return;
+  if (placement.observer && placement.tooling && placement.observer !== placement.tooling) {
+    throw new ConfigError(
+      'sinks.pagerduty.observerSecretName',
+      `required: the probe runs in account ${placement.observer} and cannot read ${pagerduty.routingKeySecretArn} in the tooling account; ` +
+        'store the routing key in a secret of the observer account, under one name in every observer region, and name it here',
+    );
+  }
 }
 
 /**
@@ -163,6 +196,7 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
       ...(options.context ? { context: { ...options.context } } : {}),
     });
   const placement = resolvePlacement(config, options.defaultEnv);
+  assertProbeCanPage(config, placement);
   const { organization } = config;
   const toolingRoleNamePattern = `${STACK_NAMES.guardrails}-*`;
   const tags = deploymentTags(config);
@@ -192,15 +226,18 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
     })),
   });
 
-  const managementAccess = new ManagementAccessStack(app, STACK_NAMES.managementAccess, {
-    config,
-    description:
-      'finops-guardrails: read-only Cost Explorer, Budgets and Organizations role, and the member-role StackSet (management account)',
-    env: { account: placement.management, region: MANAGEMENT_REGION },
-    ...(placement.tooling && { toolingAccountId: placement.tooling }),
-    toolingRoleNamePattern,
-    memberTags: tags,
-  });
+  const managementAccess =
+    !readsManagementWithOwnRole(config) || organization.stackSetTargetOus.length > 0
+      ? new ManagementAccessStack(app, STACK_NAMES.managementAccess, {
+          config,
+          description:
+            'finops-guardrails: read-only Cost Explorer, Budgets and Organizations role, and the member-role StackSet (management account)',
+          env: { account: placement.management, region: MANAGEMENT_REGION },
+          ...(placement.tooling && { toolingAccountId: placement.tooling }),
+          toolingRoleNamePattern,
+          memberTags: tags,
+        })
+      : undefined;
 
   const memberReadRole = new MemberReadRoleStack(app, STACK_NAMES.memberReadRole, {
     description:
@@ -252,5 +289,5 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
     Aspects.of(app).add(new RequiredTagsAspect(config.tagPolicy), { priority: AspectPriority.READONLY });
   }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-  return { app, guardrails, managementAccess, memberReadRole, probe, probes };
+  return { app, guardrails, ...(managementAccess && { managementAccess }), memberReadRole, probe, probes };
 }

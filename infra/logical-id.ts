@@ -45,8 +45,21 @@ export function transparentLogicalId(element: CfnElement): string {
   return hashedId(components);
 }
 
+/**
+ * CDK's `Names.nodeUniqueId` of `construct` as if its transparent scopes
+ * were absent: ids that CDK derives from another construct's path (an event
+ * source mapping's, for one) stay what they were before the split.
+ */
+export function transparentUniqueId(construct: IConstruct): string {
+  const components = construct.node.scopes
+    .slice(1)
+    .filter((scope) => !isTransparent(scope))
+    .map((scope) => scope.node.id);
+  return hashedId(components);
+}
+
 /** CDK's `makeUniqueId`: a lone short component as is, else the readable path and an MD5 of the whole. */
-function hashedId(path: readonly string[]): string {
+export function hashedId(path: readonly string[]): string {
   const components = path.filter((c) => c !== HIDDEN_ID);
   if (components.length === 0) throw new Error('cannot name a resource with an empty path');
   const alphanumeric = (s: string) => s.replace(/[^A-Za-z0-9]/g, '');

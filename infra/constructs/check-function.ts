@@ -69,19 +69,7 @@ export function checkFunction(
 }
 
 function acknowledgeFunctionFindings(fn: GuardrailFunction, spec: CheckFunctionSpec, tracing: boolean): void {
-  const acknowledgements: Acknowledgment[] = [
-    ...(spec.acknowledgements ?? []),
-    {
-      id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
-      reason:
-        'Added by the CDK grants on the KMS-encrypted state table and queue; scoped to the one data key of this stack.',
-    },
-    {
-      id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-      reason:
-        'Added by the CDK grants on the KMS-encrypted state table and queue; scoped to the one data key of this stack.',
-    },
-  ];
+  const acknowledgements: Acknowledgment[] = [...(spec.acknowledgements ?? [])];
   if (tracing) {
     acknowledgements.push({
       id: 'AwsSolutions-IAM5[Resource::*]',

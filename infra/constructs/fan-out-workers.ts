@@ -1,15 +1,22 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { assumeRoles, wildcardRoleAcknowledgements } from '../iam/assume-roles.js';
-import { managementRoleArn, memberRoleArns } from '../iam/role-arns.js';
+import {
+  grantKeyVia,
+  grantStateTable,
+  OBJECT_READ_KEY_ACTIONS,
+  OBJECT_WRITE_KEY_ACTIONS,
+} from '../iam/function-grants.js';
+import { managementAccessFor } from '../iam/management-reads.js';
+import { memberRoleArns } from '../iam/role-arns.js';
 import { markTransparent, stableLogicalId } from '../logical-id.js';
 import { type CheckFunctionContext, checkFunction } from './check-function.js';
 import type { GuardrailFunction } from './guardrail-function.js';
+import type { IncidentQueue } from './incident-queue.js';
 import { TagCoverageFanOut } from './tag-coverage-fan-out.js';
 
 /** Fan-out intermediates (plan, scans, Map results) live under this prefix and expire after this long. */
@@ -21,7 +28,7 @@ export interface FanOutWorkersProps extends CheckFunctionContext {
   /** The scheduled tag-coverage function, which plans the run and starts the state machine. */
   readonly tagCoverage: GuardrailFunction;
   readonly stateTable: ITable;
-  readonly incidentQueue: IQueue;
+  readonly incidentQueue: IncidentQueue;
   /** Encrypts the results bucket. */
   readonly dataKey: Key;
   /** The checks' table and queue environment, which the aggregator shares. */
@@ -70,9 +77,9 @@ export class FanOutWorkers extends Construct {
       resultsEnvironment,
       props,
     );
-    props.dataKey.grant(this.scanAccount, 'kms:GenerateDataKey');
+    grantKeyVia(this.scanAccount, props.dataKey, OBJECT_WRITE_KEY_ACTIONS, 's3');
 
-    const managementRole = [managementRoleArn(config)];
+    const management = managementAccessFor('aggregate', config);
     this.aggregate = checkFunction(
       this,
       {
@@ -82,14 +89,16 @@ export class FanOutWorkers extends Construct {
         // Holds every account's scan of the run in memory; CPU scales with memory too.
         memorySize: 3008,
         policyStatements: [
-          assumeRoles(config, managementRole),
+          ...(management.roleArns.length > 0 ? [assumeRoles(config, management.roleArns)] : []),
+          ...management.statements,
           new PolicyStatement({
             actions: ['s3:GetObject'],
             resources: [bucket.arnForObjects(`${RESULTS_PREFIX}*`)],
           }),
         ],
         acknowledgements: [
-          ...wildcardRoleAcknowledgements(managementRole),
+          ...wildcardRoleAcknowledgements(management.roleArns),
+          ...management.acknowledgements,
           {
             id: `AwsSolutions-IAM5[Resource::<ResultsBucket.Arn>/${RESULTS_PREFIX}*]`,
             reason:
@@ -100,9 +109,9 @@ export class FanOutWorkers extends Construct {
       { ...props.environment, ...resultsEnvironment },
       props,
     );
-    props.stateTable.grantReadWriteData(this.aggregate);
-    props.incidentQueue.grantSendMessages(this.aggregate);
-    props.dataKey.grant(this.aggregate, 'kms:Decrypt');
+    grantStateTable(this.aggregate, props.stateTable, props.dataKey);
+    props.incidentQueue.grantSend(this.aggregate);
+    grantKeyVia(this.aggregate, props.dataKey, OBJECT_READ_KEY_ACTIONS, 's3');
 
     this.fanOut = new TagCoverageFanOut(this, 'TagCoverageFanOut', {
       bucket,
@@ -128,8 +137,31 @@ export class FanOutWorkers extends Construct {
         resources: [this.fanOut.stateMachine.stateMachineArn],
       }),
     );
+    // A run's name taken by a closed execution is looked up before a rerun takes the next one.
+    const executions = Stack.of(this).formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${this.fanOut.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    tagCoverage.addToRolePolicy(
+      new PolicyStatement({ actions: ['states:DescribeExecution'], resources: [executions] }),
+    );
     tagCoverage.addToRolePolicy(putRuns);
-    Validations.of(tagCoverage.executionRole).acknowledge(runsAck);
+    grantKeyVia(tagCoverage, props.dataKey, OBJECT_WRITE_KEY_ACTIONS, 's3');
+    Validations.of(tagCoverage.executionRole).acknowledge(runsAck, {
+      id: `AwsSolutions-IAM5[Resource::${this.executionsNagResource()}]`,
+      reason:
+        'Executions of the fan-out state machine are named per run at run time; DescribeExecution is read-only and limited to this one state machine.',
+    });
+  }
+
+  /** The executions' ARN pattern as cdk-nag renders it: unresolved pseudo parameters as `<AWS::…>`. */
+  private executionsNagResource(): string {
+    const stack = Stack.of(this);
+    const rendered = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
+    const machine = stack.getLogicalId(this.fanOut.stateMachine.node.defaultChild as CfnElement);
+    return `arn:${rendered(stack.partition, 'AWS::Partition')}:states:${rendered(stack.region, 'AWS::Region')}:${rendered(stack.account, 'AWS::AccountId')}:execution:<${machine}.Name>:*`;
   }
 
   /**

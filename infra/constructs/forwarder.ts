@@ -1,13 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import { grantConsumeQueue } from '../iam/function-grants.js';
 import { secretResource } from '../iam/role-arns.js';
-import { markTransparent } from '../logical-id.js';
+import { markTransparent, transparentUniqueId } from '../logical-id.js';
 import { type CheckFunctionContext, checkFunction } from './check-function.js';
 import type { GuardrailFunction } from './guardrail-function.js';
+import type { IncidentQueue } from './incident-queue.js';
 
 /** The forwarder's timeout; the incident queue's visibility timeout is six times this (Lambda's guidance for SQS sources). */
 export const FORWARDER_TIMEOUT = Duration.seconds(60);
@@ -15,7 +15,7 @@ export const FORWARDER_TIMEOUT = Duration.seconds(60);
 /** Props of {@link Forwarder}. */
 export interface ForwarderProps extends CheckFunctionContext {
   /** The created incident queue it consumes. */
-  readonly incidentQueue: IQueue;
+  readonly incidentQueue: IncidentQueue;
   readonly entry: string;
 }
 
@@ -38,14 +38,17 @@ export class Forwarder extends Construct {
       {},
       props,
     );
-    this.function.addEventSource(
-      new SqsEventSource(props.incidentQueue, {
-        batchSize: 10,
-        reportBatchItemFailures: true,
-        // Two concurrent batches at most: PagerDuty and Slack rate-limit, and order matters more than speed.
-        maxConcurrency: 2,
-      }),
-    );
+    const queue = props.incidentQueue.queue;
+    // The mapping itself rather than SqsEventSource, whose grant adds GetQueueUrl and
+    // ChangeMessageVisibility; its id is the one SqsEventSource gave it, so a deployed mapping stays.
+    this.function.addEventSourceMapping(`SqsEventSource:${transparentUniqueId(queue)}`, {
+      eventSourceArn: queue.queueArn,
+      batchSize: 10,
+      reportBatchItemFailures: true,
+      // Two concurrent batches at most: PagerDuty and Slack rate-limit, and order matters more than speed.
+      maxConcurrency: 2,
+    });
+    grantConsumeQueue(this.function, queue.queueArn, props.incidentQueue.key);
   }
 }
 

@@ -1,11 +1,12 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import { AccountPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { incidentQueueName } from '../../shared/runtime/incident-queue.js';
+import { grantSendToQueue, type KeyReference } from '../iam/function-grants.js';
 import { markTransparent, stableLogicalId } from '../logical-id.js';
 import { ALARM_PERIOD, type GuardrailsAlarms } from './guardrails-alarms.js';
 
@@ -13,6 +14,9 @@ import { ALARM_PERIOD, type GuardrailsAlarms } from './guardrails-alarms.js';
 export const INCIDENT_QUEUE_MAX_RECEIVE_COUNT = 5;
 
 export { INCIDENT_QUEUE_BASE_NAME, incidentQueueName } from '../../shared/runtime/incident-queue.js';
+
+const DEFAULT_MAX_AGE = Duration.minutes(15);
+
 /**
  * The observer account's probe role, which sends to the incident queue from
  * another account. Trust goes to the account, narrowed by `aws:PrincipalArn`,
@@ -30,6 +34,8 @@ export interface IncidentQueueSender {
 export interface IncidentQueueProps {
   /** `sinks.sqs.queueArn`: import this queue instead of creating one. */
   readonly importedArn?: string;
+  /** `sinks.sqs.kmsKeyArn`: the imported queue's customer-managed key. */
+  readonly importedKeyArn?: string;
   /** `sinks.sqs.fifo`. */
   readonly fifo: boolean;
   /** Encrypts a created queue and its dead-letter queue. */
@@ -52,14 +58,22 @@ export class IncidentQueue extends Construct {
   readonly queue: IQueue;
   /** Absent when the queue is imported. */
   readonly deadLetterQueue?: Queue;
+  /** The key senders use through SQS: the data key, an imported queue's key, or none (SSE-SQS). */
+  readonly key?: KeyReference;
+  /** The queue's region, where SQS uses the key. */
+  readonly region: string;
 
   constructor(scope: Construct, id: string, props: IncidentQueueProps) {
     super(scope, id);
     markTransparent(this);
     if (props.importedArn) {
       this.queue = Queue.fromQueueArn(this, 'IncidentQueue', props.importedArn);
+      this.region = props.importedArn.split(':')[3] ?? Aws.REGION;
+      if (props.importedKeyArn) this.key = props.importedKeyArn;
       return;
     }
+    this.region = Aws.REGION;
+    this.key = props.dataKey;
     const deadLetterQueue = new Queue(this, 'IncidentDeadLetterQueue', {
       // A FIFO queue needs a FIFO dead-letter queue. `undefined`, not `false`, keeps FifoQueue out of the template.
       fifo: props.fifo || undefined,
@@ -113,6 +127,11 @@ export class IncidentQueue extends Construct {
     });
     alarm.addAlarmAction(new SnsAction(alarms.topic));
     return alarm;
+  }
+
+  /** SendMessage (and SendMessageBatch), and the queue's key through SQS. */
+  grantSend(grantee: IGrantable): void {
+    grantSendToQueue(grantee, this.queue.queueArn, this.key, this.region);
   }
 }
 

@@ -11,11 +11,13 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { grantKeyVia, grantStateTable, QUEUE_SEND_KEY_ACTIONS } from '../iam/function-grants.js';
 import { markTransparent, pascalCase } from '../logical-id.js';
 import { type CheckFunctionContext, type CheckFunctionSpec, checkFunction } from './check-function.js';
 import type { GuardrailFunction } from './guardrail-function.js';
+import type { IncidentQueue } from './incident-queue.js';
 
 /** How EventBridge Scheduler retries an invocation it could not deliver before it dead-letters it. */
 export interface ScheduleRetryPolicy {
@@ -29,7 +31,7 @@ export interface ScheduledChecksProps extends CheckFunctionContext {
   /** Every check reads and writes it. */
   readonly stateTable: ITable;
   /** Every check sends to it. */
-  readonly incidentQueue: IQueue;
+  readonly incidentQueue: IncidentQueue;
   /** Encrypts the schedules' dead-letter queue. */
   readonly dataKey: Key;
   /** Environment of every check, under each spec's own. */
@@ -56,8 +58,8 @@ export class ScheduledChecks extends Construct {
     for (const spec of props.specs) {
       const fn = checkFunction(this, spec, { ...props.environment, ...spec.environment }, props);
       // The checks only send to the queue; the forwarder alone reads the sink secrets (shared/runtime/forwarder.ts).
-      props.stateTable.grantReadWriteData(fn);
-      props.incidentQueue.grantSendMessages(fn);
+      grantStateTable(fn, props.stateTable, props.dataKey);
+      props.incidentQueue.grantSend(fn);
       functions.set(spec.name, fn);
     }
     this.functions = functions;
@@ -102,7 +104,7 @@ export class ScheduledChecks extends Construct {
       description: 'EventBridge Scheduler invokes the finops-guardrails checks',
     });
     // Sending to a KMS-encrypted dead-letter queue needs the data key; named actions, no wildcards.
-    props.dataKey.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantKeyVia(role, props.dataKey, QUEUE_SEND_KEY_ACTIONS, 'sqs');
     for (const spec of props.specs) {
       const fn = this.functions.get(spec.name);
       if (!spec.schedule || !fn) continue;

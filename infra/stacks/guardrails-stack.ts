@@ -123,6 +123,7 @@ export class GuardrailsStack extends TransparentScopesStack {
     const deployForwarder = !importedArn && forwardedSinks(config).length > 0;
     const queue = new IncidentQueue(this, 'Queue', {
       ...(importedArn && { importedArn }),
+      ...(config.sinks.sqs.kmsKeyArn && { importedKeyArn: config.sinks.sqs.kmsKeyArn }),
       fifo: config.sinks.sqs.fifo,
       dataKey: this.dataKey,
       alarms,
@@ -143,7 +144,7 @@ export class GuardrailsStack extends TransparentScopesStack {
       ...context,
       specs,
       stateTable: this.stateTable,
-      incidentQueue: this.incidentQueue,
+      incidentQueue: queue,
       dataKey: this.dataKey,
       environment,
       retry: props.scheduleRetry ?? DEFAULT_SCHEDULE_RETRY,
@@ -161,7 +162,7 @@ export class GuardrailsStack extends TransparentScopesStack {
         ...context,
         tagCoverage,
         stateTable: this.stateTable,
-        incidentQueue: this.incidentQueue,
+        incidentQueue: queue,
         dataKey: this.dataKey,
         environment,
         scanAccountEntry: entryOf('scan-account'),
@@ -175,7 +176,7 @@ export class GuardrailsStack extends TransparentScopesStack {
     if (deployForwarder) {
       const forwarder = new Forwarder(this, 'Forwarding', {
         ...context,
-        incidentQueue: this.incidentQueue,
+        incidentQueue: queue,
         entry: entryOf('forwarder'),
       });
       support.set('forwarder', forwarder.function);

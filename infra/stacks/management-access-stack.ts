@@ -1,7 +1,13 @@
 import { Annotations, Aws, CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import { PolicyDocument, PolicyStatement, Role } from 'aws-cdk-lib/aws-iam';
+import { PolicyDocument, Role } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import {
+  allManagementReads,
+  managementReadAcknowledgements,
+  managementReadStatements,
+  readsManagementWithOwnRole,
+} from '../iam/management-reads.js';
 import { MemberReadRoleStackSet, toolingTrust } from './member-read-role.js';
 
 /** Props of the {@link ManagementAccessStack}. */
@@ -30,7 +36,11 @@ export interface ManagementAccessStackProps extends StackProps {
  * });
  */
 export class ManagementAccessStack extends Stack {
-  readonly role: Role;
+  /**
+   * Absent when the checks read the management account with their own role
+   * ({@link readsManagementWithOwnRole}): nothing would assume it.
+   */
+  readonly role?: Role;
   /** Absent when the config names no `stackSetTargetOus`. */
   readonly memberRoleStackSet?: MemberReadRoleStackSet;
 
@@ -44,16 +54,21 @@ export class ManagementAccessStack extends Stack {
       ...(organization.externalId && { externalId: organization.externalId }),
     };
 
-    this.role = new Role(this, 'ManagementReadRole', {
-      roleName: organization.managementRoleName,
-      description:
-        'finops-guardrails: read-only Cost Explorer, Budgets and Organizations access for the tooling account',
-      assumedBy: toolingTrust(trust),
-      // Role chaining caps the session at one hour anyway.
-      maxSessionDuration: Duration.hours(1),
-      inlinePolicies: { ReadCostsBudgetsAccounts: managementReadPolicy(props.config) },
-    });
-    Validations.of(this.role).acknowledge(...managementReadAcknowledgements(props.config));
+    if (!readsManagementWithOwnRole(props.config)) {
+      this.role = new Role(this, 'ManagementReadRole', {
+        roleName: organization.managementRoleName,
+        description:
+          'finops-guardrails: read-only Cost Explorer, Budgets and Organizations access for the tooling account',
+        assumedBy: toolingTrust(trust),
+        // Role chaining caps the session at one hour anyway.
+        maxSessionDuration: Duration.hours(1),
+        inlinePolicies: { ReadCostsBudgetsAccounts: managementReadPolicy(props.config) },
+      });
+      Validations.of(this.role).acknowledge(
+        ...managementReadAcknowledgements(props.config, allManagementReads(props.config)),
+      );
+      new CfnOutput(this, 'ManagementReadRoleArn', { value: this.role.roleArn });
+    }
 
     if (organization.stackSetTargetOus.length > 0) {
       this.memberRoleStackSet = new MemberReadRoleStackSet(this, 'MemberReadRole', {
@@ -72,67 +87,14 @@ export class ManagementAccessStack extends Stack {
           'List OU ids (or the root id r-...) to deploy it to every member account through a service-managed StackSet.',
       );
     }
-
-    new CfnOutput(this, 'ManagementReadRoleArn', { value: this.role.roleArn });
   }
 }
 
 /**
- * Exactly the calls the checks make through the management role: Cost
- * Explorer series and anomalies, budgets, and the account directory.
+ * Exactly the calls the checks make through the management role: the
+ * account directory, Cost Explorer series and anomalies, and budgets, as
+ * the config enables them ({@link allManagementReads}).
  */
 export function managementReadPolicy(config: GuardrailsConfig): PolicyDocument {
-  const { organizationId } = config.organization;
-  return new PolicyDocument({
-    statements: [
-      new PolicyStatement({
-        sid: 'CostExplorer',
-        actions: ['ce:GetCostAndUsage', 'ce:GetAnomalies'],
-        resources: ['*'],
-      }),
-      new PolicyStatement({
-        sid: 'Budgets',
-        // DescribeBudgets and DescribeBudget are authorized by budgets:ViewBudget.
-        actions: ['budgets:ViewBudget'],
-        resources: [`arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:budget/*`],
-      }),
-      new PolicyStatement({
-        sid: 'ListAccounts',
-        actions: ['organizations:ListAccounts'],
-        resources: ['*'],
-      }),
-      new PolicyStatement({
-        sid: 'AccountTags',
-        actions: ['organizations:ListTagsForResource'],
-        resources: [organizationAccountsArn(organizationId)],
-      }),
-    ],
-  });
-}
-
-/** Every account of the organization: `arn:aws:organizations::<management>:account/<o-id>/*`. */
-function organizationAccountsArn(organizationId: string | undefined): string {
-  return `arn:${Aws.PARTITION}:organizations::${Aws.ACCOUNT_ID}:account/${organizationId ?? 'o-*'}/*`;
-}
-
-function managementReadAcknowledgements(config: GuardrailsConfig) {
-  const nagArn = (arn: string) =>
-    arn.replace(Aws.PARTITION, '<AWS::Partition>').replace(Aws.ACCOUNT_ID, '<AWS::AccountId>');
-  return [
-    {
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason:
-        'ce:GetCostAndUsage, ce:GetAnomalies and organizations:ListAccounts support no resource-level permissions; all three are read-only.',
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::${nagArn(`arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:budget/*`)}]`,
-      reason:
-        'The budget checks read every budget of the management account, including budgets created after deploy; budgets:ViewBudget is read-only.',
-    },
-    {
-      id: `AwsSolutions-IAM5[Resource::${nagArn(organizationAccountsArn(config.organization.organizationId))}]`,
-      reason:
-        'Owners come from the tags of every account of the organization, including accounts that join after deploy; scoped to this organization when organizationId is set.',
-    },
-  ];
+  return new PolicyDocument({ statements: managementReadStatements(config, allManagementReads(config)) });
 }

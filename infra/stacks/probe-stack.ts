@@ -1,4 +1,5 @@
 import {
+  ArnFormat,
   Aws,
   CfnOutput,
   CfnResource,
@@ -46,7 +47,15 @@ import { PROBE_METRICS } from '../../shared/checks/probe/evaluate.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { GuardrailFunction } from '../constructs/guardrail-function.js';
 import { METRICS_NAMESPACE } from '../constructs/guardrails-dashboard.js';
-import { secretResource } from '../iam/role-arns.js';
+import {
+  grantKeyVia,
+  grantSendToQueue,
+  grantStateTable,
+  QUEUE_SEND_KEY_ACTIONS,
+  TOPIC_PUBLISH_KEY_ACTIONS,
+} from '../iam/function-grants.js';
+import { nagResource, secretResource } from '../iam/role-arns.js';
+import { pascalCase } from '../logical-id.js';
 
 /** Construct id of the probe function; its role is `<stack name>-ProbeRole<hash>-<random>`. */
 const PROBE_FUNCTION_ID = 'Probe';
@@ -142,6 +151,8 @@ export class ProbeStack extends Stack {
   readonly probeFunction: GuardrailFunction;
   readonly scheduleDeadLetterQueue: Queue;
   readonly heartbeatAlarm: Alarm;
+  /** One per other observer region: this region's quorum verdicts reach it late. Empty with a single region. */
+  readonly replicationAlarms: readonly Alarm[];
   /** Probe availability and latency: here, because the metrics live in the observer account. */
   readonly dashboard: Dashboard;
 
@@ -171,7 +182,7 @@ export class ProbeStack extends Stack {
 
     this.pagingTopic = this.pagingTopicOf(config);
     const incidentQueue = Queue.fromQueueArn(this, 'IncidentQueue', props.incidentQueue.queueArn);
-    const pagerDutySecretArn = config.sinks.pagerduty?.routingKeySecretArn;
+    const pagerDutySecretArn = this.pagerDutySecretArn(config);
 
     this.probeFunction = new GuardrailFunction(this, PROBE_FUNCTION_ID, {
       entry: props.entry,
@@ -210,6 +221,11 @@ export class ProbeStack extends Stack {
       props.heartbeatDimensions ?? DEFAULT_HEARTBEAT_DIMENSIONS,
       props.heartbeatMissingMinutes ?? 3,
     );
+    this.replicationAlarms = global
+      ? observerRegionsOf(global)
+          .filter((region) => region !== this.region)
+          .map((region) => this.alarmOnLateReplication(global.tableName, region))
+      : [];
 
     this.dashboard = this.probeDashboard(config, props.heartbeatDimensions ?? DEFAULT_HEARTBEAT_DIMENSIONS);
 
@@ -353,14 +369,20 @@ export class ProbeStack extends Stack {
     return topic;
   }
 
+  /**
+   * The probe's grants, action by action: its state table (this region's
+   * replica) and key through DynamoDB, its paging topic and key through SNS,
+   * the PagerDuty secret, and the incident queue with the queue's key through
+   * SQS in the queue's region.
+   */
   private grantProbe(props: ProbeStackProps, pagerDutySecretArn: string | undefined): void {
     const fn = this.probeFunction;
-    this.stateTable.grantReadWriteData(fn);
+    grantStateTable(fn, { tableArn: this.stateTableArn(props) }, this.key);
     fn.addToRolePolicy(
       new PolicyStatement({ actions: ['sns:Publish'], resources: [this.pagingTopic.topicArn] }),
     );
     // Publishing to the topic this stack encrypts; an imported topic's owner manages its key.
-    if (this.pagingTopic instanceof Topic) this.key.grant(fn, 'kms:GenerateDataKey', 'kms:Decrypt');
+    if (this.pagingTopic instanceof Topic) grantKeyVia(fn, this.key, TOPIC_PUBLISH_KEY_ACTIONS, 'sns');
     if (pagerDutySecretArn) {
       fn.addToRolePolicy(
         new PolicyStatement({
@@ -370,42 +392,46 @@ export class ProbeStack extends Stack {
       );
     }
     // SqsSink sends batches; sqs:SendMessage authorizes SendMessageBatch too.
-    fn.addToRolePolicy(
-      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [props.incidentQueue.queueArn] }),
-    );
-    const queueKey = props.incidentQueue.kmsKeyArn;
-    const acknowledgements = [
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:ReEncrypt*]',
+    const queue = props.incidentQueue;
+    grantSendToQueue(fn, queue.queueArn, queue.kmsKeyArn, queue.region);
+    const queueKey = queue.kmsKeyArn;
+    if (queueKey?.includes('*')) {
+      Validations.of(fn.executionRole).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(queueKey)}]`,
         reason:
-          'Added by the CDK grant on the KMS-encrypted state table; scoped to the one key of this stack.',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
-        reason:
-          'Added by the CDK grant on the KMS-encrypted state table; scoped to the one key of this stack.',
-      },
-    ];
-    if (queueKey) {
-      fn.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
-          resources: [queueKey],
-          // Only for messages to the incident queue's SQS, never to decrypt anything else with the key.
-          conditions: {
-            StringEquals: { 'kms:ViaService': `sqs.${props.incidentQueue.region}.${Aws.URL_SUFFIX}` },
-          },
-        }),
-      );
-      if (queueKey.includes('*')) {
-        acknowledgements.push({
-          id: `AwsSolutions-IAM5[Resource::${nagResource(queueKey)}]`,
-          reason:
-            "The incident queue's key is created in the tooling account with a random id this account cannot know at synth; the grant holds only through SQS (kms:ViaService), and the key policy allows only this role's pattern.",
-        });
-      }
+          "The incident queue's key is created in the tooling account with a random id this account cannot know at synth; the grant holds only through SQS (kms:ViaService), and the key policy allows only this role's pattern.",
+      });
     }
-    Validations.of(fn.executionRole).acknowledge(...acknowledgements);
+  }
+
+  /**
+   * The routing key the probe pages PagerDuty with: the observer account's
+   * own secret (`observerSecretName`, in this region), so paging reaches
+   * nothing in the tooling account; else the forwarder's secret, which only
+   * the tooling account itself can read (build-app refuses another account).
+   * A name becomes a partial ARN, which GetSecretValue resolves.
+   */
+  private pagerDutySecretArn(config: GuardrailsConfig): string | undefined {
+    const pagerduty = config.sinks.pagerduty;
+    if (!pagerduty) return undefined;
+    if (!pagerduty.observerSecretName) return pagerduty.routingKeySecretArn;
+    return Stack.of(this).formatArn({
+      service: 'secretsmanager',
+      resource: 'secret',
+      resourceName: pagerduty.observerSecretName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+
+  /** The table the probe reads and writes: its own, or this region's replica of the global table. */
+  private stateTableArn(props: ProbeStackProps): string {
+    if (!props.globalStateTable || props.globalStateTable.primaryRegion === this.region)
+      return this.stateTable.tableArn;
+    return Stack.of(this).formatArn({
+      service: 'dynamodb',
+      resource: 'table',
+      resourceName: props.globalStateTable.tableName,
+    });
   }
 
   private scheduleProbe(config: GuardrailsConfig): void {
@@ -421,7 +447,7 @@ export class ProbeStack extends Stack {
       }),
       description: 'EventBridge Scheduler invokes the finops-guardrails probe',
     });
-    this.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    grantKeyVia(role, this.key, QUEUE_SEND_KEY_ACTIONS, 'sqs');
     new Schedule(this, 'ProbeSchedule', {
       description: 'Runs the out-of-band probes',
       schedule: ScheduleExpression.expression(config.schedules.probe, TimeZone.of(config.schedules.timezone)),
@@ -445,6 +471,36 @@ export class ProbeStack extends Stack {
       reason:
         'LambdaInvoke grants lambda:InvokeFunction on the probe function and its versions (ARN:*); the wildcard only covers qualifiers of this one function.',
     });
+  }
+
+  /**
+   * The quorum reads the other locations' verdicts from this region's
+   * replica, which DynamoDB fills asynchronously. The check counts each
+   * location's latest verdict of this minute or the last, so it absorbs up
+   * to about a minute of replication lag; beyond that a failing location
+   * drops out of the count and a real outage can miss its quorum. This
+   * alarm says so, from the region whose writes are late.
+   */
+  private alarmOnLateReplication(tableName: string, receivingRegion: string): Alarm {
+    const alarm = new Alarm(this, `QuorumReplicationTo${pascalCase(receivingRegion)}Alarm`, {
+      metric: new Metric({
+        namespace: 'AWS/DynamoDB',
+        metricName: 'ReplicationLatency',
+        dimensionsMap: { TableName: tableName, ReceivingRegion: receivingRegion },
+        statistic: 'Maximum',
+        period: Duration.minutes(1),
+      }),
+      threshold: QUORUM_REPLICATION_TOLERANCE.toMilliseconds(),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      // No writes, no datapoints: nothing is late.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: `Probe verdicts written in ${this.region} reach ${receivingRegion} more than ${QUORUM_REPLICATION_TOLERANCE.toHumanString()} late: quorum there counts this location as silent, and can miss a real outage.`,
+    });
+    alarm.addAlarmAction(new SnsAction(this.pagingTopic));
+    alarm.addOkAction(new SnsAction(this.pagingTopic));
+    return alarm;
   }
 
   /**
@@ -474,6 +530,17 @@ export class ProbeStack extends Stack {
   }
 }
 
+/**
+ * The replication lag the quorum absorbs: a location's verdict counts for the
+ * minute it was written and the next (shared/checks/probe/quorum.ts).
+ */
+export const QUORUM_REPLICATION_TOLERANCE = Duration.seconds(60);
+
+/** Every region of the global table, the primary first. */
+function observerRegionsOf(global: ProbeGlobalStateTable): string[] {
+  return [global.primaryRegion, ...global.replicaRegions];
+}
+
 /** Long enough for the slowest configured probe, and for the sub-minute rounds of one invocation. */
 function probeTimeout(config: GuardrailsConfig): Duration {
   const slowestMs = Math.max(0, ...config.probes.map((p) => p.timeoutMs));
@@ -486,12 +553,4 @@ function stableLogicalId(construct: IConstruct, logicalId: string): void {
     throw new Error(`${construct.node.path} has no CloudFormation resource whose logical id could be pinned`);
   }
   resource.overrideLogicalId(logicalId);
-}
-
-/** The resource id cdk-nag reports for an ARN built with pseudo parameters. */
-function nagResource(arn: string): string {
-  return arn
-    .replace(Aws.PARTITION, '<AWS::Partition>')
-    .replace(Aws.ACCOUNT_ID, '<AWS::AccountId>')
-    .replace(Aws.REGION, '<AWS::Region>');
 }

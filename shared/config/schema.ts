@@ -183,9 +183,25 @@ export const sinksSchema = z
           .regex(/^arn:aws[\w-]*:sqs:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/, 'must be an SQS queue ARN')
           .optional()
           .describe('Import an existing incident queue. Without it, the stack creates one.'),
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/, 'must be a KMS key ARN (not an alias)')
+          .optional()
+          .describe(
+            "The customer-managed key of an imported queue's SSE-KMS. Senders get kms:GenerateDataKey and kms:Decrypt on it through SQS; `finops-guardrails queue-policy` prints what the key's owner must allow.",
+          ),
         fifo: z.boolean().default(false),
       })
       .strict()
+      .refine((sqs) => sqs.kmsKeyArn === undefined || sqs.queueArn !== undefined, {
+        message:
+          'kmsKeyArn is the key of an imported queue: set queueArn too (a created queue uses the stack key)',
+        path: ['kmsKeyArn'],
+      })
+      .refine(
+        (sqs) => sqs.kmsKeyArn === undefined || sqs.queueArn?.split(':')[3] === sqs.kmsKeyArn.split(':')[3],
+        { message: "must be in the queue's region: SQS uses a key of its own region", path: ['kmsKeyArn'] },
+      )
       .default({ fifo: false }),
     jsonl: z
       .object({ path: z.string().min(1) })
@@ -197,6 +213,17 @@ export const sinksSchema = z
           .string()
           .startsWith('arn:')
           .describe('Secrets Manager secret holding the routing key.'),
+        observerSecretName: z
+          .string()
+          .regex(/^[\w/+=.@-]{1,512}$/, 'must be a Secrets Manager secret name')
+          .refine(
+            (name) => !/-[A-Za-z0-9]{6}$/.test(name),
+            'must not end in a hyphen and six characters, which Secrets Manager reads as the suffix of an ARN',
+          )
+          .optional()
+          .describe(
+            'A secret of this name in every observer region of the observer account holds the same routing key: the probe pages PagerDuty without reaching into the tooling account. Required when the observer account is another account.',
+          ),
         minSeverity: z.enum(['info', 'warning', 'error', 'critical']).default('error'),
       })
       .strict()

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   type BuildAppOptions,
   buildApp,
@@ -15,6 +15,10 @@ import { defaultCheckFunctions } from '../../infra/stacks/guardrails-stack.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import { configSchema, type GuardrailsConfig } from '../../shared/config/schema.js';
 import { ConfigError } from '../../shared/core/errors.js';
+import { SYNTH_TIMEOUT_MS } from './support/cdk.js';
+
+// Synthesizing hooks and tests share a loaded 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
 
 const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const FIXTURE_HANDLER = repoFile('test/fixtures/infra/handler.ts');
@@ -39,7 +43,9 @@ function build(config: GuardrailsConfig, options: BuildAppOptions = {}): Guardra
 }
 
 function stacksOf(built: GuardrailsApp): Stack[] {
-  return [built.guardrails, built.managementAccess, built.memberReadRole, built.probe];
+  return [built.guardrails, built.managementAccess, built.memberReadRole, built.probe].filter(
+    (stack): stack is Stack => stack !== undefined,
+  );
 }
 
 function violationsIn(outdir: string): string[] {
@@ -138,16 +144,24 @@ describe('the app in single-account mode', () => {
       defaultEnv: { account: DEPLOYING_ACCOUNT, region: 'eu-central-1' },
     });
     built.app.synth();
-    expect(stacksOf(built).map((s) => s.account)).toEqual(Array(4).fill(DEPLOYING_ACCOUNT));
-    expect(stacksOf(built).map((s) => s.region)).toEqual([
-      'us-east-1',
-      'us-east-1',
-      'us-east-1',
-      'us-west-2',
+    expect(stacksOf(built).map((s) => `${s.stackName} ${s.account}/${s.region}`)).toEqual([
+      `GuardrailsStack ${DEPLOYING_ACCOUNT}/us-east-1`,
+      `MemberReadRole ${DEPLOYING_ACCOUNT}/us-east-1`,
+      `ProbeStack ${DEPLOYING_ACCOUNT}/us-west-2`,
     ]);
     expect(violationsIn(outdir)).toEqual([]);
     const probe = JSON.stringify(Template.fromStack(built.probe).toJSON());
     expect(probe).toContain(`:${DEPLOYING_ACCOUNT}:finops-guardrails-incidents`);
+  });
+
+  it('deploys no management account stack: the checks read Organizations, Cost Explorer and Budgets with their own roles', () => {
+    const built = build(singleAccountConfig, { nag: false });
+    expect(built.managementAccess).toBeUndefined();
+    const guardrails = JSON.stringify(Template.fromStack(built.guardrails).toJSON());
+    // No tag policy in this config, so no tag-coverage and no Organizations read.
+    for (const action of ['ce:GetCostAndUsage', 'ce:GetAnomalies', 'budgets:ViewBudget'])
+      expect(guardrails).toContain(action);
+    expect(guardrails).not.toContain('FinopsGuardrailsManagementRead');
   });
 
   it('synthesizes environment-agnostic stacks that resolve every account to their own, without credentials', () => {
@@ -155,10 +169,9 @@ describe('the app in single-account mode', () => {
     const built = build(singleAccountConfig, { outdir });
     built.app.synth();
     expect(violationsIn(outdir)).toEqual([]);
-    const management = JSON.stringify(Template.fromStack(built.managementAccess).toJSON());
-    expect(management).not.toMatch(/\d{12}/);
-    expect(management).toContain('{"Ref":"AWS::AccountId"}');
-    Template.fromStack(built.managementAccess).resourceCountIs('AWS::CloudFormation::StackSet', 0);
+    const member = JSON.stringify(Template.fromStack(built.memberReadRole).toJSON());
+    expect(member).not.toMatch(/\d{12}/);
+    expect(member).toContain('{"Ref":"AWS::AccountId"}');
   });
 });
 
@@ -233,6 +246,7 @@ describe('the app with StackSet targets', () => {
       organization: { ...exampleConfig.organization, stackSetTargetOus: ['r-ab12'] },
     };
     const built = build(config, { nag: false });
+    if (!built.managementAccess) throw new Error('expected the management account stack');
     Template.fromStack(built.managementAccess).hasResourceProperties('AWS::CloudFormation::StackSet', {
       PermissionModel: 'SERVICE_MANAGED',
       Parameters: [{ ParameterKey: 'ToolingAccountId', ParameterValue: '100000000002' }],

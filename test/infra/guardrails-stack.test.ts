@@ -5,7 +5,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import {
   assertEnvironmentFits,
@@ -29,8 +29,12 @@ import {
   memoized,
   NO_BUNDLING,
   repoFile,
+  SYNTH_TIMEOUT_MS,
   statementsOf,
 } from './support/cdk.js';
+
+// Synthesizing hooks and tests share a loaded 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
 
 const FIXTURE_CONFIG = repoFile('test/fixtures/config/guardrails.config.yaml');
 const EXAMPLE_CONFIG = repoFile('examples/demo-org/guardrails.config.yaml');
@@ -185,22 +189,35 @@ describe('GuardrailsStack with a created incident queue', () => {
     }
   });
 
-  it('lets the checks read and write the table and send to the queue, but read no sink secret', () => {
+  it('lets the checks query, put and batch-write the table and send to the queue, using the data key only through those services', () => {
+    const via = (service: string) => ({
+      StringEquals: {
+        'kms:ViaService': {
+          'Fn::Join': ['', [`${service}.`, { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }]],
+        },
+      },
+    });
     for (const role of CHECK_ROLES) {
       const statements = statementsOf(template, role);
       expect(statements).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
-            Action: expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query']),
+            Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
             Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
           }),
           expect.objectContaining({
-            Action: expect.arrayContaining(['sqs:SendMessage']),
+            Action: 'kms:Decrypt',
+            Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+            Condition: via('dynamodb'),
+          }),
+          expect.objectContaining({
+            Action: 'sqs:SendMessage',
             Resource: { 'Fn::GetAtt': ['IncidentQueue', 'Arn'] },
           }),
           expect.objectContaining({
-            Action: expect.arrayContaining(['kms:Encrypt', 'kms:Decrypt']),
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
             Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
+            Condition: via('sqs'),
           }),
           expect.objectContaining({
             Action: 'sts:AssumeRole',
@@ -208,7 +225,18 @@ describe('GuardrailsStack with a created incident queue', () => {
           }),
         ]),
       );
-      expect(JSON.stringify(statements)).not.toContain('secretsmanager:');
+      const text = JSON.stringify(statements);
+      expect(text).not.toContain('secretsmanager:');
+      for (const unused of [
+        'dynamodb:Scan',
+        'dynamodb:DeleteItem',
+        'dynamodb:UpdateItem',
+        'kms:Encrypt',
+        'kms:ReEncrypt',
+        'sqs:GetQueue',
+      ]) {
+        expect(text).not.toContain(unused);
+      }
     }
   });
 
@@ -482,7 +510,7 @@ describe('GuardrailsStack fan-out (accounts: auto)', () => {
           Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/tag-coverage/*']] },
         }),
         expect.objectContaining({ Action: expect.arrayContaining(['dynamodb:PutItem']) }),
-        expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']) }),
+        expect.objectContaining({ Action: 'sqs:SendMessage' }),
         expect.objectContaining({
           Action: 'sts:AssumeRole',
           Resource: {
@@ -704,10 +732,7 @@ describe('GuardrailsStack with an imported incident queue', () => {
 
   it('grants SendMessage on the imported ARN and passes its URL', () => {
     expect(statementsOf(template, 'CostAnomalyRole')).toContainEqual(
-      expect.objectContaining({
-        Action: expect.arrayContaining(['sqs:SendMessage']),
-        Resource: IMPORTED_QUEUE_ARN,
-      }),
+      expect.objectContaining({ Action: 'sqs:SendMessage', Resource: IMPORTED_QUEUE_ARN }),
     );
     const fn = Object.values(template.findResources('AWS::Lambda::Function'))[0];
     const url = JSON.stringify(fn?.Properties.Environment.Variables.INCIDENT_QUEUE_URL);
@@ -840,6 +865,29 @@ describe('defaultCheckFunctions', () => {
       resources.some((arn) => arn.includes('iam::111111111111:role/FinopsGuardrailsManagementRead')),
     ).toBe(true);
     expect(tagCoverage?.acknowledgements ?? []).toEqual([]);
+  });
+
+  it('reads Organizations, Cost Explorer and Budgets with its own role, assuming no management role, when no other management account is named', () => {
+    const { managementAccountId: _, ...organization } = fixtureConfig.organization;
+    const [tagCoverage, costAnomaly] = defaultCheckFunctions({ ...fixtureConfig, organization });
+    const actionsOf = (spec: CheckFunctionSpec | undefined) =>
+      (spec?.policyStatements ?? []).flatMap((st) =>
+        [st.toStatementJson().Action as string | string[]].flat(),
+      );
+    expect(actionsOf(tagCoverage)).toEqual(
+      expect.arrayContaining([
+        'organizations:ListAccounts',
+        'organizations:ListTagsForResource',
+        'ce:GetCostAndUsage',
+      ]),
+    );
+    expect(actionsOf(costAnomaly)).toEqual(
+      expect.arrayContaining(['ce:GetCostAndUsage', 'ce:GetAnomalies', 'budgets:ViewBudget']),
+    );
+    expect(actionsOf(costAnomaly)).not.toContain('organizations:ListAccounts');
+    const assumed = JSON.stringify(tagCoverage?.policyStatements?.[0]?.toStatementJson().Resource);
+    expect(assumed).toContain('FinopsGuardrailsMemberRead');
+    expect(assumed).not.toContain('ManagementRead');
   });
 
   it('points the checks at their handlers under functions/', () => {

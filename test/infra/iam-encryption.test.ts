@@ -2,11 +2,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildApp } from '../../infra/build-app.js';
 import { defaultCheckFunctions } from '../../infra/stacks/guardrails-stack.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import { SYNTH_TIMEOUT_MS } from './support/cdk.js';
+
+// Synthesizing hooks and tests share a loaded 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
 
 const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const FIXTURE_HANDLER = repoFile('test/fixtures/infra/handler.ts');

@@ -5,10 +5,14 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ManagementAccessStack } from '../../infra/stacks/management-access-stack.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import { SYNTH_TIMEOUT_MS } from './support/cdk.js';
+
+// Synthesizing hooks and tests share a loaded 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
 
 const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const fixtureConfig = loadConfig(repoFile('test/fixtures/config/guardrails.config.yaml'));

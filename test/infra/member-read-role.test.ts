@@ -5,12 +5,16 @@ import { fileURLToPath } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   MemberReadRoleStack,
   type MemberReadRoleStackProps,
   memberReadRoleTemplate,
 } from '../../infra/stacks/member-read-role.js';
+import { SYNTH_TIMEOUT_MS } from './support/cdk.js';
+
+// Synthesizing hooks and tests share a loaded 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
 
 const repoFile = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const CDK_CONTEXT = (

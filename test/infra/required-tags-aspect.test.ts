@@ -4,9 +4,13 @@ import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RequiredTagsAspect } from '../../infra/aspects/required-tags-aspect.js';
 import { type TagPolicy, tagPolicySchema } from '../../shared/config/schema.js';
+import { SYNTH_TIMEOUT_MS } from './support/cdk.js';
+
+// Synthesizing tests share a loaded 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
 
 const policy: TagPolicy = tagPolicySchema.parse({
   requiredTags: [

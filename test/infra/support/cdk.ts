@@ -2,6 +2,13 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Template } from 'aws-cdk-lib/assertions';
 
+/**
+ * Time a synthesizing hook or test may take before it counts as hung. A
+ * synth takes 1-2 s alone, but this 2-core machine runs several suites at
+ * once; a guard against hangs, never a performance assertion.
+ */
+export const SYNTH_TIMEOUT_MS = 180_000;
+
 /** An absolute path in the repository. */
 export const repoFile = (path: string): string => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 

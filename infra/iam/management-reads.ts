@@ -1,0 +1,168 @@
+import { type Acknowledgment, Aws } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import { managementRoleArn, nagResource } from './role-arns.js';
+
+/**
+ * What the checks read in the management (payer) account: Organizations,
+ * Cost Explorer and Budgets. They read it through the management role when
+ * `organization.managementAccountId` names another account, and with their
+ * own role otherwise (shared/adapters/aws/assume-role.ts `managementAccess`),
+ * so the same statements go to whichever role the code uses.
+ */
+export type ManagementRead = 'accounts' | 'accountTags' | 'costs' | 'anomalies' | 'budgets';
+
+/** The IAM action of each read; a new read is a new line here and in {@link CHECK_MANAGEMENT_READS}. */
+export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, string>> = {
+  accounts: 'organizations:ListAccounts',
+  accountTags: 'organizations:ListTagsForResource',
+  costs: 'ce:GetCostAndUsage',
+  anomalies: 'ce:GetAnomalies',
+  // DescribeBudgets is authorized by budgets:ViewBudget.
+  budgets: 'budgets:ViewBudget',
+};
+
+/** The reads of each function that reads the management account, as the config enables them. */
+export function checkManagementReads(check: string, config: GuardrailsConfig): ManagementRead[] {
+  switch (check) {
+    case 'tag-coverage':
+    case 'aggregate':
+      // The account directory (with owner tags), and spend by tag unless coverage by spend is off.
+      return [
+        'accounts',
+        'accountTags',
+        ...(config.tagPolicy?.useCostExplorerTags === false ? [] : (['costs'] as const)),
+      ];
+    case 'cost-anomaly':
+      return [
+        'costs',
+        ...(config.anomaly.useAwsAnomalies ? (['anomalies'] as const) : []),
+        ...(config.anomaly.useBudgets ? (['budgets'] as const) : []),
+      ];
+    default:
+      return [];
+  }
+}
+
+/** Every read some deployed function makes: what the management role allows. */
+export function allManagementReads(config: GuardrailsConfig): ManagementRead[] {
+  const checks = config.tagPolicy ? ['tag-coverage', 'cost-anomaly'] : ['cost-anomaly'];
+  return [...new Set(checks.flatMap((check) => checkManagementReads(check, config)))];
+}
+
+/**
+ * Whether the checks read the management account with their own role: no
+ * management account is named (one account, or a tooling account that is a
+ * delegated administrator), or it is the tooling account itself.
+ */
+export function readsManagementWithOwnRole(config: GuardrailsConfig): boolean {
+  const { managementAccountId, toolingAccountId } = config.organization;
+  return managementAccountId === undefined || managementAccountId === toolingAccountId;
+}
+
+/** The resources of a read, as narrow as each API allows, in the account that answers it. */
+function readResources(read: ManagementRead, config: GuardrailsConfig): string[] {
+  switch (read) {
+    case 'accountTags':
+      return [organizationAccountsArn(config)];
+    case 'budgets':
+      return [budgetsArn()];
+    default:
+      // ListAccounts, GetCostAndUsage and GetAnomalies support no resource-level permissions.
+      return ['*'];
+  }
+}
+
+/** The statement each read belongs to: one per API family, named so a policy reads well. */
+const READ_SIDS: Readonly<Record<ManagementRead, string>> = {
+  accounts: 'ListAccounts',
+  accountTags: 'AccountTags',
+  costs: 'CostExplorer',
+  anomalies: 'CostExplorer',
+  budgets: 'Budgets',
+};
+
+/** One statement per API family, with the actions of the reads in it. */
+export function managementReadStatements(
+  config: GuardrailsConfig,
+  reads: readonly ManagementRead[],
+): PolicyStatement[] {
+  const bySid = new Map<string, ManagementRead[]>();
+  for (const read of reads) bySid.set(READ_SIDS[read], [...(bySid.get(READ_SIDS[read]) ?? []), read]);
+  return [...bySid].map(
+    ([sid, group]) =>
+      new PolicyStatement({
+        sid,
+        actions: group.map((read) => MANAGEMENT_READ_ACTIONS[read]),
+        resources: [...new Set(group.flatMap((read) => readResources(read, config)))],
+      }),
+  );
+}
+
+/** The cdk-nag acknowledgements the statements of `reads` knowingly cause, each with its reason. */
+export function managementReadAcknowledgements(
+  config: GuardrailsConfig,
+  reads: readonly ManagementRead[],
+): Acknowledgment[] {
+  const acknowledgements: Acknowledgment[] = [];
+  const unscoped = reads.filter((read) => readResources(read, config).includes('*'));
+  if (unscoped.length > 0) {
+    acknowledgements.push({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: `${unscoped.map((r) => MANAGEMENT_READ_ACTIONS[r]).join(', ')} support no resource-level permissions (Service Authorization Reference); all are read-only.`,
+    });
+  }
+  if (reads.includes('budgets')) {
+    acknowledgements.push({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(budgetsArn())}]`,
+      reason:
+        'The budget checks read every budget of the account that pays, including budgets created after deploy; budgets:ViewBudget is read-only.',
+    });
+  }
+  if (reads.includes('accountTags')) {
+    acknowledgements.push({
+      id: `AwsSolutions-IAM5[Resource::${nagResource(organizationAccountsArn(config))}]`,
+      reason:
+        'Owners come from the tags of every account of the organization, including accounts that join after deploy; scoped to this organization when organizationId is set.',
+    });
+  }
+  return acknowledgements;
+}
+
+/** Every budget of the account: `arn:aws:budgets::<account>:budget/*`. */
+function budgetsArn(): string {
+  return `arn:${Aws.PARTITION}:budgets::${Aws.ACCOUNT_ID}:budget/*`;
+}
+
+/**
+ * Every account of the organization: `arn:aws:organizations::<management>:account/<o-id>/*`.
+ * The ARN names the management account: the role's own account when it is
+ * the management role, the configured one (or any, unknown) for a function
+ * that reads with its own role, such as a delegated administrator.
+ */
+function organizationAccountsArn(config: GuardrailsConfig): string {
+  const { managementAccountId, organizationId } = config.organization;
+  const management = readsManagementWithOwnRole(config) ? (managementAccountId ?? '*') : Aws.ACCOUNT_ID;
+  return `arn:${Aws.PARTITION}:organizations::${management}:account/${organizationId ?? 'o-*'}/*`;
+}
+
+/**
+ * How a function reaches the management account's data: the management role
+ * to assume (to merge with its other roles), or its own statements (one
+ * account), with their acknowledgements.
+ */
+export function managementAccessFor(
+  check: string,
+  config: GuardrailsConfig,
+): { roleArns: string[]; statements: PolicyStatement[]; acknowledgements: Acknowledgment[] } {
+  const reads = checkManagementReads(check, config);
+  if (reads.length === 0) return { roleArns: [], statements: [], acknowledgements: [] };
+  if (readsManagementWithOwnRole(config)) {
+    return {
+      roleArns: [],
+      statements: managementReadStatements(config, reads),
+      acknowledgements: managementReadAcknowledgements(config, reads),
+    };
+  }
+  return { roleArns: [managementRoleArn(config)], statements: [], acknowledgements: [] };
+}
