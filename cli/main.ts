@@ -4,6 +4,7 @@ import { registerCostEstimate } from './commands/cost-estimate.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerProbe } from './commands/probe.js';
+import { registerQueuePolicy } from './commands/queue-policy.js';
 import { registerRun } from './commands/run.js';
 import { registerValidateConfig } from './commands/validate-config.js';
 import { type CliIo, EXIT, processIo } from './io.js';
@@ -20,6 +21,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerProbe(program, io, setExit);
   registerCheckTemplate(program, io, setExit);
   registerCostEstimate(program, io, setExit);
+  registerQueuePolicy(program, io, setExit);
   registerDemo(program, io, setExit);
   return program;
 }

@@ -5,6 +5,7 @@ import { type GuardrailsConfig, observerRegions } from '../shared/config/schema.
 import { ConfigError } from '../shared/core/errors.js';
 import { RequiredTagsAspect } from './aspects/required-tags-aspect.js';
 import { readsManagementWithOwnRole } from './iam/management-reads.js';
+import { probeStackName, STACK_NAMES } from './stack-names.js';
 import {
   type CheckFunctionSpec,
   GuardrailsStack,
@@ -62,26 +63,12 @@ export interface GuardrailsApp {
   readonly probes: readonly ProbeStack[];
 }
 
-/** Stack names; role name patterns in other accounts' trust policies are derived from them. */
-export const STACK_NAMES = {
-  guardrails: 'GuardrailsStack',
-  managementAccess: 'ManagementAccessStack',
-  memberReadRole: 'MemberReadRole',
-  probe: 'ProbeStack',
-} as const;
+export { probeStackName, STACK_NAMES };
 
 /** The fixed name of the probe state table when it is a global table: every observer region names it alike. */
 export const PROBE_GLOBAL_TABLE_NAME = 'finops-guardrails-probe-state';
 /** The alias of each replica region's probe key, which encrypts that region's replica. */
 export const PROBE_REPLICA_KEY_ALIAS = 'alias/finops-guardrails-probe-state';
-
-/**
- * The probe stack's name in an observer region: `ProbeStack` in the primary
- * region, as with a single region, and `ProbeStack-<region>` in the others.
- */
-export function probeStackName(config: GuardrailsConfig, region: string): string {
-  return region === config.deployment.observer.region ? STACK_NAMES.probe : `${STACK_NAMES.probe}-${region}`;
-}
 
 /** Cost Explorer, Organizations and Budgets are global services answered from us-east-1. */
 const MANAGEMENT_REGION = 'us-east-1';

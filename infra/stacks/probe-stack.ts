@@ -56,9 +56,7 @@ import {
 } from '../iam/function-grants.js';
 import { nagResource, secretResource } from '../iam/role-arns.js';
 import { pascalCase } from '../logical-id.js';
-
-/** Construct id of the probe function; its role is `<stack name>-ProbeRole<hash>-<random>`. */
-const PROBE_FUNCTION_ID = 'Probe';
+import { PROBE_FUNCTION_ID, roleNamePattern } from '../stack-names.js';
 
 export { METRICS_NAMESPACE };
 /** The dimensions the probe's heartbeat is published with. */
@@ -71,7 +69,7 @@ export const DEFAULT_HEARTBEAT_DIMENSIONS: Readonly<Record<string, string>> = { 
  * the construct id.
  */
 export function probeRoleArnPattern(stackName: string, observerAccountId: string): string {
-  return `arn:${Aws.PARTITION}:iam::${observerAccountId}:role/${stackName}-${PROBE_FUNCTION_ID}Role*`;
+  return `arn:${Aws.PARTITION}:iam::${observerAccountId}:role/${roleNamePattern(stackName, PROBE_FUNCTION_ID)}`;
 }
 
 /** The incident queue the probe mirrors its events to, in the tooling account (or imported). */

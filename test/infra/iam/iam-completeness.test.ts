@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BuildAppOptions, buildApp } from '../../../infra/build-app.js';
 import { defaultCheckFunctions } from '../../../infra/check-functions.js';
 import { readsManagementWithOwnRole } from '../../../infra/iam/management-reads.js';
+import { importedQueueAccess } from '../../../infra/queue-access.js';
 import { configSchema, type GuardrailsConfig } from '../../../shared/config/schema.js';
 import { FIXTURE_HANDLER, NO_BUNDLING, repoFile, SYNTH_TIMEOUT_MS } from '../support/cdk.js';
 import { type BundleCommands, bundleCommands } from './bundle-commands.js';
@@ -257,6 +258,57 @@ describe.each(TOPOLOGIES)('IAM of the deployment for $name', (topology) => {
 
   it('grants no action that nothing sends', () => {
     expect(result.unused).toEqual([]);
+  });
+});
+
+describe("the statements `queue-policy` prints for an imported queue's owner", () => {
+  it('let every sender of the deployment send to the queue and use its key, through SQS only', () => {
+    const topology = TOPOLOGIES[4] as Topology;
+    const { deployment, audit } = synthesize(topology);
+    const { queueArn, kmsKeyArn } = topology.config.sinks.sqs;
+    const access = importedQueueAccess(topology.config, { tooling: '222222222222' });
+    const owner = {
+      name: 'owner',
+      account: '333333333333',
+      region: 'eu-west-1',
+      partition: 'aws',
+      resources: {},
+    };
+    const withOwnerPolicies: Deployment = {
+      ...deployment,
+      resourcePolicies: [
+        ...deployment.resourcePolicies,
+        {
+          arn: queueArn ?? '',
+          statements: resolveStatements({ Statement: [access.queuePolicyStatement] }, owner, 'queue'),
+        },
+        {
+          arn: kmsKeyArn ?? '',
+          statements: resolveStatements({ Statement: [access.keyPolicyStatement] }, owner, 'key'),
+        },
+      ],
+    };
+    const result = auditPermissions(withOwnerPolicies, audit, commands, authorization, NOT_SENT);
+    expect(result.missing).toEqual([]);
+    // Without them, the owner's side is missing for each sender: the audit reads the policies.
+    const without = auditPermissions(
+      {
+        ...withOwnerPolicies,
+        resourcePolicies: [
+          ...deployment.resourcePolicies,
+          { arn: queueArn ?? '', statements: [] },
+          { arn: kmsKeyArn ?? '', statements: [] },
+        ],
+      },
+      audit,
+      commands,
+      authorization,
+      NOT_SENT,
+    );
+    expect(
+      without.missing.filter((m) => m.includes('resource policy does not allow sqs:SendMessage')),
+    ).toHaveLength(4);
+    expect(without.missing.filter((m) => m.includes('the key policy of'))).toHaveLength(8);
   });
 });
 

@@ -173,6 +173,12 @@ function checkOwn(context: CheckContext): void {
   const { fn, pkg, auth, actions, missing, use } = context;
   const target = resolveTarget(context);
   if (!target) return;
+  const organizationId = context.topology.config.organization.organizationId;
+  // What IAM knows of the caller: its ARN, and its organization when it belongs to one.
+  const principalContext = {
+    'aws:PrincipalArn': fn.role.arn,
+    ...(organizationId && { 'aws:PrincipalOrgID': organizationId }),
+  };
   for (const resource of target.resources) {
     for (const action of actions) {
       use(fn.role, action);
@@ -180,7 +186,7 @@ function checkOwn(context: CheckContext): void {
         action,
         resource,
         principal: fn.role.arn,
-        context: { 'aws:SecureTransport': 'true', 'aws:PrincipalArn': fn.role.arn },
+        context: { 'aws:SecureTransport': 'true', ...principalContext },
       };
       const identity = evaluate(fn.role.statements, request);
       if (identity !== 'allow')
@@ -207,7 +213,7 @@ function checkOwn(context: CheckContext): void {
       action,
       resource: target.keyArn,
       principal: fn.role.arn,
-      context: { 'kms:ViaService': via, 'aws:PrincipalArn': fn.role.arn },
+      context: { 'kms:ViaService': via, ...principalContext },
     };
     if (evaluate(fn.role.statements, request) !== 'allow')
       missing.push(
