@@ -28,7 +28,8 @@ export async function bundleSize(
   entryPoints: readonly string[],
   outDir: string,
   label: string,
-): Promise<BundleSize> {
+  options: { readonly define?: Readonly<Record<string, string>>; readonly external?: readonly string[] } = {},
+): Promise<BundleSize & { readonly outfile: string }> {
   mkdirSync(outDir, { recursive: true });
   const outfile = join(outDir, `${label.replace(/[^\w.-]+/g, '-')}.mjs`);
   const started = performance.now();
@@ -52,12 +53,15 @@ export async function bundleSize(
     outfile,
     mainFields: ['module', 'main'],
     logLevel: 'silent',
+    ...(options.define && { define: { ...options.define } }),
+    ...(options.external && { external: [...options.external] }),
     banner: { js: "import { createRequire } from 'module';const require = createRequire(import.meta.url);" },
   });
   const buildMs = performance.now() - started;
   return {
     label,
     entryPoints,
+    outfile,
     bytes: statSync(outfile).size,
     gzipBytes: gzipSync(readFileSync(outfile)).length,
     buildMs,

@@ -18,6 +18,7 @@ export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioRun>>> = {
   'anomaly-eval': async () => (await import('./anomaly-eval.js')).run,
   'anomaly-throughput': async () => (await import('./anomaly-throughput.js')).run,
   'org-scale': async () => (await import('./org-scale.js')).run,
+  'cold-start': async () => (await import('./cold-start.js')).run,
 };
 
 export const SCENARIO_NAMES = Object.keys(SCENARIOS);

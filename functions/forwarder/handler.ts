@@ -1,5 +1,5 @@
 import type { SQSEvent } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { forwardBatch, forwarderSinks } from '../../shared/runtime/forwarder.js';
 import { lambdaConfigFromEnv } from '../../shared/runtime/lambda-env.js';
 import { guardrailHandler, logger } from '../../shared/runtime/middleware.js';

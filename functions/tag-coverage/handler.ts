@@ -1,5 +1,3 @@
-import { S3ScanResults } from '../../shared/adapters/aws/scan-results-s3.js';
-import { startExecution } from '../../shared/adapters/aws/step-functions-starter.js';
 import { tagCoverageCheck } from '../../shared/checks/tag-coverage/check.js';
 import type { Check } from '../../shared/core/ports.js';
 import { runTagCoverageScheduled } from '../../shared/runtime/fan-out.js';
@@ -12,14 +10,19 @@ import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';
 const ports = lambdaPortsFromEnv();
 const sources = awsTagSources(ports.config);
 const stateMachineArn = process.env.FAN_OUT_STATE_MACHINE_ARN;
-const results = process.env.RESULTS_BUCKET
-  ? new S3ScanResults({ bucket: process.env.RESULTS_BUCKET })
-  : undefined;
+const bucket = process.env.RESULTS_BUCKET;
+// The results bucket and Step Functions clients load only when a run fans out.
 const fanOut =
-  stateMachineArn && results
+  stateMachineArn && bucket
     ? {
-        writePlan: (runId: string, ids: readonly string[]) => results.writePlan(runId, ids),
-        start: (name: string, input: unknown) => startExecution({ stateMachineArn }, name, input),
+        writePlan: async (runId: string, ids: readonly string[]) => {
+          const { S3ScanResults } = await import('../../shared/adapters/aws/scan-results-s3.js');
+          return new S3ScanResults({ bucket }).writePlan(runId, ids);
+        },
+        start: async (name: string, input: unknown) => {
+          const { startExecution } = await import('../../shared/adapters/aws/step-functions-starter.js');
+          return startExecution({ stateMachineArn }, name, input);
+        },
       }
     : undefined;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { envelopeSchema } from '../core/envelope.js';
 import { configSchema } from './schema.js';
 

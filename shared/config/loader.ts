@@ -1,29 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { formatIssues } from './issue-format.js';
 import { configSchema, type GuardrailsConfig } from './schema.js';
 
-/** Renders a zod issue path as `probes[2].url`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out || '(root)';
-}
-
-/** One line per issue: `path: message`. */
-export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
-  return issues.map((issue) => {
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.join(', ');
-      return `${formatPath([...issue.path, ...(issue.keys.length === 1 ? issue.keys : [])])}: unknown key${issue.keys.length === 1 ? '' : `s ${keys}`} (not in the config schema)`;
-    }
-    return `${formatPath(issue.path)}: ${issue.message}`;
-  });
-}
+// Re-exported: the Lambda bundles import them from issue-format.ts, which needs no YAML parser.
+export { formatIssues, formatPath } from './issue-format.js';
 
 /**
  * Parses and validates config text. Throws a {@link ConfigError} whose

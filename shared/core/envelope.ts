@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTIONS, CATEGORIES, CHECKS, EVENT_TYPE_PREFIX, FINDING_TYPES, SUMMARY_MAX } from './constants.js';
 import { linksSchema, ownerRefSchema, resourceRefSchema } from './finding.js';
 import { SEVERITIES } from './severity.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, CHECKS, FINDING_TYPES, SUMMARY_MAX } from './constants.js';
 import { SEVERITIES } from './severity.js';
 

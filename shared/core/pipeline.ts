@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import { durationMs } from '../config/duration.js';
-import { formatPath } from '../config/loader.js';
+import { formatPath } from '../config/issue-format.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckName } from './constants.js';
 import { deliverToAll } from './delivery.js';

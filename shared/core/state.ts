@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORIES, CHECKS, FINDING_TYPES } from './constants.js';
 import type { Envelope } from './envelope.js';
 import { envelopeSchema } from './envelope.js';

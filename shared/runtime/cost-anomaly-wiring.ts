@@ -3,6 +3,7 @@ import { CostExplorerCosts } from '../adapters/aws/cost-explorer-costs.js';
 import { AwsCostExplorerSignals } from '../adapters/aws/cost-signals.js';
 import { fileMetricSource, focusCostSource } from '../adapters/file/cost-sources.js';
 import { costAnomalyCheck } from '../checks/cost-anomaly/check.js';
+import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckFactory } from './check-registry.js';
 import { organizationAccess } from './organization-access.js';
 
@@ -20,6 +21,14 @@ export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log })
       metrics: fileMetricSource({ dir: dataDir, log }),
     }) as ReturnType<CheckFactory>;
   }
+  return awsCostAnomalyCheck(config);
+};
+
+/**
+ * The cost-anomaly check on AWS alone, for the Lambda handler: its bundle
+ * then carries none of the file sources (CSV parser included).
+ */
+export function awsCostAnomalyCheck(config: GuardrailsConfig): ReturnType<CheckFactory> {
   const { organization, anomaly } = config;
   const { assumer, management } = organizationAccess(config, 'cost-anomaly');
   const wantsSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
@@ -38,4 +47,4 @@ export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log })
     }),
     ...(wantsSignals && { signals: new AwsCostExplorerSignals(management) }),
   }) as ReturnType<CheckFactory>;
-};
+}

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type S3Location, type ScanPointer, s3LocationSchema } from '../adapters/aws/scan-results-s3.js';
 import { planTagScan, scanAccounts, type TagCoveragePorts } from '../checks/tag-coverage/check.js';
 import type { AccountScanResult } from '../checks/tag-coverage/scan-result.js';

@@ -1,18 +1,31 @@
-import { EventBridgeSink } from '../adapters/aws/eventbridge-sink.js';
-import { secretValue } from '../adapters/aws/secrets.js';
 import { PagerDutyEventsSink } from '../adapters/pagerduty/events-v2.js';
 import { SlackWebhookSink } from '../adapters/slack/webhook-sink.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { Sink } from '../core/ports.js';
+import { lazySecretValue } from './lazy-secret.js';
+
+/** The EventBridge sink, its client loaded and built on the first delivery. */
+function lazyEventBridgeSink(eventBusArn: string): Sink {
+  let sink: Promise<Sink> | undefined;
+  return {
+    name: 'eventbridge',
+    async deliver(events) {
+      sink ??= import('../adapters/aws/eventbridge-sink.js').then(
+        ({ EventBridgeSink }) => new EventBridgeSink({ eventBusArn }),
+      );
+      return (await sink).deliver(events);
+    },
+  };
+}
 
 /**
  * The sinks the forwarder delivers to: PagerDuty, Slack and EventBridge as
  * configured. Secrets (routing key, webhook URL) are read on first use and
- * cached per container.
+ * cached per container; the AWS clients load on first use too.
  */
 export function forwarderSinks(
   config: GuardrailsConfig,
-  readSecret: (arn: string) => Promise<string> = secretValue,
+  readSecret: (arn: string) => Promise<string> = lazySecretValue,
 ): Sink[] {
   const { pagerduty, slack, eventbridge } = config.sinks;
   const sinks: Sink[] = [];
@@ -24,6 +37,6 @@ export function forwarderSinks(
       }),
     );
   if (slack) sinks.push(new SlackWebhookSink({ webhookUrl: () => readSecret(slack.webhookSecretArn) }));
-  if (eventbridge) sinks.push(new EventBridgeSink({ eventBusArn: eventbridge.eventBusArn }));
+  if (eventbridge) sinks.push(lazyEventBridgeSink(eventbridge.eventBusArn));
   return sinks;
 }

@@ -5,7 +5,7 @@ import {
   SqsFifoPartialProcessorAsync,
 } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { formatPath } from '../config/loader.js';
+import { formatPath } from '../config/issue-format.js';
 import { deliverToAll } from '../core/delivery.js';
 import { type Envelope, envelopeSchema } from '../core/envelope.js';
 import { InputError } from '../core/errors.js';

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state.js';
 import { SqsSink } from '../adapters/aws/sqs-sink.js';
 import { durationMs } from '../config/duration.js';
-import { formatIssues, parseConfig } from '../config/loader.js';
-import type { GuardrailsConfig } from '../config/schema.js';
+import { formatIssues } from '../config/issue-format.js';
+import { configSchema, type GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
 import { bundledConfig } from './bundled-config.js';
@@ -72,10 +72,23 @@ export function invocationTime(
 /**
  * The config of a function that needs no state table or queue (the
  * fan-out worker, the forwarder): the bundled config, or
- * `GUARDRAILS_CONFIG` (JSON, which is YAML) outside a bundle.
+ * `GUARDRAILS_CONFIG` outside a bundle. Both are the validated config as
+ * JSON, so it is parsed as JSON: the YAML parser stays out of the bundles.
  */
 export function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GuardrailsConfig {
   const text = bundledConfig() ?? env.GUARDRAILS_CONFIG;
   if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
-  return parseConfig(text, 'GUARDRAILS_CONFIG');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError('GUARDRAILS_CONFIG', 'not JSON', { cause: error });
+  }
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    throw new ConfigError('GUARDRAILS_CONFIG', formatIssues(result.error.issues).join('; '), {
+      cause: result.error,
+    });
+  }
+  return result.data;
 }

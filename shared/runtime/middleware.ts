@@ -4,8 +4,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
-import { formatPath } from '../config/loader.js';
+import type * as z from 'zod';
+import { formatPath } from '../config/issue-format.js';
 import { GuardrailError, InputError } from '../core/errors.js';
 import type { ProgressLog } from '../core/ports.js';
 

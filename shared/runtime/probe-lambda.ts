@@ -1,18 +1,18 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DynamoDbQuorumStore } from '../adapters/aws/probe-quorum-store.js';
-import { secretValue } from '../adapters/aws/secrets.js';
 import { SnsSink } from '../adapters/aws/sns-sink.js';
 import { PagerDutyEventsSink } from '../adapters/pagerduty/events-v2.js';
 import { createHttpProbeTransport, type ProbeTransport } from '../adapters/probe/http-transport.js';
 import { probeCheck } from '../checks/probe/check.js';
 import { PROBE_METRICS, type ProbeObservations } from '../checks/probe/evaluate.js';
 import { roundsPerPeriod, runProbeRounds, schedulePeriodSeconds } from '../checks/probe/rounds.js';
-import { formatIssues } from '../config/loader.js';
+import { formatIssues } from '../config/issue-format.js';
 import { ConfigError } from '../core/errors.js';
 import type { Check } from '../core/ports.js';
 import { SEVERITIES } from '../core/severity.js';
 import { type LambdaPorts, lambdaPortsFromEnv } from './lambda-env.js';
+import { lazySecretValue } from './lazy-secret.js';
 import { lambdaLog, logger, metrics } from './middleware.js';
 
 /** The `service` dimension of the probe's own metrics: ProbeStack's heartbeat alarm selects on it. */
@@ -81,7 +81,7 @@ export function probeLambdaFromEnv(
   if (secretArn) {
     sinks.push(
       new PagerDutyEventsSink({
-        routingKey: () => secretValue(secretArn),
+        routingKey: () => lazySecretValue(secretArn),
         minSeverity: config.sinks.pagerduty?.minSeverity ?? 'error',
       }),
     );

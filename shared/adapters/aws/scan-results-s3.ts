@@ -1,5 +1,5 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MissingScan, ScanResultSource, ScanResults } from '../../checks/tag-coverage/from-scans.js';
 import { type AccountScanResult, accountScanResultSchema } from '../../checks/tag-coverage/scan-result.js';
 import { mapSettled } from '../../core/concurrency.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type CollectionTag, parseDocument, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
 import { formatIssues } from '../../config/loader.js';
 import { InputError } from '../../core/errors.js';

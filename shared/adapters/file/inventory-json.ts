@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseArn } from '../../core/arn.js';
 import { InputError } from '../../core/errors.js';
 

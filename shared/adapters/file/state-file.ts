@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPath } from '../../config/loader.js';
 import type { CheckName } from '../../core/constants.js';
 import { InputError, LeaseHeldError, StateConflictError } from '../../core/errors.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { probeTimingsSchema } from './types.js';
 
 /** What a failed round left behind, so a finding kept open through a pass can still say what broke. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseJsonPath } from './json-path.js';
 import { parseStatusRange } from './status-pattern.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What one account's scan saw, in every region asked for. Plain JSON, so a

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CompiledTagPolicy, isExempt, tagProblems } from './policy.js';
 import { type TaggabilityLookup, type TagShape, taggability } from './taggable-types.js';
 import type { TagProblem } from './types.js';

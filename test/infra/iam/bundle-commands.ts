@@ -65,12 +65,13 @@ export async function bundleCommands(
   for (const { path, body } of sections) {
     const command = /@aws-sdk\/([^/]+)\/dist-es\/commands\/(\w+)Command\.js$/.exec(path);
     if (command) {
-      const identifier = /\bvar (\w+) = class extends\b/.exec(body)?.[1];
+      // `var X = class …`, or `X = class …` inside the lazy `__esm` wrapper of a module loaded by import().
+      const identifier = /\b(\w+) = class extends\b/.exec(body)?.[1];
       const [, pkg = '', name = ''] = command;
       if (identifier) definitions.set(identifier, toSent(pkg, name, mapDocumentCommand));
       continue;
     }
-    const paginator = /\bvar (paginate\w+) = createPaginator\(\w+, (\w+),/.exec(body);
+    const paginator = /\b(paginate\w+) = createPaginator\(\w+, (\w+),/.exec(body);
     if (paginator && path.includes('@aws-sdk/')) {
       const [, identifier = '', commandIdentifier = ''] = paginator;
       paginators.set(identifier, commandIdentifier);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { invocationTime, scheduledEventSchema } from '../../../shared/runtime/lambda-env.js';
+import {
+  invocationTime,
+  lambdaConfigFromEnv,
+  scheduledEventSchema,
+} from '../../../shared/runtime/lambda-env.js';
 
 describe('invocationTime', () => {
   const clock = () => new Date('2026-11-20T06:00:07Z');
@@ -26,5 +30,18 @@ describe('invocationTime', () => {
 
   it('rejects a scheduled time that is not an ISO time', () => {
     expect(scheduledEventSchema.safeParse({ scheduledTime: 'yesterday' }).success).toBe(false);
+  });
+});
+
+describe('lambdaConfigFromEnv', () => {
+  it('validates the config as JSON, naming the variable and each bad path', () => {
+    expect(lambdaConfigFromEnv({ GUARDRAILS_CONFIG: '{"version":1}' }).version).toBe(1);
+    expect(() => lambdaConfigFromEnv({ GUARDRAILS_CONFIG: 'version: 1' })).toThrow(
+      /GUARDRAILS_CONFIG.*not JSON/,
+    );
+    expect(() =>
+      lambdaConfigFromEnv({ GUARDRAILS_CONFIG: '{"version":1,"sinks":{"sqs":{"fifo":"yes"}}}' }),
+    ).toThrow(/GUARDRAILS_CONFIG.*sinks\.sqs\.fifo/);
+    expect(() => lambdaConfigFromEnv({})).toThrow(/no config in the bundle or the environment/);
   });
 });

@@ -1,0 +1,12 @@
+/**
+ * A secret's value (shared/adapters/aws/secrets.ts), with the Secrets
+ * Manager client loaded on first use: a cold start that pages nobody never
+ * evaluates it.
+ *
+ * @example
+ * const routingKey = () => lazySecretValue(process.env.PAGERDUTY_SECRET_ARN ?? '');
+ */
+export async function lazySecretValue(arn: string): Promise<string> {
+  const { secretValue } = await import('../adapters/aws/secrets.js');
+  return secretValue(arn);
+}
