@@ -21,7 +21,9 @@ export interface DynamoDbQuorumStoreOptions {
  * The probe {@link QuorumStore} on the state table: pk `probe-quorum#<probe>`,
  * sk `<minute>#<location>`, expiring a day after the minute. Each location
  * overwrites its own item for a minute, so a query of the minute's prefix
- * returns the latest verdict of every location.
+ * returns the latest verdict of every location whose write has reached this
+ * region: with several observer regions the table is a global table, whose
+ * strongly consistent reads cover writes made in the same region only.
  *
  * @example
  * const quorum = new DynamoDbQuorumStore({ tableName: process.env.STATE_TABLE ?? '' });
@@ -68,7 +70,10 @@ export class DynamoDbQuorumStore implements QuorumStore {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :minute)',
           ExpressionAttributeValues: { ':pk': `${QUORUM_PK_PREFIX}${probe}`, ':minute': `${minute}#` },
-          // Another location's write of a second ago must count.
+          // This location's own verdict, written a moment ago in this region, must count. Other
+          // regions' verdicts arrive by global-table replication, asynchronously whatever the read:
+          // the check counts each location's latest of this minute or the last, which absorbs up
+          // to a minute of lag (ProbeStack alarms beyond it).
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),
