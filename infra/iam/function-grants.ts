@@ -10,10 +10,15 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
  * new line here, and test/infra/iam catches a call without its line.
  */
 
-/** DynamoDbStateStore and DynamoDbQuorumStore (lib-dynamodb QueryCommand, PutCommand, BatchWriteCommand). */
+/**
+ * DynamoDbStateStore and DynamoDbQuorumStore (lib-dynamodb commands): state
+ * and verdicts, the run lease and outbox (conditional UpdateItem, GetItem).
+ */
 export const STATE_TABLE_ACTIONS: readonly string[] = [
   'dynamodb:Query',
+  'dynamodb:GetItem',
   'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
   'dynamodb:BatchWriteItem',
 ];
 

@@ -189,7 +189,7 @@ describe('GuardrailsStack with a created incident queue', () => {
     }
   });
 
-  it('lets the checks query, put and batch-write the table and send to the queue, using the data key only through those services', () => {
+  it('lets the checks query, get, put, update and batch-write the table and send to the queue, using the data key only through those services', () => {
     const via = (service: string) => ({
       StringEquals: {
         'kms:ViaService': {
@@ -202,7 +202,13 @@ describe('GuardrailsStack with a created incident queue', () => {
       expect(statements).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
-            Action: ['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+            Action: [
+              'dynamodb:BatchWriteItem',
+              'dynamodb:GetItem',
+              'dynamodb:PutItem',
+              'dynamodb:Query',
+              'dynamodb:UpdateItem',
+            ],
             Resource: { 'Fn::GetAtt': ['StateTable', 'Arn'] },
           }),
           expect.objectContaining({
