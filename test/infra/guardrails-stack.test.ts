@@ -236,7 +236,6 @@ describe('GuardrailsStack with a created incident queue', () => {
       for (const unused of [
         'dynamodb:Scan',
         'dynamodb:DeleteItem',
-        'dynamodb:UpdateItem',
         'kms:Encrypt',
         'kms:ReEncrypt',
         'sqs:GetQueue',
