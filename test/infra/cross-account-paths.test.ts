@@ -43,6 +43,38 @@ function build(cfg: GuardrailsConfig, options: BuildAppOptions = {}): Guardrails
   });
 }
 
+/**
+ * Two apps serve every test: a separate observer account in three regions
+ * with its own PagerDuty secret and an imported encrypted queue, and the
+ * plain Organization, each synthesized once.
+ */
+let spread: GuardrailsApp | undefined;
+function spreadApp(): GuardrailsApp {
+  spread ??= build(
+    config({
+      tagPolicy: { requiredTags: [{ key: 'owner' }] },
+      sinks: {
+        sqs: { fifo: false, ...IMPORTED },
+        pagerduty: { ...PAGERDUTY, observerSecretName: 'finops-guardrails/pagerduty' },
+      },
+      deployment: {
+        toolingRegion: 'eu-west-1',
+        observer: {
+          accountId: '444444444444',
+          region: 'us-west-2',
+          regions: ['eu-central-1', 'ap-southeast-2'],
+        },
+      },
+    }),
+  );
+  return spread;
+}
+let plain: GuardrailsApp | undefined;
+function plainApp(): GuardrailsApp {
+  plain ??= build(config({ sinks: { pagerduty: PAGERDUTY } }));
+  return plain;
+}
+
 function probeEnvironment(template: Template): Record<string, unknown> {
   const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
   const environment = fn?.Properties.Environment as { Variables: Record<string, unknown> } | undefined;
@@ -63,15 +95,8 @@ describe("the probe's PagerDuty key", () => {
   });
 
   it("is read by name in each observer region's own account, never from the tooling account", () => {
-    const { probes } = build(
-      config({
-        sinks: { pagerduty: { ...PAGERDUTY, observerSecretName: 'finops-guardrails/pagerduty' } },
-        deployment: {
-          toolingRegion: 'eu-west-1',
-          observer: { accountId: '444444444444', region: 'us-west-2', regions: ['eu-central-1'] },
-        },
-      }),
-    );
+    const { probes } = spreadApp();
+    expect(probes).toHaveLength(3);
     for (const probe of probes) {
       const template = Template.fromStack(probe);
       const partial = `arn:aws:secretsmanager:${probe.region}:444444444444:secret:finops-guardrails/pagerduty`;
@@ -84,7 +109,7 @@ describe("the probe's PagerDuty key", () => {
   });
 
   it('may stay the tooling secret when the observer is the tooling account', () => {
-    const { probe } = build(config({ sinks: { pagerduty: PAGERDUTY } }));
+    const { probe } = plainApp();
     expect(probeEnvironment(Template.fromStack(probe)).PAGERDUTY_SECRET_ARN).toBe(
       PAGERDUTY.routingKeySecretArn,
     );
@@ -92,11 +117,8 @@ describe("the probe's PagerDuty key", () => {
 });
 
 describe('an imported incident queue under a customer-managed key', () => {
-  const built = build(
-    config({ tagPolicy: { requiredTags: [{ key: 'owner' }] }, sinks: { sqs: { fifo: false, ...IMPORTED } } }),
-  );
-
   it('lets every sender generate and decrypt data keys with it, only through SQS in the queue region', () => {
+    const built = spreadApp();
     const guardrails = Template.fromStack(built.guardrails);
     const probe = Template.fromStack(built.probe);
     const senders: Array<[Template, string]> = [
@@ -121,14 +143,7 @@ describe('an imported incident queue under a customer-managed key', () => {
 
 describe('quorum verdicts across observer regions', () => {
   it('alarm from each region when its writes reach another region over a minute late', () => {
-    const { probes } = build(
-      config({
-        deployment: {
-          toolingRegion: 'eu-west-1',
-          observer: { region: 'us-west-2', regions: ['eu-central-1', 'ap-southeast-2'] },
-        },
-      }),
-    );
+    const { probes } = spreadApp();
     for (const probe of probes) {
       const alarms = Object.values(Template.fromStack(probe).findResources('AWS::CloudWatch::Alarm')).filter(
         (a) => a.Properties.MetricName === 'ReplicationLatency',
@@ -154,7 +169,7 @@ describe('quorum verdicts across observer regions', () => {
   });
 
   it('are not alarmed on with a single observer region', () => {
-    const { probe } = build(config({}));
+    const { probe } = plainApp();
     const replication = Object.values(
       Template.fromStack(probe).findResources('AWS::CloudWatch::Alarm'),
     ).filter((a) => a.Properties.MetricName === 'ReplicationLatency');

@@ -169,7 +169,12 @@ const TOPOLOGIES: readonly Topology[] = [
   },
 ];
 
+const synthesized = new Map<Topology, { deployment: Deployment; audit: AuditTopology }>();
+
+/** The topology's app, synthesized once per file without bundling, as the deployment the audit reads. */
 function synthesize(topology: Topology): { deployment: Deployment; audit: AuditTopology } {
+  const cached = synthesized.get(topology);
+  if (cached) return cached;
   const { config } = topology;
   const options: BuildAppOptions = {
     outdir: mkdtempSync(join(tmpdir(), 'guardrails-iam-')),
