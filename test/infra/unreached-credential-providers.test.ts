@@ -1,0 +1,36 @@
+import { build } from 'esbuild';
+import { describe, expect, it, vi } from 'vitest';
+import { UNREACHED_CREDENTIAL_PROVIDERS } from '../../infra/constructs/guardrail-function.js';
+import { repoFile, SYNTH_TIMEOUT_MS } from './support/cdk.js';
+
+// One real esbuild bundle on a shared 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ testTimeout: SYNTH_TIMEOUT_MS });
+
+describe('the credential providers left out of the bundles', () => {
+  it('are only ever imported lazily, so a bundle loads without them and Lambda never reaches them', async () => {
+    // Bundled as GuardrailFunction does (ESM, module/main, the SDK inside, these external).
+    const result = await build({
+      entryPoints: [repoFile('functions/probe/handler.ts')],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node24',
+      mainFields: ['module', 'main'],
+      external: [...UNREACHED_CREDENTIAL_PROVIDERS],
+      outfile: 'index.mjs',
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]?.text ?? '';
+    for (const pkg of UNREACHED_CREDENTIAL_PROVIDERS) {
+      const escaped = pkg.replace(/[/.-]/g, '\\$&');
+      // No static `import … from "<pkg>"`: that would load (and fail) at cold start.
+      expect(code, pkg).not.toMatch(new RegExp(`\\bfrom\\s*["']${escaped}["']`));
+      expect(code, pkg).not.toMatch(new RegExp(`^import\\s*["']${escaped}["']`, 'm'));
+    }
+    // The default chain still reaches them, lazily, when the environment holds no credentials.
+    expect(code).toMatch(/import\(\s*["']@aws-sdk\/credential-provider-sso["']\s*\)/);
+    // The environment provider, which Lambda's credentials go through, stays in the bundle.
+    expect(code).toContain('AWS_SECRET_ACCESS_KEY');
+  });
+});
