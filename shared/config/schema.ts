@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { probeTargetSchema } from '../checks/probe/types.js';
+import { patternProblem, tagValuePatternOptions } from './pattern.js';
 
 /**
  * The schema of `guardrails.config.yaml`. It is the single source of truth:
@@ -64,16 +65,21 @@ export const requiredTagSchema = z
     allowedValues: z.array(z.string().min(1)).min(1).optional(),
     pattern: z
       .string()
-      .refine(isValidRegex, 'must be a valid regular expression')
       .optional()
-      .describe('A regular expression the whole value must match.'),
+      .describe('A regular expression (RE2 syntax, matched in linear time) the whole value must match.'),
     keyCase: z
       .enum(['exact', 'insensitive'])
       .default('exact')
       .describe('`insensitive` accepts CostCenter for costcenter but still suggests the canonical spelling.'),
     valueCase: z.enum(['exact', 'insensitive']).default('exact'),
   })
-  .strict();
+  .strict()
+  .superRefine((rule, ctx) => {
+    // Compiled exactly as the run compiles it (same engine, same flags), so what validates runs.
+    const problem =
+      rule.pattern === undefined ? undefined : patternProblem(rule.pattern, tagValuePatternOptions(rule));
+    if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+  });
 
 export const tagPolicySchema = z
   .object({
@@ -373,12 +379,3 @@ export type TagPolicy = z.infer<typeof tagPolicySchema>;
 export type Workload = z.infer<typeof workloadSchema>;
 export type MetricQuery = z.infer<typeof metricQuerySchema>;
 export type Owner = z.infer<typeof ownerSchema>;
-
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}

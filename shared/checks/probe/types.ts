@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BODY_PATTERN_OPTIONS, patternProblem } from '../../config/pattern.js';
 import { parseJsonPath } from './json-path.js';
 import { parseStatusRange } from './status-pattern.js';
 
@@ -33,17 +34,11 @@ const jsonPathSchema = z.string().refine(
   { message: 'Expected a JSON path such as "$.status" or "$.items[0][\'name\']"' },
 );
 
-const regexSchema = z.string().refine(
-  (pattern) => {
-    try {
-      new RegExp(pattern);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'Expected a valid regular expression' },
-);
+/** Compiled exactly as the judge compiles it (RE2, linear time), so what validates runs. */
+const bodyPatternSchema = z.string().superRefine((pattern, ctx) => {
+  const problem = patternProblem(pattern, BODY_PATTERN_OPTIONS);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * One JSON assertion. `equals` compares structurally; `exists: false` asserts
@@ -63,7 +58,9 @@ export const probeExpectSchema = z
     latencyMs: z.number().positive().optional(),
     bodyContains: z.string().min(1).optional(),
     bodyNotContains: z.string().min(1).optional(),
-    bodyMatches: regexSchema.optional(),
+    bodyMatches: bodyPatternSchema
+      .optional()
+      .describe('A regular expression (RE2 syntax, matched in linear time) found anywhere in the body.'),
     json: z.array(jsonAssertionSchema).optional(),
     /** Header name (any case) to exact value. */
     headers: z.record(z.string().min(1), z.string()).optional(),
