@@ -55,7 +55,7 @@ export const probeExpectSchema = z
       .min(1)
       .default([...probeDefaults.status]),
     /** Objective on the total time of the probe, redirects included. */
-    latencyMs: z.number().positive().optional(),
+    latencyMs: z.number().positive().max(120_000).optional(),
     bodyContains: z.string().min(1).optional(),
     bodyNotContains: z.string().min(1).optional(),
     bodyMatches: bodyPatternSchema
@@ -65,7 +65,7 @@ export const probeExpectSchema = z
     /** Header name (any case) to exact value. */
     headers: z.record(z.string().min(1), z.string()).optional(),
     /** Minimum days before the served certificate expires. Judged only when the probe spoke TLS. */
-    certDaysLeft: z.number().min(0).default(probeDefaults.certDaysLeft),
+    certDaysLeft: z.number().min(0).max(3650).default(probeDefaults.certDaysLeft),
   })
   .strict();
 
@@ -93,11 +93,17 @@ export const probeTargetSchema = z
     /** Allows loopback, RFC 1918, CGNAT and ULA targets. Link-local and metadata addresses stay refused. */
     allowPrivateAddresses: z.boolean().default(false),
     expect: probeExpectSchema.prefault({}),
-    failureThreshold: z.number().int().min(1).default(probeDefaults.failureThreshold),
-    successThreshold: z.number().int().min(1).default(probeDefaults.successThreshold),
-    intervalSeconds: z.number().int().min(1).optional(),
+    failureThreshold: z.number().int().min(1).max(10_000).default(probeDefaults.failureThreshold),
+    successThreshold: z.number().int().min(1).max(10_000).default(probeDefaults.successThreshold),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('Seconds between rounds within the one-minute invocation; at most 60.'),
     regions: z.array(z.string().min(1)).min(1).optional(),
-    quorum: z.number().int().min(1).optional(),
+    quorum: z.number().int().min(1).max(100).optional(),
     /** Who the page is for in the incident queue (the probe's own paging path pages on-call regardless). */
     owner: z
       .object({ team: z.string().min(1), contact: z.string().min(1).optional() })
