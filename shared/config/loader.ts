@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { configSchema, type GuardrailsConfig } from './schema.js';
+import { yamlToJs } from './yaml-document.js';
 
 /** Renders a zod issue path as `probes[2].url`. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -33,7 +34,8 @@ export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] 
  * const config = parseConfig(readFileSync(file, 'utf8'), file);
  */
 export function parseConfig(text: string, file = 'guardrails.config.yaml'): GuardrailsConfig {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0];
@@ -43,7 +45,11 @@ export function parseConfig(text: string, file = 'guardrails.config.yaml'): Guar
       `YAML syntax error: ${yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = yamlToJs(doc, {
+    file,
+    lineCounter,
+    error: (where, message, cause) => new ConfigError(where, message, { cause }),
+  });
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const lines = formatIssues(result.error.issues);
