@@ -307,6 +307,19 @@ export const deploymentSchema = z
   })
   .strict();
 
+/** Secrets in URLs shown by events, logs and summaries. */
+export const redactionSchema = z
+  .object({
+    queryParams: z
+      .array(z.string().min(1).max(128))
+      .max(100)
+      .default([])
+      .describe(
+        'Query (and fragment) parameter names whose values are redacted wherever a URL is shown, case-insensitive, besides the built-in list (token, key, apikey, api_key, access_token, signature, X-Amz-Signature, X-Amz-Credential, sig, password, secret, code, …). User and password in a URL are always redacted.',
+      ),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     version: z.literal(1),
@@ -319,6 +332,7 @@ export const configSchema = z
     schedules: schedulesSchema.default(schedulesSchema.parse({})),
     state: stateSchema.default(stateSchema.parse({})),
     deployment: deploymentSchema.default(deploymentSchema.parse({})),
+    redaction: redactionSchema.default(redactionSchema.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {

@@ -70,6 +70,25 @@ export const probeExpectSchema = z
   .strict();
 
 /**
+ * A request header whose value lives in Secrets Manager: the secret's string,
+ * or one key of it when the secret is a JSON object. Resolved at run time,
+ * once per invocation; the value never enters the config, the bundle or a log.
+ */
+export const secretRefSchema = z
+  .object({
+    secretArn: z
+      .string()
+      .regex(
+        /^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+$/,
+        'must be a Secrets Manager secret ARN',
+      ),
+    jsonKey: z.string().min(1).optional().describe('The key to read when the secret is a JSON object.'),
+  })
+  .strict();
+
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+/**
  * A probe target as written in `guardrails.config.yaml` (`probes[]`).
  * @example probeTargetSchema.parse({ name: 'api', url: 'https://api.example.com/health' })
  */
@@ -78,7 +97,12 @@ export const probeTargetSchema = z
     name: z.string().min(1),
     url: z.url({ protocol: /^https?$/ }),
     method: z.enum(['GET', 'POST', 'HEAD']).default(probeDefaults.method),
-    headers: z.record(z.string().min(1), z.string()).default({}),
+    headers: z
+      .record(z.string().min(1), z.union([z.string(), secretRefSchema]))
+      .default({})
+      .describe(
+        'Request headers; a value may be `{secretArn, jsonKey?}` to read it from Secrets Manager at run time.',
+      ),
     body: z.string().optional(),
     /** Hard limit on the whole probe: DNS, connect, TLS, headers, body and every redirect. */
     timeoutMs: z.number().int().min(1).max(120_000).default(probeDefaults.timeoutMs),
