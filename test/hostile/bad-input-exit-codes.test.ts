@@ -54,7 +54,10 @@ async function run(only: string, ...extra: string[]) {
 const gapsOf = (events: Awaited<ReturnType<typeof run>>['events']) =>
   events.filter((e) => e.type.endsWith('scan-gap')).map((e) => e.subject);
 
-describe('bad accounts.json (issue 9 case 10: it failed the whole check with exit 3)', () => {
+// Each test runs the CLI on the whole example organization: a few seconds, more on a loaded machine.
+describe('bad accounts.json (issue 9 case 10: it failed the whole check with exit 3)', {
+  timeout: 120_000,
+}, () => {
   it('raises a scan gap for the bad entry only, holds its open digest, scans the other accounts, and exits 2', async () => {
     const state = file('state.json');
     const clean = await run('tags', '--state', state);
@@ -94,7 +97,7 @@ describe('bad accounts.json (issue 9 case 10: it failed the whole check with exi
   });
 });
 
-describe('bad resources.json, costs.csv and metrics.csv', () => {
+describe('bad resources.json, costs.csv and metrics.csv', { timeout: 120_000 }, () => {
   it('exits 2 on a wrong type in resources.json, with a scan gap for its scope only', async () => {
     editJson('resources.json', (doc) => {
       (doc.ResourceTagMappingList?.[0] as { Tags: unknown }).Tags = 'owner=x';
@@ -159,7 +162,7 @@ describe('bad resources.json, costs.csv and metrics.csv', () => {
   });
 });
 
-describe('bad config', () => {
+describe('bad config', { timeout: 60_000 }, () => {
   const bomb = [
     'version: 1',
     'a: &a [x, x, x, x, x, x, x, x, x, x]',
