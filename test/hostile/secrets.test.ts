@@ -185,7 +185,11 @@ probes:
   });
 });
 
-/** Bundles every function as GuardrailFunction (CDK's NodejsFunction) does, with the config compiled in. */
+/**
+ * Bundles every function as GuardrailFunction (CDK's NodejsFunction) does, with the config compiled in.
+ * esbuild runs on one thread here, so the bundling does not starve the tests running beside it.
+ */
+process.env.GOMAXPROCS = '1';
 async function bundleFunctions(config: GuardrailsConfig, entries: readonly string[]): Promise<string[]> {
   const out = await build({
     entryPoints: [...entries],
