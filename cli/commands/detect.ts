@@ -80,8 +80,8 @@ function line(point: DetectedPoint, json: boolean): string {
 
 /**
  * The `detect` command, callable from tests. Bad lines go to stderr as
- * `file:line: …` and the rest is still scored. Exit 0, or 2 when the input
- * cannot be read or holds no point.
+ * `file:line: …` and the rest is still scored. Exit 0; 2 when the input
+ * cannot be read, holds no point, or had a bad line (a bad file is never a success).
  */
 export async function detectCommand(options: DetectOptions, io: CliIo): Promise<number> {
   try {
@@ -97,7 +97,7 @@ export async function detectCommand(options: DetectOptions, io: CliIo): Promise<
     const detected = detectAnomalies(points, detectorOptions);
     const lines = detected.map((p) => line(p, options.json === true));
     io.stdout.write(`${options.json ? '' : `${COLUMNS.join(',')}\n`}${lines.join('\n')}\n`);
-    return EXIT.ok;
+    return errors.length > 0 ? EXIT.usage : EXIT.ok;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.stderr.write(`${error.message}\n`);

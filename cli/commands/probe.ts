@@ -1,11 +1,18 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { awsSecretReader } from '../../shared/adapters/aws/secrets.js';
 import { createHttpProbeTransport } from '../../shared/adapters/probe/http-transport.js';
 import { probeAll } from '../../shared/adapters/probe/probe-all.js';
 import { type AssertionFailure, judgeProbe } from '../../shared/checks/probe/assertions.js';
+import {
+  cachedSecretReader,
+  resolveProbeSecrets,
+  type SecretReader,
+} from '../../shared/checks/probe/header-secrets.js';
 import { type ProbeResult, type ProbeTarget, probeTargetSchema } from '../../shared/checks/probe/types.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import { ConfigError, InputError } from '../../shared/core/errors.js';
+import { type UrlRedactor, urlRedactor } from '../../shared/core/redact-url.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export interface ProbeCommandOptions {
@@ -48,11 +55,15 @@ export async function probeCommand(
   urls: readonly string[],
   options: ProbeCommandOptions,
   io: CliIo,
+  secrets?: SecretReader,
 ): Promise<number> {
   let targets: ProbeTarget[];
   let ca: string | undefined;
+  let redact: UrlRedactor;
   try {
-    targets = selectTargets(urls, options);
+    const selected = selectTargets(urls, options);
+    targets = selected.targets;
+    redact = urlRedactor(selected.redactParams);
     ca = options.ca === undefined ? undefined : readCa(options.ca);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
@@ -63,30 +74,42 @@ export async function probeCommand(
     io.stderr.write('nothing to probe: the config has no probes and no URL was given\n');
     return EXIT.usage;
   }
-  const results = await probeAll(targets, {
+  // Secret headers are read with the caller's credentials, once for this run.
+  const { resolved, unresolved } = await resolveProbeSecrets(
+    targets,
+    secrets ?? cachedSecretReader(awsSecretReader()),
+  );
+  const results = await probeAll(resolved, {
     transport: createHttpProbeTransport(),
     concurrency: 16,
     ...(ca !== undefined && { probeOptions: { ca } }),
   });
-  const lines = targets.flatMap((target, i) => {
-    const result = results[i];
-    return result ? [probeLine(target, result)] : [];
-  });
+  const lines = [
+    ...resolved.flatMap((target, i) => {
+      const result = results[i];
+      return result ? [probeLine(target, result, redact)] : [];
+    }),
+    ...unresolved.map(({ target, reason }) => unprobedLine(target, reason, redact)),
+  ];
   io.stdout.write(
     options.json ? lines.map((l) => `${JSON.stringify(l)}\n`).join('') : renderProbeTable(lines),
   );
   return lines.every((l) => l.passed) ? EXIT.ok : EXIT.findings;
 }
 
-function selectTargets(urls: readonly string[], options: ProbeCommandOptions): ProbeTarget[] {
+function selectTargets(
+  urls: readonly string[],
+  options: ProbeCommandOptions,
+): { targets: ProbeTarget[]; redactParams: readonly string[] } {
   const configPath = options.config ?? (urls.length === 0 ? 'guardrails.config.yaml' : undefined);
-  const fromConfig = configPath === undefined ? [] : loadConfig(configPath).probes;
+  const config = configPath === undefined ? undefined : loadConfig(configPath);
+  const fromConfig = config?.probes ?? [];
   const adHoc = urls.map((url, i) => {
     const parsed = probeTargetSchema.safeParse({ name: adHocName(url), url, allowPrivateAddresses: true });
     if (!parsed.success) throw new ConfigError(`url #${i + 1}`, `${url}: not an http(s) URL`);
     return parsed.data;
   });
-  return [...fromConfig, ...adHoc];
+  return { targets: [...fromConfig, ...adHoc], redactParams: config?.redaction.queryParams ?? [] };
 }
 
 function readCa(file: string): string {
@@ -106,17 +129,43 @@ function adHocName(url: string): string {
   }
 }
 
-/** Judges one result into the line the command prints. */
-export function probeLine(target: ProbeTarget, result: ProbeResult): ProbeLine {
+/** Judges one result into the line the command prints, its URLs redacted. */
+export function probeLine(
+  target: ProbeTarget,
+  result: ProbeResult,
+  redact: UrlRedactor = urlRedactor(),
+): ProbeLine {
   const verdict = judgeProbe(target, result);
   return {
     name: target.name,
-    url: target.url,
+    url: redact.url(target.url),
     passed: verdict.passed,
     ...(result.status !== undefined && { status: result.status }),
     totalMs: Math.round(result.timings.totalMs),
-    failures: verdict.failures,
+    failures: verdict.failures.map((f) => ({
+      ...f,
+      message: redact.text(f.message),
+      ...(typeof f.actual === 'string' && { actual: redact.text(f.actual) }),
+    })),
     ...(result.tls && { tlsDaysLeft: result.tls.daysLeft }),
+  };
+}
+
+/** A target not probed because its secret header could not be read. */
+function unprobedLine(target: ProbeTarget, reason: string, redact: UrlRedactor): ProbeLine {
+  return {
+    name: target.name,
+    url: redact.url(target.url),
+    passed: false,
+    totalMs: 0,
+    failures: [
+      {
+        assertion: 'secret',
+        expected: 'a readable secret',
+        actual: undefined,
+        message: `${target.name}: ${reason}`,
+      },
+    ],
   };
 }
 

@@ -10,6 +10,7 @@ import type { CheckName } from '../../shared/core/constants.js';
 import { ConfigError, InputError, LeaseHeldError } from '../../shared/core/errors.js';
 import { type RunReport, runCheck } from '../../shared/core/pipeline.js';
 import type { Sink, StateStore } from '../../shared/core/ports.js';
+import { badInputOf } from '../../shared/core/scan-gap.js';
 import { SEVERITIES, type Severity, severityRank } from '../../shared/core/severity.js';
 import {
   CHECK_ALIASES,
@@ -129,9 +130,24 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
   if (options.json) log.info(summary.trimEnd());
   else io.stdout.write(summary);
 
-  if (failures.length > 0) return EXIT.failed;
-  if (options.failOn) {
-    const threshold = severityRank(options.failOn);
+  return exitCode(reports, failures, options.failOn);
+}
+
+/**
+ * 3 when a check failed for another reason than bad input; else 2 when a
+ * check failed on bad input or a scope failed on it (a scan gap whose input
+ * is named); else 1 for a finding at or above `--fail-on`; else 0.
+ */
+function exitCode(
+  reports: readonly RunReport[],
+  failures: ReadonlyArray<{ check: string; error: unknown }>,
+  failOn: Severity | undefined,
+): number {
+  if (failures.some((f) => badInputOf(f.error) === undefined)) return EXIT.failed;
+  if (failures.length > 0 || reports.some((r) => r.scope.failed.some((f) => f.input !== undefined)))
+    return EXIT.usage;
+  if (failOn) {
+    const threshold = severityRank(failOn);
     const worst = reports.flatMap((r) => r.findings).some((f) => severityRank(f.severity) >= threshold);
     if (worst) return EXIT.findings;
   }
@@ -167,9 +183,13 @@ function selectChecks(only: string | undefined): CheckName[] {
   });
 }
 
+const LATEST_NOW = Date.UTC(9999, 11, 31, 23, 59, 59);
+
 function parseNow(value: string | undefined): Date {
   if (!value) return new Date();
   const time = Date.parse(value);
-  if (Number.isNaN(time)) throw new ConfigError('--now', `not an ISO time: ${value}`);
+  // Years past 9999 parse (`+099999-…`) but no deadline or retention can be computed from them.
+  if (Number.isNaN(time) || time < 0 || time > LATEST_NOW)
+    throw new ConfigError('--now', `not an ISO time between 1970 and 9999: ${value}`);
   return new Date(time);
 }

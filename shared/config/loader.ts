@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import type * as z from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { formatIssues } from './issue-format.js';
 import { configSchema, type GuardrailsConfig } from './schema.js';
+import { yamlToJs } from './yaml-document.js';
 
 // Re-exported: the Lambda bundles import them from issue-format.ts, which needs no YAML parser.
 export { formatIssues, formatPath } from './issue-format.js';
@@ -15,7 +17,8 @@ export { formatIssues, formatPath } from './issue-format.js';
  * const config = parseConfig(readFileSync(file, 'utf8'), file);
  */
 export function parseConfig(text: string, file = 'guardrails.config.yaml'): GuardrailsConfig {
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const line = yamlError.linePos?.[0];
@@ -25,7 +28,11 @@ export function parseConfig(text: string, file = 'guardrails.config.yaml'): Guar
       `YAML syntax error: ${yamlError.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  const raw: unknown = doc.toJS() ?? {};
+  const raw: unknown = yamlToJs(doc, {
+    file,
+    lineCounter,
+    error: (where, message, cause) => new ConfigError(where, message, { cause }),
+  });
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const lines = formatIssues(result.error.issues);

@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { probeTargetSchema } from '../checks/probe/types.js';
+import { MAX_DURATION_DAYS, withinDurationLimit } from './duration.js';
+import { patternProblem, tagValuePatternOptions } from './pattern.js';
 
 /**
  * The schema of `guardrails.config.yaml`. It is the single source of truth:
@@ -15,7 +17,9 @@ const roleName = z.string().regex(/^[\w+=,.@-]{1,64}$/, 'must be an IAM role nam
 const duration = z
   .string()
   .regex(/^\d+[smhd]$/, 'must be a duration such as 90s, 15m, 24h or 7d')
-  .describe('A duration: a number followed by s, m, h or d.');
+  // A larger duration would put deadlines and retention past what a date can hold (a RangeError at run time).
+  .refine(withinDurationLimit, `must be at most ${MAX_DURATION_DAYS}d (10 years)`)
+  .describe(`A duration: a number followed by s, m, h or d, at most ${MAX_DURATION_DAYS}d.`);
 
 export const ownerSchema = z
   .object({
@@ -50,7 +54,7 @@ export const organizationSchema = z
     contactTagKeys: z.array(z.string().min(1)).default(['owner-email', 'contact']),
     defaultOwner: ownerSchema.default({ team: 'finops' }),
     scanConcurrency: z.number().int().min(1).max(64).default(8),
-    fanOutAboveAccounts: z.number().int().min(1).default(50),
+    fanOutAboveAccounts: z.number().int().min(1).max(100_000).default(50),
     fanOutMaxConcurrency: z.number().int().min(1).max(10_000).default(40),
     stackSetTargetOus: z
       .array(z.string().regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/))
@@ -64,16 +68,21 @@ export const requiredTagSchema = z
     allowedValues: z.array(z.string().min(1)).min(1).optional(),
     pattern: z
       .string()
-      .refine(isValidRegex, 'must be a valid regular expression')
       .optional()
-      .describe('A regular expression the whole value must match.'),
+      .describe('A regular expression (RE2 syntax, matched in linear time) the whole value must match.'),
     keyCase: z
       .enum(['exact', 'insensitive'])
       .default('exact')
       .describe('`insensitive` accepts CostCenter for costcenter but still suggests the canonical spelling.'),
     valueCase: z.enum(['exact', 'insensitive']).default('exact'),
   })
-  .strict();
+  .strict()
+  .superRefine((rule, ctx) => {
+    // Compiled exactly as the run compiles it (same engine, same flags), so what validates runs.
+    const problem =
+      rule.pattern === undefined ? undefined : patternProblem(rule.pattern, tagValuePatternOptions(rule));
+    if (problem) ctx.addIssue({ code: 'custom', path: ['pattern'], message: problem });
+  });
 
 export const tagPolicySchema = z
   .object({
@@ -102,7 +111,13 @@ export const metricQuerySchema = z
     metricName: z.string().min(1).optional(),
     dimensions: z.record(z.string(), z.string()).default({}),
     stat: z.string().default('Sum').describe('Sum, Average, p99, …'),
-    period: z.number().int().min(60).multipleOf(60, 'must be a multiple of 60 seconds').default(86_400),
+    period: z
+      .number()
+      .int()
+      .min(60)
+      .max(86_400, 'must be at most 86400 (one point a day or more)')
+      .multipleOf(60, 'must be a multiple of 60 seconds')
+      .default(86_400),
     expression: z.string().min(1).optional().describe('A metric math expression instead of a metric.'),
     accountId: accountId.optional(),
     region: region.optional(),
@@ -117,7 +132,7 @@ export const sloSchema = z
     name: z.string().min(1),
     metric: metricQuerySchema,
     objective: z
-      .object({ comparison: z.enum(['<=', '>=']), threshold: z.number() })
+      .object({ comparison: z.enum(['<=', '>=']), threshold: z.number().min(-1e15).max(1e15) })
       .strict()
       .describe('The SLO is met on a day when the metric compares so to the threshold.'),
     kind: z.enum(['latency', 'error-rate', 'availability', 'saturation']).default('latency'),
@@ -155,9 +170,14 @@ export const workloadSchema = z
 export const anomalySchema = z
   .object({
     lookbackDays: z.number().int().min(21).max(395).default(90).describe('Cost Explorer keeps 13 months.'),
-    minImpactUsd: z.number().min(0).default(25).describe('Daily dollar impact below which nothing pages.'),
-    relativeThreshold: z.number().min(0).default(0.2),
-    zThreshold: z.number().positive().default(4),
+    minImpactUsd: z
+      .number()
+      .min(0)
+      .max(1e9)
+      .default(25)
+      .describe('Daily dollar impact below which nothing pages.'),
+    relativeThreshold: z.number().min(0).max(100).default(0.2),
+    zThreshold: z.number().min(0.1).max(1000).default(4),
     includeRecordTypes: z
       .array(z.enum(['Credit', 'Refund', 'Tax']))
       .default([])
@@ -165,7 +185,7 @@ export const anomalySchema = z
         'Credits, refunds and tax are left out of the cost series unless listed here; support, upfront and recurring fees are always in.',
       ),
     unsafeSavingWindowDays: z.number().int().min(0).max(30).default(3),
-    wasteErrorAboveUsdPerMonth: z.number().min(0).default(1000),
+    wasteErrorAboveUsdPerMonth: z.number().min(0).max(1e12).default(1000),
     costMetric: z
       .enum(['UnblendedCost', 'AmortizedCost', 'NetAmortizedCost', 'NetUnblendedCost'])
       .default('UnblendedCost'),
@@ -304,12 +324,25 @@ export const deploymentSchema = z
       })
       .default({ region: 'us-west-2' }),
     alarmEmail: z.email().optional(),
-    logRetentionDays: z.number().int().min(1).default(30),
+    logRetentionDays: z.number().int().min(1).max(3653).default(30),
     tags: z
       .record(z.string().min(1).max(128), z.string().max(256))
       .default({})
       .describe(
         'Tags on every resource of the deployed stacks; they should meet tagPolicy, which check-template verifies.',
+      ),
+  })
+  .strict();
+
+/** Secrets in URLs shown by events, logs and summaries. */
+export const redactionSchema = z
+  .object({
+    queryParams: z
+      .array(z.string().min(1).max(128))
+      .max(100)
+      .default([])
+      .describe(
+        'Query (and fragment) parameter names whose values are redacted wherever a URL is shown, case-insensitive, besides the built-in list (token, key, apikey, api_key, access_token, signature, X-Amz-Signature, X-Amz-Credential, sig, password, secret, code, …). User and password in a URL are always redacted.',
       ),
   })
   .strict();
@@ -326,6 +359,7 @@ export const configSchema = z
     schedules: schedulesSchema.default(schedulesSchema.parse({})),
     state: stateSchema.default(stateSchema.parse({})),
     deployment: deploymentSchema.default(deploymentSchema.parse({})),
+    redaction: redactionSchema.default(redactionSchema.parse({})),
   })
   .strict()
   .superRefine((config, ctx) => {
@@ -400,12 +434,3 @@ export type TagPolicy = z.infer<typeof tagPolicySchema>;
 export type Workload = z.infer<typeof workloadSchema>;
 export type MetricQuery = z.infer<typeof metricQuerySchema>;
 export type Owner = z.infer<typeof ownerSchema>;
-
-function isValidRegex(source: string): boolean {
-  try {
-    new RegExp(source);
-    return true;
-  } catch {
-    return false;
-  }
-}

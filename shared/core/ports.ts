@@ -59,6 +59,8 @@ export interface ScopeFailure {
   readonly scope: string;
   readonly reason: string;
   readonly errorName?: string;
+  /** The bad input (a file, and its line or JSON path) that made the scope fail; the CLI then exits 2. */
+  readonly input?: string;
 }
 
 /** What a collection fully observed and what it could not. */

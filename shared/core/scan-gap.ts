@@ -1,5 +1,5 @@
 import type { CheckName } from './constants.js';
-import { ScanError } from './errors.js';
+import { InputError, ScanError } from './errors.js';
 import type { FindingInput } from './finding.js';
 import type { ScopeFailure } from './ports.js';
 
@@ -22,6 +22,7 @@ export function scanGapFinding(check: CheckName, failure: ScopeFailure, openKept
     evidence: {
       reason: failure.reason,
       ...(failure.errorName && { errorName: failure.errorName }),
+      ...(failure.input && { input: failure.input }),
       openFindingsKept: openKept,
     },
   };
@@ -34,5 +35,24 @@ export function scanGapFinding(check: CheckName, failure: ScopeFailure, openKept
 export function scopeFailure(scope: string, error: unknown, prefix = ''): ScopeFailure {
   const reason =
     error instanceof ScanError ? error.reason : error instanceof Error ? error.message : String(error);
-  return { scope, reason: `${prefix}${reason}`, errorName: error instanceof Error ? error.name : 'Error' };
+  const input = badInputOf(error);
+  return {
+    scope,
+    reason: `${prefix}${reason}`,
+    errorName: error instanceof Error ? error.name : 'Error',
+    ...(input && { input }),
+  };
+}
+
+/**
+ * Where the bad input behind an error is (`resources.json`, `costs.csv:5322`):
+ * the location of the first {@link InputError} in its cause chain, if any.
+ */
+export function badInputOf(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 8 && current instanceof Error; depth += 1) {
+    if (current instanceof InputError) return current.location;
+    current = current.cause;
+  }
+  return undefined;
 }

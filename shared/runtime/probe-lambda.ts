@@ -6,13 +6,14 @@ import { PagerDutyEventsSink } from '../adapters/pagerduty/events-v2.js';
 import { createHttpProbeTransport, type ProbeTransport } from '../adapters/probe/http-transport.js';
 import { probeCheck } from '../checks/probe/check.js';
 import { PROBE_METRICS, type ProbeObservations } from '../checks/probe/evaluate.js';
+import { type CachedSecretReader, cachedSecretReader } from '../checks/probe/header-secrets.js';
 import { roundsPerPeriod, runProbeRounds, schedulePeriodSeconds } from '../checks/probe/rounds.js';
 import { formatIssues } from '../config/issue-format.js';
 import { ConfigError } from '../core/errors.js';
 import type { Check } from '../core/ports.js';
 import { SEVERITIES } from '../core/severity.js';
 import { type LambdaPorts, lambdaPortsFromEnv } from './lambda-env.js';
-import { lazySecretValue } from './lazy-secret.js';
+import { lazySecretReader, lazySecretValue } from './lazy-secret.js';
 import { lambdaLog, logger, metrics } from './middleware.js';
 
 /** The `service` dimension of the probe's own metrics: ProbeStack's heartbeat alarm selects on it. */
@@ -42,6 +43,8 @@ export interface ProbeLambda extends LambdaPorts {
   readonly intervalSeconds: number;
   /** The longest `timeoutMs` of the targets probed here: no round starts closer than this to the deadline. */
   readonly longestTimeoutMs: number;
+  /** Secret header values, read once per invocation (cleared at its start, so a rotation is picked up). */
+  readonly secrets: CachedSecretReader;
 }
 
 /**
@@ -89,6 +92,7 @@ export function probeLambdaFromEnv(
     logger.warn('sinks.pagerduty is configured but PAGERDUTY_SECRET_ARN is not set: paging through SNS only');
   }
   const targets = config.probes.filter((t) => t.regions === undefined || t.regions.includes(location));
+  const secrets = cachedSecretReader(lazySecretReader());
   const intervals = targets.flatMap((t) => (t.intervalSeconds === undefined ? [] : [t.intervalSeconds]));
   const intervalSeconds = intervals.length > 0 ? Math.min(...intervals) : DEFAULT_INTERVAL_SECONDS;
   return {
@@ -99,7 +103,9 @@ export function probeLambdaFromEnv(
       transport,
       location,
       quorum: new DynamoDbQuorumStore({ tableName: parsed.data.STATE_TABLE_NAME }),
+      secrets,
     }),
+    secrets,
     location,
     intervalSeconds,
     rounds: roundsPerPeriod(intervalSeconds, schedulePeriodSeconds(config.schedules.probe)),
@@ -139,6 +145,7 @@ export async function runProbeInLambda(
   probe: ProbeLambda,
   invocation: ProbeInvocation,
 ): Promise<ProbeInvocationSummary> {
+  probe.secrets.clear();
   const offset = invocation.now ? Date.parse(invocation.now) - Date.now() : 0;
   const clock = () => new Date(Date.now() + offset);
   const start = clock().getTime();

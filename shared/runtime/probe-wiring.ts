@@ -1,6 +1,8 @@
+import { awsSecretReader } from '../adapters/aws/secrets.js';
 import { MemoryQuorumStore } from '../adapters/memory/memory-quorum-store.js';
 import { createHttpProbeTransport } from '../adapters/probe/http-transport.js';
 import { probeCheck } from '../checks/probe/check.js';
+import { cachedSecretReader } from '../checks/probe/header-secrets.js';
 import type { CheckFactory } from './check-registry.js';
 
 /**
@@ -14,6 +16,8 @@ export const probeFactory: CheckFactory = ({ probe }) =>
       transport: createHttpProbeTransport(),
       location: 'local',
       quorum: new MemoryQuorumStore(),
+      // Secret headers are read with the caller's credentials, once per run.
+      secrets: cachedSecretReader(awsSecretReader()),
       ...(probe?.ca && { transportOptions: { ca: probe.ca } }),
     },
     { ignoreRegions: true, ...(probe?.targets && { targets: probe.targets }) },

@@ -42,7 +42,8 @@ async function detect(...args: string[]) {
 describe('finops-guardrails detect', () => {
   it('prints a CSV header and one line per point, flagging the spike', async () => {
     const { code, out } = await detect('--input', daily);
-    expect(code).toBe(0);
+    // The fixture holds one bad line (next test): the points are still scored, and the exit says the file was bad.
+    expect(code).toBe(2);
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toBe('timestamp,value,expected,lower,upper,score,anomaly');
     expect(lines).toHaveLength(1 + 39);
@@ -51,9 +52,9 @@ describe('finops-guardrails detect', () => {
     expect(flagged[0]).toMatch(/^2025-02-05T00:00:00\.000Z,100,/);
   });
 
-  it('reports a bad line on stderr as file:line and still scores the rest', async () => {
+  it('reports a bad line on stderr as file:line, still scores the rest, and exits 2 (a bad file is never a success)', async () => {
     const { code, err, out } = await detect('--input', daily);
-    expect(code).toBe(0);
+    expect(code).toBe(2);
     expect(err).toBe(`${daily}:3: value: not a number: "oops"\n`);
     expect(out).toContain('2025-01-03T00:00:00.000Z,');
   });

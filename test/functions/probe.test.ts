@@ -195,7 +195,7 @@ describe('probe handler', () => {
   function paged(): Envelope[] {
     return sns.commandCalls(PublishCommand).map((call) => {
       const message = JSON.parse((call.args[0].input as PublishCommandInput).Message ?? '{}');
-      return JSON.parse(message.sqs) as Envelope;
+      return JSON.parse(message.default) as Envelope;
     });
   }
 

@@ -203,7 +203,10 @@ describe('usageFromConfig', () => {
 
   it('runs several probe rounds per invocation for a sub-minute intervalSeconds', () => {
     const config = exampleWith({
-      probes: [{ name: 'api', url: 'https://api.example.com/health', intervalSeconds: 20 }],
+      probes: [
+        ...example.probes,
+        { name: 'api', url: 'https://api.example.com/health', intervalSeconds: 20 },
+      ],
     });
     const usage = usageFromConfig(config, { accounts: 6 });
     expect(usage.probeRoundsPerInvocation).toBe(3);

@@ -1,4 +1,5 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SecretReader } from '../../checks/probe/header-secrets.js';
 import { GuardrailError } from '../../core/errors.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 
@@ -30,6 +31,17 @@ export function secretValue(arn: string, options: SecretValueOptions = {}): Prom
 /** Forgets cached secrets: tests, and a process that learns a secret was rotated. */
 export function clearSecretCache(): void {
   cache.clear();
+}
+
+/**
+ * Reads a Secrets Manager secret's string, uncached: probe headers cache it
+ * per invocation instead (see `cachedSecretReader`).
+ *
+ * @example
+ * const secrets = cachedSecretReader(awsSecretReader());
+ */
+export function awsSecretReader(options: SecretValueOptions = {}): SecretReader {
+  return { read: (arn) => readSecret(arn, options) };
 }
 
 async function readSecret(arn: string, options: SecretValueOptions): Promise<string> {

@@ -47,9 +47,10 @@ export function snsHumanMessage(envelope: Envelope): string {
 /**
  * The probe's own paging path: one SNS Publish per event. The message uses
  * `MessageStructure: json` so each kind of subscriber gets its own form:
- * e-mail and the default a short human message, SMS the summary, and
- * machine subscribers (SQS, Lambda, HTTP(S), Firehose) the envelope JSON
- * they can validate. `type`, `severity`, `action` and `dedupkey` are also
+ * e-mail a short human message, SMS the summary, and every other protocol
+ * (SQS, Lambda, HTTP(S), Firehose, e-mail-JSON) the `default`: the envelope
+ * JSON they can validate. The envelope appears once, so any event within the
+ * event budget (`EVENT_MAX_BYTES`) fits SNS's 256 KB. `type`, `severity`, `action` and `dedupkey` are also
  * message attributes for subscription filter policies. On a FIFO topic the
  * group is the dedupkey and the deduplication id the event id.
  *
@@ -111,14 +112,9 @@ export class SnsSink implements Sink {
     const human = snsHumanMessage(event);
     const machine = JSON.stringify(event);
     const message = JSON.stringify({
-      default: human,
+      default: machine,
       email: human,
       sms: event.data.summary.slice(0, SMS_MAX),
-      sqs: machine,
-      lambda: machine,
-      http: machine,
-      https: machine,
-      firehose: machine,
     });
     const attributes: Record<string, MessageAttributeValue> = {
       type: { DataType: 'String', StringValue: event.type },

@@ -1,10 +1,19 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { type CollectionTag, parseDocument, type ScalarTag, type YAMLMap, type YAMLSeq } from 'yaml';
+import {
+  type CollectionTag,
+  LineCounter,
+  parseDocument,
+  type ScalarTag,
+  type YAMLMap,
+  type YAMLSeq,
+} from 'yaml';
 import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
 import { formatIssues } from '../../config/loader.js';
+import { yamlToJs } from '../../config/yaml-document.js';
 import { InputError } from '../../core/errors.js';
+import { parseJsonText } from './json-text.js';
 
 /** Short-form intrinsics of CloudFormation YAML, besides `!Ref`, `!Condition` and `!GetAtt`. */
 const FN_TAGS = [
@@ -87,15 +96,17 @@ function looksLikeJson(text: string): boolean {
 }
 
 function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InputError(file, `invalid JSON: ${(error as Error).message}`, { cause: error });
-  }
+  return parseJsonText(text, file);
 }
 
 function parseYaml(text: string, file: string): unknown {
-  const doc = parseDocument(text, { customTags: CFN_YAML_TAGS, prettyErrors: true, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, {
+    customTags: CFN_YAML_TAGS,
+    prettyErrors: true,
+    uniqueKeys: true,
+    lineCounter,
+  });
   const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
   if (problem) {
     const line = problem.linePos?.[0];
@@ -105,7 +116,7 @@ function parseYaml(text: string, file: string): unknown {
       `YAML error: ${problem.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  return doc.toJS();
+  return yamlToJs(doc, { file, lineCounter });
 }
 
 function readText(file: string): string {

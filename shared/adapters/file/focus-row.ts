@@ -2,6 +2,13 @@ import * as z from 'zod';
 import { InputError } from '../../core/errors.js';
 import { parseDecimal, parseUtcTimestamp } from './csv-values.js';
 
+/**
+ * The largest cost one row may carry. A trillion dollars is beyond any real
+ * line item, and keeps sums of millions of rows far from overflow (the
+ * detector refuses values over 1e100 and would fail the whole check).
+ */
+export const MAX_ROW_COST_USD = 1e12;
+
 /** FOCUS 1.0 `ChargeCategory` values. */
 export const ChargeCategorySchema = z.enum(['Usage', 'Purchase', 'Tax', 'Credit', 'Adjustment']);
 /** A FOCUS charge category. */
@@ -124,6 +131,9 @@ export function createFocusRowParser(
     const cost = rawCost === null ? undefined : parseDecimal(rawCost);
     if (cost === undefined) {
       return new InputError(location, `${costColumn}: not a number: ${JSON.stringify(rawCost)}`);
+    }
+    if (Math.abs(cost) > MAX_ROW_COST_USD) {
+      return new InputError(location, `${costColumn}: ${rawCost} is beyond any bill line (at most 1e12)`);
     }
     const rawTags = cell(fields, columns.Tags);
     const tags = rawTags === null ? NO_TAGS : tagsOf(rawTags);

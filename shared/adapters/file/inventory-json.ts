@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { parseArn } from '../../core/arn.js';
 import { InputError } from '../../core/errors.js';
+import { parseJsonText } from './json-text.js';
 
 /** An AWS tag as the APIs return it. */
 export const AwsTagSchema = z.object({ Key: z.string().min(1), Value: z.string() });
@@ -194,11 +195,5 @@ async function readJson(path: string, name: string): Promise<unknown> {
       },
     );
   }
-  try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (cause) {
-    throw new InputError(name, `invalid JSON: ${cause instanceof Error ? cause.message : String(cause)}`, {
-      cause,
-    });
-  }
+  return parseJsonText(text, name);
 }

@@ -2,6 +2,9 @@ import { InputError } from '../../core/errors.js';
 import { type CsvSource, csvSourceName, readCsvRecords } from './csv-reader.js';
 import { parseDecimal, parseUtcTimestamp } from './csv-values.js';
 
+/** The largest metric value a row may carry: far past any count, byte total or latency, far from overflow. */
+export const MAX_METRIC_VALUE = 1e30;
+
 /** One datapoint of a metric query. */
 export interface MetricPoint {
   /** ISO-8601 UTC. */
@@ -58,6 +61,8 @@ export async function parseMetricsCsv(source: CsvSource): Promise<MetricsCsvResu
     else if (id.trim() === '') errors.push(new InputError(location, 'Id: empty'));
     else if (value === undefined)
       errors.push(new InputError(location, `Value: not a number: ${JSON.stringify(rawValue)}`));
+    else if (Math.abs(value) > MAX_METRIC_VALUE)
+      errors.push(new InputError(location, `Value: ${rawValue} is out of range (at most 1e30)`));
     else {
       const key = `${id}\u0000${timestamp}`;
       const firstLine = seen.get(key);

@@ -8,7 +8,13 @@ import type { AccountDirectory, InventorySource, TagSpendSource } from '../../co
 import { type CsvSource, readCsvRecords } from './csv-reader.js';
 import { parseUtcTimestamp } from './csv-values.js';
 import { readFocusCsv } from './focus-csv.js';
-import { parseResourcesJson, readAccountsJson, readResourcesJson } from './inventory-json.js';
+import {
+  parseAccountsJson,
+  parseResourcesJson,
+  readAccountsJson,
+  readResourcesJson,
+} from './inventory-json.js';
+import { parseJsonText } from './json-text.js';
 
 /** The local files of an organization, as `--source file` reads them. */
 export interface OrgFiles {
@@ -21,8 +27,6 @@ export interface OrgFiles {
 const ACCOUNTS = 'accounts.json';
 const RESOURCES = 'resources.json';
 const COSTS = 'costs.csv';
-/** The scope of the account directory, as the Organizations adapter names it. */
-const DIRECTORY_SCOPE = 'organization';
 const ACCOUNT_ID = /^\d{12}$/;
 
 const NOUNS = { entry: 'entries', row: 'rows' } as const;
@@ -35,20 +39,59 @@ function badSummary(file: string, noun: keyof typeof NOUNS, errors: readonly Inp
 }
 
 /**
- * `accounts.json`: the ListAccounts shape with Tags. All or nothing, as the
- * Organizations directory is: a bad entry throws a {@link ScanError} (after
- * each is logged), since a skipped account would look like a removed one and
- * its open findings would resolve.
+ * `accounts.json`: the ListAccounts shape with Tags. A bad entry is logged and
+ * listed as unreadable (never skipped, which would look like an account that
+ * left the organization and resolve its findings): its scopes become scan
+ * gaps. An entry whose Id cannot be read is listed under its JSON path.
  */
 export function fileAccountDirectory(files: OrgFiles): AccountDirectory {
   return {
     async listAccounts(): Promise<AccountInfo[]> {
-      const { items, errors } = await readAccountsJson(join(files.dir, ACCOUNTS), ACCOUNTS);
+      const path = join(files.dir, ACCOUNTS);
+      const { items, errors } = await readAccountsJson(path, ACCOUNTS);
       for (const error of errors) files.log.warn(error.message);
-      if (errors.length > 0) throw new ScanError(DIRECTORY_SCOPE, badSummary(ACCOUNTS, 'entry', errors));
-      return items.map((a) => ({ id: a.id, name: a.name, status: a.status, tags: a.tags }));
+      const accounts: AccountInfo[] = items.map((a) => ({
+        id: a.id,
+        name: a.name,
+        status: a.status,
+        tags: a.tags,
+      }));
+      if (errors.length === 0) return accounts;
+      return [...accounts, ...(await unreadableAccounts(path, errors))];
     },
   };
+}
+
+/**
+ * The bad entries of accounts.json as unreadable accounts, each under its Id
+ * when that is a 12-digit string, else under its JSON path. The validator
+ * reports one error per bad entry, in file order, so the entries that fail
+ * alone line up with the errors; if they do not, every error is unattributed.
+ */
+async function unreadableAccounts(path: string, errors: readonly InputError[]): Promise<AccountInfo[]> {
+  const entries = ((await readFile(path, 'utf8').then(
+    (text) => (parseJsonText(text, ACCOUNTS) as { Accounts?: unknown }).Accounts,
+    () => undefined,
+  )) ?? []) as unknown[];
+  const badIndexes = entries.flatMap((entry, index) =>
+    parseAccountsJson({ Accounts: [entry] }, ACCOUNTS).errors.length > 0 ? [index] : [],
+  );
+  const aligned = badIndexes.length === errors.length;
+  return errors.map((error, i) => {
+    const index = aligned ? (badIndexes[i] ?? -1) : -1;
+    const raw = (aligned ? entries[index] : undefined) as { Id?: unknown; Name?: unknown } | undefined;
+    const id =
+      typeof raw?.Id === 'string' && ACCOUNT_ID.test(raw.Id)
+        ? raw.Id
+        : `Accounts[${index < 0 ? '?' : index}]`;
+    return {
+      id,
+      name: typeof raw?.Name === 'string' ? raw.Name : id,
+      status: 'UNREADABLE',
+      tags: {},
+      unreadable: { reason: error.message, input: error.location },
+    };
+  });
 }
 
 /** A bad entry of resources.json, by position in the file. */
@@ -116,6 +159,7 @@ export function fileInventory(files: OrgFiles): InventorySource {
             'entry',
             bad.map((b) => b.error),
           ),
+          { cause: bad[0]?.error },
         );
       }
       return index.byScope.get(scope) ?? [];
@@ -137,7 +181,7 @@ async function attributeBadEntries(
   const unattributed = () => errors.map((error, index) => ({ bad: { index, error }, scope: null }));
   let entries: unknown[];
   try {
-    const document: unknown = JSON.parse((await readFile(path, 'utf8')).replace(/^\uFEFF/, ''));
+    const document: unknown = parseJsonText(await readFile(path, 'utf8'), RESOURCES);
     const list = (document as { ResourceTagMappingList?: unknown }).ResourceTagMappingList;
     if (!Array.isArray(list)) return unattributed();
     entries = list;
@@ -203,7 +247,8 @@ export function focusTagSpend(files: OrgFiles): TagSpendSource {
         yield item.row;
     }
     const inWindow = bad.length === 0 ? [] : await badRowsInWindow(source, bad, start, end);
-    if (inWindow.length > 0) throw new ScanError('spend', badSummary(COSTS, 'row', inWindow));
+    if (inWindow.length > 0)
+      throw new ScanError('spend', badSummary(COSTS, 'row', inWindow), { cause: inWindow[0] });
   };
   return {
     name: COSTS,

@@ -151,9 +151,18 @@ async function probeOnce(
   }
 }
 
-function requestHeaders(configured: Record<string, string>, userAgent: string): Record<string, string> {
+/**
+ * The request headers. A value still naming a secret means the caller did not
+ * resolve it (see `resolveProbeSecrets`): refused, never sent as text.
+ */
+function requestHeaders(configured: ProbeTarget['headers'], userAgent: string): Record<string, string> {
   const headers: Record<string, string> = { 'user-agent': userAgent, accept: '*/*' };
-  for (const [name, value] of Object.entries(configured)) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(configured)) {
+    if (typeof value !== 'string') {
+      throw new ProbeFailure('internal', 'UNRESOLVED_SECRET', `header ${name}: its secret was not resolved`);
+    }
+    headers[name.toLowerCase()] = value;
+  }
   return headers;
 }
 

@@ -5,9 +5,19 @@ import { type Severity, severityRank } from '../../core/severity.js';
 import type { RetryPolicy } from '../aws/backoff.js';
 import { postJsonWithRetry, WEBHOOK_RETRY } from '../http/post-json.js';
 
-/** Slack limits: a section's text 3000 characters, a header's 150; we list at most this many evidence lines. */
+/**
+ * Slack Block Kit limits (docs.slack.dev, reference/block-kit/blocks): a
+ * section's text 3,000 characters, each of at most 10 fields 2,000, a
+ * header's plain text 150, at most 10 context elements and 50 blocks; a
+ * message's `text` is cut at 40,000 (4,000 advised). We stay well inside:
+ * five blocks, the summary section and evidence at most 3,000, fields at most
+ * {@link FIELD_MAX}, the context line at most {@link CONTEXT_MAX} and `text`
+ * at most 3,000, so a message is at most about 10,000 characters.
+ */
 const SECTION_MAX = 3000;
 const HEADER_MAX = 150;
+const FIELD_MAX = 300;
+const CONTEXT_MAX = 1000;
 const EVIDENCE_LINES = 10;
 const VALUE_MAX = 160;
 
@@ -41,10 +51,10 @@ export function toSlackMessage(envelope: Envelope): SlackMessage {
     : 'unowned';
   const fields = [
     `*Severity*\n${envelope.severity}`,
-    `*Owner*\n${escapeMrkdwn(owner)}`,
+    `*Owner*\n${escapeMrkdwn(clip(owner, VALUE_MAX))}`,
     `*Subject*\n${escapeMrkdwn(clip(envelope.subject, VALUE_MAX))}`,
     `*First seen*\n${data.firstSeen}`,
-  ].map((text) => ({ type: 'mrkdwn', text }));
+  ].map((text) => ({ type: 'mrkdwn', text: clip(text, FIELD_MAX) }));
   const evidence = evidenceLines(data.evidence);
   const links = Object.entries(data.links ?? {}).flatMap(([name, href]) =>
     typeof href === 'string' ? [`<${href}|${escapeMrkdwn(name)}>`] : [],
@@ -69,7 +79,7 @@ export function toSlackMessage(envelope: Envelope): SlackMessage {
         type: 'mrkdwn',
         text: clip(
           [`dedup \`${envelope.dedupkey}\` · seq ${envelope.sequence}`, ...links].join(' · '),
-          SECTION_MAX,
+          CONTEXT_MAX,
         ),
       },
     ],
@@ -85,7 +95,10 @@ function evidenceLines(evidence: Record<string, unknown>): string[] {
   const entries = Object.entries(evidence);
   const lines = entries
     .slice(0, EVIDENCE_LINES)
-    .map(([key, value]) => `• *${escapeMrkdwn(key)}*: ${escapeMrkdwn(clip(compact(value), VALUE_MAX))}`);
+    .map(
+      ([key, value]) =>
+        `• *${escapeMrkdwn(clip(key, VALUE_MAX))}*: ${escapeMrkdwn(clip(compact(value), VALUE_MAX))}`,
+    );
   if (entries.length > EVIDENCE_LINES) lines.push(`• … ${entries.length - EVIDENCE_LINES} more`);
   return lines;
 }
@@ -103,8 +116,13 @@ function compact(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Cuts to `max` UTF-16 units (Slack counts characters, which are never more), never inside a surrogate pair. */
 function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const code = text.charCodeAt(end - 1);
+  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
 }
 
 /** Slack's three control characters in mrkdwn. */

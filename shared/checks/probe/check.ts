@@ -11,6 +11,7 @@ import {
   type ProbeObservations,
   verdictDetail,
 } from './evaluate.js';
+import { resolveProbeSecrets, type SecretReader } from './header-secrets.js';
 import { probeScope } from './probe-finding.js';
 import { latestPerLocation, previousQuorumMinute, type QuorumStore, quorumMinute } from './quorum.js';
 
@@ -22,6 +23,8 @@ export interface ProbeCheckPorts {
   readonly location: string;
   /** Passed to every probe: a private CA for the demo and tests. */
   readonly transportOptions?: ProbeRequestOptions;
+  /** Reads the Secrets Manager values of `{secretArn}` headers; a target that needs one without it is a scan gap. */
+  readonly secrets?: SecretReader;
 }
 
 /** Default probes in flight at once: every target of any realistic config, all at once. */
@@ -64,9 +67,12 @@ export function probeCheck(
     name: 'probe',
     async collect(ctx) {
       const configured = options.targets ?? (ctx.config.probes as readonly ProbeCheckTarget[]);
-      const targets = configured.filter(
+      const wanted = configured.filter(
         (t) => options.ignoreRegions || t.regions === undefined || t.regions.includes(ports.location),
       );
+      // Secret headers are read now, never stored: a target whose secret cannot be read is not probed.
+      const { resolved, unresolved } = await resolveProbeSecrets(wanted, ports.secrets);
+      const targets = resolved as ProbeCheckTarget[];
       const results = await probeAll(targets, {
         transport: ports.transport,
         concurrency: options.concurrency ?? PROBE_CONCURRENCY,
@@ -96,7 +102,11 @@ export function probeCheck(
 
       const observed: ProbeObservation[] = [];
       const completed: string[] = [];
-      const failed: ScopeFailure[] = [];
+      const failed: ScopeFailure[] = unresolved.map(({ target, reason }) => ({
+        scope: probeScope(target.name),
+        reason,
+        errorName: 'SecretUnavailable',
+      }));
       settled.forEach((outcome, i) => {
         const scope = probeScope(targets[i]?.name ?? `#${i}`);
         if (outcome.status === 'fulfilled') {
@@ -118,7 +128,7 @@ export function probeCheck(
         observations: { location: ports.location, observed, configured: configured.map((t) => t.name) },
         // A location's state is its own: a probe no longer run here (removed, or no longer listing this
         // region) is retired here, whatever other locations do.
-        scope: { completed, failed, retired: retiredProbes(targets, ports.location) },
+        scope: { completed, failed, retired: retiredProbes(wanted, ports.location) },
       };
     },
     evaluate: evaluateProbes,

@@ -1,7 +1,8 @@
 import type { FindingInput } from '../../core/finding.js';
 import type { EvaluateContext, Evaluation } from '../../core/ports.js';
+import { type UrlRedactor, urlRedactor } from '../../core/redact-url.js';
 import type { Severity } from '../../core/severity.js';
-import type { ProbeVerdict } from './assertions.js';
+import type { AssertionFailure, ProbeVerdict } from './assertions.js';
 import { headline, type ProbeVantage, probeFinding, probeMemoryKey } from './probe-finding.js';
 import { judgeQuorum, type LocationResult } from './quorum.js';
 import {
@@ -55,11 +56,13 @@ export function evaluateProbes(observations: ProbeObservations, ctx: EvaluateCon
   const remove: string[] = [];
   const metrics: Record<string, number> = { [PROBE_METRICS.heartbeat]: 1 };
   let failing = 0;
+  // URLs lose their credentials before they reach memory, an event or a summary.
+  const redact = urlRedactor(ctx.config.redaction?.queryParams);
 
   for (const { target, result, verdict, locations } of observations.observed) {
     const key = probeMemoryKey(target.name);
     const vantage = vantageOf(observations.location, target, locations);
-    const round = roundOf(observations.location, ctx.now, result, verdict, locations, vantage);
+    const round = roundOf(observations.location, ctx.now, result, verdict, locations, vantage, redact);
     const thresholds = {
       failureThreshold: target.failureThreshold,
       successThreshold: target.successThreshold,
@@ -73,7 +76,7 @@ export function evaluateProbes(observations: ProbeObservations, ctx: EvaluateCon
       findings.push(
         probeFinding({
           name: target.name,
-          url: target.url,
+          url: redact.url(target.url),
           severity: target.severity ?? 'critical',
           ...(target.owner && { owner: target.owner }),
           memory: step.memory,
@@ -115,12 +118,13 @@ function roundOf(
   verdict: ProbeVerdict,
   locations: readonly LocationResult[] | undefined,
   vantage: ProbeVantage,
+  redact: UrlRedactor,
 ): ProbeRound {
   const failed = vantage.quorum ? vantage.quorum.failing >= vantage.quorum.required : !verdict.passed;
   if (!failed) return { failed: false };
   const failure: ProbeFailureSnapshot = {
     at: now.toISOString(),
-    failures: verdict.failures.map((f) => ({ ...f })),
+    failures: verdict.failures.map((f) => redactFailure(f, redact)),
     ...(result.status !== undefined && { status: result.status }),
     timings: result.timings,
     ...(result.tls && { tlsDaysLeft: result.tls.daysLeft }),
@@ -128,10 +132,23 @@ function roundOf(
     failingLocations: (locations ?? (verdict.passed ? [] : [{ location, failed: true }]))
       .filter((l) => l.failed)
       .map((l) =>
-        l.detail === undefined ? { location: l.location } : { location: l.location, detail: l.detail },
+        l.detail === undefined
+          ? { location: l.location }
+          : { location: l.location, detail: redact.text(l.detail) },
       ),
   };
   return { failed: true, failure };
+}
+
+/** A failed assertion with every URL in its message, expected and actual values redacted. */
+function redactFailure(failure: AssertionFailure, redact: UrlRedactor): AssertionFailure {
+  const value = (v: unknown) => (typeof v === 'string' ? redact.text(v) : v);
+  return {
+    assertion: failure.assertion,
+    expected: value(failure.expected),
+    actual: value(failure.actual),
+    message: redact.text(failure.message),
+  };
 }
 
 /** A one-line reason a location shares with the others, e.g. `status 503 (expected 200-399)`. */

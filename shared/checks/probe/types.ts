@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { BODY_PATTERN_OPTIONS, patternProblem } from '../../config/pattern.js';
 import { parseJsonPath } from './json-path.js';
 import { parseStatusRange } from './status-pattern.js';
 
@@ -33,17 +34,11 @@ const jsonPathSchema = z.string().refine(
   { message: 'Expected a JSON path such as "$.status" or "$.items[0][\'name\']"' },
 );
 
-const regexSchema = z.string().refine(
-  (pattern) => {
-    try {
-      new RegExp(pattern);
-      return true;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'Expected a valid regular expression' },
-);
+/** Compiled exactly as the judge compiles it (RE2, linear time), so what validates runs. */
+const bodyPatternSchema = z.string().superRefine((pattern, ctx) => {
+  const problem = patternProblem(pattern, BODY_PATTERN_OPTIONS);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
 
 /**
  * One JSON assertion. `equals` compares structurally; `exists: false` asserts
@@ -60,17 +55,38 @@ export const probeExpectSchema = z
       .min(1)
       .default([...probeDefaults.status]),
     /** Objective on the total time of the probe, redirects included. */
-    latencyMs: z.number().positive().optional(),
+    latencyMs: z.number().positive().max(120_000).optional(),
     bodyContains: z.string().min(1).optional(),
     bodyNotContains: z.string().min(1).optional(),
-    bodyMatches: regexSchema.optional(),
+    bodyMatches: bodyPatternSchema
+      .optional()
+      .describe('A regular expression (RE2 syntax, matched in linear time) found anywhere in the body.'),
     json: z.array(jsonAssertionSchema).optional(),
     /** Header name (any case) to exact value. */
     headers: z.record(z.string().min(1), z.string()).optional(),
     /** Minimum days before the served certificate expires. Judged only when the probe spoke TLS. */
-    certDaysLeft: z.number().min(0).default(probeDefaults.certDaysLeft),
+    certDaysLeft: z.number().min(0).max(3650).default(probeDefaults.certDaysLeft),
   })
   .strict();
+
+/**
+ * A request header whose value lives in Secrets Manager: the secret's string,
+ * or one key of it when the secret is a JSON object. Resolved at run time,
+ * once per invocation; the value never enters the config, the bundle or a log.
+ */
+export const secretRefSchema = z
+  .object({
+    secretArn: z
+      .string()
+      .regex(
+        /^arn:aws[\w-]*:secretsmanager:[\w-]+:\d{12}:secret:[\w/+=.@-]+$/,
+        'must be a Secrets Manager secret ARN',
+      ),
+    jsonKey: z.string().min(1).optional().describe('The key to read when the secret is a JSON object.'),
+  })
+  .strict();
+
+export type SecretRef = z.infer<typeof secretRefSchema>;
 
 /**
  * A probe target as written in `guardrails.config.yaml` (`probes[]`).
@@ -81,7 +97,12 @@ export const probeTargetSchema = z
     name: z.string().min(1),
     url: z.url({ protocol: /^https?$/ }),
     method: z.enum(['GET', 'POST', 'HEAD']).default(probeDefaults.method),
-    headers: z.record(z.string().min(1), z.string()).default({}),
+    headers: z
+      .record(z.string().min(1), z.union([z.string(), secretRefSchema]))
+      .default({})
+      .describe(
+        'Request headers; a value may be `{secretArn, jsonKey?}` to read it from Secrets Manager at run time.',
+      ),
     body: z.string().optional(),
     /** Hard limit on the whole probe: DNS, connect, TLS, headers, body and every redirect. */
     timeoutMs: z.number().int().min(1).max(120_000).default(probeDefaults.timeoutMs),
@@ -96,11 +117,17 @@ export const probeTargetSchema = z
     /** Allows loopback, RFC 1918, CGNAT and ULA targets. Link-local and metadata addresses stay refused. */
     allowPrivateAddresses: z.boolean().default(false),
     expect: probeExpectSchema.prefault({}),
-    failureThreshold: z.number().int().min(1).default(probeDefaults.failureThreshold),
-    successThreshold: z.number().int().min(1).default(probeDefaults.successThreshold),
-    intervalSeconds: z.number().int().min(1).optional(),
+    failureThreshold: z.number().int().min(1).max(10_000).default(probeDefaults.failureThreshold),
+    successThreshold: z.number().int().min(1).max(10_000).default(probeDefaults.successThreshold),
+    intervalSeconds: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('Seconds between rounds within the one-minute invocation; at most 60.'),
     regions: z.array(z.string().min(1)).min(1).optional(),
-    quorum: z.number().int().min(1).optional(),
+    quorum: z.number().int().min(1).max(100).optional(),
     /** Who the page is for in the incident queue (the probe's own paging path pages on-call regardless). */
     owner: z
       .object({ team: z.string().min(1), contact: z.string().min(1).optional() })

@@ -30,6 +30,8 @@ export interface TagScanPlan {
   readonly skipped: number;
   /** Why the scopes of an account listed but not planned (or not listed at all) no longer exist. */
   readonly retired: (scope: string) => string | undefined;
+  /** Scopes of accounts the directory could not read: scan gaps, never resolves. */
+  readonly unreadable: readonly ScopeFailure[];
 }
 
 /** Spend as read for the run: absent values mean it was not read (no source, no policy, or a failure). */
@@ -53,8 +55,41 @@ export function accountsToScan(
   const listed = organization.accounts === 'auto' ? null : new Set(organization.accounts);
   const excluded = new Set(organization.excludeAccounts);
   return accounts.filter(
-    (a) => a.status === 'ACTIVE' && (!listed || listed.has(a.id)) && !excluded.has(a.id),
+    (a) =>
+      a.unreadable === undefined &&
+      a.status === 'ACTIVE' &&
+      (!listed || listed.has(a.id)) &&
+      !excluded.has(a.id),
   );
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+/** The scope of the account directory itself, as the directories name it. */
+export const DIRECTORY_SCOPE = 'organization';
+
+/**
+ * The scopes of accounts whose directory entry could not be read: each
+ * region of an account the config would scan, or the directory itself when
+ * the entry's account id is unreadable too (any account might be that one).
+ */
+export function unreadableScopes(
+  accounts: readonly AccountInfo[],
+  ctx: Pick<CollectContext, 'config'>,
+): ScopeFailure[] {
+  const { organization } = ctx.config;
+  const listed = organization.accounts === 'auto' ? null : new Set(organization.accounts);
+  const excluded = new Set(organization.excludeAccounts);
+  return accounts.flatMap((a) => {
+    if (!a.unreadable) return [];
+    const failure = {
+      reason: a.unreadable.reason,
+      errorName: 'UnreadableAccount',
+      ...(a.unreadable.input && { input: a.unreadable.input }),
+    };
+    if (!ACCOUNT_ID.test(a.id)) return [{ scope: DIRECTORY_SCOPE, ...failure }];
+    if ((listed && !listed.has(a.id)) || excluded.has(a.id)) return [];
+    return organization.regions.map((region) => ({ scope: `${a.id}/${region}`, ...failure }));
+  });
 }
 
 /**
@@ -71,6 +106,7 @@ export function planTagScan(
     regions: ctx.config.organization.regions,
     skipped: accounts.length - selected.length,
     retired: retiredAccounts(accounts, selected, ctx.config.organization.regions),
+    unreadable: unreadableScopes(accounts, ctx),
   };
 }
 
@@ -89,6 +125,8 @@ export function retiredAccounts(
   const scanned = new Set(selected.map((a) => a.id));
   const byId = new Map(listed.map((a) => [a.id, a]));
   const scannedRegions = new Set(regions);
+  // An entry without a readable id could be any account: absence from the list proves nothing then.
+  const listComplete = listed.every((a) => !a.unreadable || ACCOUNT_ID.test(a.id));
   return (scope) => {
     const accountId = /^(\d{12})(\/|$)/.exec(scope)?.[1];
     if (accountId === undefined) return undefined;
@@ -100,7 +138,8 @@ export function retiredAccounts(
         : undefined;
     }
     const account = byId.get(accountId);
-    if (!account) return `account ${accountId} is no longer in the organization`;
+    if (!account) return listComplete ? `account ${accountId} is no longer in the organization` : undefined;
+    if (account.unreadable) return undefined;
     return account.status === 'ACTIVE'
       ? `account ${accountId} is no longer selected by the config`
       : `account ${accountId} is ${account.status}`;
@@ -197,6 +236,7 @@ export function assembleTagObservations(
   results: readonly AccountScanResult[],
   spendRead: TagSpendRead,
   inventorySources: readonly string[],
+  directoryFailures: readonly ScopeFailure[] = [],
 ): Collected<TagCollected> {
   const resources: TaggedResource[] = [];
   const regional: string[] = [];
@@ -209,12 +249,13 @@ export function assembleTagObservations(
     if (result.failed.length > 0) failedAccounts.add(result.accountId);
   }
   if (spendRead.failure) failed.push(spendRead.failure);
+  failed.push(...directoryFailures);
   const completeAccounts = new Set(accounts.filter((a) => !failedAccounts.has(a.id)).map((a) => a.id));
   // Digests depend on the inventory only; coverage also on spend.
   const completed = [...regional, ...completeAccounts];
   if (spendRead.ok) {
     completed.push('spend', ...[...completeAccounts].map(coverageScope));
-    if (completeAccounts.size === accounts.length) completed.push('org');
+    if (completeAccounts.size === accounts.length && directoryFailures.length === 0) completed.push('org');
   }
   return {
     observations: {
@@ -245,7 +286,9 @@ export function tagCoverageCheck(ports: TagCoveragePorts): Check<TagCollected> {
     name: 'tag-coverage',
     async collect(ctx) {
       const { config, log } = ctx;
-      const plan = planTagScan(await ports.directory.listAccounts(), ctx);
+      const listed = await listAccountsOrGap(ports.directory);
+      if ('gap' in listed) return listed.gap;
+      const plan = planTagScan(listed.accounts, ctx);
       log.info(
         `tag-coverage: ${plan.accounts.length} accounts to scan${plan.skipped ? `, ${plan.skipped} skipped (not ACTIVE or not selected)` : ''}`,
       );
@@ -256,7 +299,13 @@ export function tagCoverageCheck(ports: TagCoveragePorts): Check<TagCollected> {
         config.organization.scanConcurrency,
       );
       const spendRead = await readTagSpend(ports.spend, plan.accounts, ctx);
-      const collected = assembleTagObservations(plan.accounts, results, spendRead, [ports.inventory.name]);
+      const collected = assembleTagObservations(
+        plan.accounts,
+        results,
+        spendRead,
+        [ports.inventory.name],
+        plan.unreadable,
+      );
       return { ...collected, scope: { ...collected.scope, retired: plan.retired } };
     },
     evaluate: evaluateTagCollected,
@@ -268,4 +317,22 @@ export function coverageScope(accountId: string): string {
   return `${accountId}/coverage`;
 }
 
-/** A scope failure from a thrown error: its name and message, never a stack. */
+/**
+ * The account list, or, when the directory cannot be read at all (Organizations
+ * denied, accounts.json unreadable), a collection that completes nothing and
+ * raises one scan gap on the directory: every open finding stays open.
+ */
+export async function listAccountsOrGap(
+  directory: AccountDirectory,
+): Promise<{ accounts: AccountInfo[] } | { gap: Collected<TagCollected> }> {
+  try {
+    return { accounts: await directory.listAccounts() };
+  } catch (error) {
+    return {
+      gap: {
+        observations: { accounts: [], resources: [], sources: [], completeAccounts: new Set() },
+        scope: { completed: [], failed: [scopeFailure(DIRECTORY_SCOPE, error)] },
+      },
+    };
+  }
+}

@@ -9,8 +9,21 @@ import { firstTagValue, type OwnerRef, resolveOwner } from './owner.js';
 import { compileTagPolicy, describeProblem, isExempt, tagProblems } from './policy.js';
 import type { AccountInfo, TaggedResource, TagObservations, TagProblem } from './types.js';
 
-/** Resources listed in one digest; the rest are counted, so a digest stays well under the SQS message limit. */
+/**
+ * A digest lists at most this many resources, and at most
+ * {@link DIGEST_LIST_MAX_BYTES} of them; the rest are counted in `omitted`
+ * and shown by the console link. Truncated rather than split into numbered
+ * parts: one (account, owner) keeps one identity, so a shrinking list never
+ * resolves a part (a resolve that would look like a fix) nor pages a new one,
+ * and the digest always fits every sink (see `shared/core/event-budget.ts`).
+ */
 export const DIGEST_MAX_RESOURCES = 100;
+/** Bytes of JSON the listed resources of one digest may take: about half the event budget. */
+export const DIGEST_LIST_MAX_BYTES = 64 * 1024;
+/** Longest ARN or problem line a digest spells out; longer ones (file mode, hostile tags) are cut. */
+const DIGEST_TEXT_MAX = 1_024;
+/** Owners listed in the org-wide coverage finding, least covered first. */
+export const COVERAGE_MAX_OWNERS = 50;
 const MEMORY_PREFIX = 'first:';
 const TAG_EDITOR = 'https://console.aws.amazon.com/resource-groups/tag-editor/find-resources';
 
@@ -199,11 +212,7 @@ export function evaluateTagCoverage(
     finding.evidence = {
       ...finding.evidence,
       worstAccounts: [...accountRows].sort((a, b) => (a.byCount ?? 1) - (b.byCount ?? 1)).slice(0, 10),
-      byOwner: [...ownerTallies].map(([team, t]) => ({
-        team,
-        taggable: t.taggable,
-        byCount: ratio(t.compliant, t.taggable),
-      })),
+      ...leastCoveredOwners(ownerTallies),
     };
     findings.push(finding);
   }
@@ -244,7 +253,7 @@ function digestFinding(digest: Digest, now: Date, sources: readonly string[]): F
         (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0),
     )
     .map((k) => k.v);
-  const entries = ranked.slice(0, DIGEST_MAX_RESOURCES).map(listedEntry);
+  const entries = listedEntries(ranked);
   const counts = { 'in-grace': 0, overdue: 0, escalated: 0 };
   let nextDeadline: string | undefined;
   let usdPerMonth = 0;
@@ -286,24 +295,43 @@ function digestFinding(digest: Digest, now: Date, sources: readonly string[]): F
     ...(costed > 0 && { impact: { usdPerMonth } }),
     evidence: {
       accountId: account.id,
-      accountName: account.name,
+      accountName: clipText(account.name),
       asOf: now.toISOString(),
       counts: { total, inGrace, overdue, escalated: counts.escalated },
       ...(nextDeadline && { nextDeadline }),
       resources: entries,
-      omitted: Math.max(0, total - DIGEST_MAX_RESOURCES),
+      omitted: total - entries.length,
       sources,
     },
     links: { console: TAG_EDITOR },
   };
 }
 
+/** The entries a digest spells out: ranked, within {@link DIGEST_MAX_RESOURCES} and {@link DIGEST_LIST_MAX_BYTES}. */
+function listedEntries(ranked: readonly Violation[]): DigestEntry[] {
+  const entries: DigestEntry[] = [];
+  let bytes = 2;
+  for (const v of ranked) {
+    if (entries.length === DIGEST_MAX_RESOURCES) break;
+    const entry = listedEntry(v);
+    // UTF-16 length × 3 bounds the UTF-8 bytes without encoding every entry.
+    bytes += JSON.stringify(entry).length * 3 + 1;
+    if (bytes > DIGEST_LIST_MAX_BYTES && entries.length > 0) break;
+    entries.push(entry);
+  }
+  return entries;
+}
+
+function clipText(text: string): string {
+  return text.length <= DIGEST_TEXT_MAX ? text : `${text.slice(0, DIGEST_TEXT_MAX - 1)}…`;
+}
+
 function listedEntry(v: Violation): DigestEntry {
   return {
-    arn: v.resource.arn,
-    type: v.resource.resourceType,
-    region: v.resource.region,
-    problems: v.problems.map(describeProblem),
+    arn: clipText(v.resource.arn),
+    type: clipText(v.resource.resourceType),
+    region: clipText(v.resource.region),
+    problems: v.problems.map((p) => clipText(describeProblem(p))),
     firstSeen: v.firstSeen,
     deadline: v.grace.deadline,
     status: v.grace.status,
@@ -369,6 +397,24 @@ function belowObjective(figures: ReturnType<typeof coverageOf>, objective: numbe
     (figures.byCount !== null && figures.byCount < objective) ||
     (figures.bySpend !== null && figures.bySpend < objective)
   );
+}
+
+/** The {@link COVERAGE_MAX_OWNERS} least covered owners (ties by name), and how many more there are. */
+function leastCoveredOwners(tallies: ReadonlyMap<string, CoverageTally>): {
+  byOwner: Array<{ team: string; taggable: number; byCount: number | null }>;
+  byOwnerOmitted: number;
+} {
+  const rows = [...tallies]
+    .map(([team, t]) => ({
+      team: clipText(team),
+      taggable: t.taggable,
+      byCount: ratio(t.compliant, t.taggable),
+    }))
+    .sort((a, b) => (a.byCount ?? 2) - (b.byCount ?? 2) || (a.team < b.team ? -1 : a.team > b.team ? 1 : 0));
+  return {
+    byOwner: rows.slice(0, COVERAGE_MAX_OWNERS),
+    byOwnerOmitted: Math.max(0, rows.length - COVERAGE_MAX_OWNERS),
+  };
 }
 
 function firstSeenOf(value: unknown): string | undefined {

@@ -3,6 +3,7 @@ import type { AccountDirectory, TagSpendSource } from '../../core/sources.js';
 import {
   assembleTagObservations,
   evaluateTagCollected,
+  listAccountsOrGap,
   planTagScan,
   readTagSpend,
   type TagCollected,
@@ -55,7 +56,9 @@ export function tagCoverageFromScans(ports: TagCoverageFromScansPorts): Check<Ta
     name: 'tag-coverage',
     async collect(ctx) {
       const { log } = ctx;
-      const plan = planTagScan(await ports.directory.listAccounts(), ctx);
+      const listed = await listAccountsOrGap(ports.directory);
+      if ('gap' in listed) return listed.gap;
+      const plan = planTagScan(listed.accounts, ctx);
       const { results, missing } = await ports.scans.scanResults();
       const byAccount = new Map(results.map((r) => [r.accountId, r]));
       const why = new Map(missing.map((m) => [m.accountId, m]));
@@ -74,6 +77,7 @@ export function tagCoverageFromScans(ports: TagCoverageFromScansPorts): Check<Ta
         ordered,
         spendRead,
         sources.length > 0 ? sources : [ports.scans.name],
+        plan.unreadable,
       );
       return { ...collected, scope: { ...collected.scope, retired: plan.retired } };
     },

@@ -1,3 +1,4 @@
+import { compilePattern, tagValuePatternOptions, type UserPattern } from '../../config/pattern.js';
 import type { TagPolicy } from '../../config/schema.js';
 import type { TagProblem } from './types.js';
 
@@ -6,12 +7,12 @@ interface CompiledRule {
   readonly lowerKey: string;
   readonly keyCaseInsensitive: boolean;
   readonly allowed?: ReadonlySet<string>;
-  readonly pattern?: RegExp;
+  readonly pattern?: UserPattern;
   readonly valueCaseInsensitive: boolean;
   readonly expected: string;
 }
 
-/** A tag policy prepared once per run: regexes compiled, keys lower-cased. */
+/** A tag policy prepared once per run: patterns compiled (RE2, linear time), keys lower-cased. */
 export interface CompiledTagPolicy {
   readonly rules: readonly CompiledRule[];
   readonly exemptTypes: ReadonlySet<string>;
@@ -22,7 +23,6 @@ export function compileTagPolicy(policy: TagPolicy): CompiledTagPolicy {
   return {
     rules: policy.requiredTags.map((rule) => {
       const valueCaseInsensitive = rule.valueCase === 'insensitive';
-      const flags = valueCaseInsensitive ? 'iu' : 'u';
       return {
         key: rule.key,
         lowerKey: rule.key.toLowerCase(),
@@ -32,8 +32,8 @@ export function compileTagPolicy(policy: TagPolicy): CompiledTagPolicy {
             valueCaseInsensitive ? rule.allowedValues.map((v) => v.toLowerCase()) : rule.allowedValues,
           ),
         }),
-        // Anchored so that a pattern must match the whole value, as users read it.
-        ...(rule.pattern && { pattern: new RegExp(`^(?:${rule.pattern})$`, flags) }),
+        // The whole value must match, as users read a pattern; compiled as validate-config compiles it.
+        ...(rule.pattern && { pattern: compilePattern(rule.pattern, tagValuePatternOptions(rule)) }),
         valueCaseInsensitive,
         expected: rule.allowedValues
           ? `one of ${rule.allowedValues.join(', ')}`

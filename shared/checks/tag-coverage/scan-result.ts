@@ -21,7 +21,12 @@ export const accountScanResultSchema = z.object({
   /** `<account>/<region>` scopes read completely, in region order. */
   completed: z.array(z.string()),
   failed: z.array(
-    z.object({ scope: z.string().min(1), reason: z.string(), errorName: z.string().optional() }),
+    z.object({
+      scope: z.string().min(1),
+      reason: z.string(),
+      errorName: z.string().optional(),
+      input: z.string().optional(),
+    }),
   ),
 });
 

@@ -5,6 +5,12 @@ export interface AccountInfo {
   /** ACTIVE accounts are scanned; SUSPENDED and PENDING_CLOSURE ones are skipped. */
   readonly status: string;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Set when the directory could not read this account's entry (a malformed
+   * accounts.json entry): it is neither scanned nor retired, and its scopes
+   * are scan gaps. `id` is then the entry's JSON path when its Id is unreadable too.
+   */
+  readonly unreadable?: { readonly reason: string; readonly input?: string };
 }
 
 /** A resource and its tags, attributed to the account and region it was found in. */

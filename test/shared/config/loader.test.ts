@@ -66,10 +66,10 @@ describe('parseConfig', () => {
     expect(message).toContain('workloads[1].costFilter: a cost filter needs at least one of');
   });
 
-  it('rejects an invalid regular expression in the tag policy', () => {
+  it('rejects an invalid regular expression in the tag policy, naming its path and what RE2 refused', () => {
     const text = 'version: 1\ntagPolicy:\n  requiredTags:\n    - key: owner\n      pattern: "(["\n';
     expect(errorOf(() => parseConfig(text, 'g.yaml')).message).toBe(
-      'g.yaml: tagPolicy.requiredTags[0].pattern: must be a valid regular expression',
+      'g.yaml: tagPolicy.requiredTags[0].pattern: not a valid RE2 pattern: missing closing ]: `[`',
     );
   });
 });

@@ -53,10 +53,11 @@ describe('SnsSink', () => {
     );
     expect(input?.Subject?.length).toBeLessThan(100);
     const message = JSON.parse(input?.Message ?? '{}');
-    expect(message.default).toMatch(/^checkout-api DOWN from us-west-2/);
+    expect(message.email).toMatch(/^checkout-api DOWN from us-west-2/);
     expect(message.email).toContain('Dedup key: probe:http:checkout-api-1');
-    expect(JSON.parse(message.sqs)).toEqual(event);
-    expect(JSON.parse(message.lambda)).toEqual(event);
+    // Every machine protocol (SQS, Lambda, HTTP(S), Firehose) reads the default: the envelope, once.
+    expect(JSON.parse(message.default)).toEqual(event);
+    expect(Object.keys(message).sort()).toEqual(['default', 'email', 'sms']);
     expect(input?.MessageAttributes?.action).toEqual({ DataType: 'String', StringValue: 'trigger' });
   });
 

@@ -87,7 +87,7 @@ describe('parseCfnTemplate', () => {
       'Resources:\n  A: !Bogus x\n',
       /^tag\.yaml:2:6: YAML error: Unresolved tag: !Bogus/,
     ],
-    ['invalid JSON', 'bad.json', '{"Resources": ', /^bad\.json: invalid JSON: /],
+    ['invalid JSON, at its line and column', 'bad.json', '{"Resources": ', /^bad\.json:1:15: invalid JSON: /],
     [
       'a resource without a Type',
       'notype.yaml',

@@ -215,7 +215,9 @@ describe('reading inventory files', () => {
   it('throws an InputError for invalid JSON or a missing file', async () => {
     const broken = write('broken.json', '{ "Accounts": [');
 
-    await expect(readAccountsJson(broken, 'broken.json')).rejects.toThrow(/^broken\.json: invalid JSON/);
+    await expect(readAccountsJson(broken, 'broken.json')).rejects.toThrow(
+      /^broken\.json:1:16: invalid JSON: Unexpected end of JSON input$/,
+    );
     await expect(readResourcesJson(join(dir, 'absent.json'), 'absent.json')).rejects.toThrow(
       /^absent\.json: cannot read file/,
     );

@@ -129,18 +129,43 @@ describe('fileAccountDirectory', () => {
     ]);
   });
 
-  it('fails the whole directory on a bad entry, naming its path, since a skipped account would look removed', async () => {
+  it('lists a bad entry as unreadable, under its Id or its JSON path, never skips it (a skipped account would look removed)', async () => {
     writeAccounts([account(A), { Id: 'bad' }, { ...account(B), Status: 'GONE' }]);
-    const error = await rejection(fileAccountDirectory(files).listAccounts());
-    expect(error).toBeInstanceOf(ScanError);
-    expect(error).toMatchObject({
-      scope: 'organization',
-      reason: expect.stringMatching(/^accounts\.json: 2 bad entries, first: Accounts\[1\]\.Id: /),
-    });
+    const accounts = await fileAccountDirectory(files).listAccounts();
+    expect(accounts).toEqual([
+      { id: A, name: 'acct-1', status: 'ACTIVE', tags: {} },
+      {
+        id: 'Accounts[1]',
+        name: 'Accounts[1]',
+        status: 'UNREADABLE',
+        tags: {},
+        unreadable: {
+          reason: expect.stringMatching(/^accounts\.json: Accounts\[1\]\.Id: /),
+          input: 'accounts.json',
+        },
+      },
+      {
+        id: B,
+        name: 'acct-2',
+        status: 'UNREADABLE',
+        tags: {},
+        unreadable: {
+          reason: expect.stringMatching(/^accounts\.json: Accounts\[2\]\.Status: /),
+          input: 'accounts.json',
+        },
+      },
+    ]);
     expect(warnings.map((w) => w.slice(0, 'accounts.json: Accounts[1]'.length))).toEqual([
       'accounts.json: Accounts[1]',
       'accounts.json: Accounts[2]',
     ]);
+  });
+
+  it('throws an InputError at the line and column where a truncated accounts.json stops', async () => {
+    writeFileSync(join(dir, 'accounts.json'), '{\n  "Accounts": [\n    {"Id": "1111');
+    await expect(fileAccountDirectory(files).listAccounts()).rejects.toThrow(
+      /^accounts\.json:3:17: invalid JSON: Unterminated string/,
+    );
   });
 });
 

@@ -44,11 +44,13 @@ describe('evaluateTagCoverage', () => {
     });
     expect(coverage[0]?.owner).toEqual({ team: 'alpha', source: 'account-tag' });
     expect(coverage[1]?.owner).toEqual({ team: 'finops', source: 'config' });
+    // Least covered first, so the owners to chase stay listed when there are too many to list.
     expect(coverage[1]?.evidence?.byOwner).toEqual([
       { team: 'alpha', taggable: 3, byCount: 1 / 3 },
-      { team: 'beta', taggable: 1, byCount: 1 },
       { team: 'gamma', taggable: 5, byCount: 4 / 5 },
+      { team: 'beta', taggable: 1, byCount: 1 },
     ]);
+    expect(coverage[1]?.evidence?.byOwnerOmitted).toBe(0);
   });
 
   it('sends one digest per account and owner, routing untagged resources to the account owner', () => {
