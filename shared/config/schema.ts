@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { probeTargetSchema } from '../checks/probe/types.js';
+import { inventorySchema } from './inventory.js';
+import { metricPeriodIssues } from './metric-retention.js';
 
 /**
  * The schema of `guardrails.config.yaml`. It is the single source of truth:
@@ -55,6 +57,9 @@ export const organizationSchema = z
     stackSetTargetOus: z
       .array(z.string().regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/))
       .default([]),
+    inventory: inventorySchema
+      .default(inventorySchema.parse({}))
+      .describe('Which services list the resources tag-coverage judges.'),
   })
   .strict();
 
@@ -330,6 +335,7 @@ export const configSchema = z
         }
       });
     });
+    for (const issue of metricPeriodIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     // A metric id names one query (as in GetMetricData and metrics.csv): the same id may not mean two metrics.
     const byId = new Map<string, string>();
     config.workloads.forEach((w, i) => {

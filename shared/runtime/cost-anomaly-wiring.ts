@@ -13,7 +13,7 @@ import { organizationAccess } from './organization-access.js';
  * through the management account's read role, and CloudWatch in the tooling
  * account, or in the account a metric query names, through its member role.
  */
-export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log }) => {
+export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log, region }) => {
   if (mode === 'file') {
     return costAnomalyCheck({
       costs: focusCostSource({ dir: dataDir, log, includeRecordTypes: config.anomaly.includeRecordTypes }),
@@ -21,7 +21,7 @@ export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log })
     }) as ReturnType<CheckFactory>;
   }
   const { organization, anomaly } = config;
-  const { assumer, management } = organizationAccess(config, 'cost-anomaly');
+  const { assumer, management } = organizationAccess(config, 'cost-anomaly', { region });
   const wantsSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
   return costAnomalyCheck({
     costs: new CostExplorerCosts({
@@ -31,6 +31,7 @@ export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log })
     }),
     // A metric of a member account is read there, through the member read role (DESIGN §4).
     metrics: new CloudWatchMetrics({
+      ...(region !== undefined && { region }),
       accountAccess: (accountId) => {
         const role = assumer.assume(accountId, organization.memberRoleName);
         return { credentials: role.credentials, credentialsKey: role.credentialsKey };
