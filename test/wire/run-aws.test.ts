@@ -150,9 +150,10 @@ describe('run --source aws over the wire', () => {
     });
     const digest = digestOf(events, PAYMENTS);
     expect(digest?.data.evidence).toMatchObject({ counts: { total: PAYMENTS_NEVER_TAGGED + 1 } });
-    const listed = (digest?.data.evidence as { resources: Array<{ arn: string }> }).resources.map(
-      (r) => r.arn,
-    );
+    const digestEvidence = (digest?.data.evidence ?? { resources: [] }) as {
+      resources: Array<{ arn: string }>;
+    };
+    const listed = digestEvidence.resources.map((r) => r.arn);
     expect(listed).toContain(`arn:aws:ec2:us-east-1:${PAYMENTS}:instance/i-never0000`);
     // The view is read in the management account (through its role), where it lives.
     const explorer = fake.calls.filter((c) => c.service === 'resource-explorer-2');
