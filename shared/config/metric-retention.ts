@@ -49,10 +49,13 @@ export function metricPeriodIssues(config: {
     ...(w.demand ? [{ period: w.demand.metric.period, path: ['workloads', i, 'demand', 'metric'] }] : []),
     ...w.slos.map((slo, j) => ({ period: slo.metric.period, path: ['workloads', i, 'slos', j, 'metric'] })),
   ]);
-  return queries
-    .filter((q) => q.period % multiple !== 0)
-    .map((q) => ({
-      path: [...q.path, 'period'],
-      message: `must be a multiple of ${multiple} seconds: anomaly.lookbackDays is ${lookbackDays}, and CloudWatch returns no data older than ${multiple === 3600 ? 63 : 15} days at a finer period (e.g. ${multiple}, or 86400 for daily)`,
-    }));
+  return (
+    queries
+      // A period that is not a whole minute already has its own error.
+      .filter((q) => q.period % 60 === 0 && q.period % multiple !== 0)
+      .map((q) => ({
+        path: [...q.path, 'period'],
+        message: `must be a multiple of ${multiple} seconds: anomaly.lookbackDays is ${lookbackDays}, and CloudWatch returns no data older than ${multiple === 3600 ? 63 : 15} days at a finer period (e.g. ${multiple}, or 86400 for daily)`,
+      }))
+  );
 }
