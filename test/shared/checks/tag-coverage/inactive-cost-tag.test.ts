@@ -42,7 +42,7 @@ describe('inactive cost allocation tags', () => {
     expect(metrics?.CoverageBySpend).toBeCloseTo(1 - 100 / 1500, 12);
     const accountA = findings.find((f) => f.rule === 'coverage-objective' && f.identity[0] === A);
     expect(accountA?.evidence).toMatchObject({ bySpendPerKey: { owner: 0.9 } });
-    expect(Object.keys((accountA?.evidence as { bySpendPerKey: object }).bySpendPerKey)).toEqual(['owner']);
+    expect(Object.keys((accountA?.evidence?.bySpendPerKey ?? {}) as object)).toEqual(['owner']);
   });
 
   it('keeps a key measured when another spelling is active, and says the inactive spelling counts as lacking it', () => {
