@@ -63,6 +63,8 @@ async function runAws(config: string, ...extra: string[]) {
       '--json',
       '--now',
       NOW,
+      // The incident queue (SQS) is not faked here: judge and print, deliver nowhere.
+      '--dry-run',
       ...extra,
     ],
     io,
