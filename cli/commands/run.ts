@@ -19,6 +19,7 @@ import {
   type SourceMode,
 } from '../../shared/runtime/check-registry.js';
 import { configuredSinks } from '../../shared/runtime/configured-sinks.js';
+import { cliAwsRegion } from '../aws-region.js';
 import { type CliIo, EXIT, stderrLog } from '../io.js';
 import { JsonLinesStdoutSink, TableStdoutSink } from '../stdout-sink.js';
 import { renderRunSummary } from '../summary.js';
@@ -35,6 +36,7 @@ export interface RunOptions {
   readonly data?: string;
   readonly now?: string;
   readonly dryRun?: boolean;
+  readonly region?: string;
 }
 
 /** `run`: every selected check through the pipeline; one failing check does not stop the others. */
@@ -57,6 +59,10 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .option('--data <dir>', "directory of the local files (default: the config file's directory)")
     .option('--now <iso-time>', 'the time to judge at (default: now)')
     .option('--dry-run', 'read and judge, print the events, but deliver nowhere and change no state')
+    .option(
+      '--region <region>',
+      'AWS mode: region of STS and of metric queries without one (default: AWS_REGION, the profile, then deployment.toolingRegion)',
+    )
     .action(async (options: RunOptions) => setExit(await runCommand(options, io)));
 }
 
@@ -89,6 +95,8 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     io.stderr.write(`${error.message}\n`);
     return EXIT.usage;
   }
+  // Before any AWS call: STS needs a region, and a missing one must be named, not fail as "Region is missing".
+  const region = options.source === 'aws' ? await cliAwsRegion(options.region, config, log) : undefined;
   const table = new TableStdoutSink(io.stdout);
   const sinks: Sink[] = [options.json ? new JsonLinesStdoutSink(io.stdout) : table];
   if (!options.dryRun) {
@@ -96,7 +104,13 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     sinks.push(
       ...(await configuredSinks(config, {
         mode: options.source,
-        callerAccountId: async () => (await roleAssumer({ purpose: 'cli' }).callerIdentity()).accountId,
+        callerAccountId: async () =>
+          (
+            await roleAssumer({
+              purpose: 'cli',
+              ...(region !== undefined && { sts: { region } }),
+            }).callerIdentity()
+          ).accountId,
       })),
     );
   }
@@ -109,7 +123,14 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     if (!factory) continue;
     log.info(`running ${name} (${options.source}${options.dryRun ? ', dry run' : ''})`);
     try {
-      const check = factory({ mode: options.source, config, dataDir, log, ...extras });
+      const check = factory({
+        mode: options.source,
+        config,
+        dataDir,
+        log,
+        ...(region !== undefined && { region }),
+        ...extras,
+      });
       reports.push(await runCheck(check, { config, state, sinks, now, log }));
     } catch (error) {
       if (error instanceof LeaseHeldError) {

@@ -1,20 +1,13 @@
-import { roleAssumer } from '../../shared/adapters/aws/assume-role.js';
 import { S3ScanResults } from '../../shared/adapters/aws/scan-results-s3.js';
-import { TaggingInventory } from '../../shared/adapters/aws/tagging-inventory.js';
 import { scanBatch, scanBatchEventSchema } from '../../shared/runtime/fan-out.js';
+import { awsInventory } from '../../shared/runtime/inventory-wiring.js';
 import { lambdaConfigFromEnv } from '../../shared/runtime/lambda-env.js';
 import { guardrailHandler } from '../../shared/runtime/middleware.js';
+import { organizationAccess } from '../../shared/runtime/organization-access.js';
 
 // Cold start: config, the member-role assumer (credentials cached per account) and the results bucket.
 const config = lambdaConfigFromEnv();
-const { organization } = config;
-const inventory = new TaggingInventory({
-  assumer: roleAssumer({
-    purpose: 'tag-coverage',
-    ...(organization.externalId && { externalId: organization.externalId }),
-  }),
-  memberRoleName: organization.memberRoleName,
-});
+const inventory = awsInventory(config, organizationAccess(config, 'tag-coverage').assumer);
 const writer = new S3ScanResults({ bucket: process.env.RESULTS_BUCKET ?? '' });
 
 /**

@@ -64,6 +64,8 @@ export class FanOutWorkers extends Construct {
     const resultsEnvironment = { RESULTS_BUCKET: bucket.bucketName };
 
     const memberRoles = memberRoleArns(config);
+    const scanManagement = managementAccessFor('scan-account', config);
+    const scanRoles = [...memberRoles, ...scanManagement.roleArns];
     this.scanAccount = checkFunction(
       this,
       {
@@ -71,8 +73,12 @@ export class FanOutWorkers extends Construct {
         entry: props.scanAccountEntry,
         // Five accounts per batch, each region paged at GetResources' 15 req/s; an hour-long account would be an outlier.
         timeout: Duration.minutes(15),
-        policyStatements: [assumeRoles(config, memberRoles), putRuns],
-        acknowledgements: [...wildcardRoleAcknowledgements(memberRoles), runsAck],
+        policyStatements: [assumeRoles(config, scanRoles), ...scanManagement.statements, putRuns],
+        acknowledgements: [
+          ...wildcardRoleAcknowledgements(scanRoles),
+          ...scanManagement.acknowledgements,
+          runsAck,
+        ],
       },
       resultsEnvironment,
       props,

@@ -10,29 +10,106 @@ import { managementRoleArn, nagResource } from './role-arns.js';
  * own role otherwise (shared/adapters/aws/assume-role.ts `managementAccess`),
  * so the same statements go to whichever role the code uses.
  */
-export type ManagementRead = 'accounts' | 'accountTags' | 'costs' | 'anomalies' | 'budgets';
+export type ManagementRead =
+  | 'accounts'
+  | 'accountTags'
+  | 'costs'
+  | 'costAllocationTags'
+  | 'anomalies'
+  | 'budgets'
+  | 'inventoryView'
+  | 'inventoryAggregator';
 
-/** The IAM action of each read; a new read is a new line here and in {@link CHECK_MANAGEMENT_READS}. */
-export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, string>> = {
-  accounts: 'organizations:ListAccounts',
-  accountTags: 'organizations:ListTagsForResource',
-  costs: 'ce:GetCostAndUsage',
-  anomalies: 'ce:GetAnomalies',
+/** The IAM actions of each read; a new read is a new line here and in {@link checkManagementReads}. */
+export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, readonly string[]>> = {
+  accounts: ['organizations:ListAccounts'],
+  accountTags: ['organizations:ListTagsForResource'],
+  costs: ['ce:GetCostAndUsage'],
+  // Which required tag keys are active cost allocation tags (spend coverage says so per key).
+  costAllocationTags: ['ce:ListCostAllocationTags'],
+  anomalies: ['ce:GetAnomalies'],
   // DescribeBudgets is authorized by budgets:ViewBudget.
-  budgets: 'budgets:ViewBudget',
+  budgets: ['budgets:ViewBudget'],
+  // organization.inventory: the Resource Explorer view is checked (GetView), then listed.
+  inventoryView: ['resource-explorer-2:GetView', 'resource-explorer-2:ListResources'],
+  inventoryAggregator: ['config:SelectAggregateResourceConfig'],
 };
+
+/**
+ * The inventory reads (organization.inventory) the management role, or the
+ * function's own role, makes: those whose view or aggregator lives in the
+ * account that role reads. A view or aggregator in another account (a
+ * delegated administrator) is read through a role there, which the README
+ * asks its owner to create ({@link inventoryRoleArns}).
+ */
+function inventoryReads(config: GuardrailsConfig): ManagementRead[] {
+  const { inventory } = config.organization;
+  const reads: ManagementRead[] = [];
+  if (inventory.sources.includes('resource-explorer') && inventory.resourceExplorer) {
+    if (!inventoryElsewhere(config, viewAccount(inventory.resourceExplorer.viewArn)))
+      reads.push('inventoryView');
+  }
+  if (inventory.sources.includes('config') && inventory.config) {
+    if (!inventoryElsewhere(config, inventory.config.accountId)) reads.push('inventoryAggregator');
+  }
+  return reads;
+}
+
+function viewAccount(viewArn: string): string | undefined {
+  return viewArn.split(':')[4];
+}
+
+/** The account the management reads go to: the management account, or the deploying one. */
+function readAccount(config: GuardrailsConfig): string | undefined {
+  const { managementAccountId, toolingAccountId } = config.organization;
+  return readsManagementWithOwnRole(config) ? (toolingAccountId ?? managementAccountId) : managementAccountId;
+}
+
+/** True when an inventory lives in a named account other than the one the management reads go to. */
+function inventoryElsewhere(config: GuardrailsConfig, account: string | undefined): boolean {
+  const reads = readAccount(config);
+  return account !== undefined && reads !== undefined && account !== reads;
+}
+
+/** Roles the checks assume for an inventory kept in another account (a delegated administrator). */
+export function inventoryRoleArns(config: GuardrailsConfig): string[] {
+  const { inventory, managementRoleName } = config.organization;
+  const arns: string[] = [];
+  const view = inventory.resourceExplorer;
+  if (
+    inventory.sources.includes('resource-explorer') &&
+    view &&
+    inventoryElsewhere(config, viewAccount(view.viewArn))
+  )
+    arns.push(
+      `arn:${Aws.PARTITION}:iam::${viewAccount(view.viewArn)}:role/${view.roleName ?? managementRoleName}`,
+    );
+  const aggregator = inventory.config;
+  if (inventory.sources.includes('config') && aggregator && inventoryElsewhere(config, aggregator.accountId))
+    arns.push(
+      `arn:${Aws.PARTITION}:iam::${aggregator.accountId}:role/${aggregator.roleName ?? managementRoleName}`,
+    );
+  return arns;
+}
 
 /** The reads of each function that reads the management account, as the config enables them. */
 export function checkManagementReads(check: string, config: GuardrailsConfig): ManagementRead[] {
   switch (check) {
     case 'tag-coverage':
     case 'aggregate':
-      // The account directory (with owner tags), and spend by tag unless coverage by spend is off.
+      // The account directory (with owner tags), spend by tag unless coverage by spend is off (with
+      // which tag keys are active), and the inventory sources beside the Tagging API.
       return [
         'accounts',
         'accountTags',
-        ...(config.tagPolicy?.useCostExplorerTags === false ? [] : (['costs'] as const)),
+        ...(config.tagPolicy?.useCostExplorerTags === false
+          ? []
+          : (['costs', 'costAllocationTags'] as const)),
+        ...inventoryReads(config),
       ];
+    case 'scan-account':
+      // A fan-out worker lists its accounts' resources from every inventory source.
+      return inventoryReads(config);
     case 'cost-anomaly':
       return [
         'costs',
@@ -46,7 +123,7 @@ export function checkManagementReads(check: string, config: GuardrailsConfig): M
 
 /** Every read some deployed function makes: what the management role allows. */
 export function allManagementReads(config: GuardrailsConfig): ManagementRead[] {
-  const checks = config.tagPolicy ? ['tag-coverage', 'cost-anomaly'] : ['cost-anomaly'];
+  const checks = config.tagPolicy ? ['tag-coverage', 'scan-account', 'cost-anomaly'] : ['cost-anomaly'];
   return [...new Set(checks.flatMap((check) => checkManagementReads(check, config)))];
 }
 
@@ -67,6 +144,19 @@ function readResources(read: ManagementRead, config: GuardrailsConfig): string[]
       return [organizationAccountsArn(config)];
     case 'budgets':
       return [budgetsArn()];
+    case 'inventoryView':
+      return config.organization.inventory.resourceExplorer
+        ? [config.organization.inventory.resourceExplorer.viewArn]
+        : [];
+    case 'inventoryAggregator': {
+      const aggregator = config.organization.inventory.config;
+      // The aggregator's ARN ends in a generated id, not its name: every aggregator of that account and region.
+      return aggregator
+        ? [
+            `arn:${Aws.PARTITION}:config:${aggregator.region}:${aggregator.accountId ?? Aws.ACCOUNT_ID}:config-aggregator/*`,
+          ]
+        : [];
+    }
     default:
       // ListAccounts, GetCostAndUsage and GetAnomalies support no resource-level permissions.
       return ['*'];
@@ -78,8 +168,11 @@ const READ_SIDS: Readonly<Record<ManagementRead, string>> = {
   accounts: 'ListAccounts',
   accountTags: 'AccountTags',
   costs: 'CostExplorer',
+  costAllocationTags: 'CostExplorer',
   anomalies: 'CostExplorer',
   budgets: 'Budgets',
+  inventoryView: 'ResourceExplorerView',
+  inventoryAggregator: 'ConfigAggregator',
 };
 
 /** One statement per API family, with the actions of the reads in it. */
@@ -93,7 +186,7 @@ export function managementReadStatements(
     ([sid, group]) =>
       new PolicyStatement({
         sid,
-        actions: group.map((read) => MANAGEMENT_READ_ACTIONS[read]),
+        actions: group.flatMap((read) => MANAGEMENT_READ_ACTIONS[read]),
         resources: [...new Set(group.flatMap((read) => readResources(read, config)))],
       }),
   );
@@ -109,7 +202,7 @@ export function managementReadAcknowledgements(
   if (unscoped.length > 0) {
     acknowledgements.push({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: `${unscoped.map((r) => MANAGEMENT_READ_ACTIONS[r]).join(', ')} support no resource-level permissions (Service Authorization Reference); all are read-only.`,
+      reason: `${unscoped.flatMap((r) => MANAGEMENT_READ_ACTIONS[r]).join(', ')} support no resource-level permissions (Service Authorization Reference); all are read-only.`,
     });
   }
   if (reads.includes('budgets')) {
@@ -118,6 +211,15 @@ export function managementReadAcknowledgements(
       reason:
         'The budget checks read every budget of the account that pays, including budgets created after deploy; budgets:ViewBudget is read-only.',
     });
+  }
+  if (reads.includes('inventoryAggregator')) {
+    for (const arn of readResources('inventoryAggregator', config)) {
+      acknowledgements.push({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(arn)}]`,
+        reason:
+          "An aggregator's ARN ends in an id AWS generates, not its name; the statement allows only the read-only query, in the aggregator's account and region.",
+      });
+    }
   }
   if (reads.includes('accountTags')) {
     acknowledgements.push({
@@ -156,13 +258,16 @@ export function managementAccessFor(
   config: GuardrailsConfig,
 ): { roleArns: string[]; statements: PolicyStatement[]; acknowledgements: Acknowledgment[] } {
   const reads = checkManagementReads(check, config);
-  if (reads.length === 0) return { roleArns: [], statements: [], acknowledgements: [] };
+  const elsewhere = ['tag-coverage', 'aggregate', 'scan-account'].includes(check)
+    ? inventoryRoleArns(config)
+    : [];
+  if (reads.length === 0) return { roleArns: elsewhere, statements: [], acknowledgements: [] };
   if (readsManagementWithOwnRole(config)) {
     return {
-      roleArns: [],
+      roleArns: elsewhere,
       statements: managementReadStatements(config, reads),
       acknowledgements: managementReadAcknowledgements(config, reads),
     };
   }
-  return { roleArns: [managementRoleArn(config)], statements: [], acknowledgements: [] };
+  return { roleArns: [managementRoleArn(config), ...elsewhere], statements: [], acknowledgements: [] };
 }

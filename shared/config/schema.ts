@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { probeTargetSchema } from '../checks/probe/types.js';
 import { MAX_DURATION_DAYS, withinDurationLimit } from './duration.js';
+import { inventorySchema } from './inventory.js';
+import { metricPeriodIssues } from './metric-retention.js';
 import { patternProblem, tagValuePatternOptions } from './pattern.js';
 
 /**
@@ -59,6 +61,9 @@ export const organizationSchema = z
     stackSetTargetOus: z
       .array(z.string().regex(/^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/))
       .default([]),
+    inventory: inventorySchema
+      .default(inventorySchema.parse({}))
+      .describe('Which services list the resources tag-coverage judges.'),
   })
   .strict();
 
@@ -391,6 +396,7 @@ export const configSchema = z
         }
       });
     });
+    for (const issue of metricPeriodIssues(config)) ctx.addIssue({ code: 'custom', ...issue });
     // A metric id names one query (as in GetMetricData and metrics.csv): the same id may not mean two metrics.
     const byId = new Map<string, string>();
     config.workloads.forEach((w, i) => {

@@ -1,4 +1,4 @@
-import type { AccountInfo, AccountSpend, TaggedResource } from '../checks/tag-coverage/types.js';
+import type { AccountInfo, SpendKey, TaggedResource, TagSpend } from '../checks/tag-coverage/types.js';
 import type { MetricQuery } from '../config/schema.js';
 
 /** Accounts of the organization with their tags (Organizations, or accounts.json). */
@@ -13,18 +13,29 @@ export interface AccountDirectory {
  */
 export interface InventorySource {
   readonly name: string;
+  /**
+   * True when `listResources(account, 'global')` lists the account's global
+   * resources (IAM, CloudFront, Route 53): the check then scans the scope
+   * `<account>/global` beside the regions, and regional scans leave them out.
+   */
+  readonly globalScope?: boolean;
   listResources(accountId: string, region: string): Promise<TaggedResource[]>;
 }
 
-/** Spend, and spend lacking each tag key, per account (Cost Explorer TAG groups, or FOCUS Tags). */
+/**
+ * Spend, and spend lacking each tag key, per account (Cost Explorer TAG
+ * groups, or FOCUS Tags). A blank value counts as lacking the key; an
+ * `insensitive` key counts under any spelling. Keys the source cannot
+ * group by (inactive cost allocation tags) are reported, not measured.
+ */
 export interface TagSpendSource {
   readonly name: string;
   untaggedSpend(input: {
     accountIds: readonly string[];
-    keys: readonly string[];
+    keys: readonly SpendKey[];
     start: Date;
     end: Date;
-  }): Promise<AccountSpend[]>;
+  }): Promise<TagSpend>;
   /** Cost per resource ARN over the window, where the source knows it. */
   resourceCosts?(input: { start: Date; end: Date }): Promise<Map<string, number>>;
 }

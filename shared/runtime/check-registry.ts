@@ -15,6 +15,8 @@ export interface CheckBuildOptions {
   /** Directory of the local files (accounts.json, resources.json, costs.csv, metrics.csv). */
   readonly dataDir: string;
   readonly log: ProgressLog;
+  /** AWS mode: the region of STS and of metric queries without one (CLI `--region`, else the SDK's, else `deployment.toolingRegion`). */
+  readonly region?: string;
   /** Probe targets and a trusted CA that replace the config's: ad-hoc runs and the demo's loopback targets. */
   readonly probe?: { readonly targets?: readonly ProbeTarget[]; readonly ca?: string };
 }

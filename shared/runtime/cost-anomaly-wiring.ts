@@ -14,23 +14,24 @@ import { organizationAccess } from './organization-access.js';
  * through the management account's read role, and CloudWatch in the tooling
  * account, or in the account a metric query names, through its member role.
  */
-export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log }) => {
+export const costAnomalyFactory: CheckFactory = ({ mode, config, dataDir, log, region }) => {
   if (mode === 'file') {
     return costAnomalyCheck({
       costs: focusCostSource({ dir: dataDir, log, includeRecordTypes: config.anomaly.includeRecordTypes }),
       metrics: fileMetricSource({ dir: dataDir, log }),
     }) as ReturnType<CheckFactory>;
   }
-  return awsCostAnomalyCheck(config);
+  return awsCostAnomalyCheck(config, region);
 };
 
 /**
  * The cost-anomaly check on AWS alone, for the Lambda handler: its bundle
- * then carries none of the file sources (CSV parser included).
+ * then carries none of the file sources (CSV parser included). `region`:
+ * where the CLI's global calls go (Lambda's own region otherwise).
  */
-export function awsCostAnomalyCheck(config: GuardrailsConfig): ReturnType<CheckFactory> {
+export function awsCostAnomalyCheck(config: GuardrailsConfig, region?: string): ReturnType<CheckFactory> {
   const { organization, anomaly } = config;
-  const { assumer, management } = organizationAccess(config, 'cost-anomaly');
+  const { assumer, management } = organizationAccess(config, 'cost-anomaly', { region });
   const wantsSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
   return costAnomalyCheck({
     costs: new CostExplorerCosts({
@@ -40,6 +41,7 @@ export function awsCostAnomalyCheck(config: GuardrailsConfig): ReturnType<CheckF
     }),
     // A metric of a member account is read there, through the member read role (DESIGN §4).
     metrics: new CloudWatchMetrics({
+      ...(region !== undefined && { region }),
       accountAccess: (accountId) => {
         const role = assumer.assume(accountId, organization.memberRoleName);
         return { credentials: role.credentials, credentialsKey: role.credentialsKey };

@@ -1,10 +1,10 @@
 import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js';
 import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
-import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
 import { fileAccountDirectory, fileInventory, focusTagSpend } from '../adapters/file/tag-sources.js';
 import { type TagCoveragePorts, tagCoverageCheck } from '../checks/tag-coverage/check.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckFactory } from './check-registry.js';
+import { awsInventory } from './inventory-wiring.js';
 import { organizationAccess } from './organization-access.js';
 
 /**
@@ -16,15 +16,14 @@ export const TAG_SPEND_RECORD_TYPES = ['Usage', 'DiscountedUsage', 'SavingsPlanC
 
 /**
  * The tag-coverage AWS sources:
- * Organizations and Cost Explorer through the management role, the Tagging
- * API through each member's read role.
+ * Organizations and Cost Explorer through the management role, the
+ * inventory `organization.inventory` names (see {@link awsInventory}).
  */
-export function awsTagSources(config: GuardrailsConfig): TagCoveragePorts {
-  const { organization } = config;
-  const { assumer, management } = organizationAccess(config, 'tag-coverage');
+export function awsTagSources(config: GuardrailsConfig, region?: string): TagCoveragePorts {
+  const { assumer, management } = organizationAccess(config, 'tag-coverage', { region });
   return {
     directory: new OrganizationsDirectory(management),
-    inventory: new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName }),
+    inventory: awsInventory(config, assumer),
     spend: new CostExplorerTagSpend({
       ...management,
       metric: config.anomaly.costMetric,
@@ -34,14 +33,14 @@ export function awsTagSources(config: GuardrailsConfig): TagCoveragePorts {
 }
 
 /** Builds the tag-coverage check for local files or for AWS. */
-export const tagCoverageFactory: CheckFactory = ({ mode, config, dataDir, log }) => {
+export const tagCoverageFactory: CheckFactory = ({ mode, config, dataDir, log, region }) => {
   if (mode === 'file') {
-    const files = { dir: dataDir, log, homeRegion: config.organization.regions[0] ?? 'us-east-1' };
+    const files = { dir: dataDir, log };
     return tagCoverageCheck({
       directory: fileAccountDirectory(files),
       inventory: fileInventory(files),
       spend: focusTagSpend(files),
     }) as ReturnType<CheckFactory>;
   }
-  return tagCoverageCheck(awsTagSources(config)) as ReturnType<CheckFactory>;
+  return tagCoverageCheck(awsTagSources(config, region)) as ReturnType<CheckFactory>;
 };

@@ -73,17 +73,18 @@ describe('scan-account handler', () => {
         accountId: A,
         bucket: BUCKET,
         key: `tag-coverage/runs/tag-coverage-20261120T060000Z/scans/${A}.json`,
+        // The instance, as listed in both regions by the stub; the global scan keeps no regional resource.
         resources: 2,
-        completedScopes: 2,
+        completedScopes: 3,
         failedScopes: 0,
       },
-      expect.objectContaining({ accountId: B, resources: 0, completedScopes: 0, failedScopes: 2 }),
+      expect.objectContaining({ accountId: B, resources: 0, completedScopes: 0, failedScopes: 3 }),
     ]);
     expect(JSON.stringify(pointers).length).toBeLessThan(1024);
     const written = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     expect(written.map((w) => w.Bucket)).toEqual([BUCKET, BUCKET]);
     const scanOfB = accountScanResultSchema.parse(JSON.parse(String(written[1]?.Body)));
-    expect(scanOfB.failed.map((f) => f.scope)).toEqual([`${B}/us-east-1`, `${B}/eu-west-1`]);
+    expect(scanOfB.failed.map((f) => f.scope)).toEqual([`${B}/us-east-1`, `${B}/eu-west-1`, `${B}/global`]);
     expect(scanOfB.failed[0]?.reason).toContain('AccessDenied');
   });
 

@@ -1,4 +1,8 @@
-import { CostExplorerClient, GetCostAndUsageCommand } from '@aws-sdk/client-cost-explorer';
+import {
+  CostExplorerClient,
+  GetCostAndUsageCommand,
+  ListCostAllocationTagsCommand,
+} from '@aws-sdk/client-cost-explorer';
 import {
   ListAccountsCommand,
   ListTagsForResourceCommand,
@@ -130,6 +134,9 @@ describe('tag-coverage handler', () => {
       const { accessKeyId } = await provider();
       return { ResourceTagMappingList: RESOURCES[accessKeyId.slice(4)] ?? [], PaginationToken: '' };
     });
+    costExplorer.on(ListCostAllocationTagsCommand).resolves({
+      CostAllocationTags: [{ TagKey: 'owner', Type: 'UserDefined', Status: 'Active' }],
+    });
     costExplorer.on(GetCostAndUsageCommand).resolves({
       ResultsByTime: [
         {
@@ -176,7 +183,8 @@ describe('tag-coverage handler', () => {
     expect(summary).toMatchObject({
       mode: 'in-process',
       accounts: 3,
-      summary: { check: 'tag-coverage', events: events.length, scanGaps: 1 },
+      // The denied account's region and its global scope.
+      summary: { check: 'tag-coverage', events: events.length, scanGaps: 2 },
     });
     const violations = events.filter((e) => e.type === 'finops-guardrails.tag.violation');
     expect(violations.map((e) => e.dedupkey)).toEqual([`tag-coverage:required-tags:${PAYMENTS}:payments`]);
@@ -204,12 +212,16 @@ describe('tag-coverage handler', () => {
     await handler(SCHEDULED_EVENT, lambdaContext());
 
     const gaps = sentEvents().filter((e) => e.type === 'finops-guardrails.guardrail.scan-gap');
-    expect(gaps.map((e) => e.dedupkey)).toEqual([`tag-coverage:scan-gap:${DENIED}/us-east-1`]);
+    expect(gaps.map((e) => e.dedupkey)).toEqual([
+      `tag-coverage:scan-gap:${DENIED}/us-east-1`,
+      `tag-coverage:scan-gap:${DENIED}/global`,
+    ]);
     expect(gaps[0]?.data.summary).toContain('AccessDenied');
     expect(sts).toReceiveCommandWith(AssumeRoleCommand, {
       RoleArn: `arn:aws:iam::${DENIED}:role/FinopsGuardrailsMemberRead`,
     });
-    expect(tagging).toReceiveCommandTimes(GetResourcesCommand, 2);
+    // Each readable account in us-east-1, and again for its global resources.
+    expect(tagging).toReceiveCommandTimes(GetResourcesCommand, 4);
   });
 
   it('throws and applies no state when the incident queue refuses the events, leaving the outbox staged', async () => {

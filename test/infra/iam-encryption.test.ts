@@ -52,6 +52,7 @@ const NO_RESOURCE_LEVEL = new Set([
   'cloudwatch:GetMetricData',
   'ce:GetCostAndUsage',
   'ce:GetAnomalies',
+  'ce:ListCostAllocationTags',
   'organizations:ListAccounts',
   'xray:PutTraceSegments',
   'xray:PutTelemetryRecords',

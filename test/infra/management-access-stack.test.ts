@@ -94,7 +94,7 @@ describe('ManagementAccessStack read role', () => {
       'ListAccounts',
     ]);
     expect(statements.CostExplorer).toMatchObject({
-      Action: ['ce:GetAnomalies', 'ce:GetCostAndUsage'],
+      Action: ['ce:GetAnomalies', 'ce:GetCostAndUsage', 'ce:ListCostAllocationTags'],
       Resource: '*',
     });
     expect(statements.ListAccounts).toMatchObject({ Action: 'organizations:ListAccounts', Resource: '*' });

@@ -6,8 +6,9 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { type ManagementAccount, managementAccess, type RoleAssumer, roleAssumer } from './assume-role.js';
 import type { AwsClientOptions, CredentialsProvider } from './clients.js';
+import { globalEndpointRegion } from './partition-regions.js';
 
-/** Cost Explorer's one endpoint in the `aws` partition (Budgets' too). */
+/** Cost Explorer's one endpoint in the `aws` partition (Budgets' too); other partitions: {@link globalEndpointRegion}. */
 export const COST_EXPLORER_REGION = 'us-east-1';
 
 /** Where and as whom Cost Explorer (and Budgets) are called: the management account. */
@@ -16,7 +17,7 @@ export interface CostExplorerAccessOptions extends ManagementAccount {
   readonly credentials?: CredentialsProvider;
   /** Default: a new assumer with the caller's purpose. */
   readonly assumer?: RoleAssumer;
-  /** Default {@link COST_EXPLORER_REGION}. */
+  /** Default: the partition's global endpoint region ({@link globalEndpointRegion}), us-east-1 in `aws`. */
   readonly region?: string;
 }
 
@@ -31,9 +32,11 @@ export async function costExplorerClientOptions(
   options: CostExplorerAccessOptions,
   purpose: string,
 ): Promise<AwsClientOptions> {
-  const { credentials, region = COST_EXPLORER_REGION } = options;
-  if (credentials !== undefined) return { region, credentials };
+  const { credentials } = options;
+  if (credentials !== undefined) return { region: options.region ?? COST_EXPLORER_REGION, credentials };
   const assumer = options.assumer ?? roleAssumer({ purpose });
+  // Cost Explorer has one endpoint per partition: name a region of the deployment's partition.
+  const region = options.region ?? globalEndpointRegion(assumer.defaultPartition);
   return { region, ...(await managementAccess(assumer, options)) };
 }
 

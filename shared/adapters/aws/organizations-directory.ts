@@ -10,6 +10,7 @@ import { ScanError } from '../../core/errors.js';
 import type { AccountDirectory } from '../../core/sources.js';
 import { type ManagementAccount, managementAccess, type RoleAssumer, roleAssumer } from './assume-role.js';
 import { type AwsClientOptions, awsClient, type CredentialsProvider } from './clients.js';
+import { globalEndpointRegion } from './partition-regions.js';
 
 /** Organizations is a global service served from us-east-1 in the `aws` partition. */
 export const ORGANIZATIONS_REGION = 'us-east-1';
@@ -76,9 +77,12 @@ export class OrganizationsDirectory implements AccountDirectory {
   }
 
   async #clientOptions(): Promise<AwsClientOptions> {
-    const { credentials, region = ORGANIZATIONS_REGION } = this.#options;
-    if (credentials !== undefined) return { region, credentials };
+    const { credentials } = this.#options;
+    if (credentials !== undefined)
+      return { region: this.#options.region ?? ORGANIZATIONS_REGION, credentials };
     const assumer = this.#options.assumer ?? roleAssumer({ purpose: 'directory' });
+    // One endpoint per partition, as for Cost Explorer.
+    const region = this.#options.region ?? globalEndpointRegion(assumer.defaultPartition);
     return { region, ...(await managementAccess(assumer, this.#options)) };
   }
 }

@@ -6,9 +6,11 @@ import {
 import type { TaggedResource } from '../../checks/tag-coverage/types.js';
 import { parseArn } from '../../core/arn.js';
 import { ScanError } from '../../core/errors.js';
+import { GLOBAL_REGION, regionOfArn } from '../../core/global-region.js';
 import type { InventorySource } from '../../core/sources.js';
 import { partitionOfRegion, type RoleAssumer } from './assume-role.js';
 import { awsClient } from './clients.js';
+import { globalEndpointRegion } from './partition-regions.js';
 
 /** The API's maximum page size: fewest calls against the 15 req/s per account and region quota. */
 export const RESOURCES_PER_PAGE = 100;
@@ -33,8 +35,12 @@ export interface TaggingInventoryOptions {
  * whole scope with a {@link ScanError} (`<account>/<region>`): a partial list
  * is never returned.
  *
- * The API only lists resources that are or once were tagged; never-tagged
- * resources need AWS Config or Resource Explorer.
+ * The API only lists resources that are or once were tagged (GetResources
+ * API reference): never-tagged resources need AWS Config or Resource
+ * Explorer (`organization.inventory`). It never lists IAM users and roles.
+ * Global resources (CloudFront, Route 53) come from the partition's global
+ * region (us-east-1), read as the scope `<account>/global` and left out of
+ * that region's own scan.
  *
  * @example
  * const inventory = new TaggingInventory({ assumer, memberRoleName: config.organization.memberRoleName });
@@ -42,6 +48,8 @@ export interface TaggingInventoryOptions {
  */
 export class TaggingInventory implements InventorySource {
   readonly name = TAGGING_API_SOURCE;
+  /** Global resources are read on their own, from the partition's global endpoint region. */
+  readonly globalScope = true;
   readonly #options: TaggingInventoryOptions;
   #pageRequests = 0;
 
@@ -56,17 +64,23 @@ export class TaggingInventory implements InventorySource {
 
   async listResources(accountId: string, region: string): Promise<TaggedResource[]> {
     const scope = `${accountId}/${region}`;
+    const global = region === GLOBAL_REGION;
+    const partition = global ? this.#options.assumer.defaultPartition : partitionOfRegion(region);
+    // GetResources returns CloudFront and Route 53 (global) resources only from us-east-1 (in `aws`).
+    const endpointRegion = global ? globalEndpointRegion(partition) : region;
     try {
-      const role = this.#options.assumer.assume(
-        accountId,
-        this.#options.memberRoleName,
-        partitionOfRegion(region),
-      );
+      const role = this.#options.assumer.assume(accountId, this.#options.memberRoleName, partition);
       // Resolved up front so a role that cannot be assumed fails with its own error, naming the role.
       await role.credentials();
       const { credentials, credentialsKey } = role;
-      const client = awsClient(ResourceGroupsTaggingAPIClient, { region, credentials, credentialsKey });
-      return await this.#readAllPages(client, { accountId, region });
+      const client = awsClient(ResourceGroupsTaggingAPIClient, {
+        region: endpointRegion,
+        credentials,
+        credentialsKey,
+      });
+      const listed = await this.#readAllPages(client, { accountId, region: endpointRegion });
+      // Each resource is counted once: global ones in `<account>/global`, the rest in their region.
+      return listed.filter((r) => (r.region === GLOBAL_REGION) === global);
     } catch (cause) {
       if (cause instanceof ScanError) throw cause;
       throw new ScanError(scope, reasonOf(cause), { cause });
@@ -105,8 +119,10 @@ export class TaggingInventory implements InventorySource {
 
 /**
  * One `ResourceTagMapping` as a {@link TaggedResource}. Account and region
- * come from the ARN where it has them; S3 buckets, Route 53 and IAM ARNs lack
- * one or both, and get the account and region that were scanned.
+ * come from the ARN where it has them. An ARN without a region is a global
+ * resource (CloudFront, Route 53): region `global`; except an S3 bucket,
+ * which is regional and gets the region that was scanned. An ARN without an
+ * account (S3, Route 53) gets the account that was scanned.
  *
  * @example
  * toTaggedResource({ ResourceARN: 'arn:aws:s3:::logs', Tags: [{ Key: 'owner', Value: 'data' }] },
@@ -127,7 +143,7 @@ export function toTaggedResource(
   return {
     arn,
     accountId: parsed.accountId ?? scanned.accountId,
-    region: parsed.region ?? scanned.region,
+    region: regionOfArn(parsed) ?? scanned.region,
     resourceType: parsed.resourceType,
     tags,
   };

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { AccountInfo, AccountSpend, TaggedResource } from '../../checks/tag-coverage/types.js';
+import type { AccountInfo, SpendKey, TaggedResource, TagSpend } from '../../checks/tag-coverage/types.js';
 import { parseArn } from '../../core/arn.js';
 import { type InputError, ScanError } from '../../core/errors.js';
 import type { ProgressLog } from '../../core/ports.js';
@@ -20,8 +20,6 @@ import { parseJsonText } from './json-text.js';
 export interface OrgFiles {
   readonly dir: string;
   readonly log: ProgressLog;
-  /** The first configured region: global resources (IAM) are attributed to it, as a live scan of that region would. */
-  readonly homeRegion: string;
 }
 
 const ACCOUNTS = 'accounts.json';
@@ -122,7 +120,8 @@ export function fileInventory(files: OrgFiles): InventorySource {
     for (const error of errors) files.log.warn(error.message);
     const byScope = new Map<string, TaggedResource[]>();
     for (const r of items) {
-      const region = r.region === 'global' ? files.homeRegion : r.region;
+      // Global resources are counted in `<account>/global`, where Resource Explorer and Config put them.
+      const { region } = r;
       const key = `${r.accountId}/${region}`;
       const list = byScope.get(key) ?? [];
       list.push({ arn: r.arn, accountId: r.accountId, region, resourceType: r.resourceType, tags: r.tags });
@@ -131,7 +130,7 @@ export function fileInventory(files: OrgFiles): InventorySource {
     const badByScope = new Map<string, BadEntry[]>();
     const unattributed: BadEntry[] = [];
     if (errors.length > 0) {
-      for (const { bad, scope } of await attributeBadEntries(path, errors, files.homeRegion)) {
+      for (const { bad, scope } of await attributeBadEntries(path, errors)) {
         if (scope === null) {
           unattributed.push(bad);
           continue;
@@ -145,6 +144,7 @@ export function fileInventory(files: OrgFiles): InventorySource {
   };
   return {
     name: RESOURCES,
+    globalScope: true,
     async listResources(accountId, region) {
       loaded ??= load();
       const index = await loaded;
@@ -176,7 +176,6 @@ export function fileInventory(files: OrgFiles): InventorySource {
 async function attributeBadEntries(
   path: string,
   errors: readonly InputError[],
-  homeRegion: string,
 ): Promise<Array<{ bad: BadEntry; scope: string | null }>> {
   const unattributed = () => errors.map((error, index) => ({ bad: { index, error }, scope: null }));
   let entries: unknown[];
@@ -194,17 +193,17 @@ async function attributeBadEntries(
   if (badIndexes.length !== errors.length) return unattributed();
   return errors.map((error, i) => {
     const index = badIndexes[i] ?? -1;
-    return { bad: { index, error }, scope: scopeOfEntry(entries[index], homeRegion) };
+    return { bad: { index, error }, scope: scopeOfEntry(entries[index]) };
   });
 }
 
 /**
  * The `<account>/<region>` of a raw entry, as the validator would resolve it
  * (AccountId/Region win over the ARN; an ARN with an account and no region
- * is global, so the home region), or null when it cannot be told: a field
+ * is global), or null when it cannot be told: a field
  * that is present but malformed is not second-guessed from the ARN.
  */
-function scopeOfEntry(entry: unknown, homeRegion: string): string | null {
+function scopeOfEntry(entry: unknown): string | null {
   if (typeof entry !== 'object' || entry === null) return null;
   const { ResourceARN, AccountId, Region } = entry as Record<string, unknown>;
   let arn: ReturnType<typeof parseArn> | null = null;
@@ -219,7 +218,7 @@ function scopeOfEntry(entry: unknown, homeRegion: string): string | null {
   if (typeof accountId !== 'string' || !ACCOUNT_ID.test(accountId)) return null;
   const region = Region === undefined ? (arn?.region ?? (arn?.accountId ? 'global' : undefined)) : Region;
   if (typeof region !== 'string' || region === '') return null;
-  return `${accountId}/${region === 'global' ? homeRegion : region}`;
+  return `${accountId}/${region}`;
 }
 
 /**
@@ -252,23 +251,24 @@ export function focusTagSpend(files: OrgFiles): TagSpendSource {
   };
   return {
     name: COSTS,
-    async untaggedSpend({ accountIds, keys, start, end }): Promise<AccountSpend[]> {
+    async untaggedSpend({ accountIds, keys, start, end }): Promise<TagSpend> {
       const wanted = new Set(accountIds);
       const spend = new Map<string, { totalUsd: number; untaggedUsdByKey: Record<string, number> }>();
       for await (const row of rows(start, end)) {
         if (!row.subAccountId || !wanted.has(row.subAccountId)) continue;
         let entry = spend.get(row.subAccountId);
         if (!entry) {
-          entry = { totalUsd: 0, untaggedUsdByKey: Object.fromEntries(keys.map((k) => [k, 0])) };
+          entry = { totalUsd: 0, untaggedUsdByKey: Object.fromEntries(keys.map((k) => [k.key, 0])) };
           spend.set(row.subAccountId, entry);
         }
         entry.totalUsd += row.cost;
         for (const key of keys) {
-          const value = Object.hasOwn(row.tags, key) ? row.tags[key] : undefined;
-          if (!value?.trim()) entry.untaggedUsdByKey[key] = (entry.untaggedUsdByKey[key] ?? 0) + row.cost;
+          if (!hasTagValue(row.tags, key))
+            entry.untaggedUsdByKey[key.key] = (entry.untaggedUsdByKey[key.key] ?? 0) + row.cost;
         }
       }
-      return [...spend].map(([accountId, s]) => ({ accountId, ...s }));
+      // A FOCUS export carries every tag it has: no key is ever inactive here.
+      return { accounts: [...spend].map(([accountId, s]) => ({ accountId, ...s })), inactiveKeys: [] };
     },
     async resourceCosts({ start, end }) {
       const costs = new Map<string, number>();
@@ -278,6 +278,18 @@ export function focusTagSpend(files: OrgFiles): TagSpendSource {
       return costs;
     },
   };
+}
+
+/**
+ * True when a row carries the key with a non-blank value: under its exact
+ * spelling, or under any spelling for an `insensitive` key, as the count
+ * check reads resources' tags.
+ */
+function hasTagValue(tags: Readonly<Record<string, string>>, key: SpendKey): boolean {
+  if (Object.hasOwn(tags, key.key) && tags[key.key]?.trim()) return true;
+  if (key.keyCase !== 'insensitive') return false;
+  const lower = key.key.toLowerCase();
+  return Object.entries(tags).some(([k, v]) => k.toLowerCase() === lower && v.trim() !== '');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { mapSettled } from '../../core/concurrency.js';
+import { GLOBAL_REGION } from '../../core/global-region.js';
 import type { Check, CollectContext, Collected, ScopeFailure } from '../../core/ports.js';
 import { scopeFailure } from '../../core/scan-gap.js';
 import type { AccountDirectory, InventorySource, TagSpendSource } from '../../core/sources.js';
@@ -7,7 +8,7 @@ import type { AccountScanResult } from './scan-result.js';
 
 export type { AccountScanResult } from './scan-result.js';
 
-import type { AccountInfo, AccountSpend, TaggedResource, TagObservations } from './types.js';
+import type { AccountInfo, AccountSpend, InactiveCostTag, TaggedResource, TagObservations } from './types.js';
 
 const DAY = 86_400_000;
 /** Spend is judged over the last 30 days, ending at the start of today (UTC), so partial days never count. */
@@ -37,6 +38,8 @@ export interface TagScanPlan {
 /** Spend as read for the run: absent values mean it was not read (no source, no policy, or a failure). */
 export interface TagSpendRead {
   readonly spend?: readonly AccountSpend[];
+  /** Required keys whose spend could not be measured (inactive cost allocation tags). */
+  readonly inactiveKeys?: readonly InactiveCostTag[];
   readonly resourceCostUsd?: ReadonlyMap<string, number>;
   /** Names of the spend sources read, for `sources`. */
   readonly sources: readonly string[];
@@ -157,14 +160,20 @@ export async function scanAccounts(
   regions: readonly string[],
   concurrency: number,
 ): Promise<AccountScanResult[]> {
-  const jobs = accountIds.flatMap((accountId) => regions.map((region) => ({ accountId, region })));
+  const scopes = scanRegions(inventory, regions);
+  const jobs = accountIds.flatMap((accountId) => scopes.map((region) => ({ accountId, region })));
   const settled = await mapSettled(jobs, concurrency, (job) =>
     inventory.listResources(job.accountId, job.region),
   );
   const byAccount = new Map(
     accountIds.map((accountId) => [
       accountId,
-      { resources: [] as TaggedResource[], completed: [] as string[], failed: [] as ScopeFailure[] },
+      {
+        resources: [] as TaggedResource[],
+        completed: [] as string[],
+        failed: [] as ScopeFailure[],
+        counts: {} as Record<string, number>,
+      },
     ]),
   );
   settled.forEach((result, i) => {
@@ -174,12 +183,28 @@ export async function scanAccounts(
     const scope = `${job.accountId}/${job.region}`;
     if (result.status === 'fulfilled') {
       entry.completed.push(scope);
-      for (const r of result.value) entry.resources.push(r);
+      for (const r of result.value) {
+        entry.resources.push(r);
+        for (const source of r.seenBy ?? [inventory.name])
+          entry.counts[source] = (entry.counts[source] ?? 0) + 1;
+      }
     } else {
       entry.failed.push(scopeFailure(scope, result.reason));
     }
   });
   return [...byAccount].map(([accountId, entry]) => ({ accountId, source: inventory.name, ...entry }));
+}
+
+/**
+ * The scopes to read in each account: the configured regions, and
+ * `global` when the inventory lists global resources on their own
+ * (where the API reports them, not in whichever region was scanned first).
+ */
+export function scanRegions(
+  inventory: Pick<InventorySource, 'globalScope'>,
+  regions: readonly string[],
+): string[] {
+  return inventory.globalScope ? [...regions, GLOBAL_REGION] : [...regions];
 }
 
 /**
@@ -210,14 +235,20 @@ export async function readTagSpend(
   const end = new Date(Math.floor(ctx.now.getTime() / DAY) * DAY);
   const start = new Date(end.getTime() - SPEND_WINDOW_DAYS * DAY);
   try {
-    const spend = await spendSource.untaggedSpend({
+    const { accounts: spend, inactiveKeys } = await spendSource.untaggedSpend({
       accountIds: accounts.map((a) => a.id),
-      keys: policy.requiredTags.map((t) => t.key),
+      keys: policy.requiredTags.map((t) => ({ key: t.key, keyCase: t.keyCase })),
       start,
       end,
     });
     const resourceCostUsd = await spendSource.resourceCosts?.({ start, end });
-    return { spend, ...(resourceCostUsd && { resourceCostUsd }), sources: [spendSource.name], ok: true };
+    return {
+      spend,
+      inactiveKeys,
+      ...(resourceCostUsd && { resourceCostUsd }),
+      sources: [spendSource.name],
+      ok: true,
+    };
   } catch (error) {
     return { sources: [], failure: scopeFailure('spend', error), ok: false };
   }
@@ -242,7 +273,9 @@ export function assembleTagObservations(
   const regional: string[] = [];
   const failed: ScopeFailure[] = [];
   const failedAccounts = new Set<string>();
+  const inventoryCounts = new Map<string, Readonly<Record<string, number>>>();
   for (const result of results) {
+    inventoryCounts.set(result.accountId, result.counts ?? { [result.source]: result.resources.length });
     for (const r of result.resources) resources.push(r);
     regional.push(...result.completed);
     failed.push(...result.failed);
@@ -264,6 +297,8 @@ export function assembleTagObservations(
       ...(spendRead.spend && { spend: spendRead.spend }),
       ...(spendRead.resourceCostUsd && { resourceCostUsd: spendRead.resourceCostUsd }),
       sources: [...inventorySources, ...spendRead.sources],
+      inventoryCounts,
+      ...(spendRead.inactiveKeys && { inactiveCostTags: spendRead.inactiveKeys }),
       completeAccounts,
     },
     scope: { completed, failed },

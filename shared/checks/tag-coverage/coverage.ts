@@ -37,7 +37,9 @@ export function addTally(into: CoverageTally, from: CoverageTally): void {
 /** Coverage ratios from a tally; null where there is nothing to measure. */
 export function coverageOf(tally: CoverageTally, requiredKeys: readonly string[]): CoverageFigures {
   const byCount = tally.taggable === 0 ? null : tally.compliant / tally.taggable;
-  if (tally.spendUsd <= 0) return { byCount, bySpend: null, bySpendPerKey: {}, untaggedUsd: 0 };
+  // No spend, or no key whose spend could be measured: coverage by spend is unknown, not 100%.
+  if (tally.spendUsd <= 0 || requiredKeys.length === 0)
+    return { byCount, bySpend: null, bySpendPerKey: {}, untaggedUsd: 0 };
   const bySpendPerKey: Record<string, number> = {};
   let worstUntagged = 0;
   for (const key of requiredKeys) {

@@ -5,9 +5,10 @@ import type { EvaluateContext, Evaluation } from '../../core/ports.js';
 import { maxSeverity, type Severity, severityRank } from '../../core/severity.js';
 import { addTally, type CoverageTally, coverageOf, emptyTally } from './coverage.js';
 import { type GraceJudgement, judgeGrace } from './grace.js';
+import { inactiveCostTagFinding } from './inactive-cost-tag.js';
 import { firstTagValue, type OwnerRef, resolveOwner } from './owner.js';
 import { compileTagPolicy, describeProblem, isExempt, tagProblems } from './policy.js';
-import type { AccountInfo, TaggedResource, TagObservations, TagProblem } from './types.js';
+import type { AccountInfo, InactiveCostTag, TaggedResource, TagObservations, TagProblem } from './types.js';
 
 /**
  * A digest lists at most this many resources, and at most
@@ -77,7 +78,13 @@ export function evaluateTagCoverage(
   const policyConfig = ctx.config.tagPolicy;
   if (!policyConfig) return { findings: [] };
   const policy = compileTagPolicy(policyConfig);
-  const requiredKeys = policyConfig.requiredTags.map((t) => t.key);
+  // Spend coverage is judged on the keys Cost Explorer could group by; the others get their own finding.
+  const unmeasured = new Set(
+    (observations.inactiveCostTags ?? [])
+      .filter((t) => isUnmeasured(t.requiredKey, observations.inactiveCostTags ?? [], observations.spend))
+      .map((t) => t.requiredKey),
+  );
+  const requiredKeys = policyConfig.requiredTags.map((t) => t.key).filter((k) => !unmeasured.has(k));
   const graceMs = durationMs(policyConfig.gracePeriod);
   const escalateMs = durationMs(policyConfig.escalateAfter);
   const nowIso = ctx.now.toISOString();
@@ -158,6 +165,10 @@ export function evaluateTagCoverage(
 
   const findings: FindingInput[] = [];
   for (const digest of digests.values()) findings.push(digestFinding(digest, ctx.now, observations.sources));
+  for (const tag of observations.inactiveCostTags ?? []) {
+    findings.push(inactiveCostTagFinding(tag, unmeasured.has(tag.requiredKey), organization.defaultOwner));
+  }
+  const counted = observations.inventoryCounts;
 
   const org = emptyTally();
   const accountRows: Array<{
@@ -192,6 +203,7 @@ export function evaluateTagCoverage(
           tally,
           policy: policyConfig,
           resource: { accountId, type: 'account' },
+          ...(counted?.has(accountId) && { countedBy: counted.get(accountId) }),
         }),
       );
     }
@@ -208,6 +220,7 @@ export function evaluateTagCoverage(
       figures: orgFigures,
       tally: org,
       policy: policyConfig,
+      ...(counted && { countedBy: sumCounts(counted.values()) }),
     });
     finding.evidence = {
       ...finding.evidence,
@@ -351,6 +364,8 @@ interface CoverageFindingInput {
   readonly tally: CoverageTally;
   readonly policy: TagPolicy;
   readonly resource?: FindingInput['resource'];
+  /** How many resources each inventory source listed. */
+  readonly countedBy?: Readonly<Record<string, number>> | undefined;
 }
 
 function coverageFinding(input: CoverageFindingInput): FindingInput & { evidence: Record<string, unknown> } {
@@ -387,9 +402,32 @@ function coverageFinding(input: CoverageFindingInput): FindingInput & { evidence
       compliant: tally.compliant,
       spendUsd: round2(tally.spendUsd),
       untaggedUsd: round2(figures.untaggedUsd),
+      ...(input.countedBy && { countedBy: input.countedBy }),
     },
     links: { console: TAG_EDITOR },
   };
+}
+
+/** The per-source counts of every account, added up. */
+function sumCounts(counts: Iterable<Readonly<Record<string, number>>>): Readonly<Record<string, number>> {
+  const total: Record<string, number> = {};
+  for (const byAccount of counts) {
+    for (const [source, n] of Object.entries(byAccount)) total[source] = (total[source] ?? 0) + n;
+  }
+  return total;
+}
+
+/**
+ * True when no spelling of a required key could be grouped by: every one
+ * is inactive, and the spend source measured nothing for the key.
+ */
+function isUnmeasured(
+  requiredKey: string,
+  inactive: readonly InactiveCostTag[],
+  spend: TagObservations['spend'],
+): boolean {
+  if (!inactive.some((t) => t.requiredKey === requiredKey)) return false;
+  return !(spend ?? []).some((a) => Object.hasOwn(a.untaggedUsdByKey, requiredKey));
 }
 
 function belowObjective(figures: ReturnType<typeof coverageOf>, objective: number): boolean {

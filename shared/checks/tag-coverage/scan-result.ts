@@ -16,9 +16,12 @@ export const accountScanResultSchema = z.object({
       region: z.string(),
       resourceType: z.string(),
       tags: z.record(z.string(), z.string()),
+      seenBy: z.array(z.string()).readonly().optional(),
     }),
   ),
-  /** `<account>/<region>` scopes read completely, in region order. */
+  /** How many resources each inventory source listed in the account (all scopes read). */
+  counts: z.record(z.string(), z.number().int().min(0)).optional(),
+  /** `<account>/<region>` (and `<account>/global`) scopes read completely, in region order. */
   completed: z.array(z.string()),
   failed: z.array(
     z.object({

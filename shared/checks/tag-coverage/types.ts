@@ -21,6 +21,12 @@ export interface TaggedResource {
   /** `service:type`, e.g. `ec2:instance`. */
   readonly resourceType: string;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * The inventory sources that listed it, when several were merged
+   * (`['resource-explorer', 'tagging-api']`); absent means the one source
+   * that read the account.
+   */
+  readonly seenBy?: readonly string[];
 }
 
 /**
@@ -43,6 +49,35 @@ export interface TagObservations {
   readonly resourceCostUsd?: ReadonlyMap<string, number>;
   /** Which inventory sources this run covered, e.g. `tagging-api`, `cost-explorer`, `focus-csv`. */
   readonly sources: readonly string[];
+  /** Per account, how many resources each inventory source listed (coverage evidence). */
+  readonly inventoryCounts?: ReadonlyMap<string, Readonly<Record<string, number>>>;
+  /** Required tag keys Cost Explorer cannot group spend by (not active cost allocation tags). */
+  readonly inactiveCostTags?: readonly InactiveCostTag[];
+}
+
+/** A required key's spelling that is not an active cost allocation tag, so its spend cannot be measured. */
+export interface InactiveCostTag {
+  /** The spelling in billing data (`Environment`), which may differ in case from the policy's key. */
+  readonly key: string;
+  /** The policy's required key it spells. */
+  readonly requiredKey: string;
+  /** `Inactive`: listed by ListCostAllocationTags but not activated; `absent`: not listed at all (no billing data carries it yet). */
+  readonly status: 'Inactive' | 'absent';
+}
+
+/** A required key as a spend source needs it: `insensitive` keys are summed over every spelling. */
+export interface SpendKey {
+  readonly key: string;
+  readonly keyCase: 'exact' | 'insensitive';
+}
+
+/**
+ * Spend per account, and which required keys it could not be measured for.
+ * `untaggedUsdByKey` holds only the keys measured.
+ */
+export interface TagSpend {
+  readonly accounts: readonly AccountSpend[];
+  readonly inactiveKeys: readonly InactiveCostTag[];
 }
 
 /** A resource's tagging problem. */

@@ -49,9 +49,18 @@ const authorization = loadServiceAuthorization();
 const DEFAULT_ACCOUNT = '123456789012';
 
 /** Every feature on; topologies add where things live. */
+/** Every inventory source, its view and aggregator in the account the management reads go to. */
+function inventory(management: string, region: string) {
+  return {
+    sources: ['tagging-api', 'resource-explorer', 'config'],
+    resourceExplorer: { viewArn: `arn:aws:resource-explorer-2:${region}:${management}:view/guardrails/1` },
+    config: { aggregatorName: 'organization', region },
+  };
+}
+
 const base = {
   version: 1,
-  organization: { accounts: 'auto' },
+  organization: { accounts: 'auto', inventory: inventory(DEFAULT_ACCOUNT, 'eu-west-1') },
   tagPolicy: { requiredTags: [{ key: 'owner' }] },
   workloads: [
     {
@@ -88,6 +97,7 @@ const organization = {
   externalId: 'finops-guardrails-ext',
   accounts: 'auto',
   stackSetTargetOus: ['r-ab12'],
+  inventory: inventory('111111111111', 'us-east-1'),
 };
 
 interface Topology {
@@ -335,13 +345,11 @@ describe('the audit itself', () => {
     return auditPermissions(deployment, audit, map, authorization, NOT_SENT);
   }
 
-  it('names the function, command and action of a call no role grants, such as a new inventory source', () => {
-    const result = withExtra('tag-coverage', [
-      { package: 'client-resource-explorer-2', command: 'ListResources' },
-    ]);
+  it('names the function, command and action of a call no role grants, such as a new inventory call', () => {
+    const result = withExtra('tag-coverage', [{ package: 'client-resource-explorer-2', command: 'Search' }]);
     expect(result.missing).toContainEqual(
       expect.stringMatching(
-        /^tag-coverage sends client-resource-explorer-2 ListResources as arn:aws:iam::111111111111:role\/FinopsGuardrailsManagementRead, which does not allow resource-explorer-2:ListResources/,
+        /^tag-coverage sends client-resource-explorer-2 Search as arn:aws:iam::111111111111:role\/FinopsGuardrailsManagementRead, which does not allow resource-explorer-2:Search/,
       ),
     );
   });

@@ -2,12 +2,13 @@ import {
   CostExplorerClient,
   DataUnavailableException,
   GetCostAndUsageCommand,
+  ListCostAllocationTagsCommand,
   type ResultByTime,
 } from '@aws-sdk/client-cost-explorer';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { roleAssumer } from '../../../../shared/adapters/aws/assume-role.js';
 import { clearAwsClients } from '../../../../shared/adapters/aws/clients.js';
 import {
@@ -20,6 +21,16 @@ const A = '111111111111';
 const B = '222222222222';
 const C = '333333333333';
 const staticCredentials = async () => ({ accessKeyId: 'test', secretAccessKey: 'test' });
+const exact = (key: string) => ({ key, keyCase: 'exact' as const });
+const insensitive = (key: string) => ({ key, keyCase: 'insensitive' as const });
+/** A ListCostAllocationTags entry, as the API reference's response syntax shows it. */
+const costTag = (TagKey: string, Status: 'Active' | 'Inactive') => ({
+  TagKey,
+  Type: 'UserDefined' as const,
+  Status,
+  LastUpdatedDate: '2026-01-15T00:00:00Z',
+  LastUsedDate: '2026-02-01T00:00:00Z',
+});
 
 const group = (account: string, tagGroup: string, amount: string, metric = 'UnblendedCost') => ({
   Keys: [account, tagGroup],
@@ -56,7 +67,7 @@ describe('untaggedSpendFromResults', () => {
     expect(spend.get(C)).toEqual({ totalUsd: -2.5, untaggedUsd: -2.5 });
   });
 
-  it('tells the untagged group from a value that starts like it', () => {
+  it('counts blank values as untagged, and tells the untagged group from a value that starts like it', () => {
     const spend = untaggedSpendFromResults(
       [
         month('2026-02-01', '2026-03-01', [
@@ -68,7 +79,8 @@ describe('untaggedSpendFromResults', () => {
       'env',
     );
 
-    expect(spend.get(A)).toEqual({ totalUsd: 12, untaggedUsd: 3 });
+    // `env$$` is the value `$`; `env$ ` is a blank value, which lacks the key as much as `env$`.
+    expect(spend.get(A)).toEqual({ totalUsd: 12, untaggedUsd: 8 });
   });
 
   it('reads the configured metric', () => {
@@ -110,6 +122,11 @@ describe('CostExplorerTagSpend', () => {
   });
 
   const window = { start: new Date('2026-02-01T00:00:00Z'), end: new Date('2026-03-03T00:00:00Z') };
+  beforeEach(() => {
+    ce.on(ListCostAllocationTagsCommand).resolves({
+      CostAllocationTags: [costTag('owner', 'Active'), costTag('cost-center', 'Active')],
+    });
+  });
 
   it('makes one monthly query per key, grouped by account and tag, filtered to usage, following pages', async () => {
     ce.on(GetCostAndUsageCommand, {
@@ -145,16 +162,18 @@ describe('CostExplorerTagSpend', () => {
 
     const spend = await source.untaggedSpend({
       accountIds: [A, B, C],
-      keys: ['owner', 'cost-center'],
+      keys: [exact('owner'), exact('cost-center')],
       ...window,
     });
 
-    expect(spend).toEqual([
+    expect(spend.accounts).toEqual([
       { accountId: A, totalUsd: 42, untaggedUsdByKey: { owner: 12, 'cost-center': 42 } },
       { accountId: B, totalUsd: 5, untaggedUsdByKey: { owner: 0, 'cost-center': 5 } },
       { accountId: C, totalUsd: 0, untaggedUsdByKey: { owner: 0, 'cost-center': 0 } },
     ]);
-    expect(source.calls).toBe(3);
+    expect(spend.inactiveKeys).toEqual([]);
+    // Two GetCostAndUsage pages for owner, one for cost-center, one ListCostAllocationTags.
+    expect(source.calls).toBe(4);
     expect(ce).toReceiveCommandTimes(GetCostAndUsageCommand, 3);
     expect(ce).toReceiveCommandWith(GetCostAndUsageCommand, {
       TimePeriod: { Start: '2026-02-01', End: '2026-03-03' },
@@ -180,9 +199,9 @@ describe('CostExplorerTagSpend', () => {
       managementRoleName: 'Mgmt',
       credentials: staticCredentials,
       metric: 'NetAmortizedCost',
-    }).untaggedSpend({ accountIds: [A], keys: ['owner'], ...window });
+    }).untaggedSpend({ accountIds: [A], keys: [exact('owner')], ...window });
 
-    expect(spend).toEqual([{ accountId: A, totalUsd: 9, untaggedUsdByKey: { owner: 9 } }]);
+    expect(spend.accounts).toEqual([{ accountId: A, totalUsd: 9, untaggedUsdByKey: { owner: 9 } }]);
     expect(ce).toReceiveCommandWith(GetCostAndUsageCommand, { Metrics: ['NetAmortizedCost'] });
   });
 
@@ -204,7 +223,7 @@ describe('CostExplorerTagSpend', () => {
       managementAccountId: '999999999999',
       managementRoleName: 'FinopsGuardrailsManagementRead',
       assumer: roleAssumer({ purpose: 'tag-spend' }),
-    }).untaggedSpend({ accountIds: [A], keys: ['owner'], ...window });
+    }).untaggedSpend({ accountIds: [A], keys: [exact('owner')], ...window });
 
     const client = ce.commandCalls(GetCostAndUsageCommand)[0]?.thisValue as CostExplorerClient;
     expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'ASIA' });
@@ -224,7 +243,7 @@ describe('CostExplorerTagSpend', () => {
     await expect(
       new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials }).untaggedSpend({
         accountIds: [A],
-        keys: ['owner'],
+        keys: [exact('owner')],
         ...window,
       }),
     ).rejects.toMatchObject({
@@ -238,8 +257,119 @@ describe('CostExplorerTagSpend', () => {
     const source = new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials });
 
     await expect(
-      source.untaggedSpend({ accountIds: [A], keys: ['owner'], start: window.end, end: window.start }),
+      source.untaggedSpend({ accountIds: [A], keys: [exact('owner')], start: window.end, end: window.start }),
     ).rejects.toThrow(InputError);
     expect(source.calls).toBe(0);
+  });
+
+  it('checks activation with one ListCostAllocationTags call for exact keys, and reports an inactive or absent key instead of querying it', async () => {
+    ce.on(ListCostAllocationTagsCommand).resolves({
+      CostAllocationTags: [costTag('owner', 'Inactive'), costTag('env', 'Active')],
+    });
+    ce.on(GetCostAndUsageCommand).resolves({
+      ResultsByTime: [month('2026-02-01', '2026-03-01', [group(A, 'env$', '4'), group(A, 'env$prod', '6')])],
+    });
+    const source = new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials });
+
+    const spend = await source.untaggedSpend({
+      accountIds: [A],
+      keys: [exact('owner'), exact('env'), exact('cost-center')],
+      ...window,
+    });
+
+    expect(ce).toReceiveCommandWith(ListCostAllocationTagsCommand, {
+      Type: 'UserDefined',
+      TagKeys: ['owner', 'env', 'cost-center'],
+      MaxResults: 1000,
+    });
+    expect(ce).toReceiveCommandTimes(GetCostAndUsageCommand, 1);
+    expect(ce).toReceiveCommandWith(GetCostAndUsageCommand, {
+      GroupBy: [
+        { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
+        { Type: 'TAG', Key: 'env' },
+      ],
+    });
+    expect(spend.accounts).toEqual([{ accountId: A, totalUsd: 10, untaggedUsdByKey: { env: 4 } }]);
+    expect(spend.inactiveKeys).toEqual([
+      { key: 'owner', requiredKey: 'owner', status: 'Inactive' },
+      { key: 'cost-center', requiredKey: 'cost-center', status: 'absent' },
+    ]);
+  });
+
+  it('sums every active spelling of an insensitive key, since Cost Explorer groups by the exact key', async () => {
+    ce.on(ListCostAllocationTagsCommand)
+      .resolvesOnce({
+        CostAllocationTags: [costTag('Environment', 'Active'), costTag('team', 'Active')],
+        NextToken: 'p2',
+      })
+      .resolvesOnce({
+        CostAllocationTags: [costTag('environment', 'Active'), costTag('ENVIRONMENT', 'Inactive')],
+      });
+    const byKey = (key: string, groups: ReturnType<typeof group>[]) =>
+      ce
+        .on(GetCostAndUsageCommand, {
+          GroupBy: [
+            { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
+            { Type: 'TAG', Key: key },
+          ],
+        })
+        .resolves({ ResultsByTime: [month('2026-02-01', '2026-03-01', groups)] });
+    // $100 in A: $30 tagged Environment=prod, $20 environment=dev, $50 with neither.
+    byKey('Environment', [group(A, 'Environment$', '70'), group(A, 'Environment$prod', '30')]);
+    byKey('environment', [group(A, 'environment$', '80'), group(A, 'environment$dev', '20')]);
+    const source = new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials });
+
+    const spend = await source.untaggedSpend({
+      accountIds: [A],
+      keys: [insensitive('environment')],
+      ...window,
+    });
+
+    // Without TagKeys: every user-defined key is listed, to find the other spellings.
+    expect(ce.commandCalls(ListCostAllocationTagsCommand).map((c) => c.args[0].input)).toEqual([
+      { Type: 'UserDefined', MaxResults: 1000 },
+      { Type: 'UserDefined', MaxResults: 1000, NextToken: 'p2' },
+    ]);
+    expect(ce).toReceiveCommandTimes(GetCostAndUsageCommand, 2);
+    expect(spend.accounts).toEqual([{ accountId: A, totalUsd: 100, untaggedUsdByKey: { environment: 50 } }]);
+    expect(spend.inactiveKeys).toEqual([
+      { key: 'ENVIRONMENT', requiredKey: 'environment', status: 'Inactive' },
+    ]);
+    expect(source.calls).toBe(4);
+  });
+
+  it('fails the spend scope, naming the permission, when activation cannot be read', async () => {
+    ce.on(ListCostAllocationTagsCommand).rejects(
+      Object.assign(new Error('not authorized to perform ce:ListCostAllocationTags'), {
+        name: 'AccessDeniedException',
+      }),
+    );
+
+    await expect(
+      new CostExplorerTagSpend({ managementRoleName: 'Mgmt', credentials: staticCredentials }).untaggedSpend({
+        accountIds: [A],
+        keys: [exact('owner')],
+        ...window,
+      }),
+    ).rejects.toMatchObject({
+      name: 'ScanError',
+      scope: 'spend',
+      reason: expect.stringMatching(
+        /^ListCostAllocationTags failed: AccessDeniedException: .*\(does the role allow ce:ListCostAllocationTags\?\)$/,
+      ),
+    });
+    expect(ce).toReceiveCommandTimes(GetCostAndUsageCommand, 0);
+  });
+
+  it("calls Cost Explorer in its partition's region: cn-northwest-1 for a deployment in China", async () => {
+    ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [] });
+
+    await new CostExplorerTagSpend({
+      managementRoleName: 'Mgmt',
+      assumer: roleAssumer({ purpose: 'tag-spend', partition: 'aws-cn' }),
+    }).untaggedSpend({ accountIds: [A], keys: [exact('owner')], ...window });
+
+    const client = ce.commandCalls(GetCostAndUsageCommand)[0]?.thisValue as CostExplorerClient;
+    expect(await client.config.region()).toBe('cn-northwest-1');
   });
 });

@@ -90,44 +90,34 @@ describe('TaggingInventory', () => {
     expect(sts).toReceiveCommandWith(AssumeRoleCommand, { RoleArn: `arn:aws:iam::${A}:role/${ROLE}` });
   });
 
-  it('attributes S3, Route 53 and IAM resources to the account and region scanned', async () => {
+  it('attributes S3 buckets to the account and region scanned, and leaves global resources to the global scope', async () => {
     sts.on(AssumeRoleCommand).resolves(assumed);
+    // What us-east-1 returns: its own resources and the global ones (CloudFront, Route 53) of the account.
     tagging.on(GetResourcesCommand).resolves({
       ResourceTagMappingList: [
         { ResourceARN: 'arn:aws:s3:::logs-bucket', Tags: [{ Key: 'owner', Value: 'data' }] },
-        { ResourceARN: 'arn:aws:route53:::hostedzone/Z123', Tags: [] },
+        { ResourceARN: 'arn:aws:route53:::hostedzone/Z123', Tags: [{ Key: 'owner', Value: 'net' }] },
         {
-          ResourceARN: `arn:aws:iam::${A}:role/app`,
+          ResourceARN: `arn:aws:cloudfront::${A}:distribution/E2QWRUHEXAMPLE`,
           Tags: [{ Key: 'aws:cloudformation:stack-name', Value: 's' }],
         },
         { ResourceARN: `arn:aws:sqs:eu-west-1:${B}:shared-queue`, Tags: [{ Key: 'cost-center', Value: '' }] },
       ],
       PaginationToken: '',
     });
+    const source = inventory();
 
-    const resources = await inventory().listResources(A, 'us-east-1');
+    const regional = await source.listResources(A, 'us-east-1');
+    const global = await source.listResources(A, 'global');
 
-    expect(resources).toEqual([
+    expect(source.globalScope).toBe(true);
+    expect(regional).toEqual([
       {
         arn: 'arn:aws:s3:::logs-bucket',
         accountId: A,
         region: 'us-east-1',
         resourceType: 's3:bucket',
         tags: { owner: 'data' },
-      },
-      {
-        arn: 'arn:aws:route53:::hostedzone/Z123',
-        accountId: A,
-        region: 'us-east-1',
-        resourceType: 'route53:hostedzone',
-        tags: {},
-      },
-      {
-        arn: `arn:aws:iam::${A}:role/app`,
-        accountId: A,
-        region: 'us-east-1',
-        resourceType: 'iam:role',
-        tags: { 'aws:cloudformation:stack-name': 's' },
       },
       // Where the ARN carries an account and region, they win.
       {
@@ -138,6 +128,44 @@ describe('TaggingInventory', () => {
         tags: { 'cost-center': '' },
       },
     ]);
+    expect(global).toEqual([
+      {
+        arn: 'arn:aws:route53:::hostedzone/Z123',
+        accountId: A,
+        region: 'global',
+        resourceType: 'route53:hostedzone',
+        tags: { owner: 'net' },
+      },
+      {
+        arn: `arn:aws:cloudfront::${A}:distribution/E2QWRUHEXAMPLE`,
+        accountId: A,
+        region: 'global',
+        resourceType: 'cloudfront:distribution',
+        tags: { 'aws:cloudformation:stack-name': 's' },
+      },
+    ]);
+    // The global scope reads us-east-1, where the API returns CloudFront and Route 53.
+    const regions = await Promise.all(
+      tagging
+        .commandCalls(GetResourcesCommand)
+        .map((c) => (c.thisValue as ResourceGroupsTaggingAPIClient).config.region()),
+    );
+    expect(regions).toEqual(['us-east-1', 'us-east-1']);
+  });
+
+  it("reads global resources in the partition's global region: cn-northwest-1 in aws-cn", async () => {
+    sts.on(AssumeRoleCommand).resolves(assumed);
+    tagging.on(GetResourcesCommand).resolves({ ResourceTagMappingList: [], PaginationToken: '' });
+    const source = new TaggingInventory({
+      assumer: roleAssumer({ purpose: 'tag-coverage', partition: 'aws-cn' }),
+      memberRoleName: ROLE,
+    });
+
+    await source.listResources(A, 'global');
+
+    const client = tagging.commandCalls(GetResourcesCommand)[0]?.thisValue as ResourceGroupsTaggingAPIClient;
+    expect(await client.config.region()).toBe('cn-northwest-1');
+    expect(sts).toReceiveCommandWith(AssumeRoleCommand, { RoleArn: `arn:aws-cn:iam::${A}:role/${ROLE}` });
   });
 
   it('assumes each account’s role once for all its regions, with one client per region', async () => {

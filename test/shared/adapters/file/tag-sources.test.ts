@@ -14,11 +14,11 @@ const B = '222222222222';
 
 let dir: string;
 let warnings: string[];
-let files: { dir: string; homeRegion: string; log: { info: () => void; warn: (m: string) => void } };
+let files: { dir: string; log: { info: () => void; warn: (m: string) => void } };
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'fg-tag-sources-'));
   warnings = [];
-  files = { dir, homeRegion: 'us-east-1', log: { info: () => {}, warn: (m) => warnings.push(m) } };
+  files = { dir, log: { info: () => {}, warn: (m) => warnings.push(m) } };
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -38,7 +38,16 @@ const goodRows = [
 const writeCosts = (rows: string[]) => writeFileSync(join(dir, 'costs.csv'), [header, ...rows].join('\n'));
 const window = { start: new Date('2026-10-21T00:00:00Z'), end: new Date('2026-11-20T00:00:00Z') };
 const untagged = () =>
-  focusTagSpend(files).untaggedSpend({ accountIds: [A], keys: ['owner', 'env'], ...window });
+  focusTagSpend(files)
+    .untaggedSpend({
+      accountIds: [A],
+      keys: [
+        { key: 'owner', keyCase: 'exact' },
+        { key: 'env', keyCase: 'exact' },
+      ],
+      ...window,
+    })
+    .then((spend) => spend.accounts);
 
 const account = (id: string, tags: Array<{ Key: string; Value: string }> = []) => ({
   Id: id,
@@ -170,15 +179,17 @@ describe('fileAccountDirectory', () => {
 });
 
 describe('fileInventory', () => {
-  it('attributes global resources to the home region and keeps the entry region of S3 buckets', async () => {
+  it('serves global resources in the scope <account>/global, not a region, and keeps the entry region of S3 buckets', async () => {
     writeResources([
       { ResourceARN: `arn:aws:iam::${A}:role/deploy`, Tags: [] },
       { ResourceARN: 'arn:aws:s3:::logs', Tags: [], AccountId: A, Region: 'eu-west-1' },
     ]);
     const inventory = fileInventory(files);
-    expect((await inventory.listResources(A, 'us-east-1')).map((r) => r.arn)).toEqual([
-      `arn:aws:iam::${A}:role/deploy`,
+    expect(inventory.globalScope).toBe(true);
+    expect(await inventory.listResources(A, 'global')).toEqual([
+      expect.objectContaining({ arn: `arn:aws:iam::${A}:role/deploy`, region: 'global' }),
     ]);
+    await expect(inventory.listResources(A, 'us-east-1')).resolves.toEqual([]);
     expect((await inventory.listResources(A, 'eu-west-1')).map((r) => r.arn)).toEqual(['arn:aws:s3:::logs']);
     await expect(inventory.listResources(B, 'us-east-1')).resolves.toEqual([]);
   });
@@ -202,7 +213,7 @@ describe('fileInventory', () => {
     expect(warnings).toEqual([expect.stringMatching(/^resources\.json: ResourceTagMappingList\[1\]\.Tags/)]);
   });
 
-  it('tells the scope of a bad entry from its ARN, global ones in the home region', async () => {
+  it('tells the scope of a bad entry from its ARN, global ones in <account>/global', async () => {
     writeResources([
       { ResourceARN: `arn:aws:ec2:eu-west-1:${A}:instance/i-1`, Tags: badTags },
       { ResourceARN: `arn:aws:iam::${B}:role/deploy`, Tags: 'none' },
@@ -211,9 +222,10 @@ describe('fileInventory', () => {
     await expect(inventory.listResources(A, 'eu-west-1')).rejects.toMatchObject({
       reason: expect.stringContaining('first: ResourceTagMappingList[0].Tags[0].Key'),
     });
-    await expect(inventory.listResources(B, 'us-east-1')).rejects.toMatchObject({
+    await expect(inventory.listResources(B, 'global')).rejects.toMatchObject({
       reason: expect.stringContaining('first: ResourceTagMappingList[1].Tags'),
     });
+    await expect(inventory.listResources(B, 'us-east-1')).resolves.toEqual([]);
     await expect(inventory.listResources(A, 'us-east-1')).resolves.toEqual([]);
     await expect(inventory.listResources(B, 'eu-west-1')).resolves.toEqual([]);
   });

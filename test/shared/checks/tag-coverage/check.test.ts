@@ -23,7 +23,7 @@ const inventory = (deny: string[] = []): InventorySource & { calls: string[] } =
     },
   };
 };
-const spendSource = { name: 'spend', untaggedSpend: async () => spend };
+const spendSource = { name: 'spend', untaggedSpend: async () => ({ accounts: spend, inactiveKeys: [] }) };
 
 describe('tagCoverageCheck.collect', () => {
   it('skips suspended accounts and reports every completed scope', async () => {

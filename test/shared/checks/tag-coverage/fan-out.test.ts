@@ -90,7 +90,7 @@ const inventory: InventorySource = {
 };
 const spendSource = {
   name: 'cost-explorer',
-  untaggedSpend: async () => spend,
+  untaggedSpend: async () => ({ accounts: spend, inactiveKeys: [] }),
   resourceCosts: async () => new Map(resources.slice(0, 40).map((r, i) => [r.arn, i * 1.5])),
 };
 

@@ -39,7 +39,7 @@ describe('tag-coverage over files with a malformed resources.json entry', () => 
   it("holds A's digest open, with its first-seen date, and raises a scan gap naming the file and the JSON path, while B completes", async () => {
     const state = new MemoryStateStore();
     const run = (now: Date) => {
-      const files = { dir, log: silentLog, homeRegion: 'us-east-1' };
+      const files = { dir, log: silentLog };
       const check = tagCoverageCheck({
         directory: fileAccountDirectory(files),
         inventory: fileInventory(files),

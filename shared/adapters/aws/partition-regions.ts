@@ -1,0 +1,26 @@
+/**
+ * The region an SDK client must name to reach a global service's one
+ * endpoint in a partition. Cost Explorer and Organizations have one
+ * endpoint per partition, and the SDK's endpoint rules send any region of a
+ * partition to it (checked against `@aws-sdk/client-cost-explorer` and
+ * `client-organizations` 3.11xx: `aws` → `*.us-east-1.amazonaws.com`,
+ * `aws-cn` → `*.cn-northwest-1.amazonaws.com.cn`, `aws-us-gov` →
+ * `*.us-gov-west-1.amazonaws.com`). Naming `us-east-1` from another
+ * partition would send that partition's credentials to the `aws` one.
+ */
+const GLOBAL_ENDPOINT_REGION: Readonly<Record<string, string>> = {
+  aws: 'us-east-1',
+  'aws-cn': 'cn-northwest-1',
+  'aws-us-gov': 'us-gov-west-1',
+};
+
+/**
+ * The region of a partition's global endpoints (Cost Explorer,
+ * Organizations, and the Tagging API's global resources).
+ *
+ * @example
+ * globalEndpointRegion('aws-cn'); // 'cn-northwest-1'
+ */
+export function globalEndpointRegion(partition: string): string {
+  return GLOBAL_ENDPOINT_REGION[partition] ?? 'us-east-1';
+}

@@ -1,0 +1,219 @@
+import {
+  GetViewCommand,
+  ListResourcesCommand,
+  type Resource,
+  ResourceExplorer2Client,
+  type View,
+} from '@aws-sdk/client-resource-explorer-2';
+import type { TaggedResource } from '../../checks/tag-coverage/types.js';
+import { parseArn } from '../../core/arn.js';
+import { ScanError } from '../../core/errors.js';
+import { GLOBAL_REGION } from '../../core/global-region.js';
+import type { InventorySource } from '../../core/sources.js';
+import { type ManagementAccount, managementAccess, type RoleAssumer } from './assume-role.js';
+import { type AwsClientOptions, awsClient } from './clients.js';
+import { awsFailureReason } from './cost-explorer-query.js';
+
+/** Name of this source in `TagObservations.sources` and coverage evidence. */
+export const RESOURCE_EXPLORER_SOURCE = 'resource-explorer';
+/** ListResources' largest page (API reference: MaxResults 1–1000). */
+export const LIST_RESOURCES_PAGE = 1000;
+/** The view property that carries each resource's tags. */
+const TAGS_PROPERTY = 'tags';
+
+export interface ResourceExplorerInventoryOptions {
+  /** `organization.inventory.resourceExplorer.viewArn`: its account and region are where the calls go. */
+  readonly viewArn: string;
+  /** Role assumed in the view's account when the caller is elsewhere (default: the management role's name). */
+  readonly roleName: string;
+  readonly assumer: RoleAssumer;
+}
+
+interface ViewAccess {
+  readonly client: ResourceExplorer2Client;
+  /** The one account an account-scoped view can list; undefined for an organization or OU view. */
+  readonly onlyAccount?: string;
+}
+
+/**
+ * {@link InventorySource} over AWS Resource Explorer `ListResources`, through
+ * one multi-account view (created by the management account or a delegated
+ * administrator, in the region of the aggregator index). Unlike the Tagging
+ * API it lists resources that were never tagged, with empty tags.
+ *
+ * Each (account, region) is one filtered listing, `accountid:<id>
+ * region:<region>`, paged by NextToken at 1,000 a page; `region:global` lists
+ * the account's global resources. Before the first listing it checks the
+ * view (`GetView`) once: a view without the `tags` property would make every
+ * resource look untagged, and a view with a filter would hide resources, so
+ * both fail every scope with a {@link ScanError} saying how to fix the view.
+ *
+ * IAM resources are left out: Resource Explorer does not index their tags
+ * (Resource Explorer user guide, "Search query syntax reference"), so they
+ * would all read as untagged. AWS Config lists them with their tags.
+ *
+ * @example
+ * const inventory = new ResourceExplorerInventory({ viewArn, roleName: 'FinopsGuardrailsManagementRead', assumer });
+ * await inventory.listResources('123456789012', 'eu-west-1');
+ */
+export class ResourceExplorerInventory implements InventorySource {
+  readonly name = RESOURCE_EXPLORER_SOURCE;
+  readonly globalScope = true;
+  readonly #options: ResourceExplorerInventoryOptions;
+  readonly #view: { readonly accountId: string; readonly region: string };
+  #access: Promise<ViewAccess> | undefined;
+  #pageRequests = 0;
+
+  constructor(options: ResourceExplorerInventoryOptions) {
+    this.#options = options;
+    const arn = parseArn(options.viewArn);
+    this.#view = { accountId: arn.accountId ?? '', region: arn.region ?? '' };
+  }
+
+  /** ListResources calls sent so far. */
+  get pageRequests(): number {
+    return this.#pageRequests;
+  }
+
+  async listResources(accountId: string, region: string): Promise<TaggedResource[]> {
+    const scope = `${accountId}/${region}`;
+    try {
+      const access = await this.#viewAccess();
+      if (access.onlyAccount !== undefined && access.onlyAccount !== accountId) {
+        throw new ScanError(
+          scope,
+          `the Resource Explorer view ${this.#options.viewArn} covers only account ${access.onlyAccount}: use a view whose scope is the organization`,
+        );
+      }
+      return await this.#readAllPages(access.client, accountId, region);
+    } catch (cause) {
+      if (cause instanceof ScanError) throw cause;
+      throw new ScanError(
+        scope,
+        `Resource Explorer: ${awsFailureReason(cause, 'resource-explorer-2:ListResources')}`,
+        { cause },
+      );
+    }
+  }
+
+  /** The client in the view's account and region, and what the view covers; checked once, retried after a failure. */
+  #viewAccess(): Promise<ViewAccess> {
+    this.#access ??= this.#checkView().catch((error: unknown) => {
+      this.#access = undefined;
+      throw error;
+    });
+    return this.#access;
+  }
+
+  async #checkView(): Promise<ViewAccess> {
+    const account: ManagementAccount = {
+      managementAccountId: this.#view.accountId,
+      managementRoleName: this.#options.roleName,
+    };
+    const options: AwsClientOptions = {
+      region: this.#view.region,
+      ...(await managementAccess(this.#options.assumer, account)),
+    };
+    const client = awsClient(ResourceExplorer2Client, options);
+    let view: View | undefined;
+    try {
+      view = (await client.send(new GetViewCommand({ ViewArn: this.#options.viewArn }))).View;
+    } catch (cause) {
+      throw new ScanError(
+        'inventory',
+        `Resource Explorer GetView: ${awsFailureReason(cause, 'resource-explorer-2:GetView')}`,
+        { cause },
+      );
+    }
+    const problem = viewProblem(view);
+    if (problem !== undefined)
+      throw new ScanError('inventory', `Resource Explorer view ${this.#options.viewArn} ${problem}`);
+    const onlyAccount = /^arn:[\w-]+:iam::(\d{12}):root$/.exec(view?.Scope ?? '')?.[1];
+    return { client, ...(onlyAccount !== undefined && { onlyAccount }) };
+  }
+
+  async #readAllPages(
+    client: ResourceExplorer2Client,
+    accountId: string,
+    region: string,
+  ): Promise<TaggedResource[]> {
+    const resources: TaggedResource[] = [];
+    const seen = new Set<string>();
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListResourcesCommand({
+          ViewArn: this.#options.viewArn,
+          Filters: { FilterString: listFilter(accountId, region) },
+          MaxResults: LIST_RESOURCES_PAGE,
+          NextToken: token,
+        }),
+      );
+      this.#pageRequests++;
+      for (const resource of page.Resources ?? []) {
+        const tagged = toTaggedResource(resource, { accountId, region });
+        if (tagged) resources.push(tagged);
+      }
+      token = page.NextToken || undefined;
+      if (token !== undefined) {
+        if (seen.has(token))
+          throw new ScanError(`${accountId}/${region}`, 'ListResources repeated a NextToken');
+        seen.add(token);
+      }
+    } while (token !== undefined);
+    return resources;
+  }
+}
+
+/**
+ * The ListResources filter of one scope. ListResources takes filter
+ * prefixes only, no free text; `global` is the region Resource Explorer
+ * gives global resources.
+ *
+ * @example
+ * listFilter('123456789012', 'eu-west-1'); // 'accountid:123456789012 region:eu-west-1'
+ */
+export function listFilter(accountId: string, region: string): string {
+  return `accountid:${accountId} region:${region}`;
+}
+
+/** What makes a view unfit to count every resource, or undefined when it is fit. */
+export function viewProblem(view: View | undefined): string | undefined {
+  if (!view) return 'was not returned by GetView';
+  const filter = view.Filters?.FilterString?.trim();
+  if (filter) return `has a filter (${filter}), which hides resources: coverage needs an unfiltered view`;
+  if (!view.IncludedProperties?.some((p) => p.Name === TAGS_PROPERTY)) {
+    return 'does not include the tags property, so every resource would look untagged: add it (aws resource-explorer-2 update-view --included-properties Name=tags)';
+  }
+  return undefined;
+}
+
+/**
+ * One Resource Explorer resource as a {@link TaggedResource}, or undefined
+ * for IAM resources, whose tags Resource Explorer does not index. Tags come
+ * from the `tags` property (`[{Key, Value}]`); a resource without it has
+ * none. Account and region are those the API reports, else the scope's.
+ */
+export function toTaggedResource(
+  resource: Resource,
+  scope: { readonly accountId: string; readonly region: string },
+): TaggedResource | undefined {
+  const arn = resource.Arn;
+  if (!arn) throw new Error('ListResources returned a resource without an Arn');
+  const parsed = parseArn(arn);
+  if (parsed.service === 'iam') return undefined;
+  const tags: Record<string, string> = {};
+  const data = resource.Properties?.find((p) => p.Name === TAGS_PROPERTY)?.Data;
+  if (Array.isArray(data)) {
+    for (const tag of data as Array<{ Key?: unknown; Value?: unknown }>) {
+      if (typeof tag?.Key === 'string') tags[tag.Key] = typeof tag.Value === 'string' ? tag.Value : '';
+    }
+  }
+  return {
+    arn,
+    accountId: resource.OwningAccountId ?? scope.accountId,
+    region: resource.Region || (scope.region === GLOBAL_REGION ? GLOBAL_REGION : scope.region),
+    resourceType: parsed.resourceType,
+    tags,
+  };
+}

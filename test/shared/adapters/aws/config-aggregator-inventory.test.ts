@@ -1,0 +1,172 @@
+import {
+  ConfigServiceClient,
+  NoSuchConfigurationAggregatorException,
+  SelectAggregateResourceConfigCommand,
+} from '@aws-sdk/client-config-service';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-vitest/extend';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { roleAssumer } from '../../../../shared/adapters/aws/assume-role.js';
+import { clearAwsClients } from '../../../../shared/adapters/aws/clients.js';
+import {
+  ConfigAggregatorInventory,
+  fromConfigRow,
+  SELECT_PAGE_LIMIT,
+  selectExpression,
+} from '../../../../shared/adapters/aws/config-aggregator-inventory.js';
+import { InputError } from '../../../../shared/core/errors.js';
+
+const MANAGEMENT = '111111111111';
+const A = '333333333333';
+/** A row as advanced query returns it: a JSON string of the selected fields; tags as [{key, value, tag}]. */
+const row = (fields: Record<string, unknown>) =>
+  JSON.stringify({
+    accountId: A,
+    awsRegion: 'eu-west-1',
+    configurationItemStatus: 'OK',
+    tags: [],
+    ...fields,
+  });
+
+describe('ConfigAggregatorInventory', () => {
+  const config = mockClient(ConfigServiceClient);
+  const sts = mockClient(STSClient);
+  beforeEach(() => {
+    // The caller is the aggregator's account itself: its own credentials, no role.
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: MANAGEMENT, Arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/r/s` });
+  });
+  afterEach(() => {
+    config.reset();
+    sts.reset();
+    clearAwsClients();
+  });
+  const inventory = () =>
+    new ConfigAggregatorInventory({
+      aggregatorName: 'org',
+      region: 'us-east-1',
+      account: { managementAccountId: MANAGEMENT, managementRoleName: 'Mgmt' },
+      assumer: roleAssumer({ purpose: 'tag-coverage' }),
+    });
+
+  it('pages the query 100 rows at a time and keeps live resources with their tags', async () => {
+    config
+      .on(SelectAggregateResourceConfigCommand, { NextToken: undefined })
+      .resolves({
+        Results: [
+          row({
+            arn: `arn:aws:ec2:eu-west-1:${A}:instance/i-1`,
+            resourceType: 'AWS::EC2::Instance',
+            tags: [{ key: 'owner', value: 'a', tag: 'owner=a' }],
+          }),
+          row({
+            arn: `arn:aws:ec2:eu-west-1:${A}:instance/i-gone`,
+            resourceType: 'AWS::EC2::Instance',
+            configurationItemStatus: 'ResourceDeleted',
+          }),
+        ],
+        NextToken: 't2',
+      })
+      .on(SelectAggregateResourceConfigCommand, { NextToken: 't2' })
+      .resolves({
+        Results: [
+          row({ arn: `arn:aws:ec2:eu-west-1:${A}:volume/vol-1`, resourceType: 'AWS::EC2::Volume' }),
+          row({
+            arn: `arn:aws:config:eu-west-1:${A}:resource-compliance/x`,
+            resourceType: 'AWS::Config::ResourceCompliance',
+          }),
+        ],
+      });
+    const source = inventory();
+
+    const resources = await source.listResources(A, 'eu-west-1');
+
+    expect(resources).toEqual([
+      {
+        arn: `arn:aws:ec2:eu-west-1:${A}:instance/i-1`,
+        accountId: A,
+        region: 'eu-west-1',
+        resourceType: 'ec2:instance',
+        tags: { owner: 'a' },
+      },
+      {
+        arn: `arn:aws:ec2:eu-west-1:${A}:volume/vol-1`,
+        accountId: A,
+        region: 'eu-west-1',
+        resourceType: 'ec2:volume',
+        tags: {},
+      },
+    ]);
+    expect(config).toReceiveCommandWith(SelectAggregateResourceConfigCommand, {
+      ConfigurationAggregatorName: 'org',
+      Expression: selectExpression(A, 'eu-west-1'),
+      Limit: SELECT_PAGE_LIMIT,
+    });
+    expect(SELECT_PAGE_LIMIT).toBe(100);
+    expect(source.pageRequests).toBe(2);
+    const client = config.commandCalls(SelectAggregateResourceConfigCommand)[0]
+      ?.thisValue as ConfigServiceClient;
+    expect(await client.config.region()).toBe('us-east-1');
+  });
+
+  it('fails the scope when the aggregator cannot be read, naming the permission on AccessDenied', async () => {
+    config
+      .on(SelectAggregateResourceConfigCommand)
+      .rejects(new NoSuchConfigurationAggregatorException({ $metadata: {}, message: 'no such aggregator' }));
+
+    await expect(inventory().listResources(A, 'global')).rejects.toMatchObject({
+      name: 'ScanError',
+      scope: `${A}/global`,
+      reason: 'AWS Config: NoSuchConfigurationAggregatorException: no such aggregator',
+    });
+  });
+
+  it('fails the scope on a row it cannot read, rather than skip a resource', async () => {
+    config.on(SelectAggregateResourceConfigCommand).resolves({ Results: ['{"accountId":'] });
+
+    await expect(inventory().listResources(A, 'eu-west-1')).rejects.toMatchObject({
+      reason: expect.stringContaining('Results[0]: not a JSON object'),
+    });
+  });
+});
+
+describe('selectExpression and fromConfigRow', () => {
+  it('selects one account and region, global included', () => {
+    expect(selectExpression(A, 'global')).toBe(
+      `SELECT accountId, awsRegion, arn, resourceType, configurationItemStatus, tags WHERE accountId = '${A}' AND awsRegion = 'global'`,
+    );
+  });
+
+  it('refuses text that is not an account id or region, so nothing reaches the SQL', () => {
+    expect(() => selectExpression("1' OR '1'='1", 'eu-west-1')).toThrow(InputError);
+    expect(() => selectExpression(A, "eu-west-1' OR '1'='1")).toThrow(InputError);
+  });
+
+  it('keeps an IAM role with its tags in the region global', () => {
+    expect(
+      fromConfigRow(
+        row({
+          awsRegion: 'global',
+          arn: `arn:aws:iam::${A}:role/deploy`,
+          resourceType: 'AWS::IAM::Role',
+          tags: [{ key: 'owner', value: 'ops' }],
+        }),
+        'Results[0]',
+      ),
+    ).toEqual({
+      arn: `arn:aws:iam::${A}:role/deploy`,
+      accountId: A,
+      region: 'global',
+      resourceType: 'iam:role',
+      tags: { owner: 'ops' },
+    });
+  });
+
+  it('names the row that lacks its ARN', () => {
+    expect(() => fromConfigRow(row({ resourceType: 'AWS::EC2::Instance' }), 'Results[3]')).toThrow(
+      /Results\[3\]: expected accountId, awsRegion and arn/,
+    );
+  });
+});
