@@ -29,7 +29,7 @@ export async function buildProgram(
 }
 
 /** Runs the CLI and returns the exit code. */
-export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let code: number = EXIT.ok;
   try {
     const program = await buildProgram(
@@ -44,6 +44,8 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.failed;
+  } finally {
+    io.status?.stop();
   }
   return code;
 }

@@ -4,8 +4,8 @@ import { createHttpProbeTransport } from '../../shared/adapters/probe/http-trans
 import { probeAll } from '../../shared/adapters/probe/probe-all.js';
 import { type AssertionFailure, judgeProbe } from '../../shared/checks/probe/assertions.js';
 import { type ProbeResult, type ProbeTarget, probeTargetSchema } from '../../shared/checks/probe/types.js';
-import { loadConfig } from '../../shared/config/loader.js';
 import { ConfigError, InputError } from '../../shared/core/errors.js';
+import { loadCliConfig } from '../config-hint.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export interface ProbeCommandOptions {
@@ -80,7 +80,7 @@ export async function probeCommand(
 
 function selectTargets(urls: readonly string[], options: ProbeCommandOptions): ProbeTarget[] {
   const configPath = options.config ?? (urls.length === 0 ? 'guardrails.config.yaml' : undefined);
-  const fromConfig = configPath === undefined ? [] : loadConfig(configPath).probes;
+  const fromConfig = configPath === undefined ? [] : loadCliConfig(configPath).probes;
   const adHoc = urls.map((url, i) => {
     const parsed = probeTargetSchema.safeParse({ name: adHocName(url), url, allowPrivateAddresses: true });
     if (!parsed.success) throw new ConfigError(`url #${i + 1}`, `${url}: not an http(s) URL`);

@@ -4,13 +4,12 @@ import { roleAssumer } from '../../shared/adapters/aws/assume-role.js';
 import { JsonlSink } from '../../shared/adapters/file/jsonl-sink.js';
 import { FileStateStore } from '../../shared/adapters/file/state-file.js';
 import { MemoryStateStore } from '../../shared/adapters/memory/memory-state.js';
-import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import type { CheckName } from '../../shared/core/constants.js';
 import { ConfigError, InputError, LeaseHeldError } from '../../shared/core/errors.js';
 import { type RunReport, runCheck } from '../../shared/core/pipeline.js';
 import type { Sink, StateStore } from '../../shared/core/ports.js';
-import { SEVERITIES, type Severity, severityRank } from '../../shared/core/severity.js';
+import { SEVERITIES, type Severity } from '../../shared/core/severity.js';
 import {
   CHECK_ALIASES,
   CHECK_FACTORIES,
@@ -18,9 +17,14 @@ import {
   type SourceMode,
 } from '../../shared/runtime/check-registry.js';
 import { configuredSinks } from '../../shared/runtime/configured-sinks.js';
+import { awsRunProblem } from '../aws/preflight.js';
+import { loadCliConfig } from '../config-hint.js';
+import { failOnMessage } from '../fail-on.js';
 import { type CliIo, EXIT, stderrLog } from '../io.js';
+import { renderEventTable } from '../render/event-table.js';
+import { runHints } from '../run-hints.js';
+import { renderOptions, writeRunOutput } from '../run-output.js';
 import { JsonLinesStdoutSink, TableStdoutSink } from '../stdout-sink.js';
-import { renderRunSummary } from '../summary.js';
 
 export interface RunOptions {
   readonly config: string;
@@ -69,7 +73,7 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
   let checks: CheckName[];
   let now: Date;
   try {
-    config = loadConfig(options.config);
+    config = loadCliConfig(options.config);
     checks = selectChecks(options.only);
     now = parseNow(options.now);
     if (options.state && options.baseline)
@@ -77,6 +81,11 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     io.stderr.write(`${error.message}\n`);
+    return EXIT.usage;
+  }
+  const awsProblem = options.source === 'aws' ? await awsRunProblem(config) : undefined;
+  if (awsProblem) {
+    io.stderr.write(awsProblem);
     return EXIT.usage;
   }
 
@@ -88,7 +97,9 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     io.stderr.write(`${error.message}\n`);
     return EXIT.usage;
   }
-  const table = new TableStdoutSink(io.stdout);
+  const table = new TableStdoutSink(io.stdout, (events) =>
+    renderEventTable(events, renderOptions(io, config)),
+  );
   const sinks: Sink[] = [options.json ? new JsonLinesStdoutSink(io.stdout) : table];
   if (!options.dryRun) {
     if (options.out) sinks.push(new JsonlSink(options.out));
@@ -120,20 +131,31 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     }
   }
 
-  if (!options.json && table.events.length === 0)
-    io.stdout.write('No new events: nothing changed since the last run.\n');
-  const summary = renderRunSummary(
-    reports,
-    failures.map((f) => f.check),
+  io.stderr.write(
+    runHints({
+      source: options.source,
+      dataEndsOn: log.dataEndsOn(),
+      now,
+      reports,
+      failures: failures.map((f) => (f.error instanceof Error ? f.error.message : String(f.error))),
+    }),
   );
-  if (options.json) log.info(summary.trimEnd());
-  else io.stdout.write(summary);
+  writeRunOutput(io, {
+    printed: table.events.length,
+    reports,
+    failed: failures.map((f) => f.check),
+    config,
+    json: Boolean(options.json),
+  });
 
   if (failures.length > 0) return EXIT.failed;
   if (options.failOn) {
-    const threshold = severityRank(options.failOn);
-    const worst = reports.flatMap((r) => r.findings).some((f) => severityRank(f.severity) >= threshold);
-    if (worst) return EXIT.findings;
+    const findings = reports.flatMap((r) => r.findings);
+    const crossed = failOnMessage(findings, options.failOn, renderOptions(io, config).width);
+    if (crossed) {
+      io.stderr.write(crossed);
+      return EXIT.findings;
+    }
   }
   return EXIT.ok;
 }

@@ -14,6 +14,8 @@ export interface AccountDirectory {
 export interface InventorySource {
   readonly name: string;
   listResources(accountId: string, region: string): Promise<TaggedResource[]>;
+  /** API pages requested so far, where the source pages (progress only). */
+  readonly pageRequests?: number;
 }
 
 /** Spend, and spend lacking each tag key, per account (Cost Explorer TAG groups, or FOCUS Tags). */
