@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
+import { explainIssue } from './issue-explanations.js';
 import { configSchema, type GuardrailsConfig } from './schema.js';
 
 /** Renders a zod issue path as `probes[2].url`. */
@@ -14,8 +15,15 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   return out || '(root)';
 }
 
-/** One line per issue: `path: message`. */
-export function formatIssues(issues: ReadonlyArray<z.core.$ZodIssue>): string[] {
+/**
+ * One line per issue: `path: message`. Given the schema and the input that
+ * failed it, the lines say what would be right (see {@link explainIssue}).
+ */
+export function formatIssues(
+  issues: ReadonlyArray<z.core.$ZodIssue>,
+  context?: { readonly schema: z.ZodType; readonly input: unknown },
+): string[] {
+  if (context) return issues.flatMap((issue) => explainIssue(issue, context, formatPath));
   return issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const keys = issue.keys.join(', ');
@@ -46,7 +54,7 @@ export function parseConfig(text: string, file = 'guardrails.config.yaml'): Guar
   const raw: unknown = doc.toJS() ?? {};
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const lines = formatIssues(result.error.issues);
+    const lines = formatIssues(result.error.issues, { schema: configSchema, input: raw });
     throw new ConfigError(file, lines.join(`\n${file}: `), { cause: result.error });
   }
   return result.data;
