@@ -39,6 +39,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/init.js')).registerInit,
   },
   {
+    name: 'doctor',
+    summary: 'check that AWS mode can run: region, credentials, roles, cost allocation tags',
+    term: 'doctor [options]',
+    load: async () => (await import('./commands/doctor.js')).registerDoctor,
+  },
+  {
     name: 'validate-config',
     summary: 'check a guardrails.config.yaml against the schema',
     term: 'validate-config <file>',
