@@ -10,7 +10,7 @@ if (problem) {
   process.stderr.write(`${problem}\n`);
   process.exitCode = 2;
 } else {
-  // V8's code cache for the bundle, kept in the OS temp directory: roughly halves start-up.
+  // V8's code cache for the bundle, kept in the OS temp directory: later starts skip compiling it.
   if (typeof nodeModule.enableCompileCache === 'function') nodeModule.enableCompileCache();
   import(BUNDLE).then(
     (cli) =>
