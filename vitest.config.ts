@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Child-process tests run the CLI bundle: rebuild it when its sources changed.
+    globalSetup: ['test/support/build-cli-bundle.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
     // Infra tests synthesize stacks and bundle with esbuild; two workers match the 2-core CI machine.

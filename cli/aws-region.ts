@@ -1,6 +1,6 @@
-import { STSClient } from '@aws-sdk/client-sts';
 import type { GuardrailsConfig } from '../shared/config/schema.js';
 import type { ProgressLog } from '../shared/core/ports.js';
+import { resolveAwsRegion } from './aws/region.js';
 
 /**
  * The region the CLI's AWS mode calls STS and CloudWatch in: `--region`,
@@ -30,13 +30,6 @@ export async function cliAwsRegion(
 
 /** The region the SDK resolves from the environment and the shared config files, or undefined. */
 async function resolveSdkRegion(): Promise<string | undefined> {
-  const client = new STSClient({});
-  try {
-    return await client.config.region();
-  } catch {
-    // "Region is missing": nothing in the environment or the profile.
-    return undefined;
-  } finally {
-    client.destroy();
-  }
+  const resolved = await resolveAwsRegion();
+  return 'region' in resolved ? resolved.region : undefined;
 }

@@ -24,38 +24,12 @@ export class TableStdoutSink implements Sink {
   /** Events printed so far, in order. */
   readonly events: Envelope[] = [];
   constructor(
-    private readonly out: Writer = process.stdout,
-    private readonly render: (events: readonly Envelope[]) => string = renderEventTable,
+    private readonly out: Writer,
+    /** Lays a delivery out, e.g. cli/render/event-table.ts in the terminal's width. */
+    private readonly render: (events: readonly Envelope[]) => string,
   ) {}
   async deliver(events: readonly Envelope[]): Promise<void> {
     this.out.write(this.render(events));
     this.events.push(...events);
   }
-}
-
-const SUMMARY_WIDTH = 130; // the first 130 characters of a summary stand alone (DESIGN §3)
-
-/** Renders events as an aligned table, most severe first. */
-export function renderEventTable(events: readonly Envelope[]): string {
-  if (events.length === 0) return 'No new events: nothing changed since the last run.\n';
-  const order = ['critical', 'error', 'warning', 'info'];
-  const rows = [...events]
-    .sort((a, b) => order.indexOf(a.severity) - order.indexOf(b.severity) || a.type.localeCompare(b.type))
-    .map((e) => [
-      e.action.toUpperCase(),
-      e.severity,
-      e.type.replace('finops-guardrails.', ''),
-      e.data.owner?.team ?? '-',
-      e.data.summary.length > SUMMARY_WIDTH
-        ? `${e.data.summary.slice(0, SUMMARY_WIDTH - 1)}…`
-        : e.data.summary,
-    ]);
-  const header = ['ACTION', 'SEVERITY', 'TYPE', 'OWNER', 'SUMMARY'];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }

@@ -7,8 +7,8 @@ import {
 } from '../../shared/adapters/file/cfn-template.js';
 import { compileTagPolicy, describeProblem } from '../../shared/checks/tag-coverage/policy.js';
 import { checkTemplateTags, describeUnresolved } from '../../shared/checks/tag-coverage/template.js';
-import { loadConfig } from '../../shared/config/loader.js';
 import { ConfigError, InputError } from '../../shared/core/errors.js';
+import { loadCliConfig } from '../config-hint.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export interface CheckTemplateOptions {
@@ -43,7 +43,7 @@ export function checkTemplateCommand(
   let lines: string[];
   let summary: Summary;
   try {
-    const config = loadConfig(options.config ?? 'guardrails.config.yaml');
+    const config = loadCliConfig(options.config ?? 'guardrails.config.yaml');
     if (!config.tagPolicy)
       throw new ConfigError(options.config ?? 'guardrails.config.yaml', 'has no tagPolicy');
     const policy = compileTagPolicy(config.tagPolicy);

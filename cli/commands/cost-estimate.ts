@@ -6,9 +6,9 @@ import {
   monthlyCost,
   usageFromConfig,
 } from '../../infra/cost-estimate.js';
-import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { ConfigError } from '../../shared/core/errors.js';
+import { loadCliConfig } from '../config-hint.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export interface CostEstimateOptions {
@@ -40,7 +40,7 @@ export function costEstimateCommand(options: CostEstimateOptions, io: CliIo): nu
   let accounts: number;
   let usage: ConfigUsage;
   try {
-    config = loadConfig(file);
+    config = loadCliConfig(file);
     accounts = accountsOf(config, options.accounts);
     usage = usageFromConfig(config, { accounts });
   } catch (error) {

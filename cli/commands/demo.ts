@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { probeTargetSchema } from '../../shared/checks/probe/types.js';
 import type { CliIo } from '../io.js';
+import { packageRoot } from '../package-root.js';
 import { runCommand } from './run.js';
 
 /** The bundled example organization, and the moment its data is judged at. */
-export const DEMO_DIR = join(import.meta.dirname, '..', '..', 'examples', 'demo-org');
+export const DEMO_DIR = join(packageRoot(), 'examples', 'demo-org');
 export const DEMO_NOW = '2026-11-20T06:00:00Z';
 
 /**

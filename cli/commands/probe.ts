@@ -10,9 +10,9 @@ import {
   type SecretReader,
 } from '../../shared/checks/probe/header-secrets.js';
 import { type ProbeResult, type ProbeTarget, probeTargetSchema } from '../../shared/checks/probe/types.js';
-import { loadConfig } from '../../shared/config/loader.js';
 import { ConfigError, InputError } from '../../shared/core/errors.js';
 import { type UrlRedactor, urlRedactor } from '../../shared/core/redact-url.js';
+import { loadCliConfig } from '../config-hint.js';
 import { type CliIo, EXIT } from '../io.js';
 
 export interface ProbeCommandOptions {
@@ -102,7 +102,7 @@ function selectTargets(
   options: ProbeCommandOptions,
 ): { targets: ProbeTarget[]; redactParams: readonly string[] } {
   const configPath = options.config ?? (urls.length === 0 ? 'guardrails.config.yaml' : undefined);
-  const config = configPath === undefined ? undefined : loadConfig(configPath);
+  const config = configPath === undefined ? undefined : loadCliConfig(configPath);
   const fromConfig = config?.probes ?? [];
   const adHoc = urls.map((url, i) => {
     const parsed = probeTargetSchema.safeParse({ name: adHocName(url), url, allowPrivateAddresses: true });

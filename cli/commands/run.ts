@@ -4,14 +4,13 @@ import { roleAssumer } from '../../shared/adapters/aws/assume-role.js';
 import { JsonlSink } from '../../shared/adapters/file/jsonl-sink.js';
 import { FileStateStore } from '../../shared/adapters/file/state-file.js';
 import { MemoryStateStore } from '../../shared/adapters/memory/memory-state.js';
-import { loadConfig } from '../../shared/config/loader.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import type { CheckName } from '../../shared/core/constants.js';
 import { ConfigError, InputError, LeaseHeldError } from '../../shared/core/errors.js';
 import { type RunReport, runCheck } from '../../shared/core/pipeline.js';
 import type { Sink, StateStore } from '../../shared/core/ports.js';
 import { badInputOf } from '../../shared/core/scan-gap.js';
-import { SEVERITIES, type Severity, severityRank } from '../../shared/core/severity.js';
+import { SEVERITIES, type Severity } from '../../shared/core/severity.js';
 import {
   CHECK_ALIASES,
   CHECK_FACTORIES,
@@ -20,9 +19,13 @@ import {
 } from '../../shared/runtime/check-registry.js';
 import { configuredSinks } from '../../shared/runtime/configured-sinks.js';
 import { cliAwsRegion } from '../aws-region.js';
+import { loadCliConfig } from '../config-hint.js';
+import { failOnMessage } from '../fail-on.js';
 import { type CliIo, EXIT, stderrLog } from '../io.js';
+import { renderEventTable } from '../render/event-table.js';
+import { runHints } from '../run-hints.js';
+import { renderOptions, writeRunOutput } from '../run-output.js';
 import { JsonLinesStdoutSink, TableStdoutSink } from '../stdout-sink.js';
-import { renderRunSummary } from '../summary.js';
 
 export interface RunOptions {
   readonly config: string;
@@ -76,7 +79,7 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
   let checks: CheckName[];
   let now: Date;
   try {
-    config = loadConfig(options.config);
+    config = loadCliConfig(options.config);
     checks = selectChecks(options.only);
     now = parseNow(options.now);
     if (options.state && options.baseline)
@@ -86,7 +89,6 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     io.stderr.write(`${error.message}\n`);
     return EXIT.usage;
   }
-
   let state: StateStore;
   try {
     state = await openState(options);
@@ -97,7 +99,9 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
   }
   // Before any AWS call: STS needs a region, and a missing one must be named, not fail as "Region is missing".
   const region = options.source === 'aws' ? await cliAwsRegion(options.region, config, log) : undefined;
-  const table = new TableStdoutSink(io.stdout);
+  const table = new TableStdoutSink(io.stdout, (events) =>
+    renderEventTable(events, renderOptions(io, config)),
+  );
   const sinks: Sink[] = [options.json ? new JsonLinesStdoutSink(io.stdout) : table];
   if (!options.dryRun) {
     if (options.out) sinks.push(new JsonlSink(options.out));
@@ -142,36 +146,53 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     }
   }
 
-  if (!options.json && table.events.length === 0)
-    io.stdout.write('No new events: nothing changed since the last run.\n');
-  const summary = renderRunSummary(
-    reports,
-    failures.map((f) => f.check),
+  io.stderr.write(
+    runHints({
+      source: options.source,
+      dataEndsOn: log.dataEndsOn(),
+      now,
+      reports,
+      failures: failures.map((f) => (f.error instanceof Error ? f.error.message : String(f.error))),
+    }),
   );
-  if (options.json) log.info(summary.trimEnd());
-  else io.stdout.write(summary);
+  writeRunOutput(io, {
+    printed: table.events.length,
+    reports,
+    failed: failures.map((f) => f.check),
+    config,
+    json: Boolean(options.json),
+  });
 
-  return exitCode(reports, failures, options.failOn);
+  return exitCode(reports, failures, options.failOn, (findings, severity) => {
+    const crossed = failOnMessage(findings, severity, renderOptions(io, config).width);
+    if (crossed) io.stderr.write(crossed);
+    return crossed !== '';
+  });
 }
 
 /**
  * 3 when a check failed for another reason than bad input; else 2 when a
  * check failed on bad input or a scope failed on it (a scan gap whose input
- * is named); else 1 for a finding at or above `--fail-on`; else 0.
+ * is named); else 1 when a finding reached `--fail-on` (`crossed` names them
+ * on stderr); else 0.
  */
 function exitCode(
   reports: readonly RunReport[],
   failures: ReadonlyArray<{ check: string; error: unknown }>,
   failOn: Severity | undefined,
+  crossed: (findings: RunReport['findings'], severity: Severity) => boolean,
 ): number {
   if (failures.some((f) => badInputOf(f.error) === undefined)) return EXIT.failed;
   if (failures.length > 0 || reports.some((r) => r.scope.failed.some((f) => f.input !== undefined)))
     return EXIT.usage;
-  if (failOn) {
-    const threshold = severityRank(failOn);
-    const worst = reports.flatMap((r) => r.findings).some((f) => severityRank(f.severity) >= threshold);
-    if (worst) return EXIT.findings;
-  }
+  if (
+    failOn &&
+    crossed(
+      reports.flatMap((r) => r.findings),
+      failOn,
+    )
+  )
+    return EXIT.findings;
   return EXIT.ok;
 }
 

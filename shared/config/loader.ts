@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
-import type * as z from 'zod';
 import { ConfigError } from '../core/errors.js';
-import { formatIssues } from './issue-format.js';
+import { explainIssue } from './issue-explanations.js';
+import { formatPath } from './issue-format.js';
 import { configSchema, type GuardrailsConfig } from './schema.js';
 import { yamlToJs } from './yaml-document.js';
 
@@ -35,7 +35,10 @@ export function parseConfig(text: string, file = 'guardrails.config.yaml'): Guar
   });
   const result = configSchema.safeParse(raw);
   if (!result.success) {
-    const lines = formatIssues(result.error.issues);
+    // Each issue with what would be right (the nearest key, the range, the schemes).
+    const lines = result.error.issues.flatMap((issue) =>
+      explainIssue(issue, { schema: configSchema, input: raw }, formatPath),
+    );
     throw new ConfigError(file, lines.join(`\n${file}: `), { cause: result.error });
   }
   return result.data;

@@ -80,6 +80,22 @@ export interface ScopeReport {
 export interface ProgressLog {
   info(message: string, detail?: Record<string, unknown>): void;
   warn(message: string, detail?: Record<string, unknown>): void;
+  /**
+   * How far a long step has got, called as each unit completes. Optional:
+   * the CLI draws it as a live line on a terminal; Lambda logs leave it out
+   * rather than write a line per account and region.
+   */
+  progress?(update: ProgressUpdate): void;
+}
+
+/** A step's progress: `done` of `total` units (e.g. account-regions scanned), and API pages read so far. */
+export interface ProgressUpdate {
+  readonly check: string;
+  /** What a unit is, plural: `account-regions`. */
+  readonly unit: string;
+  readonly done: number;
+  readonly total: number;
+  readonly pages?: number;
 }
 
 export interface CollectContext {

@@ -20,6 +20,8 @@ export interface InventorySource {
    */
   readonly globalScope?: boolean;
   listResources(accountId: string, region: string): Promise<TaggedResource[]>;
+  /** API pages requested so far, where the source pages (progress only). */
+  readonly pageRequests?: number;
 }
 
 /**

@@ -24,15 +24,37 @@ describe('finops-guardrails run', () => {
     for (const line of lines) expect(validate(JSON.parse(line))).toEqual([]);
   });
 
-  it('prints a table and a summary by default', async () => {
+  it('prints a table 100 columns wide, a summary per check and one closing line by default', async () => {
     const { out } = await run(...DEMO, ...BASELINE, '--only', 'tags');
-    expect(out).toMatch(/^ACTION\s+SEVERITY\s+TYPE\s+OWNER\s+SUMMARY/);
-    expect(out).toMatch(/tag-coverage: \d+ findings/);
+    expect(out).toMatch(/^SEVERITY\s+TYPE\s+ACCOUNT\s+OWNER\s+\$\/MONTH\s+SUMMARY\n/);
+    expect(out).toMatch(/\nerror\s+tag\.violation\s+567890123456\s+finops\s+\$1,706\s+finops: 22 resources/);
+    expect(out).toMatch(/\ntag-coverage: 8 findings \(2 error, 4 warning, 2 info\)/);
+    expect(out).toContain('coverage 89.4% of resources and 96.5% of spend (objective 95%)');
+    expect(out).not.toMatch(/CoverageByCount|0\.8936/);
+    for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    expect(out.trimEnd().split('\n').at(-1)).toBe(
+      '1 check run: 8 events sent; 8 findings open, 8 new; 0 scan gaps.',
+    );
   });
 
-  it('exits 1 when a finding reaches --fail-on, 0 when none does', async () => {
-    expect((await run(...DEMO, ...BASELINE, '--only', 'tags', '--fail-on', 'error')).code).toBe(1);
-    expect((await run(...DEMO, ...BASELINE, '--only', 'tags', '--fail-on', 'critical')).code).toBe(0);
+  it('lays the table out in the terminal width', async () => {
+    const io = { ...memoryIo(), columns: 160 };
+    await main(['node', 'finops-guardrails', 'run', ...DEMO, ...BASELINE, '--only', 'tags'], io);
+    const lines = io.out().split('\n');
+    expect(Math.max(...lines.map((l) => l.length))).toBeGreaterThan(100);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(160);
+  });
+
+  it('exits 1 when a finding reaches --fail-on and names those findings, 0 when none does', async () => {
+    const failed = await run(...DEMO, ...BASELINE, '--only', 'tags', '--fail-on', 'error');
+    expect(failed.code).toBe(1);
+    expect(failed.err).toMatch(
+      /^--fail-on error: 2 findings are error or worse:\n {2}error {2}tag\.violation {2}567890123456 {2}\$1,706\/month {2}finops: 22 resources/m,
+    );
+    expect(failed.err.match(/^ {2}error/gm)).toHaveLength(2);
+    const passed = await run(...DEMO, ...BASELINE, '--only', 'tags', '--fail-on', 'critical');
+    expect(passed.code).toBe(0);
+    expect(passed.err).not.toContain('--fail-on');
   });
 
   it('sends nothing new on a second run with the same state file, and appends events to --out', async () => {
@@ -41,10 +63,11 @@ describe('finops-guardrails run', () => {
     const outFile = join(dir, 'events.jsonl');
     const first = await run(...DEMO, '--only', 'tags', '--state', state, '--out', outFile);
     const second = await run(...DEMO, '--only', 'tags', '--state', state, '--out', outFile);
-    expect(first.out).toMatch(/TRIGGER/);
-    expect(second.out).toMatch(/^No new events/);
+    expect(first.out).toMatch(/8 events sent; 8 findings open, 8 new/);
+    expect(second.out).toMatch(/^No new events\./);
+    expect(second.out).toMatch(/0 events sent; 8 findings open, 0 new; 0 scan gaps\.\n$/);
     const written = readFileSync(outFile, 'utf8').trimEnd().split('\n');
-    expect(written.length).toBe(first.out.split('\n').filter((l) => l.startsWith('TRIGGER')).length);
+    expect(written.length).toBe(8);
   });
 
   it('exits 2 on an unknown check or conflicting state options', async () => {
@@ -90,8 +113,30 @@ describe('finops-guardrails run', () => {
     );
 
     expect(dry.code).toBe(0);
-    expect(dry.out).toMatch(/TRIGGER/); // a month later, violations escalate
+    expect(dry.out).toMatch(/\(escalated\) /); // a month later, violations escalate
     expect(readFileSync(state, 'utf8')).toBe(before);
     expect(existsSync(outFile)).toBe(false);
+  });
+
+  it('points to --config, init and demo when the config file is missing', async () => {
+    const { code, err } = await run('--config', 'no-such-dir/guardrails.config.yaml');
+    expect(code).toBe(2);
+    expect(err).toBe(
+      'no-such-dir/guardrails.config.yaml: file not found. Point to yours with --config FILE, write a commented starter with `finops-guardrails init`, or try the example organization with `finops-guardrails demo`.\n',
+    );
+  });
+
+  it('says when the local data ends before the time judged, and which --now would match it', async () => {
+    const stale = await run(
+      '--config',
+      'examples/demo-org/guardrails.config.yaml',
+      '--only',
+      'costs',
+      '--now',
+      '2026-12-03T10:00:00Z',
+    );
+    expect(stale.err).toContain(
+      "note: the local cost data ends on 2026-11-19, 14 days before the time judged (2026-12-03T10:00:00.000Z): the days after it read as missing data. To judge as of the data's end, add --now 2026-11-20T06:00:00Z",
+    );
   });
 });

@@ -152,6 +152,9 @@ async function aggregate(path: string, name: string, files: CostFiles): Promise<
   }
   // A series missing a row would read as a saving: the whole read fails, so the `costs` scope does.
   if (errors > 0) throw badLinesError('costs', name, 'row', errors, firstError);
+  // `dataEndsOn` lets the CLI say when a run judges days past the end of the export.
+  if (lastDay !== null)
+    files.log.info(`${name}: charges from ${firstDay} to ${lastDay}`, { dataEndsOn: lastDay });
   return { pairs, firstDay, lastDay };
 }
 

@@ -1,6 +1,6 @@
 import { mapSettled } from '../../core/concurrency.js';
 import { GLOBAL_REGION } from '../../core/global-region.js';
-import type { Check, CollectContext, Collected, ScopeFailure } from '../../core/ports.js';
+import type { Check, CollectContext, Collected, ProgressLog, ScopeFailure } from '../../core/ports.js';
 import { scopeFailure } from '../../core/scan-gap.js';
 import type { AccountDirectory, InventorySource, TagSpendSource } from '../../core/sources.js';
 import { evaluateTagCoverage } from './evaluate.js';
@@ -159,12 +159,25 @@ export async function scanAccounts(
   accountIds: readonly string[],
   regions: readonly string[],
   concurrency: number,
+  log?: ProgressLog,
 ): Promise<AccountScanResult[]> {
   const scopes = scanRegions(inventory, regions);
   const jobs = accountIds.flatMap((accountId) => scopes.map((region) => ({ accountId, region })));
-  const settled = await mapSettled(jobs, concurrency, (job) =>
-    inventory.listResources(job.accountId, job.region),
-  );
+  let done = 0;
+  const settled = await mapSettled(jobs, concurrency, async (job) => {
+    try {
+      return await inventory.listResources(job.accountId, job.region);
+    } finally {
+      done += 1;
+      log?.progress?.({
+        check: 'tag-coverage',
+        unit: 'account-regions',
+        done,
+        total: jobs.length,
+        ...(inventory.pageRequests !== undefined && { pages: inventory.pageRequests }),
+      });
+    }
+  });
   const byAccount = new Map(
     accountIds.map((accountId) => [
       accountId,
@@ -332,6 +345,7 @@ export function tagCoverageCheck(ports: TagCoveragePorts): Check<TagCollected> {
         plan.accounts.map((a) => a.id),
         plan.regions,
         config.organization.scanConcurrency,
+        log,
       );
       const spendRead = await readTagSpend(ports.spend, plan.accounts, ctx);
       const collected = assembleTagObservations(

@@ -41,7 +41,7 @@ describe('parseConfig', () => {
 
   it('names the path of an unknown key', () => {
     const error = errorOf(() => parseConfig('version: 1\nanomaly:\n  minImpact: 5\n', 'g.yaml'));
-    expect(error.message).toBe('g.yaml: anomaly.minImpact: unknown key (not in the config schema)');
+    expect(error.message).toBe('g.yaml: anomaly.minImpact: unknown key; did you mean minImpactUsd?');
   });
 
   it('names the path and expected type of a wrong type', () => {

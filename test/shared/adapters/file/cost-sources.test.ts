@@ -104,6 +104,15 @@ describe('focusCostSource', () => {
     expect(series?.days.map((d) => d.estimated)).toEqual([true, false, true]);
   });
 
+  it('says on which day the export ends, so the CLI can tell a stale file from a quiet week', async () => {
+    write([row('Usage', '2026-11-02', 10, 'EC2'), row('Usage', '2026-10-30', 10, 'EC2')]);
+    const files = { dir, log: log(), includeRecordTypes: [] };
+    await focusCostSource(files).dailyCostByAccountAndService(range);
+    expect(files.log.info).toHaveBeenCalledWith('costs.csv: charges from 2026-10-30 to 2026-11-02', {
+      dataEndsOn: '2026-11-02',
+    });
+  });
+
   it('builds workload series from accounts, services and exact tag values', async () => {
     write([
       row('Usage', '2026-11-01', 10, 'EC2', { tags: '"{""app"":""shop""}"' }),

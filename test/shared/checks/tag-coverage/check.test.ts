@@ -70,6 +70,26 @@ describe('tagCoverageCheck.collect', () => {
     expect(scope.completed).not.toContain(`${A}/coverage`);
     expect(scope.completed).not.toContain('org');
   });
+
+  it('reports each (account, region) scanned, failed ones too, with the pages the source has read', async () => {
+    const source = Object.assign(inventory([A]), { pageRequests: 0 });
+    const listResources = source.listResources;
+    source.listResources = async (accountId, region) => {
+      source.pageRequests += 2;
+      return listResources(accountId, region);
+    };
+    const updates: unknown[] = [];
+    const log = { ...silentLog, progress: (u: unknown) => updates.push(u) };
+    await tagCoverageCheck({ directory, inventory: source, spend: spendSource }).collect({
+      config,
+      now,
+      log,
+    });
+    expect(updates).toEqual([
+      { check: 'tag-coverage', unit: 'account-regions', done: 1, total: 2, pages: expect.any(Number) },
+      { check: 'tag-coverage', unit: 'account-regions', done: 2, total: 2, pages: 4 },
+    ]);
+  });
 });
 
 describe('retired accounts', () => {
