@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { probeTargetSchema } from '../checks/probe/types.js';
+import { costPolicySchema } from './cost-policy-schema.js';
 
 /**
  * The schema of `guardrails.config.yaml`. It is the single source of truth:
@@ -292,6 +293,7 @@ export const configSchema = z
     version: z.literal(1),
     organization: organizationSchema.default(organizationSchema.parse({})),
     tagPolicy: tagPolicySchema.optional(),
+    costPolicy: costPolicySchema.optional(),
     workloads: z.array(workloadSchema).default([]),
     anomaly: anomalySchema.default(anomalySchema.parse({})),
     probes: z.array(probeTargetSchema).default([]),
