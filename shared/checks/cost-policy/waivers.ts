@@ -79,7 +79,7 @@ export function describeWaiverStatus(status: WaiverStatus): string {
     case 'applied':
       return `${what}: waives ${status.waived.join(', ')}`;
     case 'expired':
-      return `${what}: expired${status.waived.length ? `; ${status.waived.join(', ')} violate again` : ''}`;
+      return `${what}: expired${status.waived.length ? `; ${status.waived.join(', ')} ${status.waived.length === 1 ? 'violates' : 'violate'} again` : ''}`;
     case 'unused':
       return `${what}: waives nothing; the resources it names comply`;
     case 'unknown-rule':

@@ -49,6 +49,25 @@ export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> 
   },
 };
 
+/** The allow patterns that can match the service's names, for a readable fix; all of them if none does. */
+function patternsFor(service: SizeFact['service'], allow: readonly string[]): readonly string[] {
+  const fits = (p: string) => {
+    const wild = p.startsWith('*') || p.startsWith('?');
+    switch (service) {
+      case 'rds':
+        return wild || p.startsWith('db.');
+      case 'elasticache':
+        return wild || p.startsWith('cache.');
+      case 'opensearch':
+        return p.endsWith('.search') || p === '*';
+      case 'ec2':
+        return !p.startsWith('db.') && !p.startsWith('cache.') && !p.endsWith('.search');
+    }
+  };
+  const mine = allow.filter(fits);
+  return mine.length ? mine : allow;
+}
+
 function judgeType(
   type: string | undefined,
   size: SizeFact,
@@ -56,7 +75,7 @@ function judgeType(
   deny: readonly string[],
 ) {
   if (type === undefined) return notApplicable(`${size.property} is not set`);
-  const fix = `set ${size.property} to a type the policy allows (${allow.join(', ')})`;
+  const fix = `set ${size.property} to a type the policy allows (${patternsFor(size.service, allow).join(', ')})`;
   const denied = deny.find((pattern) => anyGlobMatch([pattern], type));
   if (denied !== undefined) return nonCompliant(`${size.property} ${type} matches the denied ${denied}`, fix);
   if (!anyGlobMatch(allow, type)) return nonCompliant(`${size.property} ${type} is not an allowed type`, fix);

@@ -72,7 +72,7 @@ function violation(
   return nonCompliant(
     `${LABEL[path.kind]}${to} ${where}: public egress is allowed ${allowedText}`,
     path.kind === 'security-group'
-      ? `restrict ${path.property} to the destinations the workload needs (VPC endpoints, prefix lists)`
+      ? `restrict ${path.property.split(' ')[0]} to the destinations the workload needs (VPC endpoints, prefix lists)`
       : `remove it and reach AWS services through VPC endpoints, or deploy to ${rule.allowedEnvironments.join(' or ') || 'an environment that allows egress'}`,
   );
 }
