@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: CloudFormation ${...} syntax, not JavaScript templates
 import { describe, expect, it } from 'vitest';
 import { expandForEach } from '../../../../shared/checks/template/language-extensions.js';
 
