@@ -183,6 +183,7 @@ export function parseStackTags(text: string | undefined): Record<string, string>
   const tags: Record<string, string> = {};
   if (text === undefined) return tags;
   for (const pair of text.split(',')) {
+    if (pair.trim() === '') continue;
     const eq = pair.indexOf('=');
     const key = pair.slice(0, Math.max(eq, 0)).trim();
     if (eq < 0 || key === '') throw new InputError('--stack-tags', `"${pair}" is not key=value`);

@@ -98,7 +98,7 @@ function findingResult(f: GateFinding, uri: string, ruleIndex: number) {
         suppressions: [
           {
             kind: 'external',
-            status: 'accepted',
+            state: 'accepted',
             justification: `${f.waiver.reason} (until ${f.waiver.expires})`,
           },
         ],
