@@ -24,6 +24,15 @@ function file(name: string, text: string): string {
   return path;
 }
 
+interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly kind?: string;
+  readonly level: string;
+  readonly suppressions?: unknown[];
+  readonly locations: Array<{ physicalLocation: unknown }>;
+}
+
 function check(files: string[], options: Partial<CheckTemplateOptions> = {}) {
   const io = memoryIo();
   const code = checkTemplateCommand(
@@ -116,17 +125,21 @@ describe('check-template --format', () => {
     const { out } = check([BAD], { format: 'sarif' });
     const log = JSON.parse(out);
     expect(sarifErrors(log)).toEqual([]);
-    const [run] = log.runs;
-    const results = run.results as Array<Record<string, any>>;
+    const [run] = log.runs as Array<{
+      results: SarifResult[];
+      tool: { driver: { rules: Array<{ id: string }> } };
+    }>;
+    const results = run?.results ?? [];
     expect(results.filter((r) => r.kind === 'fail' && !r.suppressions)).toHaveLength(13);
     const nat = results.find((r) => r.ruleId === 'no-nat-outside-prod');
+    if (!nat || !run) throw new Error('no result for no-nat-outside-prod');
     expect(nat.locations[0].physicalLocation).toEqual({
       artifactLocation: { uri: 'examples/cost-gate/bad.template.yaml', uriBaseId: '%SRCROOT%' },
       region: { startLine: 29 },
     });
     expect(nat.level).toBe('error');
     expect(run.tool.driver.rules[nat.ruleIndex].id).toBe('no-nat-outside-prod');
-    expect(results.find((r) => r.ruleId === 'public-egress').level).toBe('warning');
+    expect(results.find((r) => r.ruleId === 'public-egress')?.level).toBe('warning');
     expect(results.find((r) => r.suppressions)?.suppressions).toEqual([
       {
         kind: 'external',
