@@ -133,12 +133,12 @@ describe('check-template --format', () => {
     expect(results.filter((r) => r.kind === 'fail' && !r.suppressions)).toHaveLength(13);
     const nat = results.find((r) => r.ruleId === 'no-nat-outside-prod');
     if (!nat || !run) throw new Error('no result for no-nat-outside-prod');
-    expect(nat.locations[0].physicalLocation).toEqual({
+    expect(nat.locations[0]?.physicalLocation).toEqual({
       artifactLocation: { uri: 'examples/cost-gate/bad.template.yaml', uriBaseId: '%SRCROOT%' },
       region: { startLine: 29 },
     });
     expect(nat.level).toBe('error');
-    expect(run.tool.driver.rules[nat.ruleIndex].id).toBe('no-nat-outside-prod');
+    expect(run.tool.driver.rules[nat.ruleIndex]?.id).toBe('no-nat-outside-prod');
     expect(results.find((r) => r.ruleId === 'public-egress')?.level).toBe('warning');
     expect(results.find((r) => r.suppressions)?.suppressions).toEqual([
       {
