@@ -64,7 +64,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'check-template',
-    summary: 'check CloudFormation templates (JSON, YAML or a cdk.out directory) against the tag policy',
+    summary:
+      'check CloudFormation templates (JSON, YAML, SAM or a cdk.out directory) against the tag and cost policies',
     term: 'check-template [options] <files...>',
     load: async () => (await import('./commands/check-template.js')).registerCheckTemplate,
   },

@@ -3,6 +3,7 @@ import { App, AspectPriority, Aspects, Aws, type Environment, Tags, Validations 
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { type GuardrailsConfig, observerRegions } from '../shared/config/schema.js';
 import { ConfigError } from '../shared/core/errors.js';
+import { CostPolicyAspect } from './aspects/cost-policy-aspect.js';
 import { RequiredTagsAspect } from './aspects/required-tags-aspect.js';
 import { readsManagementWithOwnRole } from './iam/management-reads.js';
 import { probeStackName, STACK_NAMES } from './stack-names.js';
@@ -44,6 +45,13 @@ export interface BuildAppOptions {
    * synth fails on a resource that lacks a required tag. @default true
    */
   readonly enforceTagPolicy?: boolean;
+  /**
+   * Gate the app's own resources with `config.costPolicy` (CostPolicyAspect):
+   * synth fails on a cost-rule violation. @default true
+   */
+  readonly enforceCostPolicy?: boolean;
+  /** When the cost policy's waivers are judged. @default the time buildApp runs */
+  readonly now?: Date;
 }
 
 /** The app and its stacks, for `infra/app.ts` and the infra tests. */
@@ -274,6 +282,14 @@ export function buildApp(config: GuardrailsConfig, options: BuildAppOptions = {}
   // The project's own resources meet the policy it enforces; read-only, so it sees the tags above.
   if (config.tagPolicy && (options.enforceTagPolicy ?? true)) {
     Aspects.of(app).add(new RequiredTagsAspect(config.tagPolicy), { priority: AspectPriority.READONLY });
+  }
+  if (config.costPolicy && (options.enforceCostPolicy ?? true)) {
+    Aspects.of(app).add(
+      new CostPolicyAspect(config.costPolicy, { stackTags: tags, now: options.now ?? new Date() }),
+      {
+        priority: AspectPriority.READONLY,
+      },
+    );
   }
   if (options.nag ?? true) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, guardrails, ...(managementAccess && { managementAccess }), memberReadRole, probe, probes };

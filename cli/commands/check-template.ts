@@ -1,91 +1,176 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import {
   type AssemblyTemplate,
   cloudAssemblyTemplates,
   isDirectory,
-  readCfnTemplate,
+  readCfnTemplateWithDetails,
 } from '../../shared/adapters/file/cfn-template.js';
-import { compileTagPolicy, describeProblem } from '../../shared/checks/tag-coverage/policy.js';
-import { checkTemplateTags, describeUnresolved } from '../../shared/checks/tag-coverage/template.js';
+import { evaluateCostPolicy } from '../../shared/checks/cost-policy/evaluate.js';
+import { resourcesFromTemplate } from '../../shared/checks/cost-policy/from-template/index.js';
+import type { CostResource } from '../../shared/checks/cost-policy/model.js';
+import { compileTagPolicy } from '../../shared/checks/tag-coverage/policy.js';
+import { checkTemplateTags, isCustomResource } from '../../shared/checks/tag-coverage/template.js';
 import { ConfigError, InputError } from '../../shared/core/errors.js';
 import { loadCliConfig } from '../config-hint.js';
 import { type CliIo, EXIT } from '../io.js';
+import {
+  costFindings,
+  type GateFinding,
+  type GateResult,
+  type GateTemplate,
+  gateBlocks,
+  gateRules,
+  notJudgedFindings,
+  tagFindings,
+} from '../template-gate/gate-result.js';
+import { renderJson } from '../template-gate/render-json.js';
+import { renderJunit } from '../template-gate/render-junit.js';
+import { renderSarif } from '../template-gate/render-sarif.js';
+import { renderText, summaryLine } from '../template-gate/render-text.js';
+
+export const CHECK_TEMPLATE_FORMATS = ['text', 'json', 'sarif', 'junit'] as const;
+export type CheckTemplateFormat = (typeof CHECK_TEMPLATE_FORMATS)[number];
 
 export interface CheckTemplateOptions {
   readonly config?: string;
   /** `k=v,k2=v2`: tags `cdk deploy --tags` gives every stack; they count as present on every resource. */
   readonly stackTags?: string;
+  readonly format?: CheckTemplateFormat;
+  /** ISO time at which waivers are judged. @default now */
+  readonly now?: string;
+  /** Where relative SARIF paths start. @default process.cwd() */
+  readonly cwd?: string;
 }
 
-/** `check-template FILE...`: the tag policy on CloudFormation templates before deploy; exit 1 on violations. */
+/** `check-template FILE...`: the tag and cost policies on CloudFormation templates before deploy. */
 export function registerCheckTemplate(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('check-template')
-    .description('check CloudFormation templates (JSON, YAML or a cdk.out directory) against the tag policy')
+    .description(
+      'check CloudFormation templates (JSON, YAML, SAM or a cdk.out directory) against the tag and cost policies',
+    )
     .argument('<files...>', 'template files, or cdk.out directories (their stacks and stack tags)')
-    .option('-c, --config <file>', 'config file with the tagPolicy', 'guardrails.config.yaml')
+    .option('-c, --config <file>', 'config file with the tagPolicy and costPolicy', 'guardrails.config.yaml')
     .option('--stack-tags <tags>', 'k=v,... tags given to the stacks at deploy time (cdk deploy --tags)')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(CHECK_TEMPLATE_FORMATS).default('text'),
+    )
+    .option('--now <iso>', 'judge waiver expiry as of this time (default: now)')
     .action((files: string[], options: CheckTemplateOptions) =>
       setExit(checkTemplateCommand(files, options, io)),
     );
 }
 
 /**
- * The `check-template` command, callable from tests. Prints one line per
- * problem (`file: LogicalId (AWS::Type): missing owner`) and, for
- * information, one per tag computed at deploy time; returns the exit code.
+ * The `check-template` command, callable from tests. Writes the report in
+ * the chosen format to stdout and a summary to stderr; returns exit code 1
+ * when a violation of a rule at `warning` or above is found.
  */
 export function checkTemplateCommand(
   files: readonly string[],
   options: CheckTemplateOptions,
   io: CliIo,
 ): number {
-  let lines: string[];
-  let summary: Summary;
+  let result: GateResult;
   try {
-    const config = loadCliConfig(options.config ?? 'guardrails.config.yaml');
-    if (!config.tagPolicy)
-      throw new ConfigError(options.config ?? 'guardrails.config.yaml', 'has no tagPolicy');
-    const policy = compileTagPolicy(config.tagPolicy);
-    const cliStackTags = parseStackTags(options.stackTags);
-    summary = { templates: 0, checked: 0, violations: 0, resources: 0, unresolved: 0, skipped: 0 };
-    lines = [];
-    for (const template of files.flatMap(expand)) {
-      const report = checkTemplateTags(readCfnTemplate(template.file), policy, {
-        stackTags: { ...template.stackTags, ...cliStackTags },
-      });
-      summary.templates++;
-      summary.checked += report.checked;
-      summary.skipped += report.notTaggable + report.exempt + report.unknownTypes.length;
-      for (const resource of report.resources) {
-        const where = `${template.file}: ${resource.logicalId} (${resource.type})`;
-        for (const problem of resource.problems) lines.push(`${where}: ${describeProblem(problem)}`);
-        for (const tag of resource.unresolved)
-          lines.push(`${where}: unresolved at synth: ${describeUnresolved(tag)}`);
-        summary.violations += resource.problems.length;
-        summary.unresolved += resource.unresolved.length;
-        if (resource.problems.length) summary.resources++;
-      }
-    }
+    result = checkTemplates(files, options);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.stderr.write(`${error.message}\n`);
     return EXIT.usage;
   }
-  io.stdout.write(lines.map((line) => `${line}\n`).join(''));
-  io.stderr.write(
-    `${summary.templates} templates, ${summary.checked} taggable resources checked: ${summary.violations} violations on ${summary.resources} resources, ${summary.unresolved} tags unresolved at synth, ${summary.skipped} resources not taggable or exempt\n`,
+  const format = options.format ?? 'text';
+  io.stdout.write(
+    format === 'json'
+      ? renderJson(result)
+      : format === 'sarif'
+        ? renderSarif(result, options.cwd ?? process.cwd())
+        : format === 'junit'
+          ? renderJunit(result)
+          : renderText(result),
   );
-  return summary.violations > 0 ? EXIT.findings : EXIT.ok;
+  io.stderr.write(summaryLine(result));
+  return gateBlocks(result) ? EXIT.findings : EXIT.ok;
 }
 
-interface Summary {
-  templates: number;
-  checked: number;
-  violations: number;
-  resources: number;
-  unresolved: number;
-  skipped: number;
+/** Reads the config and every template, and judges them. */
+export function checkTemplates(files: readonly string[], options: CheckTemplateOptions): GateResult {
+  const configFile = options.config ?? 'guardrails.config.yaml';
+  const config = loadCliConfig(configFile);
+  const { tagPolicy, costPolicy } = config;
+  if (!tagPolicy && !costPolicy)
+    throw new ConfigError(configFile, 'has neither a tagPolicy nor a costPolicy');
+  const now = parseNow(options.now);
+  const policy = tagPolicy && compileTagPolicy(tagPolicy);
+  const cliStackTags = parseStackTags(options.stackTags);
+
+  const templates: GateTemplate[] = [];
+  const findings: GateFinding[] = [];
+  const costResources: CostResource[] = [];
+  const placeOf = new Map<CostResource, { file: string; line?: number }>();
+  for (const { file, stackTags } of files.flatMap(expand)) {
+    const parsed = readCfnTemplateWithDetails(file);
+    const lines = parsed.resourceLines;
+    const allStackTags = { ...stackTags, ...cliStackTags };
+    const tagReport = policy && checkTemplateTags(parsed.template, policy, { stackTags: allStackTags });
+    if (tagReport) findings.push(...tagFindings(file, tagReport, lines));
+    const custom = Object.entries(parsed.template.Resources)
+      .filter(([, r]) => isCustomResource(r.Type))
+      .map(([logicalId, r]) => ({ logicalId, type: r.Type }));
+    findings.push(...notJudgedFindings(file, custom, parsed.unexpandedLoops, lines));
+    if (costPolicy) {
+      for (const resource of resourcesFromTemplate(parsed.template, { stackTags: allStackTags })) {
+        costResources.push(resource);
+        const line = lines[resource.id];
+        placeOf.set(resource, { file, ...(line !== undefined && { line }) });
+      }
+    }
+    templates.push({
+      file,
+      resources: Object.entries(parsed.template.Resources).map(([logicalId, r]) => ({
+        logicalId,
+        type: r.Type,
+        ...(lines[logicalId] !== undefined && { line: lines[logicalId] }),
+      })),
+    });
+  }
+  const costReport =
+    costPolicy &&
+    evaluateCostPolicy(costResources, costPolicy, {
+      now,
+      // resource-limit counts per template: one stack is what one deploy creates.
+      scopeOf: (r) => placeOf.get(r)?.file ?? '',
+    });
+  if (costReport) findings.push(...costFindings(costReport, (r) => placeOf.get(r) ?? { file: '' }));
+  return {
+    configFile,
+    templates,
+    rules: gateRules(Boolean(tagPolicy), costPolicy),
+    findings: sortFindings(findings, templates),
+    waivers: costReport?.waivers ?? [],
+  };
+}
+
+/** In template order, then resource order, tags before cost rules as judged. */
+function sortFindings(findings: readonly GateFinding[], templates: readonly GateTemplate[]): GateFinding[] {
+  const order = new Map<string, number>();
+  templates.forEach((t, i) => {
+    t.resources.forEach((r, j) => {
+      order.set(`${t.file}\u0000${r.logicalId}`, i * 1_000_000 + j);
+    });
+  });
+  const rank = (f: GateFinding) => order.get(`${f.file}\u0000${f.logicalId}`) ?? Number.MAX_SAFE_INTEGER;
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i)
+    .map(({ f }) => f);
+}
+
+function parseNow(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const date = new Date(text);
+  if (Number.isNaN(date.getTime())) throw new InputError('--now', `"${text}" is not an ISO date-time`);
+  return date;
 }
 
 function expand(path: string): AssemblyTemplate[] {
@@ -98,6 +183,7 @@ export function parseStackTags(text: string | undefined): Record<string, string>
   const tags: Record<string, string> = {};
   if (text === undefined) return tags;
   for (const pair of text.split(',')) {
+    if (pair.trim() === '') continue;
     const eq = pair.indexOf('=');
     const key = pair.slice(0, Math.max(eq, 0)).trim();
     if (eq < 0 || key === '') throw new InputError('--stack-tags', `"${pair}" is not key=value`);

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { probeTargetSchema } from '../checks/probe/types.js';
+import { costPolicySchema } from './cost-policy-schema.js';
 import { MAX_DURATION_DAYS, withinDurationLimit } from './duration.js';
 import { inventorySchema } from './inventory.js';
 import { metricPeriodIssues } from './metric-retention.js';
@@ -357,6 +358,7 @@ export const configSchema = z
     version: z.literal(1),
     organization: organizationSchema.default(organizationSchema.parse({})),
     tagPolicy: tagPolicySchema.optional(),
+    costPolicy: costPolicySchema.optional(),
     workloads: z.array(workloadSchema).default([]),
     anomaly: anomalySchema.default(anomalySchema.parse({})),
     probes: z.array(probeTargetSchema).default([]),

@@ -87,20 +87,21 @@ describe('finops-guardrails check-template', () => {
     const { code, out, err } = await run('--config', CONFIG, UNTAGGED_JSON);
     // Assess
     expect(code).toBe(1);
-    expect(out).toBe(`${UNTAGGED_JSON}: Queue (AWS::SQS::Queue): missing environment\n`);
-    expect(err).toMatch(
-      /^1 templates, 1 taggable resources checked: 1 violations on 1 resources, 0 tags unresolved/,
+    expect(out).toBe(
+      `${UNTAGGED_JSON}:1: Queue (AWS::SQS::Queue): required-tags: missing environment (fix: add the tag environment)\n`,
     );
-    expect(err).toMatch(/3 resources not taggable or exempt\n$/);
+    expect(err).toMatch(
+      /^1 templates, 4 resources: 1 blocking violations, 0 informational, 0 unresolved at synth/,
+    );
   });
 
   it('does not fail on Ref and Fn:: values in YAML short form, and reports them as unresolved', async () => {
     const { code, out } = await run('--config', CONFIG, INTRINSIC_YAML);
     expect(code).toBe(0);
     expect(out.trimEnd().split('\n')).toEqual([
-      `${INTRINSIC_YAML}: Topic (AWS::SNS::Topic): unresolved at synth: owner (Fn::ImportValue)`,
-      `${INTRINSIC_YAML}: Topic (AWS::SNS::Topic): unresolved at synth: environment (Ref)`,
-      `${INTRINSIC_YAML}: Param (AWS::SSM::Parameter): unresolved at synth: environment (Ref)`,
+      `${INTRINSIC_YAML}:5: Topic (AWS::SNS::Topic): required-tags: unresolved at synth: owner (Fn::ImportValue)`,
+      `${INTRINSIC_YAML}:5: Topic (AWS::SNS::Topic): required-tags: unresolved at synth: environment (Ref)`,
+      `${INTRINSIC_YAML}:13: Param (AWS::SSM::Parameter): required-tags: unresolved at synth: environment (Ref)`,
     ]);
   });
 
@@ -119,7 +120,9 @@ describe('finops-guardrails check-template', () => {
   it('reports invalid stack-tag values too, since they land on every resource', async () => {
     const { code, out } = await run('--config', CONFIG, '--stack-tags', 'environment=qa', UNTAGGED_JSON);
     expect(code).toBe(1);
-    expect(out).toMatch(/Queue \(AWS::SQS::Queue\): environment="qa" is not one of prod, dev$/m);
+    expect(out).toMatch(
+      /Queue \(AWS::SQS::Queue\): required-tags: environment="qa" is not one of prod, dev \(fix: set environment to one of prod, dev\)$/m,
+    );
   });
 
   it('expands a cdk.out directory and uses the stack tags of its manifest', async () => {
@@ -148,10 +151,10 @@ describe('finops-guardrails check-template', () => {
     // Assess
     expect(result.code).toBe(1);
     expect(result.out.trimEnd().split('\n')).toEqual([
-      `${join(out, 'Bare.template.json')}: T (AWS::SNS::Topic): missing owner`,
-      `${join(out, 'Bare.template.json')}: T (AWS::SNS::Topic): missing environment`,
+      `${join(out, 'Bare.template.json')}:1: T (AWS::SNS::Topic): required-tags: missing owner (fix: add the tag owner)`,
+      `${join(out, 'Bare.template.json')}:1: T (AWS::SNS::Topic): required-tags: missing environment (fix: add the tag environment)`,
     ]);
-    expect(result.err).toMatch(/^2 templates, 2 taggable resources checked: 2 violations on 1 resources/);
+    expect(result.err).toMatch(/^2 templates, 2 resources: 2 blocking violations/);
   });
 
   const bad: Array<[string, () => string[], RegExp]> = [
@@ -167,9 +170,19 @@ describe('finops-guardrails check-template', () => {
       /none\.yaml: file not found/,
     ],
     [
-      'a config without tagPolicy',
+      'a config without tagPolicy or costPolicy',
       () => ['--config', file('empty.yaml', 'version: 1\n'), UNTAGGED_JSON],
-      /empty\.yaml: has no tagPolicy/,
+      /empty\.yaml: has neither a tagPolicy nor a costPolicy/,
+    ],
+    [
+      'a --now that is not a date',
+      () => ['--config', CONFIG, '--now', 'tomorrow', UNTAGGED_JSON],
+      /--now: "tomorrow" is not an ISO date-time/,
+    ],
+    [
+      'an unknown --format',
+      () => ['--config', CONFIG, '--format', 'xml', UNTAGGED_JSON],
+      /argument 'xml' is invalid/,
     ],
     [
       'bad --stack-tags',

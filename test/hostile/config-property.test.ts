@@ -122,9 +122,10 @@ const metric = (id: string) =>
     id: fc.constant(id),
     namespace: fc.constant('App'),
     metricName: fc.constant(id),
+    // CloudWatch keeps data older than 63 days (the default lookback is 90) only at whole hours.
     period: fc.oneof(
       fc.constant(86_400),
-      boundedInt(1, 1_440).map((n) => n * 60),
+      boundedInt(1, 24).map((n) => n * 3_600),
     ),
   });
 

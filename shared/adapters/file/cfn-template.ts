@@ -2,6 +2,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   type CollectionTag,
+  isMap,
+  isScalar,
   LineCounter,
   parseDocument,
   type ScalarTag,
@@ -10,16 +12,26 @@ import {
 } from 'yaml';
 import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
+import { expandForEach, type UnexpandedLoop } from '../../checks/template/language-extensions.js';
+import { applySamGlobals } from '../../checks/template/sam-globals.js';
 import { formatIssues } from '../../config/loader.js';
 import { yamlToJs } from '../../config/yaml-document.js';
 import { InputError } from '../../core/errors.js';
 import { parseJsonText } from './json-text.js';
 
-/** Short-form intrinsics of CloudFormation YAML, besides `!Ref`, `!Condition` and `!GetAtt`. */
+/**
+ * Short-form intrinsics of CloudFormation YAML, besides `!Ref`, `!Condition`
+ * and `!GetAtt`: every function of the intrinsic function reference,
+ * including the condition, rule (`Rules` section) and language-extension
+ * functions. `!X` is `{"Fn::X": …}`.
+ */
 const FN_TAGS = [
   'And',
   'Base64',
   'Cidr',
+  'Contains',
+  'EachMemberEquals',
+  'EachMemberIn',
   'Equals',
   'FindInMap',
   'ForEach',
@@ -30,11 +42,14 @@ const FN_TAGS = [
   'Length',
   'Not',
   'Or',
+  'RefAll',
   'Select',
   'Split',
   'Sub',
   'ToJsonString',
   'Transform',
+  'ValueOf',
+  'ValueOfAll',
 ] as const;
 
 /** `!GetAtt Res.Attr` is `{"Fn::GetAtt": ["Res", "Attr"]}`; the list form passes through. */
@@ -64,16 +79,44 @@ const CFN_YAML_TAGS = [
   ...FN_TAGS.flatMap((fn) => intrinsicTags(`!${fn}`, `Fn::${fn}`)),
 ];
 
+/** A parsed template, with what parsing learned besides the template itself. */
+export interface ParsedTemplate {
+  /** After `Fn::ForEach` expansion and SAM `Globals`: what CloudFormation would create. */
+  readonly template: CfnTemplate;
+  /** `Fn::ForEach` loops known only at deploy, with the reason. */
+  readonly unexpandedLoops: readonly UnexpandedLoop[];
+  /** The 1-based line of each resource's logical id (of its loop, for generated ones), where found. */
+  readonly resourceLines: Readonly<Record<string, number>>;
+}
+
 /**
  * Parses a CloudFormation template, JSON or YAML with short-form intrinsics
  * (`!Ref X` → `{Ref: 'X'}`, `!Sub` → `{'Fn::Sub': …}`), and validates the
- * part the tag check reads.
+ * part the checks read.
  *
  * @throws InputError naming the file (and `file:line:col` for YAML syntax).
  */
 export function parseCfnTemplate(text: string, file: string): CfnTemplate {
-  const raw = looksLikeJson(text) ? parseJson(text, file) : parseYaml(text, file);
-  const result = cfnTemplateSchema.safeParse(raw);
+  return parseCfnTemplateWithDetails(text, file).template;
+}
+
+/**
+ * {@link parseCfnTemplate}, also expanding `Fn::ForEach` (the
+ * `AWS::LanguageExtensions` transform) and applying SAM `Globals`, and
+ * locating each resource's line for SARIF and JUnit reports.
+ */
+export function parseCfnTemplateWithDetails(text: string, file: string): ParsedTemplate {
+  const json = looksLikeJson(text);
+  const { value: raw, lines } = json ? parseJson(text, file) : parseYaml(text, file);
+  const expanded =
+    isRecord(raw) && isRecord(raw.Resources)
+      ? expandForEach(raw.Resources)
+      : { resources: undefined, unexpanded: [], generatedBy: new Map<string, string>() };
+  const withGlobals =
+    expanded.resources && isRecord(raw)
+      ? { ...raw, Resources: applySamGlobals(expanded.resources, raw.Globals) }
+      : raw;
+  const result = cfnTemplateSchema.safeParse(withGlobals);
   if (!result.success) {
     throw new InputError(
       file,
@@ -83,7 +126,12 @@ export function parseCfnTemplate(text: string, file: string): CfnTemplate {
       },
     );
   }
-  return result.data;
+  const resourceLines: Record<string, number> = {};
+  for (const logicalId of Object.keys(result.data.Resources)) {
+    const line = lines(expanded.generatedBy.get(logicalId) ?? logicalId);
+    if (line !== undefined) resourceLines[logicalId] = line;
+  }
+  return { template: result.data, unexpandedLoops: expanded.unexpanded, resourceLines };
 }
 
 /** Reads and parses one template file. */
@@ -91,15 +139,47 @@ export function readCfnTemplate(file: string): CfnTemplate {
   return parseCfnTemplate(readText(file), file);
 }
 
+/** Reads and parses one template file, with its loops and resource lines. */
+export function readCfnTemplateWithDetails(file: string): ParsedTemplate {
+  return parseCfnTemplateWithDetails(readText(file), file);
+}
+
 function looksLikeJson(text: string): boolean {
   return text.trimStart().startsWith('{');
 }
 
-function parseJson(text: string, file: string): unknown {
-  return parseJsonText(text, file);
+/** The line of a key under `Resources`. */
+type LineOf = (resourceKey: string) => number | undefined;
+
+interface Parsed {
+  readonly value: unknown;
+  readonly lines: LineOf;
 }
 
-function parseYaml(text: string, file: string): unknown {
+function parseJson(text: string, file: string): Parsed {
+  return { value: parseJsonText(text, file), lines: jsonResourceLines(text) };
+}
+
+/** Finds `"Key":` after `"Resources"`: enough for a report's line, never for parsing. */
+function jsonResourceLines(text: string): LineOf {
+  const resourcesAt = text.search(/"Resources"\s*:/);
+  return (key) => {
+    if (resourcesAt < 0) return undefined;
+    const needle = `${JSON.stringify(key)}`;
+    let at = text.indexOf(needle, resourcesAt);
+    while (at >= 0 && !/^\s*:/.test(text.slice(at + needle.length, at + needle.length + 20)))
+      at = text.indexOf(needle, at + 1);
+    return at < 0 ? undefined : lineAt(text, at);
+  };
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
+function parseYaml(text: string, file: string): Parsed {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     customTags: CFN_YAML_TAGS,
@@ -116,7 +196,18 @@ function parseYaml(text: string, file: string): unknown {
       `YAML error: ${problem.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '')}`,
     );
   }
-  return yamlToJs(doc, { file, lineCounter });
+  const resources = doc.get('Resources', true);
+  const lines: LineOf = (key) => {
+    if (!isMap(resources)) return undefined;
+    const pair = resources.items.find((item) => isScalar(item.key) && item.key.value === key);
+    const offset = isScalar(pair?.key) ? pair.key.range?.[0] : undefined;
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  return { value: yamlToJs(doc, { file, lineCounter }), lines };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function readText(file: string): string {
@@ -180,7 +271,7 @@ export function cloudAssemblyTemplates(dir: string): AssemblyTemplate[] {
 }
 
 function fromManifest(dir: string, manifestFile: string): AssemblyTemplate[] {
-  const parsed = manifestSchema.safeParse(parseJson(readText(manifestFile), manifestFile));
+  const parsed = manifestSchema.safeParse(parseJson(readText(manifestFile), manifestFile).value);
   if (!parsed.success) {
     throw new InputError(
       manifestFile,

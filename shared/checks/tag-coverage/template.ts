@@ -31,7 +31,11 @@ export interface UnresolvedTag {
 export interface ResourceTagReport {
   readonly logicalId: string;
   readonly type: string;
+  /** The part judged when a resource holds several tag sets: `Replicas[1] (eu-west-1)` of a global table. */
+  readonly part?: string;
   readonly problems: readonly TagProblem[];
+  /** The tag property has a shape the type rejects (a list of tags on a SAM function): a violation. */
+  readonly invalidShape?: string;
   /** Informational: not violations, since CloudFormation computes them at deploy time. */
   readonly unresolved: readonly UnresolvedTag[];
 }
@@ -42,6 +46,7 @@ export type ResourceTagVerdict =
       readonly status: 'checked';
       readonly problems: readonly TagProblem[];
       readonly unresolved: readonly UnresolvedTag[];
+      readonly invalidShape?: string;
     }
   | { readonly status: 'exempt' | 'not-taggable' | 'unknown-type' };
 
@@ -67,7 +72,17 @@ export interface TemplateTagReport {
   readonly notTaggable: number;
   /** Types the spec does not know (`Custom::*`, third-party), each once, sorted. */
   readonly unknownTypes: readonly string[];
+  /** Custom resources, in template order: what they create is up to their provider, so nothing is judged. */
+  readonly notJudged: ReadonlyArray<{ readonly logicalId: string; readonly type: string }>;
 }
+
+/** `Custom::*` and `AWS::CloudFormation::CustomResource`: their provider decides what they create. */
+export function isCustomResource(type: string): boolean {
+  return type.startsWith('Custom::') || type === 'AWS::CloudFormation::CustomResource';
+}
+
+/** The replicas of an `AWS::DynamoDB::GlobalTable`, each a table with its own `Tags` list. */
+const GLOBAL_TABLE = 'AWS::DynamoDB::GlobalTable';
 
 /**
  * Checks every resource of a parsed template against the tag policy: the
@@ -85,30 +100,75 @@ export function checkTemplateTags(
   const lookup = options.taggability ?? taggability;
   const resources: ResourceTagReport[] = [];
   const unknownTypes = new Set<string>();
+  const notJudged: Array<{ logicalId: string; type: string }> = [];
   const counts = { checked: 0, exempt: 0, notTaggable: 0 };
   for (const [logicalId, resource] of Object.entries(template.Resources)) {
-    const known = lookup(resource.Type);
-    const tagsValue = known.kind === 'taggable' ? resource.Properties?.[known.tagProperty] : undefined;
-    const verdict = resourceTagVerdict(resource.Type, tagsValue, policy, options);
-    switch (verdict.status) {
-      case 'unknown-type':
-        unknownTypes.add(resource.Type);
-        break;
-      case 'not-taggable':
-        counts.notTaggable++;
-        break;
-      case 'exempt':
-        counts.exempt++;
-        break;
-      case 'checked': {
-        counts.checked++;
-        const { problems, unresolved } = verdict;
-        if (problems.length || unresolved.length)
-          resources.push({ logicalId, type: resource.Type, problems, unresolved });
+    if (isCustomResource(resource.Type)) notJudged.push({ logicalId, type: resource.Type });
+    const parts =
+      resource.Type === GLOBAL_TABLE
+        ? globalTableReplicas(resource.Properties)
+        : [
+            {
+              type: resource.Type,
+              part: undefined,
+              tags: tagValue(resource.Type, resource.Properties, lookup),
+            },
+          ];
+    for (const { type, part, tags } of parts) {
+      const verdict = resourceTagVerdict(type, tags, policy, options);
+      switch (verdict.status) {
+        case 'unknown-type':
+          unknownTypes.add(resource.Type);
+          break;
+        case 'not-taggable':
+          counts.notTaggable++;
+          break;
+        case 'exempt':
+          counts.exempt++;
+          break;
+        case 'checked': {
+          counts.checked++;
+          const { problems, unresolved, invalidShape } = verdict;
+          if (problems.length || unresolved.length || invalidShape)
+            resources.push({
+              logicalId,
+              type: resource.Type,
+              ...(part !== undefined && { part }),
+              problems,
+              unresolved,
+              ...(invalidShape !== undefined && { invalidShape }),
+            });
+        }
       }
     }
   }
-  return { resources, ...counts, unknownTypes: [...unknownTypes].sort() };
+  return { resources, ...counts, unknownTypes: [...unknownTypes].sort(), notJudged };
+}
+
+function tagValue(
+  type: string,
+  properties: Readonly<Record<string, unknown>> | undefined,
+  lookup: TaggabilityLookup,
+): unknown {
+  const known = lookup(type);
+  return known.kind === 'taggable' ? properties?.[known.tagProperty] : undefined;
+}
+
+/**
+ * Each replica of a global table, judged as the `AWS::DynamoDB::Table` it
+ * creates in its region (`Replicas[].Tags`, a list of `{Key, Value}`).
+ */
+function globalTableReplicas(properties: Readonly<Record<string, unknown>> | undefined) {
+  const replicas = properties?.Replicas;
+  if (!Array.isArray(replicas)) return [{ type: 'AWS::DynamoDB::Table', part: 'Replicas', tags: replicas }];
+  return replicas.map((replica, i) => {
+    const region = isRecord(replica) && typeof replica.Region === 'string' ? ` (${replica.Region})` : '';
+    return {
+      type: 'AWS::DynamoDB::Table',
+      part: `Replicas[${i}]${region}`,
+      tags: isRecord(replica) ? replica.Tags : undefined,
+    };
+  });
 }
 
 /**
@@ -129,6 +189,8 @@ export function resourceTagVerdict(
   if ([type, known.arnType ?? guessArnType(type)].some((t) => isExempt(t, account, policy)))
     return { status: 'exempt' };
 
+  const invalidShape = shapeProblem(type, known.tagProperty, known.shape, tagsValue);
+  if (invalidShape !== undefined) return { status: 'checked', problems: [], unresolved: [], invalidShape };
   const read = readTags(tagsValue, known.shape);
   const tags: Record<string, string> = { ...withoutSystemTags(options.stackTags ?? {}), ...read.tags };
   // A placeholder makes an unresolved key present; its value is judged at deploy, not here.
@@ -149,6 +211,33 @@ export function resourceTagVerdict(
     if (required.has(key.toLowerCase())) unresolved.push({ key, reason });
   }
   return { status: 'checked', problems, unresolved };
+}
+
+/**
+ * A tag property given in a shape the type rejects: a list where a map is
+ * expected (SAM resources, `AWS::SSM::Parameter`) or a map where a list is.
+ * SAM and CloudFormation refuse such a template, so it is a violation, not
+ * a value computed at deploy.
+ */
+function shapeProblem(type: string, property: string, shape: TagShape, value: unknown): string | undefined {
+  if (value === undefined || value === null || intrinsicName(value) !== undefined) return undefined;
+  if (shape === 'map' && Array.isArray(value))
+    return `${property} is a list; ${type} takes a map of key: value`;
+  if (shape === 'list' && isRecord(value))
+    return `${property} is a map; ${type} takes a list of {Key, Value}`;
+  return undefined;
+}
+
+/** How to fix a tag problem, for `check-template`. */
+export function tagProblemFix(problem: TagProblem): string {
+  switch (problem.kind) {
+    case 'missing':
+      return `add the tag ${problem.key}`;
+    case 'invalid-value':
+      return `set ${problem.key} to ${problem.expected}`;
+    case 'wrong-case-key':
+      return `rename the tag ${problem.key} to ${problem.canonical}`;
+  }
 }
 
 /** `owner (Fn::ImportValue)`, as `check-template` prints it. */

@@ -6,6 +6,7 @@ import {
   cloudAssemblyTemplates,
   isDirectory,
   parseCfnTemplate,
+  parseCfnTemplateWithDetails,
   readCfnTemplate,
 } from '../../../../shared/adapters/file/cfn-template.js';
 import { InputError } from '../../../../shared/core/errors.js';
@@ -179,5 +180,100 @@ describe('cloudAssemblyTemplates', () => {
     expect(isDirectory(dir)).toBe(true);
     expect(isDirectory(file('plain.txt', 'x'))).toBe(false);
     expect(isDirectory(join(dir, 'missing'))).toBe(false);
+  });
+});
+
+describe('parseCfnTemplateWithDetails', () => {
+  it('accepts every short-form intrinsic CloudFormation accepts, Rules functions included', () => {
+    const functions = [
+      'And',
+      'Base64',
+      'Cidr',
+      'Contains',
+      'EachMemberEquals',
+      'EachMemberIn',
+      'Equals',
+      'FindInMap',
+      'ForEach',
+      'GetAZs',
+      'If',
+      'ImportValue',
+      'Join',
+      'Length',
+      'Not',
+      'Or',
+      'RefAll',
+      'Select',
+      'Split',
+      'Sub',
+      'ToJsonString',
+      'Transform',
+      'ValueOf',
+      'ValueOfAll',
+    ];
+    const text = [
+      'Rules:',
+      '  SubnetsInVpc:',
+      '    Assertions:',
+      ...functions.map((fn) => `      - Assert: !${fn} [a, b]`),
+      'Resources:',
+      '  Q:',
+      '    Type: AWS::SQS::Queue',
+    ].join('\n');
+    const { template } = parseCfnTemplateWithDetails(text, 'rules.yaml');
+    const assertions = (template.Rules as { SubnetsInVpc: { Assertions: Array<{ Assert: unknown }> } })
+      .SubnetsInVpc.Assertions;
+    expect(assertions.map((a) => a.Assert)).toEqual(functions.map((fn) => ({ [`Fn::${fn}`]: ['a', 'b'] })));
+  });
+
+  it('expands Fn::ForEach before validating, and reports a loop known only at deploy', () => {
+    const text = `Transform: AWS::LanguageExtensions
+Parameters:
+  Names: { Type: CommaDelimitedList }
+Resources:
+  Fn::ForEach::Queues:
+    - Name
+    - [Orders, Refunds]
+    - Queue\${Name}:
+        Type: AWS::SQS::Queue
+  Fn::ForEach::Topics:
+    - Name
+    - !Ref Names
+    - Topic\${Name}:
+        Type: AWS::SNS::Topic
+`;
+    const parsed = parseCfnTemplateWithDetails(text, 'loops.yaml');
+    expect(Object.keys(parsed.template.Resources)).toEqual(['QueueOrders', 'QueueRefunds']);
+    expect(parsed.unexpandedLoops).toEqual([
+      { loop: 'Fn::ForEach::Topics', reason: 'its collection (Ref Names) is known only at deploy' },
+    ]);
+    expect(parsed.resourceLines).toEqual({ QueueOrders: 5, QueueRefunds: 5 });
+  });
+
+  it('applies SAM Globals to the resources', () => {
+    const text = `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Tags: { owner: search }
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties: { Handler: index.handler }
+`;
+    expect(parseCfnTemplateWithDetails(text, 'sam.yaml').template.Resources.Fn?.Properties).toEqual({
+      Handler: 'index.handler',
+      Tags: { owner: 'search' },
+    });
+  });
+
+  it('finds the line of each resource in YAML and JSON', () => {
+    const yaml = 'Resources:\n  A:\n    Type: AWS::SQS::Queue\n\n  B:\n    Type: AWS::SNS::Topic\n';
+    expect(parseCfnTemplateWithDetails(yaml, 'a.yaml').resourceLines).toEqual({ A: 2, B: 5 });
+    const json = JSON.stringify(
+      { Description: 'A', Resources: { A: { Type: 'AWS::SQS::Queue' }, B: { Type: 'AWS::SNS::Topic' } } },
+      null,
+      2,
+    );
+    expect(parseCfnTemplateWithDetails(json, 'a.json').resourceLines).toEqual({ A: 4, B: 7 });
   });
 });

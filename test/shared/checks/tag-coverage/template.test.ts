@@ -76,7 +76,14 @@ describe('checkTemplateTags', () => {
       }),
       policy,
     );
-    expect(report).toEqual({ resources: [], checked: 0, exempt: 0, notTaggable: 2, unknownTypes: [] });
+    expect(report).toEqual({
+      resources: [],
+      checked: 0,
+      exempt: 0,
+      notTaggable: 2,
+      unknownTypes: [],
+      notJudged: [],
+    });
   });
 
   it('lists types the specification does not know, once each', () => {
@@ -319,7 +326,73 @@ describe('checkTemplateTags', () => {
       exempt: 0,
       notTaggable: 0,
       unknownTypes: ['AWS::S3::Bucket'],
+      notJudged: [],
     });
+  });
+
+  it('lists custom resources as not judged, in template order', () => {
+    const report = checkTemplateTags(
+      template({
+        A: { Type: 'Custom::Thing' },
+        Q: { Type: 'AWS::SQS::Queue' },
+        B: { Type: 'AWS::CloudFormation::CustomResource' },
+      }),
+      policy,
+    );
+    expect(report.notJudged).toEqual([
+      { logicalId: 'A', type: 'Custom::Thing' },
+      { logicalId: 'B', type: 'AWS::CloudFormation::CustomResource' },
+    ]);
+  });
+
+  it('judges each replica of a DynamoDB global table by its Replicas[].Tags', () => {
+    const report = checkTemplateTags(
+      template({
+        Table: {
+          Type: 'AWS::DynamoDB::GlobalTable',
+          Properties: {
+            Replicas: [
+              { Region: 'us-east-1', Tags: good },
+              { Region: 'eu-west-1', Tags: [{ Key: 'owner', Value: 'search' }] },
+            ],
+          },
+        },
+      }),
+      policy,
+    );
+    expect(report.checked).toBe(2);
+    expect(report.resources).toEqual([
+      {
+        logicalId: 'Table',
+        type: 'AWS::DynamoDB::GlobalTable',
+        part: 'Replicas[1] (eu-west-1)',
+        problems: [{ kind: 'missing', key: 'environment' }],
+        unresolved: [],
+      },
+    ]);
+  });
+
+  it('names list-shaped Tags on a SAM function, which SAM rejects, as an invalid shape (a violation)', () => {
+    const report = checkTemplateTags(
+      template({ Fn: { Type: 'AWS::Serverless::Function', Properties: { Tags: good } } }),
+      policy,
+    );
+    expect(report.resources).toEqual([
+      {
+        logicalId: 'Fn',
+        type: 'AWS::Serverless::Function',
+        problems: [],
+        unresolved: [],
+        invalidShape: 'Tags is a list; AWS::Serverless::Function takes a map of key: value',
+      },
+    ]);
+    const mapOnList = checkTemplateTags(
+      template({ B: { Type: 'AWS::S3::Bucket', Properties: { Tags: { owner: 'x' } } } }),
+      policy,
+    );
+    expect(mapOnList.resources[0]?.invalidShape).toBe(
+      'Tags is a map; AWS::S3::Bucket takes a list of {Key, Value}',
+    );
   });
 });
 
