@@ -465,10 +465,15 @@ export function evaluateCostAnomalies(obs: CostObservations, ctx: EvaluateContex
     ...(ctx.config.anomaly.useBudgets ? budgetFindings(obs, ctx) : []),
   ];
   const detector = findings.filter((f) => f.rule === 'detector');
+  const held = [...workloadVerdicts(obs, ctx.config), ...unmappedPairVerdicts(obs, ctx.config)].filter(
+    (v) => v.verdict.state === 'held',
+  );
   return {
     findings,
     metrics: {
       costSeriesJudged: (obs.pairs?.length ?? 0) + (obs.workloads?.length ?? 0),
+      // Workloads and unmapped pairs whose data was incomplete: held, not judged.
+      costSeriesHeld: held.length,
       costAnomalies: detector.length,
       costImpactUsdPerMonth: round2(
         detector.reduce((sum, f) => sum + Math.max(0, f.impact?.usdPerMonth ?? 0), 0),

@@ -455,6 +455,7 @@ describe('evaluateCostAnomalies: unknown is never met, rising or fixed', () => {
     );
     const evaluation = evaluateCostAnomalies(obs, { config: configOf(), now: new Date(), memory: new Map() });
     expect(evaluation.findings).toEqual([]);
+    expect(evaluation.metrics).toMatchObject({ costSeriesJudged: 2, costSeriesHeld: 2, costAnomalies: 0 });
     expect(workloadVerdicts(obs, configOf())[0]?.verdict).toEqual({
       state: 'held',
       reason: 'its cost is incomplete: costs.csv has no data for 2026-11-19',
