@@ -25,7 +25,7 @@ const DRIVER_CONCURRENCY = 4;
 
 export interface CostAnomalyPorts {
   readonly costs: CostSource;
-  /** Demand and SLO metrics; without it, workloads are judged with unit cost and SLO unknown. */
+  /** Demand and SLO metrics; without it, every metric day is unknown: workload anomalies that need them are held. */
   readonly metrics?: MetricSource;
   /** AWS Cost Anomaly Detection and Budgets; without it, none are ingested. */
   readonly signals?: AwsCostSignals;

@@ -193,12 +193,13 @@ function costFinding(j: SeriesJudgement, obs: CostObservations, ctx: EvaluateCon
   const drivers = rankDrivers(obs.drivers.get(seriesKey(j.series)) ?? [], episode.direction, totalChange);
   const severity = severityOfClass(anomalyClass, usdPerMonth, ctx.config.anomaly);
   const unit = j.unitCost;
-  const unitText =
-    unit && unit.ratio !== null
+  const unitText = !j.mapped
+    ? ''
+    : unit && unit.ratio !== null
       ? `unit cost ${signedPct(unit.ratio - 1)}`
-      : j.mapped && !j.measuresDemand
-        ? 'no demand metric (judged on cost)'
-        : '';
+      : j.measuresDemand
+        ? 'unit cost unknown (demand data missing)'
+        : 'no demand metric (judged on cost)';
   const top = drivers[0];
   const driverText = top
     ? `top driver ${top.usageType} in ${top.region}${top.resourceId ? ` (${top.resourceId})` : ''}, ${Math.round(top.shareOfImpact * 100)}%`
@@ -254,6 +255,7 @@ function costFinding(j: SeriesJudgement, obs: CostObservations, ctx: EvaluateCon
           trend: unit.trend,
           demandBefore: unit.demandBefore,
           demandAfter: unit.demandAfter,
+          ...(unit.missingDemandDays.length > 0 && { missingDemandDays: unit.missingDemandDays }),
         },
       }),
       ...(j.mapped && { slos: j.slos }),

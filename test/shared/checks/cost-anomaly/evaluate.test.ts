@@ -421,6 +421,17 @@ describe('evaluateCostAnomalies: unknown is never met, rising or fixed', () => {
     expect(f.summary).toMatch(/SLO unknown \(no data\): api-p99/);
   });
 
+  it('still calls a drop with SLOs met a saving when its unit cost is unknown, and says so', () => {
+    const gap = {
+      cost: (i: number) => (i >= 54 ? 55 : normal(i)),
+      demand: (i: number) => (i === 58 ? null : 1000),
+    };
+    const f = only(judge(gap).findings);
+    expect(f.identity).toEqual(['api', 'saving']);
+    expect(f.summary).toMatch(/unit cost unknown \(demand data missing\)/);
+    expect(f.evidence).toMatchObject({ unitCost: { trend: 'unknown', missingDemandDays: ['2026-11-18'] } });
+  });
+
   it('holds every workload anomaly that needs metrics when the metrics could not be read', () => {
     expect(
       verdictOf({ cost: (i) => (i >= 57 ? 200 : normal(i)) }, configOf(), { metrics: null }),
