@@ -64,6 +64,8 @@ export function classifyFlaggedDays(
       unitCost: unit.trend,
       sloBreached: false,
     });
+    // Unit cost that cannot be computed leaves the class open: the check holds such a day.
+    if (anomalyClass === null) continue;
     const usdPerMonth = (point.impact ?? 0) * (365.25 / 12);
     classes[t] = { anomalyClass, pages: severityOfClass(anomalyClass, usdPerMonth, anomaly) !== 'info' };
   }

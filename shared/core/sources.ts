@@ -42,12 +42,21 @@ export interface TagSpendSource {
   resourceCosts?(input: { start: Date; end: Date }): Promise<Map<string, number>>;
 }
 
-/** One day of cost. `estimated` days (Cost Explorer's `Estimated: true`) are shown but never judged. */
+/**
+ * One day of cost. A day is judged only when the source vouches for it:
+ * `estimated` days (Cost Explorer's `Estimated: true`, not final yet) are
+ * shown but never judged; `missing` days are ones the source should have
+ * and does not (a FOCUS file with no rows for the account that day, a day
+ * absent from Cost Explorer's answer): their series' scope is incomplete,
+ * so its open findings are held (docs/design/completeness.md).
+ */
 export interface DailyCost {
   /** `YYYY-MM-DD`, UTC. */
   readonly day: string;
   readonly usd: number;
   readonly estimated: boolean;
+  /** The source should cover this day for this series and does not. Implies `estimated`. */
+  readonly missing?: boolean;
 }
 
 /** Daily cost of one (account, service) pair, or of one workload's cost filter. */

@@ -459,13 +459,19 @@ describe('cost-anomaly handler', () => {
     const summary = await handler(SCHEDULED_EVENT, lambdaContext());
 
     const events = sentEvents();
-    expect(summary).toMatchObject({ check: 'cost-anomaly', scanGaps: 1 });
+    expect(summary).toMatchObject({ check: 'cost-anomaly', scanGaps: 2 });
     expect(events.filter((e) => e.dedupkey.startsWith('cost-anomaly:detector:api'))).toEqual([]);
     const gaps = ofType('guardrail.scan-gap');
-    expect(gaps.map((e) => e.dedupkey)).toEqual(['cost-anomaly:scan-gap:metrics']);
+    expect(gaps.map((e) => e.dedupkey)).toEqual([
+      'cost-anomaly:scan-gap:metrics',
+      'cost-anomaly:scan-gap:workload/api',
+    ]);
     expect(gaps[0]).toMatchObject({ subject: 'metrics', severity: 'warning' });
     expect(gaps[0]?.data.summary).toContain('AccessDeniedException');
     expect(gaps[0]?.data.summary).toContain('cloudwatch:GetMetricData');
+    expect(gaps[1]?.data.summary).toMatch(
+      /workload\/api: its cost anomaly since .* could be waste, efficiency-regression or demand-growth/,
+    );
     const unmapped = ofType('cost.anomaly').find((e) => e.subject === `${UNMAPPED}/${S3}`);
     expect(unmapped?.data.evidence).toMatchObject({ class: 'cost-only' });
     expect(ofType('cost.anomaly').find((e) => e.data.rule === 'aws-anomaly')).toMatchObject({

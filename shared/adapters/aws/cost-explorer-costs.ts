@@ -67,7 +67,15 @@ export interface WorkloadQueryPlan {
 
 interface PairSeries {
   readonly series: CostSeries[];
+  readonly days: DayStatus;
+}
+
+/** What Cost Explorer said about each day of a query's answer. */
+interface DayStatus {
+  /** Days with a result whose `Estimated` is not `false`: not final yet, never judged. */
   readonly estimated: ReadonlySet<string>;
+  /** Days the answer has a result for; any other day of the window is `missing`. */
+  readonly present: ReadonlySet<string>;
 }
 
 interface Window {
@@ -91,6 +99,11 @@ interface Window {
  * clamped, and their series start at the clamp. Resource-level drivers would
  * need GetCostAndUsageWithResources (14 days, opt-in, paid per record), so
  * drivers stop at usage type and region.
+ *
+ * Completeness is what Cost Explorer says per day (`ResultsByTime[].Estimated`,
+ * one flag per period for every group): a day is final only when its result
+ * says `Estimated: false`; an estimated day is shown but never judged, and a
+ * day of the window with no result at all is `missing`.
  *
  * @example
  * const costs = new CostExplorerCosts({ ...config.organization, assumer, metric: config.anomaly.costMetric,
@@ -149,7 +162,7 @@ export class CostExplorerCosts implements CostSource {
           ...this.#query(window, [tagFilter(key, workloads)]),
           GroupBy: [{ Type: 'TAG', Key: key }],
         });
-        const { sums, estimated } = sumGroupsByDay(results, this.#metric);
+        const { sums, status } = sumGroupsByDay(results, this.#metric);
         for (const w of workloads) {
           const values = w.filter.tags[key] ?? [];
           const wanted = (group: string) =>
@@ -159,13 +172,13 @@ export class CostExplorerCosts implements CostSource {
             if (!wanted(group)) continue;
             for (const [day, usd] of days) perDay.set(day, (perDay.get(day) ?? 0) + usd);
           }
-          byName.set(w.name, toSeries({ workload: w.name }, perDay, estimated, window.days));
+          byName.set(w.name, toSeries({ workload: w.name }, perDay, status, window.days));
         }
       }
       for (const w of plan.filtered) {
         const results = await this.#results(client, this.#query(window, workloadFilterParts(w.filter)));
-        const { perDay, estimated } = totalsByDay(results, this.#metric);
-        byName.set(w.name, toSeries({ workload: w.name }, perDay, estimated, window.days));
+        const { perDay, status } = totalsByDay(results, this.#metric);
+        byName.set(w.name, toSeries({ workload: w.name }, perDay, status, window.days));
       }
     });
     return ordered(input.workloads, byName);
@@ -335,18 +348,18 @@ export function pairSeriesFromResults(
   metric: string,
   days: readonly string[],
 ): PairSeries {
-  const { sums, estimated } = sumGroupsByDay(results, metric, 2);
+  const { sums, status } = sumGroupsByDay(results, metric, 2);
   const series = [...sums]
     .map(([joined, perDay]) => {
       const [accountId = '', service = ''] = JSON.parse(joined) as string[];
-      return toSeries({ accountId, service }, perDay, estimated, days);
+      return toSeries({ accountId, service }, perDay, status, days);
     })
     .sort(
       (a, b) =>
         compare(a.key.accountId ?? '', b.key.accountId ?? '') ||
         compare(a.key.service ?? '', b.key.service ?? ''),
     );
-  return { series, estimated };
+  return { series, days: status };
 }
 
 /**
@@ -408,7 +421,7 @@ function workloadFromPairs(w: WorkloadFilter, pairs: PairSeries, days: readonly 
     if (services.length > 0 && !services.includes(s.key.service ?? '')) continue;
     for (const d of s.days) perDay.set(d.day, (perDay.get(d.day) ?? 0) + d.usd);
   }
-  return toSeries({ workload: w.name }, perDay, pairs.estimated, days);
+  return toSeries({ workload: w.name }, perDay, pairs.days, days);
 }
 
 /** The union of the workloads' values of one tag key, or "has the key" when one of them takes any value. */
@@ -423,17 +436,27 @@ function allOf(parts: Expression[]): Expression | undefined {
   return { And: parts };
 }
 
-/** Sums per group (keys JSON-joined) and day, across pages; and the days Cost Explorer marks estimated. */
+/**
+ * Notes a result's day as present, and as estimated unless Cost Explorer
+ * says `Estimated: false`: a day is final only when the answer says so.
+ */
+function noteDay(status: { estimated: Set<string>; present: Set<string> }, result: ResultByTime, r: number) {
+  const day = dayOf(result, r);
+  status.present.add(day);
+  if (result.Estimated !== false) status.estimated.add(day);
+  return day;
+}
+
+/** Sums per group (keys JSON-joined) and day, across pages; and what Cost Explorer said of each day. */
 function sumGroupsByDay(
   results: readonly ResultByTime[],
   metric: string,
   keyCount = 1,
-): { sums: Map<string, Map<string, number>>; estimated: Set<string> } {
+): { sums: Map<string, Map<string, number>>; status: DayStatus } {
   const sums = new Map<string, Map<string, number>>();
-  const estimated = new Set<string>();
+  const status = { estimated: new Set<string>(), present: new Set<string>() };
   results.forEach((result, r) => {
-    const day = dayOf(result, r);
-    if (result.Estimated) estimated.add(day);
+    const day = noteDay(status, result, r);
     (result.Groups ?? []).forEach((group, g) => {
       const where = `ResultsByTime[${r}].Groups[${g}]`;
       const keys = group.Keys ?? [];
@@ -449,35 +472,43 @@ function sumGroupsByDay(
       perDay.set(day, (perDay.get(day) ?? 0) + amountOf(group.Metrics, metric, where));
     });
   });
-  return { sums, estimated };
+  return { sums, status };
 }
 
 /** Per-day `Total` of an ungrouped query. */
 function totalsByDay(
   results: readonly ResultByTime[],
   metric: string,
-): { perDay: Map<string, number>; estimated: Set<string> } {
+): { perDay: Map<string, number>; status: DayStatus } {
   const perDay = new Map<string, number>();
-  const estimated = new Set<string>();
+  const status = { estimated: new Set<string>(), present: new Set<string>() };
   results.forEach((result, r) => {
-    const day = dayOf(result, r);
-    if (result.Estimated) estimated.add(day);
+    const day = noteDay(status, result, r);
     // A day without charges may come with no Total at all.
     if (result.Total?.[metric] === undefined) return;
     perDay.set(day, (perDay.get(day) ?? 0) + amountOf(result.Total, metric, `ResultsByTime[${r}].Total`));
   });
-  return { perDay, estimated };
+  return { perDay, status };
 }
 
+/**
+ * A series over every day of the window. A day Cost Explorer sent no result
+ * for is `missing`: the answer is incomplete, so the check holds the
+ * series' findings rather than read the day as zero.
+ */
 function toSeries(
   key: CostSeries['key'],
   perDay: ReadonlyMap<string, number> | undefined,
-  estimated: ReadonlySet<string>,
+  status: DayStatus,
   days: readonly string[],
 ): CostSeries {
   return {
     key,
-    days: days.map((day): DailyCost => ({ day, usd: perDay?.get(day) ?? 0, estimated: estimated.has(day) })),
+    days: days.map((day): DailyCost => {
+      const usd = perDay?.get(day) ?? 0;
+      if (!status.present.has(day)) return { day, usd, estimated: true, missing: true };
+      return { day, usd, estimated: status.estimated.has(day) };
+    }),
   };
 }
 

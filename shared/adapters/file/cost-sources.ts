@@ -16,6 +16,7 @@ import type {
   DailyCost,
   MetricSource,
 } from '../../core/sources.js';
+import { FocusCoverage } from './focus-coverage.js';
 import { readFocusCsv } from './focus-csv.js';
 import type { FocusRow } from './focus-row.js';
 import { parseMetricsCsv } from './metrics-csv.js';
@@ -73,9 +74,8 @@ interface PairAggregate {
 
 interface CostAggregate {
   readonly pairs: Map<string, PairAggregate>;
-  /** First and last day with any charge: days outside are not in the export yet (or any more). */
-  readonly firstDay: string | null;
-  readonly lastDay: string | null;
+  /** Which accounts and days the file has rows for: what it vouches for. */
+  readonly coverage: FocusCoverage;
 }
 
 /** Bad lines logged one by one; past this, only the count (which the scan error gives too). */
@@ -110,8 +110,7 @@ export interface CostFiles {
 async function aggregate(path: string, name: string, files: CostFiles): Promise<CostAggregate> {
   const types = new Set<string>(files.includeRecordTypes);
   const pairs = new Map<string, PairAggregate>();
-  let firstDay: string | null = null;
-  let lastDay: string | null = null;
+  const coverage = new FocusCoverage();
   let errors = 0;
   let firstError: InputError | undefined;
   for await (const item of readFocusCsv({ path, name })) {
@@ -122,10 +121,10 @@ async function aggregate(path: string, name: string, files: CostFiles): Promise<
     }
     const row = item.row;
     const day = row.chargePeriodStart.slice(0, 10);
-    if (firstDay === null || day < firstDay) firstDay = day;
-    if (lastDay === null || day > lastDay) lastDay = day;
-    if (!included(row, types)) continue;
     const accountId = row.subAccountId ?? '';
+    // Any row, of any charge category, shows the export has the account's day.
+    coverage.add(accountId, day);
+    if (!included(row, types)) continue;
     const service = row.serviceName ?? 'unknown';
     const key = `${accountId}\u0000${service}`;
     let pair = pairs.get(key);
@@ -153,9 +152,11 @@ async function aggregate(path: string, name: string, files: CostFiles): Promise<
   // A series missing a row would read as a saving: the whole read fails, so the `costs` scope does.
   if (errors > 0) throw badLinesError('costs', name, 'row', errors, firstError);
   // `dataEndsOn` lets the CLI say when a run judges days past the end of the export.
-  if (lastDay !== null)
-    files.log.info(`${name}: charges from ${firstDay} to ${lastDay}`, { dataEndsOn: lastDay });
-  return { pairs, firstDay, lastDay };
+  if (coverage.lastDay !== null)
+    files.log.info(`${name}: charges from ${coverage.firstDay} to ${coverage.lastDay}`, {
+      dataEndsOn: coverage.lastDay,
+    });
+  return { pairs, coverage };
 }
 
 function daysOf(start: Date, end: Date): string[] {
@@ -166,23 +167,37 @@ function daysOf(start: Date, end: Date): string[] {
 }
 
 /**
- * A series over every day of [start, end). Days outside the export's
- * coverage are `estimated`: shown as 0 but never judged, as Cost Explorer's
- * not-yet-final days are, so a stale or short export reads as missing data,
- * not as a sudden saving.
+ * A series over every day of [start, end), from the accounts whose rows it
+ * sums. A day is `missing` (and never judged) when any of those accounts is
+ * missing from the file that day (see {@link FocusCoverage}): a lost row
+ * must read as missing data, not as a sudden saving.
  */
 function seriesOf(
   key: CostSeries['key'],
   days: readonly string[],
   daily: Daily,
-  agg: CostAggregate,
+  accounts: readonly string[],
+  coverage: FocusCoverage,
 ): CostSeries {
   const out: DailyCost[] = days.map((day) => {
-    const covered =
-      agg.firstDay !== null && agg.lastDay !== null && day >= agg.firstDay && day <= agg.lastDay;
-    return { day, usd: daily.get(day) ?? 0, estimated: !covered };
+    const missing = accounts.some((account) => coverage.status(account, day) === 'missing');
+    return missing
+      ? { day, usd: daily.get(day) ?? 0, estimated: true, missing: true }
+      : { day, usd: daily.get(day) ?? 0, estimated: false };
   });
   return { key, days: out };
+}
+
+/**
+ * Fails the read when the file has no row in the window: a header-only file,
+ * or one that ends before the window starts, observes nothing, and must not
+ * pass for an organization that spent nothing.
+ */
+function requireRowsIn(agg: CostAggregate, name: string, days: readonly string[]): void {
+  const first = days[0];
+  const last = days[days.length - 1];
+  if (first === undefined || last === undefined || agg.coverage.hasRowsWithin(first, last)) return;
+  throw new ScanError('costs', `${name} has no cost rows between ${first} and ${last}`);
 }
 
 /** True when a row's tags satisfy a filter: every key present, with one of the values (any value if none listed). */
@@ -220,6 +235,10 @@ function meanOver(daily: Daily, range: { start: Date; end: Date }): number {
  * read throws a {@link ScanError} naming their count and the first
  * `file:line`, as an unreadable file does: the check reports a scan gap and
  * holds its open findings rather than judge a series with rows missing.
+ * Completeness comes from the rows themselves ({@link FocusCoverage}): a day
+ * an account has no row for, though it has rows on other days, is `missing`
+ * in that account's series, and a file with no row in the window fails the
+ * read.
  */
 export function focusCostSource(
   files: CostFiles,
@@ -236,18 +255,21 @@ export function focusCostSource(
     async dailyCostByAccountAndService({ start, end }) {
       const agg = await load();
       const days = daysOf(start, end);
+      requireRowsIn(agg, name, days);
       const first = days[0] ?? '';
       const last = days[days.length - 1] ?? '';
       const out: CostSeries[] = [];
       for (const pair of agg.pairs.values()) {
         if (![...pair.daily.keys()].some((d) => d >= first && d <= last)) continue;
-        out.push(seriesOf({ accountId: pair.accountId, service: pair.service }, days, pair.daily, agg));
+        const key = { accountId: pair.accountId, service: pair.service };
+        out.push(seriesOf(key, days, pair.daily, [pair.accountId], agg.coverage));
       }
       return out;
     },
     async dailyCostByWorkload({ start, end, workloads }) {
       const agg = await load();
       const days = daysOf(start, end);
+      requireRowsIn(agg, name, days);
       return workloads.map(({ name: workload, filter }) => {
         const daily: Daily = new Map();
         const hasTags = Object.keys(filter.tags).length > 0;
@@ -261,7 +283,9 @@ export function focusCostSource(
             if (tagsMatch(tags, filter.tags)) for (const [day, usd] of tagged) add(daily, day, usd);
           }
         }
-        return seriesOf({ workload }, days, daily, agg);
+        // Its cost may sit in any account it names, or in any account at all when it names none.
+        const accounts = filter.accounts.length > 0 ? filter.accounts : agg.coverage.accounts();
+        return seriesOf({ workload }, days, daily, accounts, agg.coverage);
       });
     },
     async drivers({ accountId, service, baseline, current }) {

@@ -1,22 +1,19 @@
-import type { MetricQuery, Workload } from '../../config/schema.js';
+import type { GuardrailsConfig, MetricQuery } from '../../config/schema.js';
 import { mapSettled } from '../../core/concurrency.js';
 import type { Check, ScopeFailure } from '../../core/ports.js';
 import { scopeFailure } from '../../core/scan-gap.js';
 import type { AwsCostSignals, CostSeries, CostSource, MetricSource } from '../../core/sources.js';
+import { costScopes } from './cost-completeness.js';
 import type { DriverGroup } from './drivers.js';
-import { filterCoversPair, pairsToExplain } from './drivers.js';
+import { filterCoversPair, pairsToExplain, seriesKey } from './drivers.js';
+import { driverBaselineDays, type Episode } from './episode.js';
 import {
   type CostObservations,
-  detectorOptionsOf,
-  driverBaselineDays,
-  type Episode,
   evaluateCostAnomalies,
-  findEpisode,
-  needsMetrics,
-  SCOPES,
-  seriesKey,
-  workloadMetricsScope,
+  unmappedPairVerdicts,
+  workloadVerdicts,
 } from './evaluate.js';
+import { legacyWorkloadScope, SCOPES, workloadOfScope, workloadScope } from './scopes.js';
 import { addDays, type MetricValue } from './slo.js';
 
 const DAY_MS = 86_400_000;
@@ -28,7 +25,7 @@ const DRIVER_CONCURRENCY = 4;
 
 export interface CostAnomalyPorts {
   readonly costs: CostSource;
-  /** Demand and SLO metrics; without it, workloads are judged with unit cost and SLO unknown. */
+  /** Demand and SLO metrics; without it, every metric day is unknown: workload anomalies that need them are held. */
   readonly metrics?: MetricSource;
   /** AWS Cost Anomaly Detection and Budgets; without it, none are ingested. */
   readonly signals?: AwsCostSignals;
@@ -59,23 +56,6 @@ export function metricQueriesOf(
   return [...byId.values()];
 }
 
-/** A metric whose newest point is older than this many days before the window's end is stale. */
-export const FRESH_METRIC_DAYS = 3;
-
-/** The ids of a workload's demand and SLO metrics with no point in the last {@link FRESH_METRIC_DAYS} days. */
-function staleMetricIds(
-  workload: Workload,
-  metrics: ReadonlyMap<string, readonly MetricValue[]>,
-  lastDay: string,
-): string[] {
-  const since = addDays(lastDay, 1 - FRESH_METRIC_DAYS);
-  const ids = [
-    ...(workload.demand ? [workload.demand.metric.id] : []),
-    ...workload.slos.map((s) => s.metric.id),
-  ];
-  return ids.filter((id) => !(metrics.get(id) ?? []).some((p) => p.timestamp.slice(0, 10) >= since));
-}
-
 function driverRequest(key: string, pair: CostSeries, episode: Episode): DriverRequest {
   const first = driverBaselineDays(episode)[0] ?? episode.start;
   return {
@@ -92,13 +72,19 @@ function driverRequest(key: string, pair: CostSeries, episode: Episode): DriverR
  * UTC days ending yesterday: daily cost per (account, service) and per
  * workload, the workloads' demand and SLO metrics, the drivers of anomalous
  * series (at most {@link MAX_DRIVER_LOOKUPS}), and AWS's own anomalies and
- * budgets. Scopes:
- * - `costs`: the cost series were read completely. Unmapped (account,
- *   service) findings, and those of workloads without metrics, live here.
- * - `metrics`: the costs and the metrics were both read. Workloads with a
- *   demand metric or SLOs live here: when metrics fail, their anomalies
- *   cannot be classified (waste and growth look alike without demand), so
- *   none is raised, the open ones are held, and a scan gap says why.
+ * budgets. Scopes (docs/design/completeness.md):
+ * - `costs/<account>/<service>`: that pair's cost is complete on every day
+ *   of the window (the source vouches for each: not missing, and at least
+ *   one day final). Its unmapped anomalies live here. A hole in one
+ *   account's costs fails `costs/<account>`; a day missing for every
+ *   account fails `costs`; `costs` completes when every series is complete.
+ * - `workload/<name>`: the workload's cost is complete, and its metrics have
+ *   data on every day its verdict needs (the anomaly's days and baseline
+ *   for demand, its SLO window for SLOs), so its class is known. Otherwise
+ *   nothing is raised for it, its open findings are held, and a scan gap
+ *   says which days are missing. (`metrics/<name>`, the scope earlier
+ *   versions used, completes with it.)
+ * - `metrics`: the metrics were read at all.
  * - `aws-signals`: anomalies and budgets were both read.
  * A failed driver lookup is logged and leaves the evidence without drivers:
  * it changes no finding's identity, so it is not a scope.
@@ -129,7 +115,6 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
             workloads: config.workloads.map((w) => ({ name: w.name, filter: w.costFilter })),
           }),
         ]);
-        completed.push(SCOPES.costs);
       } catch (error) {
         pairs = null;
         workloads = null;
@@ -141,6 +126,7 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
       if (queries.length > 0 && ports.metrics) {
         try {
           metrics = await ports.metrics.dailyMetrics({ queries, start, end });
+          completed.push(SCOPES.metrics);
         } catch (error) {
           metrics = null;
           failed.push(
@@ -151,36 +137,39 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
             ),
           );
         }
-      } else if (queries.length > 0) {
-        log.warn('cost-anomaly: no metric source: workloads with demand or SLO metrics are held, not judged');
-      }
-      const staleMetrics = new Set<string>();
-      if (pairs !== null) {
-        // A workload that no longer names metrics: its old metric-judged findings may resolve.
-        for (const workload of config.workloads.filter((w) => !needsMetrics(w))) {
-          completed.push(workloadMetricsScope(workload.name));
-        }
-      }
-      if (metrics !== null && pairs !== null) {
+      } else {
+        if (queries.length > 0)
+          log.warn(
+            'cost-anomaly: no metric source: workload anomalies that need metrics are held, not judged',
+          );
         completed.push(SCOPES.metrics);
-        for (const workload of config.workloads.filter(needsMetrics)) {
-          const stale = staleMetricIds(workload, metrics, window.end);
-          if (stale.length === 0) {
-            completed.push(workloadMetricsScope(workload.name));
-            continue;
-          }
-          staleMetrics.add(workload.name);
-          failed.push({
-            scope: workloadMetricsScope(workload.name),
-            reason: `no data in the last ${FRESH_METRIC_DAYS} days for ${stale.join(', ')}, so ${workload.name} cannot be judged against demand and SLOs`,
-            errorName: 'NoMetricData',
-          });
+      }
+      const observations: { -readonly [K in keyof CostObservations]: CostObservations[K] } = {
+        window,
+        pairs,
+        workloads,
+        metrics,
+        drivers: new Map(),
+        costSource: ports.costs.name,
+      };
+      if (pairs !== null && workloads !== null) {
+        const costs = costScopes(pairs, workloads, ports.costs.name);
+        completed.push(...costs.completed);
+        failed.push(...costs.failed);
+        for (const { workload, verdict } of workloadVerdicts(observations, config)) {
+          if (verdict.state === 'held') {
+            failed.push({
+              scope: workloadScope(workload.name),
+              reason: verdict.reason,
+              errorName: 'IncompleteData',
+            });
+          } else completed.push(workloadScope(workload.name), legacyWorkloadScope(workload.name));
         }
       }
 
       const drivers = new Map<string, DriverGroup[]>();
       if (pairs !== null && workloads !== null) {
-        const requests = plannedDriverLookups(pairs, workloads, metrics !== null, ctx.config);
+        const requests = plannedDriverLookups(observations, config);
         if (requests.length > MAX_DRIVER_LOOKUPS)
           log.warn(`cost-anomaly: ${requests.length} driver lookups needed, ${MAX_DRIVER_LOOKUPS} made`);
         const planned = requests.slice(0, MAX_DRIVER_LOOKUPS);
@@ -206,15 +195,7 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
           drivers.set(r.key, list);
         });
       }
-
-      const observations: { -readonly [K in keyof CostObservations]: CostObservations[K] } = {
-        window,
-        pairs,
-        workloads,
-        metrics,
-        drivers,
-        staleMetrics,
-      };
+      observations.drivers = drivers;
       const wantSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
       if (ports.signals && wantSignals) {
         try {
@@ -232,11 +213,13 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
       log.info(
         `cost-anomaly: ${pairs?.length ?? 0} account/service series, ${workloads?.length ?? 0} workloads, ${drivers.size} explained`,
       );
-      const workloadScopes = new Set(config.workloads.map((w) => workloadMetricsScope(w.name)));
-      const retired = (scope: string) =>
-        scope.startsWith(`${SCOPES.metrics}/`) && !workloadScopes.has(scope)
-          ? `workload ${scope.slice(SCOPES.metrics.length + 1)} was removed from the config`
+      const names = new Set(config.workloads.map((w) => w.name));
+      const retired = (scope: string) => {
+        const workload = workloadOfScope(scope);
+        return workload !== undefined && !names.has(workload)
+          ? `workload ${workload} was removed from the config`
           : undefined;
+      };
       return { observations, scope: { completed, failed, retired } };
     },
     evaluate(observations, ctx) {
@@ -245,22 +228,13 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
   };
 }
 
-/** Which pairs to ask for drivers: for each active anomaly, the pairs of its series that moved most. */
-function plannedDriverLookups(
-  pairs: readonly CostSeries[],
-  workloadSeries: readonly CostSeries[],
-  metricsRead: boolean,
-  config: Parameters<Check['collect']>[0]['config'],
-): DriverRequest[] {
-  const { anomaly } = config;
-  const options = detectorOptionsOf(anomaly);
+/** Which pairs to ask for drivers: for each anomaly raised, the pairs of its series that moved most. */
+function plannedDriverLookups(observations: CostObservations, config: GuardrailsConfig): DriverRequest[] {
+  const pairs = observations.pairs ?? [];
   const requests: DriverRequest[] = [];
-  const byName = new Map(workloadSeries.map((s) => [s.key.workload, s]));
-  for (const workload of config.workloads) {
-    const series = byName.get(workload.name);
-    if (!series || (needsMetrics(workload) && !metricsRead)) continue;
-    const episode = findEpisode(series, options, anomaly.unsafeSavingWindowDays);
-    if (!episode) continue;
+  for (const { workload, series, verdict } of workloadVerdicts(observations, config)) {
+    if (verdict.state !== 'anomaly' || !series) continue;
+    const { episode } = verdict;
     const covered = pairs.filter((p) =>
       filterCoversPair(workload.costFilter, p.key.accountId ?? '', p.key.service ?? ''),
     );
@@ -274,11 +248,8 @@ function plannedDriverLookups(
     ))
       requests.push(driverRequest(seriesKey(series), pair, episode));
   }
-  for (const pair of pairs) {
-    const { accountId = '', service = '' } = pair.key;
-    if (config.workloads.some((w) => filterCoversPair(w.costFilter, accountId, service))) continue;
-    const episode = findEpisode(pair, options, 0);
-    if (episode) requests.push(driverRequest(seriesKey(pair), pair, episode));
+  for (const { series, verdict } of unmappedPairVerdicts(observations, config)) {
+    if (verdict.state === 'anomaly') requests.push(driverRequest(seriesKey(series), series, verdict.episode));
   }
   return requests;
 }

@@ -39,6 +39,12 @@ export function filterCoversPair(filter: CostFilter, accountId: string, service:
   );
 }
 
+/** `workload:<name>` or `pair:<account>\0<service>`: how drivers are filed. */
+export function seriesKey(series: Pick<CostSeries, 'key'>): string {
+  const { workload, accountId = '', service = '' } = series.key;
+  return workload !== undefined ? `workload:${workload}` : `pair:${accountId}\u0000${service}`;
+}
+
 /** `accountId\u0000service`, the key of a pair series. */
 export function pairKey(series: Pick<CostSeries, 'key'>): string {
   return `${series.key.accountId ?? ''}\u0000${series.key.service ?? ''}`;

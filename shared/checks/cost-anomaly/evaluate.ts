@@ -1,47 +1,42 @@
 /**
  * The cost-anomaly judgement: observations in, findings out. Pure.
  *
- * Which days are judged: the detector scores every day of the lookback
- * window, but only the last {@link JUDGED_DAYS} complete (not `estimated`)
- * days decide whether an anomaly is active. An anomaly is the run of
- * consecutive anomalous days, in one direction, that ends on one of them; so
- * a spike that lasts a week is one incident, and it resolves the first run
- * after two complete days back inside the band. Two, not one: a single day
- * that slips just under the thresholds mid-incident must not resolve and
- * re-trigger it. A cost drop that ended earlier stays under judgement for
- * `unsafeSavingWindowDays` more days, because the SLO breach it causes may
- * follow it; it is reported only if one does (an unsafe saving).
+ * Each workload and each unmapped (account, service) series gets a verdict
+ * (verdict.ts): quiet, an anomaly of one class, or held when its data is not
+ * complete. Anomalies become `cost.anomaly` findings; held series raise
+ * nothing here, and collect reports their scopes as failed, so their open
+ * findings are held and a scan gap says why (docs/design/completeness.md).
  */
 import type { GuardrailsConfig, Workload } from '../../config/schema.js';
 import type { FindingInput } from '../../core/finding.js';
 import { clampSummary } from '../../core/finding.js';
 import type { EvaluateContext, Evaluation } from '../../core/ports.js';
 import type { AwsCostAnomaly, BudgetStatus, CostSeries } from '../../core/sources.js';
-import { type AnomalyClass, classifyAnomaly, severityOfClass } from './classify.js';
-import { type AnomalyReason, type DetectedPoint, type DetectorOptions, detectAnomalies } from './detector.js';
-import { type DriverGroup, filterCoversPair, meanCost, rankDrivers } from './drivers.js';
-import { addDays, type DayWindow, type MetricValue, type SloStatus, sloStatus, sloWindowFor } from './slo.js';
-import { type UnitCostChange, unitCostChange, unitCostTolerance } from './unit-cost.js';
+import { type AnomalyClass, severityOfClass } from './classify.js';
+import type { DetectedPoint } from './detector.js';
+import { type DriverGroup, filterCoversPair, meanCost, rankDrivers, seriesKey } from './drivers.js';
+import { driverBaselineDays, type Episode, JUDGED_DAYS } from './episode.js';
+import { pairScope, SCOPES, workloadScope } from './scopes.js';
+import { addDays, type DayWindow, type MetricValue, type SloStatus } from './slo.js';
+import type { UnitCostChange } from './unit-cost.js';
+import { judgePair, judgeWorkload, type Verdict, type VerdictContext, workloadSlos } from './verdict.js';
 
-/** Complete days at the end of the series that decide whether an anomaly is active. */
-export const JUDGED_DAYS = 2;
-/** Days before an anomaly that unit cost and drivers compare it with. */
-export const BASELINE_DAYS = 28;
-/** Days before an anomaly that its drivers are compared with: recent enough that resources match. */
-export const DRIVER_BASELINE_DAYS = 14;
+export { seriesKey } from './drivers.js';
+export {
+  BASELINE_DAYS,
+  DRIVER_BASELINE_DAYS,
+  detectorOptionsOf,
+  driverBaselineDays,
+  type Episode,
+  findEpisode,
+  JUDGED_DAYS,
+} from './episode.js';
+export { SCOPES } from './scopes.js';
+export { needsMetrics } from './verdict.js';
+
 /** Average days per month, to project a daily impact. */
 export const DAYS_PER_MONTH = 365.25 / 12;
 const COST_EXPLORER = 'https://console.aws.amazon.com/cost-management/home#/cost-explorer';
-
-/** Scopes of this check (see check.ts). */
-export const SCOPES = {
-  /** Cost series: unmapped (account, service) anomalies and workloads judged without metrics. */
-  costs: 'costs',
-  /** Reading the demand and SLO metrics at all; each workload then has its own `metrics/<workload>`. */
-  metrics: 'metrics',
-  /** AWS Cost Anomaly Detection and Budgets. */
-  awsSignals: 'aws-signals',
-} as const;
 
 /** What collect observed. `null` marks a part that could not be read. */
 export interface CostObservations {
@@ -55,101 +50,84 @@ export interface CostObservations {
   readonly drivers: ReadonlyMap<string, readonly DriverGroup[]>;
   readonly awsAnomalies?: readonly AwsCostAnomaly[];
   readonly budgets?: readonly BudgetStatus[];
-  /** Workloads with a demand or SLO metric that has no recent data: not judged, their findings held. */
-  readonly staleMetrics?: ReadonlySet<string>;
+  /** The cost source's name, for scan-gap reasons. Default `the cost source`. */
+  readonly costSource?: string;
 }
 
-/**
- * The scope of a workload judged with demand and SLOs: complete only when
- * the costs were read and each of its metrics has recent data. An SLO with
- * no data is unknown, not met: judging it met would turn an unsafe saving
- * into a saving and resolve the page.
- */
-export function workloadMetricsScope(workload: string): string {
-  return `${SCOPES.metrics}/${workload}`;
-}
-
-/** One anomaly: the run of anomalous days, in one direction, ending on a judged day. */
-export interface Episode {
-  readonly direction: 'up' | 'down';
-  readonly reason: AnomalyReason;
-  /** The anomalous days, oldest first. */
-  readonly points: readonly DetectedPoint[];
-  readonly start: string;
-  readonly end: string;
-  /** Up to BASELINE_DAYS complete days before `start`. */
-  readonly baselineDays: readonly string[];
-  /** Ended before the judged days: kept only as a possible unsafe saving. */
-  readonly lingering: boolean;
-}
-
-/** The baseline days of an episode's drivers: the last DRIVER_BASELINE_DAYS of its baseline. */
-export function driverBaselineDays(episode: Pick<Episode, 'baselineDays'>): readonly string[] {
-  return episode.baselineDays.slice(-DRIVER_BASELINE_DAYS);
-}
-
-/** `workload:<name>` or `pair:<account>\0<service>`: how drivers are filed. */
-export function seriesKey(series: Pick<CostSeries, 'key'>): string {
-  const { workload, accountId = '', service = '' } = series.key;
-  return workload !== undefined ? `workload:${workload}` : `pair:${accountId}\u0000${service}`;
-}
-
-/** The detector options the config sets: dollars per day, relative and z thresholds. */
-export function detectorOptionsOf(anomaly: GuardrailsConfig['anomaly']): Partial<DetectorOptions> {
+/** What judging needs from the observations and config. */
+export function verdictContext(obs: CostObservations, config: GuardrailsConfig): VerdictContext {
   return {
-    minImpact: anomaly.minImpactUsd,
-    relativeThreshold: anomaly.relativeThreshold,
-    zThreshold: anomaly.zThreshold,
+    config,
+    lastDay: obs.window.end,
+    metrics: obs.metrics,
+    costSource: obs.costSource ?? 'the cost source',
   };
 }
 
+/** A workload with its verdict and series. */
+export interface WorkloadVerdict {
+  readonly workload: Workload;
+  readonly series: CostSeries | undefined;
+  readonly verdict: Verdict;
+}
+
 /**
- * The active anomaly of one daily series, or `null`. Estimated days are
- * gaps to the detector, so an incomplete day neither sets the baseline nor
- * is judged.
+ * Verdicts by the series array they judge, with the other inputs they were
+ * judged with: collect and evaluate ask for the same verdicts several times
+ * in one run, and the detector is the costly part.
  */
-export function findEpisode(
-  series: CostSeries,
-  options: Partial<DetectorOptions>,
-  followDays: number,
-): Episode | null {
-  const complete: number[] = [];
-  series.days.forEach((d, i) => {
-    if (!d.estimated) complete.push(i);
+const verdictCache = new WeakMap<object, { inputs: readonly unknown[]; verdicts: unknown }>();
+
+function remembered<T>(anchor: object, inputs: readonly unknown[], judge: () => T): T {
+  const hit = verdictCache.get(anchor);
+  if (hit && hit.inputs.length === inputs.length && hit.inputs.every((v, i) => v === inputs[i]))
+    return hit.verdicts as T;
+  const verdicts = judge();
+  verdictCache.set(anchor, { inputs, verdicts });
+  return verdicts;
+}
+
+const inputsOf = (obs: CostObservations, config: GuardrailsConfig) => [
+  config,
+  obs.metrics,
+  obs.window.start,
+  obs.window.end,
+  obs.costSource,
+];
+
+/** The verdict on every workload of the config (none when the costs could not be read). */
+export function workloadVerdicts(obs: CostObservations, config: GuardrailsConfig): WorkloadVerdict[] {
+  const series = obs.workloads;
+  if (series === null) return [];
+  return remembered(series, inputsOf(obs, config), () => {
+    const byName = new Map(series.map((s) => [s.key.workload, s]));
+    const ctx = verdictContext(obs, config);
+    return config.workloads.map((workload) => {
+      const own = byName.get(workload.name);
+      return { workload, series: own, verdict: judgeWorkload(workload, own, ctx) };
+    });
   });
-  if (complete.length === 0) return null;
-  const detected = detectAnomalies(
-    series.days.map((d) => ({ timestamp: d.day, value: d.estimated ? null : d.usd })),
-    options,
-  );
-  // Position, among complete days, of the last anomalous one.
-  let last = complete.length - 1;
-  while (last >= 0 && !detected[complete[last] as number]?.anomaly) last--;
-  const fromEnd = complete.length - 1 - last;
-  if (last < 0 || fromEnd >= JUDGED_DAYS + followDays) return null;
-  const lastPoint = detected[complete[last] as number] as DetectedPoint;
-  const lingering = fromEnd >= JUDGED_DAYS;
-  if (lingering && lastPoint.direction !== 'down') return null;
-  let first = last;
-  while (first > 0) {
-    const previous = detected[complete[first - 1] as number];
-    if (!previous?.anomaly || previous.direction !== lastPoint.direction) break;
-    first--;
-  }
-  const points = complete.slice(first, last + 1).map((i) => detected[i] as DetectedPoint);
-  const baselineDays = complete
-    .slice(Math.max(0, first - BASELINE_DAYS), first)
-    .map((i) => (series.days[i] as { day: string }).day);
-  const firstPoint = points[0] as DetectedPoint;
-  return {
-    direction: lastPoint.direction ?? 'up',
-    reason: firstPoint.reason ?? 'deviation',
-    points,
-    start: firstPoint.timestamp,
-    end: lastPoint.timestamp,
-    baselineDays,
-    lingering,
-  };
+}
+
+/** True when a workload's filter covers the pair: its anomalies are that workload's. */
+export function isMappedPair(config: GuardrailsConfig, series: CostSeries): boolean {
+  const { accountId = '', service = '' } = series.key;
+  return config.workloads.some((w) => filterCoversPair(w.costFilter, accountId, service));
+}
+
+/** The verdict on every (account, service) series no workload covers. */
+export function unmappedPairVerdicts(
+  obs: CostObservations,
+  config: GuardrailsConfig,
+): Array<{ series: CostSeries; verdict: Verdict }> {
+  const pairs = obs.pairs;
+  if (pairs === null) return [];
+  return remembered(pairs, inputsOf(obs, config), () => {
+    const ctx = verdictContext(obs, config);
+    return pairs
+      .filter((series) => !isMappedPair(config, series))
+      .map((series) => ({ series, verdict: judgePair(series, ctx) }));
+  });
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -184,22 +162,30 @@ interface SeriesJudgement {
   readonly resource?: FindingInput['resource'];
   readonly series: CostSeries;
   readonly episode: Episode;
+  readonly anomalyClass: AnomalyClass;
   readonly mapped: boolean;
+  /** The workload has a demand metric (else its cost is judged alone). */
+  readonly measuresDemand?: boolean;
   readonly unitCost?: UnitCostChange;
   readonly demandUnit?: string;
   readonly slos: readonly SloStatus[];
 }
 
-function costFinding(j: SeriesJudgement, obs: CostObservations, ctx: EvaluateContext): FindingInput | null {
-  const { episode } = j;
-  const sloBreached = j.slos.some((s) => s.state === 'breached');
-  const anomalyClass = classifyAnomaly({
-    direction: episode.direction,
-    mapped: j.mapped,
-    unitCost: j.unitCost?.trend ?? 'unknown',
-    sloBreached,
-  });
-  if (episode.lingering && anomalyClass !== 'unsafe-saving') return null;
+/** What the summary says of the SLOs: breached ones, unknown ones, or met. */
+function sloText(slos: readonly SloStatus[]): string {
+  if (slos.length === 0) return 'no SLO';
+  const named = (state: SloStatus['state']) => slos.filter((s) => s.state === state).map((s) => s.name);
+  const breached = named('breached');
+  const unknown = named('unknown');
+  const parts = [
+    ...(breached.length ? [`SLO breached: ${breached.join(', ')}`] : []),
+    ...(unknown.length ? [`SLO unknown (no data): ${unknown.join(', ')}`] : []),
+  ];
+  return parts.length ? parts.join('; ') : 'SLOs met';
+}
+
+function costFinding(j: SeriesJudgement, obs: CostObservations, ctx: EvaluateContext): FindingInput {
+  const { episode, anomalyClass } = j;
   const { actual, expected, impactPerDay, usdPerMonth, latest } = impactOf(episode);
   const currentDays = new Set(episode.points.map((p) => p.timestamp));
   const totalChange =
@@ -207,20 +193,13 @@ function costFinding(j: SeriesJudgement, obs: CostObservations, ctx: EvaluateCon
   const drivers = rankDrivers(obs.drivers.get(seriesKey(j.series)) ?? [], episode.direction, totalChange);
   const severity = severityOfClass(anomalyClass, usdPerMonth, ctx.config.anomaly);
   const unit = j.unitCost;
-  const unitText =
-    unit && unit.ratio !== null
-      ? `unit cost ${signedPct(unit.ratio - 1)}`
-      : j.mapped
-        ? 'unit cost unknown (no demand data)'
-        : '';
-  const breached = j.slos.filter((s) => s.state === 'breached').map((s) => s.name);
-  const sloText = !j.mapped
+  const unitText = !j.mapped
     ? ''
-    : j.slos.length === 0
-      ? 'no SLO'
-      : breached.length
-        ? `SLO breached: ${breached.join(', ')}`
-        : 'SLOs met';
+    : unit && unit.ratio !== null
+      ? `unit cost ${signedPct(unit.ratio - 1)}`
+      : j.measuresDemand
+        ? 'unit cost unknown (demand data missing)'
+        : 'no demand metric (judged on cost)';
   const top = drivers[0];
   const driverText = top
     ? `top driver ${top.usageType} in ${top.region}${top.resourceId ? ` (${top.resourceId})` : ''}, ${Math.round(top.shareOfImpact * 100)}%`
@@ -228,7 +207,7 @@ function costFinding(j: SeriesJudgement, obs: CostObservations, ctx: EvaluateCon
   const summary = [
     `${j.subject}: ${CLASS_TEXT[anomalyClass]}: ${usd(actual)}/day vs ${usd(expected)} expected (${signedUsd(impactPerDay)}/day, ${signedUsd(usdPerMonth)}/month) since ${episode.start}`,
     unitText,
-    sloText,
+    j.mapped ? sloText(j.slos) : '',
     driverText,
   ]
     .filter(Boolean)
@@ -276,6 +255,7 @@ function costFinding(j: SeriesJudgement, obs: CostObservations, ctx: EvaluateCon
           trend: unit.trend,
           demandBefore: unit.demandBefore,
           demandAfter: unit.demandAfter,
+          ...(unit.missingDemandDays.length > 0 && { missingDemandDays: unit.missingDemandDays }),
         },
       }),
       ...(j.mapped && { slos: j.slos }),
@@ -293,17 +273,6 @@ function signedPct(x: number): string {
   return `${x < 0 ? '-' : '+'}${Math.round(Math.abs(x) * 100)}%`;
 }
 
-/** Daily totals of a metric, by day (a demand metric is a count: finer points add up). */
-function dailySums(points: readonly MetricValue[] | undefined): Map<string, number> | undefined {
-  if (points === undefined || points.length === 0) return undefined;
-  const sums = new Map<string, number>();
-  for (const p of points) {
-    const day = p.timestamp.slice(0, 10);
-    sums.set(day, (sums.get(day) ?? 0) + p.value);
-  }
-  return sums;
-}
-
 function ownerOf(
   workload: Workload | undefined,
   config: GuardrailsConfig,
@@ -316,90 +285,63 @@ function ownerOf(
   };
 }
 
-/** Workloads whose judgement needs metrics (a demand metric or SLOs). */
-export function needsMetrics(workload: Workload): boolean {
-  return workload.demand !== undefined || workload.slos.length > 0;
-}
-
-function workloadStatuses(
-  workload: Workload,
-  metrics: ReadonlyMap<string, readonly MetricValue[]> | null,
-  window: DayWindow,
-): SloStatus[] {
-  return workload.slos.map((slo) => sloStatus(slo, metrics?.get(slo.metric.id) ?? [], window));
-}
-
 function judgeWorkloads(obs: CostObservations, ctx: EvaluateContext): FindingInput[] {
   const { config } = ctx;
-  const { anomaly } = config;
-  const options = detectorOptionsOf(anomaly);
-  const byName = new Map((obs.workloads ?? []).map((s) => [s.key.workload, s]));
   const findings: FindingInput[] = [];
-  for (const workload of config.workloads) {
-    const series = byName.get(workload.name);
-    if (!series) continue;
-    // Without metrics the class cannot be told; the `metrics` scope failed, so open findings are held.
-    if (needsMetrics(workload) && (obs.metrics === null || obs.staleMetrics?.has(workload.name))) continue;
-    const episode = findEpisode(series, options, anomaly.unsafeSavingWindowDays);
-    if (!episode) continue;
-    const cost = new Map(series.days.filter((d) => !d.estimated).map((d) => [d.day, d.usd]));
-    const unitCost = unitCostChange({
-      cost,
-      demand: workload.demand ? dailySums(obs.metrics?.get(workload.demand.metric.id)) : undefined,
-      before: episode.baselineDays,
-      after: episode.points.map((p) => p.timestamp),
-      tolerance: unitCostTolerance(anomaly.relativeThreshold),
-    });
-    const sloWindow = sloWindowFor(episode, anomaly.unsafeSavingWindowDays, obs.window.end);
+  for (const { workload, series, verdict } of workloadVerdicts(obs, config)) {
+    if (verdict.state !== 'anomaly' || !series) continue;
     const accounts = workload.costFilter.accounts;
-    const finding = costFinding(
-      {
-        subject: workload.name,
-        identity: [workload.name],
-        scope: needsMetrics(workload) ? workloadMetricsScope(workload.name) : SCOPES.costs,
-        origin: accounts.length === 1 ? (accounts[0] as string) : 'org',
-        owner: ownerOf(workload, config),
-        ...(accounts.length === 1 && { resource: { accountId: accounts[0] as string } }),
-        series,
-        episode,
-        mapped: true,
-        ...(workload.demand && { unitCost, demandUnit: workload.demand.unit }),
-        slos: workloadStatuses(workload, obs.metrics, sloWindow),
-      },
-      obs,
-      ctx,
+    findings.push(
+      costFinding(
+        {
+          subject: workload.name,
+          identity: [workload.name],
+          scope: workloadScope(workload.name),
+          origin: accounts.length === 1 ? (accounts[0] as string) : 'org',
+          owner: ownerOf(workload, config),
+          ...(accounts.length === 1 && { resource: { accountId: accounts[0] as string } }),
+          series,
+          episode: verdict.episode,
+          anomalyClass: verdict.anomalyClass,
+          mapped: true,
+          measuresDemand: workload.demand !== undefined,
+          ...(verdict.unitCost && { unitCost: verdict.unitCost }),
+          ...(workload.demand && { demandUnit: workload.demand.unit }),
+          slos: verdict.slos,
+        },
+        obs,
+        ctx,
+      ),
     );
-    if (finding) findings.push(finding);
   }
   return findings;
 }
 
 function judgeUnmappedPairs(obs: CostObservations, ctx: EvaluateContext): FindingInput[] {
   const { config } = ctx;
-  const options = detectorOptionsOf(config.anomaly);
   const findings: FindingInput[] = [];
-  for (const series of obs.pairs ?? []) {
+  for (const { series, verdict } of unmappedPairVerdicts(obs, config)) {
+    if (verdict.state !== 'anomaly') continue;
     const { accountId = '', service = '' } = series.key;
-    if (config.workloads.some((w) => filterCoversPair(w.costFilter, accountId, service))) continue;
-    const episode = findEpisode(series, options, 0);
-    if (!episode) continue;
-    const finding = costFinding(
-      {
-        subject: `${accountId}/${service}`,
-        identity: [accountId || 'unknown-account', service || 'unknown-service'],
-        scope: SCOPES.costs,
-        origin: /^\d{12}$/.test(accountId) ? accountId : 'org',
-        owner: ownerOf(undefined, config),
-        resource: { accountId },
-        series,
-        episode,
-        mapped: false,
-        slos: [],
-      },
-      obs,
-      ctx,
+    findings.push(
+      costFinding(
+        {
+          subject: `${accountId}/${service}`,
+          identity: [accountId || 'unknown-account', service || 'unknown-service'],
+          scope: pairScope(accountId, service),
+          origin: /^\d{12}$/.test(accountId) ? accountId : 'org',
+          owner: ownerOf(undefined, config),
+          resource: { accountId },
+          series,
+          episode: verdict.episode,
+          anomalyClass: verdict.anomalyClass,
+          mapped: false,
+          slos: [],
+        },
+        obs,
+        ctx,
+      ),
     );
-    if (finding) findings.push(finding);
   }
   return findings;
 }
@@ -430,19 +372,17 @@ function awsAnomalyFindings(obs: CostObservations, ctx: EvaluateContext): Findin
     const end = a.endDate?.slice(0, 10) ?? obs.window.end;
     const days = Math.max(1, Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1);
     const usdPerMonth = (a.impactUsd / days) * DAYS_PER_MONTH;
+    // A day without data is unknown, never met: the summary says so per SLO.
     const slos =
-      workload && obs.metrics !== null && !obs.staleMetrics?.has(workload.name)
-        ? workloadStatuses(workload, obs.metrics, { start, end: obs.window.end })
+      workload && obs.metrics !== null
+        ? workloadSlos(workload, obs.metrics, { start, end: obs.window.end })
         : undefined;
-    const breached = slos?.filter((s) => s.state === 'breached').map((s) => s.name) ?? [];
     const subject = workload?.name ?? `${a.accountId ?? 'org'}/${a.service ?? 'all services'}`;
-    const sloText = !workload
+    const sloContext = !workload
       ? ''
       : slos === undefined
         ? '; SLO context unavailable'
-        : breached.length
-          ? `; SLO breached: ${breached.join(', ')}`
-          : '; SLOs met';
+        : `; ${sloText(slos)}`;
     return {
       check: 'cost-anomaly',
       rule: 'aws-anomaly',
@@ -454,7 +394,7 @@ function awsAnomalyFindings(obs: CostObservations, ctx: EvaluateContext): Findin
       subject,
       origin: a.accountId ?? 'org',
       summary: clampSummary(
-        `${subject}: AWS Cost Anomaly Detection: ${usd(a.actualUsd)} vs ${usd(a.expectedUsd)} expected (${signedUsd(a.impactUsd)}) since ${start}${sloText}.`,
+        `${subject}: AWS Cost Anomaly Detection: ${usd(a.actualUsd)} vs ${usd(a.expectedUsd)} expected (${signedUsd(a.impactUsd)}) since ${start}${sloContext}.`,
       ),
       ...(a.accountId && { resource: { accountId: a.accountId, ...(a.region && { region: a.region }) } }),
       owner: ownerOf(workload, config),
@@ -527,10 +467,15 @@ export function evaluateCostAnomalies(obs: CostObservations, ctx: EvaluateContex
     ...(ctx.config.anomaly.useBudgets ? budgetFindings(obs, ctx) : []),
   ];
   const detector = findings.filter((f) => f.rule === 'detector');
+  const held = [...workloadVerdicts(obs, ctx.config), ...unmappedPairVerdicts(obs, ctx.config)].filter(
+    (v) => v.verdict.state === 'held',
+  );
   return {
     findings,
     metrics: {
       costSeriesJudged: (obs.pairs?.length ?? 0) + (obs.workloads?.length ?? 0),
+      // Workloads and unmapped pairs whose data was incomplete: held, not judged.
+      costSeriesHeld: held.length,
       costAnomalies: detector.length,
       costImpactUsdPerMonth: round2(
         detector.reduce((sum, f) => sum + Math.max(0, f.impact?.usdPerMonth ?? 0), 0),

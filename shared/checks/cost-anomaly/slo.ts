@@ -1,6 +1,8 @@
 /**
  * SLO status over a window of days, from daily metric values: which days met
- * the objective, and how fast the error budget burned. Pure.
+ * the objective, and how fast the error budget burned. A day without a point
+ * is unknown, never met: the state is `met` or `breached` only when every
+ * way the unknown days could have gone agrees. Pure.
  */
 import type { Workload } from '../../config/schema.js';
 
@@ -19,24 +21,32 @@ export interface MetricValue {
   readonly value: number;
 }
 
+/**
+ * `met` or `breached` whatever the days without data were; `unknown` when
+ * they could tip it either way (a silent metric can neither clear nor convict).
+ */
+export type SloState = 'met' | 'breached' | 'unknown';
+
 /** The state of one SLO over a window. */
 export interface SloStatus {
   readonly name: string;
   readonly kind: SloConfig['kind'];
   readonly objective: SloConfig['objective'];
   readonly target: number;
-  /** `no-data` when the metric has no point in the window: it can neither clear nor convict. */
-  readonly state: 'met' | 'breached' | 'no-data';
+  readonly state: SloState;
   readonly window: DayWindow;
   readonly observedDays: number;
   readonly badDays: number;
+  /** Days of the window with no point: unknown, not met. */
+  readonly unknownDays: readonly string[];
   readonly firstBadDay?: string;
   readonly lastBadDay?: string;
   /** The value furthest on the wrong side of the threshold (or closest to it when every day met). */
   readonly worstValue?: number;
   /**
-   * Error-budget burn rate over the window: the share of bad days divided by
-   * the budget (1 − target). 1 spends the budget exactly; above 1 is a breach.
+   * Error-budget burn rate over the observed days: the share of bad days
+   * divided by the budget (1 − target). 1 spends the budget exactly; above 1
+   * is a breach. `null` when no day was observed.
    */
   readonly burnRate: number | null;
 }
@@ -68,11 +78,16 @@ export function dailyOutcomes(
   return days;
 }
 
+// The epsilon keeps a budget spent exactly (1 bad day in 10 at 90%) on the met side despite rounding.
+const BURN_EPSILON = 1e-9;
+
 /**
- * The SLO's state over `window` (inclusive days).
+ * The SLO's state over `window` (inclusive days). Breached when even the
+ * unknown days all meeting it would overspend the budget; met when even
+ * their all missing it would not; unknown otherwise.
  *
  * @example
- * sloStatus(slo, [{ timestamp: '2026-11-15T00:00:00Z', value: 0.95 }], { start: '2026-11-14', end: '2026-11-19' }).state; // 'breached'
+ * sloStatus(slo, [{ timestamp: '2026-11-15T00:00:00Z', value: 0.95 }], { start: '2026-11-15', end: '2026-11-15' }).state; // 'breached'
  */
 export function sloStatus(slo: SloConfig, points: readonly MetricValue[], window: DayWindow): SloStatus {
   let observedDays = 0;
@@ -97,16 +112,24 @@ export function sloStatus(slo: SloConfig, points: readonly MetricValue[], window
     }
   }
   const burnRate = observedDays === 0 ? null : badDays / observedDays / (1 - slo.target);
+  const observed = new Set(sorted.map(([day]) => day));
+  const unknownDays = daysOf(window).filter((day) => !observed.has(day));
+  const windowDays = observedDays + unknownDays.length;
+  const budget = 1 - slo.target;
+  const lowestBurn = windowDays === 0 ? 0 : badDays / windowDays / budget;
+  const highestBurn = windowDays === 0 ? 0 : (badDays + unknownDays.length) / windowDays / budget;
+  const state: SloState =
+    lowestBurn > 1 + BURN_EPSILON ? 'breached' : highestBurn > 1 + BURN_EPSILON ? 'unknown' : 'met';
   return {
     name: slo.name,
     kind: slo.kind,
     objective: slo.objective,
     target: slo.target,
-    // The epsilon keeps a budget spent exactly (1 bad day in 10 at 90%) on the met side despite rounding.
-    state: burnRate === null ? 'no-data' : burnRate > 1 + 1e-9 ? 'breached' : 'met',
+    state,
     window,
     observedDays,
     badDays,
+    unknownDays,
     ...(firstBadDay !== undefined && { firstBadDay }),
     ...(lastBadDay !== undefined && { lastBadDay }),
     ...(worstValue !== undefined && { worstValue }),
@@ -119,6 +142,13 @@ const DAY_MS = 86_400_000;
 /** `day` plus `n` days, as `YYYY-MM-DD`. */
 export function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Every day of a window, in order. */
+export function daysOf(window: DayWindow): string[] {
+  const days: string[] = [];
+  for (let day = window.start; day <= window.end; day = addDays(day, 1)) days.push(day);
+  return days;
 }
 
 /**

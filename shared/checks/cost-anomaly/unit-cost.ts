@@ -1,9 +1,11 @@
 /**
  * Unit cost (cost / demand) before and during an anomaly, and whether it
- * moved. Pure.
+ * moved. A day the demand metric has no point for is unknown, not zero: a
+ * unit cost over days with gaps is not computed, so its trend is `unknown`,
+ * never `up`. Pure.
  */
 
-/** `unknown` when the workload has no demand metric, or no demand on the days compared. */
+/** `unknown` when unit cost cannot be computed: no demand data on a day compared, or no demand at all. */
 export type UnitCostTrend = 'up' | 'normal' | 'down' | 'unknown';
 
 export interface UnitCostChange {
@@ -17,6 +19,8 @@ export interface UnitCostChange {
   /** Median daily demand before and during, so a reader sees growth at a glance. */
   readonly demandBefore: number | null;
   readonly demandAfter: number | null;
+  /** Days compared that have no demand point: any makes the trend `unknown`. */
+  readonly missingDemandDays: readonly string[];
 }
 
 // Below 5% a unit-cost move is noise in any daily series.
@@ -61,6 +65,8 @@ function medianUnitCost(
 /**
  * Compares unit cost on the anomalous days (`after`) with the days before
  * (`before`), as medians of daily cost/demand, so one odd day moves neither.
+ * Every day compared needs a demand point: with one missing, the medians
+ * could fall either side of the tolerance, so the trend is `unknown`.
  *
  * @example
  * unitCostChange({ cost, demand, before: ['2026-11-01'], after: ['2026-11-19'], tolerance: 0.125 }).trend; // 'up'
@@ -72,6 +78,8 @@ export function unitCostChange(input: {
   after: readonly string[];
   tolerance: number;
 }): UnitCostChange {
+  const demand = input.demand ?? new Map<string, number>();
+  const missingDemandDays = [...input.before, ...input.after].filter((day) => !demand.has(day));
   const none = {
     before: null,
     after: null,
@@ -79,16 +87,17 @@ export function unitCostChange(input: {
     trend: 'unknown',
     demandBefore: null,
     demandAfter: null,
+    missingDemandDays,
   } as const;
   if (input.demand === undefined) return none;
-  const before = medianUnitCost(input.before, input.cost, input.demand);
-  const after = medianUnitCost(input.after, input.cost, input.demand);
+  const before = medianUnitCost(input.before, input.cost, demand);
+  const after = medianUnitCost(input.after, input.cost, demand);
   const base = { demandBefore: before.demand, demandAfter: after.demand };
-  if (before.unit === null || after.unit === null || before.unit <= 0) {
+  if (missingDemandDays.length > 0 || before.unit === null || after.unit === null || before.unit <= 0) {
     return { ...none, ...base, before: before.unit, after: after.unit };
   }
   const ratio = after.unit / before.unit;
   const trend: UnitCostTrend =
     ratio >= 1 + input.tolerance ? 'up' : ratio <= 1 / (1 + input.tolerance) ? 'down' : 'normal';
-  return { before: before.unit, after: after.unit, ratio, trend, ...base };
+  return { before: before.unit, after: after.unit, ratio, trend, ...base, missingDemandDays };
 }

@@ -223,6 +223,44 @@ describe('CostExplorerCosts', () => {
     expect(await client.config.region()).toBe('us-east-1');
   });
 
+  it('treats a day as final only when Cost Explorer says Estimated: false, and a day it sent no result for as missing', async () => {
+    // ResultByTime.Estimated is optional in the API (AWS Billing and Cost Management API Reference, ResultByTime).
+    const { Estimated: _unsaid, ...silent } = day('2026-11-02', [group([A, EC2], '11')]);
+    ce.on(GetCostAndUsageCommand).resolves({
+      ResultsByTime: [day('2026-11-01', [group([A, EC2], '10')]), silent],
+    });
+
+    const [series] = await source().dailyCostByAccountAndService(window);
+
+    expect(series?.days).toEqual([
+      { day: '2026-11-01', usd: 10, estimated: false },
+      { day: '2026-11-02', usd: 11, estimated: true },
+      { day: '2026-11-03', usd: 0, estimated: true, missing: true },
+    ]);
+  });
+
+  it('marks the missing day in workload series too, derived or queried', async () => {
+    ce.on(GetCostAndUsageCommand, { GroupBy: PAIRS_GROUP_BY }).resolves({
+      ResultsByTime: [day('2026-11-01', [group([A, EC2], '5')]), day('2026-11-03', [group([A, EC2], '6')])],
+    });
+    ce.on(GetCostAndUsageCommand, { GroupBy: undefined }).resolves({
+      ResultsByTime: [total('2026-11-01', '8'), total('2026-11-02', '9')],
+    });
+
+    const series = await source().dailyCostByWorkload({
+      ...window,
+      workloads: [
+        { name: 'api', filter: { accounts: [A], services: [], tags: {} } },
+        { name: 'data', filter: { accounts: [B], services: [], tags: { team: ['data'] } } },
+      ],
+    });
+
+    expect(series.map((s) => [s.key.workload, s.days.map((d) => d.missing === true)])).toEqual([
+      ['api', [false, true, false]],
+      ['data', [false, false, true]],
+    ]);
+  });
+
   it('asks once for a long lookback, clamped to the history Cost Explorer keeps, with the configured metric', async () => {
     ce.on(GetCostAndUsageCommand).resolves({ ResultsByTime: [] });
     const costs = source({ metric: 'AmortizedCost', includeRecordTypes: [...DEFAULT_EXCLUDED_RECORD_TYPES] });

@@ -54,7 +54,7 @@ describe('recordTypeOf', () => {
 });
 
 describe('focusCostSource', () => {
-  it('sums daily cost per account and service, without credits, tax and refunds by default, with a zero for a day without charges', async () => {
+  it('sums daily cost per account and service, without credits, tax and refunds by default, with a zero for a day without usage', async () => {
     write([
       row('Usage', '2026-11-01', 10, 'EC2'),
       row('Usage', '2026-11-01', 5, 'EC2'),
@@ -62,6 +62,8 @@ describe('focusCostSource', () => {
       row('Tax', '2026-11-01', 2, 'EC2'),
       row('Adjustment', '2026-11-01', -1, 'EC2'),
       row('Purchase', '2026-11-01', 100, 'AWS Support (Business)'),
+      // A row of any category shows the export has the account's day: no usage that day is a zero.
+      row('Tax', '2026-11-02', 1, 'EC2'),
       row('Usage', '2026-11-03', 8, 'EC2'),
     ]);
     const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
@@ -97,11 +99,89 @@ describe('focusCostSource', () => {
     expect(series.map((s) => [s.key.service, s.days[0]?.usd])).toEqual([['EC2', 3]]);
   });
 
-  it('marks days outside the export as estimated, so a stale file never reads as a saving', async () => {
+  it('marks days the export does not cover as missing, so a short or stale file never reads as a saving', async () => {
     write([row('Usage', '2026-11-02', 10, 'EC2')]);
     const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
     const [series] = await source.dailyCostByAccountAndService(range);
-    expect(series?.days.map((d) => d.estimated)).toEqual([true, false, true]);
+    expect(series?.days).toEqual([
+      { day: '2026-11-01', usd: 0, estimated: true, missing: true },
+      { day: '2026-11-02', usd: 10, estimated: false },
+      { day: '2026-11-03', usd: 0, estimated: true, missing: true },
+    ]);
+  });
+
+  it('fails the read of a header-only file, naming the file and the window: it observed nothing', async () => {
+    write([]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const error = await source.dailyCostByAccountAndService(range).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ScanError);
+    expect(error).toMatchObject({
+      scope: 'costs',
+      reason: 'costs.csv has no cost rows between 2026-11-01 and 2026-11-03',
+    });
+    await expect(source.dailyCostByWorkload({ ...range, workloads: [] })).rejects.toBeInstanceOf(ScanError);
+  });
+
+  it('marks a day missing in every series of an account that has rows on other days, and only there', async () => {
+    const other = { account: '222222222222' };
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2'),
+      row('Usage', '2026-11-01', 1, 'S3'),
+      row('Usage', '2026-11-01', 20, 'EC2', other),
+      row('Usage', '2026-11-02', 20, 'EC2', other),
+      row('Usage', '2026-11-03', 10, 'EC2'),
+      row('Usage', '2026-11-03', 20, 'EC2', other),
+    ]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const series = await source.dailyCostByAccountAndService(range);
+    expect(
+      series.map((s) => [s.key.accountId, s.key.service, s.days.map((d) => d.missing === true)]),
+    ).toEqual([
+      ['111111111111', 'EC2', [false, true, false]],
+      ['111111111111', 'S3', [false, true, false]],
+      ['222222222222', 'EC2', [false, false, false]],
+    ]);
+  });
+
+  it('reads the days before a new account first appears as zero, not missing', async () => {
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2'),
+      row('Usage', '2026-11-02', 10, 'EC2'),
+      row('Usage', '2026-11-03', 10, 'EC2'),
+      row('Usage', '2026-11-03', 50, 'EC2', { account: '222222222222' }),
+    ]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const series = await source.dailyCostByAccountAndService(range);
+    expect(series[1]?.days).toEqual([
+      { day: '2026-11-01', usd: 0, estimated: false },
+      { day: '2026-11-02', usd: 0, estimated: false },
+      { day: '2026-11-03', usd: 50, estimated: false },
+    ]);
+  });
+
+  it('marks a workload day missing when an account it names, or any account when it names none, has no rows that day', async () => {
+    write([
+      row('Usage', '2026-11-01', 10, 'EC2'),
+      row('Usage', '2026-11-03', 10, 'EC2'),
+      row('Usage', '2026-11-01', 20, 'EC2', { account: '222222222222' }),
+      row('Usage', '2026-11-02', 20, 'EC2', { account: '222222222222' }),
+      row('Usage', '2026-11-03', 20, 'EC2', { account: '222222222222' }),
+    ]);
+    const source = focusCostSource({ dir, log: log(), includeRecordTypes: [] });
+    const filter = { services: [], tags: {} };
+    const series = await source.dailyCostByWorkload({
+      ...range,
+      workloads: [
+        { name: 'b-only', filter: { ...filter, accounts: ['222222222222'] } },
+        { name: 'ec2', filter: { accounts: [], services: ['EC2'], tags: {} } },
+        { name: 'absent', filter: { ...filter, accounts: ['999999999999'] } },
+      ],
+    });
+    expect(series.map((s) => [s.key.workload, s.days.map((d) => d.missing === true)])).toEqual([
+      ['b-only', [false, false, false]],
+      ['ec2', [false, true, false]],
+      ['absent', [true, true, true]],
+    ]);
   });
 
   it('says on which day the export ends, so the CLI can tell a stale file from a quiet week', async () => {

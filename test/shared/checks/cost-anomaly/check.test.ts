@@ -66,29 +66,67 @@ describe('costAnomalyCheck.collect', () => {
       end: new Date('2026-11-20T00:00:00Z'),
     });
     expect(observations.window).toEqual({ start: '2026-10-21', end: '2026-11-19' });
-    expect(scope).toMatchObject({ completed: ['costs', 'metrics', 'metrics/api'], failed: [] });
+    expect(scope).toMatchObject({
+      completed: ['metrics', 'costs', 'workload/api', 'metrics/api'],
+      failed: [],
+    });
+    expect(scope.retired?.('workload/old-workload')).toBe(
+      'workload old-workload was removed from the config',
+    );
     expect(scope.retired?.('metrics/old-workload')).toBe('workload old-workload was removed from the config');
-    expect(scope.retired?.('metrics/api')).toBeUndefined();
+    expect(scope.retired?.('workload/api')).toBeUndefined();
+    expect(scope.retired?.('costs/111111111111/EC2')).toBeUndefined();
   });
 
-  it('holds a workload whose metric has no recent data, instead of judging its SLOs met', async () => {
+  it('holds a workload whose demand metric has no data on the days its verdict needs, instead of guessing its class', async () => {
     const stale: MetricSource = {
       name: 'm',
       dailyMetrics: vi.fn(async () => new Map([['api_requests', requests.slice(0, 20)]])),
     };
     const check = costAnomalyCheck({ costs: fakeCosts([]), metrics: stale });
     const { scope, observations } = await check.collect({ config, now: NOW, log: log() });
-    expect(scope.completed).toEqual(['costs', 'metrics']);
+    expect(scope.completed).toEqual(['metrics', 'costs']);
     expect(scope.failed).toEqual([
       {
-        scope: 'metrics/api',
+        scope: 'workload/api',
         reason:
-          'no data in the last 3 days for api_requests, so api cannot be judged against demand and SLOs',
-        errorName: 'NoMetricData',
+          'its cost anomaly since 2026-11-18 could be waste or demand-growth: demand metric api_requests has no data on 2026-11-10..2026-11-19',
+        errorName: 'IncompleteData',
       },
     ]);
     const { findings } = check.evaluate(observations, { config, now: NOW, memory: new Map() });
     expect(findings.filter((f) => f.identity[0] === 'api')).toEqual([]);
+  });
+
+  it('judges freshness over the days that matter: a metric silent for weeks does not hold a workload with no anomaly', async () => {
+    const stale: MetricSource = {
+      name: 'm',
+      dailyMetrics: vi.fn(async () => new Map([['api_requests', requests.slice(0, 10)]])),
+    };
+    const quiet = fakeCosts([], {
+      dailyCostByWorkload: vi.fn(async () => [series({ workload: 'api' }, false)]),
+    });
+    const { scope } = await costAnomalyCheck({ costs: quiet, metrics: stale }).collect({
+      config,
+      now: NOW,
+      log: log(),
+    });
+    expect(scope.failed).toEqual([]);
+    expect(scope.completed).toContain('workload/api');
+  });
+
+  it('judges freshness over the days that matter: points on the last days do not stand in for a gap on an anomalous day', async () => {
+    const holed: MetricSource = {
+      name: 'm',
+      dailyMetrics: vi.fn(
+        async () =>
+          new Map([['api_requests', requests.filter((p) => !p.timestamp.startsWith('2026-11-18'))]]),
+      ),
+    };
+    const check = costAnomalyCheck({ costs: fakeCosts([]), metrics: holed });
+    const { scope } = await check.collect({ config, now: NOW, log: log() });
+    expect(scope.failed.map((f) => f.scope)).toEqual(['workload/api']);
+    expect(scope.failed[0]?.reason).toMatch(/api_requests has no data on 2026-11-18$/);
   });
 
   it('completes neither scope when the costs cannot be read, so no open finding resolves', async () => {
@@ -97,7 +135,7 @@ describe('costAnomalyCheck.collect', () => {
     });
     const check = costAnomalyCheck({ costs, metrics });
     const { scope, observations } = await check.collect({ config, now: NOW, log: log() });
-    expect(scope.completed).toEqual([]);
+    expect(scope.completed).toEqual(['metrics']);
     expect(scope.failed).toEqual([{ scope: 'costs', reason: 'throttled', errorName: 'Error' }]);
     expect(check.evaluate(observations, { config, now: NOW, memory: new Map() }).findings).toEqual([]);
   });
@@ -109,8 +147,9 @@ describe('costAnomalyCheck.collect', () => {
     };
     const check = costAnomalyCheck({ costs: fakeCosts(unmapped(1)), metrics: failing });
     const { scope, observations } = await check.collect({ config, now: NOW, log: log() });
-    expect(scope.completed).toEqual(['costs']);
+    expect(scope.completed).toEqual(['costs/222222222200/EC2', 'costs/222222222200', 'costs']);
     expect(scope.failed[0]).toMatchObject({ scope: 'metrics' });
+    expect(scope.failed[1]).toMatchObject({ scope: 'workload/api' });
     expect(scope.failed[0]?.reason).toMatch(/cannot be classified: AccessDenied/);
     const { findings } = check.evaluate(observations, { config, now: NOW, memory: new Map() });
     expect(findings.map((f) => f.identity.at(-1))).toEqual(['cost-only']);

@@ -10,15 +10,23 @@ import {
   isSaving,
   isUnsafeSaving,
   isWaste,
+  type KnownClassInput,
+  possibleClasses,
   severityOfClass,
 } from '../../../../shared/checks/cost-anomaly/classify.js';
 
-const base: ClassInput = { direction: 'up', mapped: true, unitCost: 'up', sloBreached: false };
-const inputArbitrary = fc.record({
+const base: KnownClassInput = { direction: 'up', mapped: true, unitCost: 'up', sloBreached: false };
+const knownArbitrary = fc.record({
+  direction: fc.constantFrom('up' as const, 'down' as const),
+  mapped: fc.boolean(),
+  unitCost: fc.constantFrom('up' as const, 'normal' as const, 'down' as const),
+  sloBreached: fc.boolean(),
+});
+const inputArbitrary: fc.Arbitrary<ClassInput> = fc.record({
   direction: fc.constantFrom('up' as const, 'down' as const),
   mapped: fc.boolean(),
   unitCost: fc.constantFrom('up' as const, 'normal' as const, 'down' as const, 'unknown' as const),
-  sloBreached: fc.boolean(),
+  sloBreached: fc.constantFrom(true, false, 'unknown' as const),
 });
 
 describe('waste', () => {
@@ -29,8 +37,9 @@ describe('waste', () => {
   it('does not hold when demand explains the cost', () => {
     expect(isWaste({ ...base, unitCost: 'normal' })).toBe(false);
   });
-  it('holds without demand data: nothing shows the rise is explained', () => {
-    expect(classifyAnomaly({ ...base, unitCost: 'unknown' })).toBe('waste');
+  it('is not called when unit cost is unknown: unknown is not rising, it could be demand growth', () => {
+    expect(classifyAnomaly({ ...base, unitCost: 'unknown' })).toBeNull();
+    expect(possibleClasses({ ...base, unitCost: 'unknown' })).toEqual(['waste', 'demand-growth']);
   });
 });
 
@@ -56,7 +65,7 @@ describe('demand-growth', () => {
 });
 
 describe('unsafe-saving', () => {
-  const drop: ClassInput = { direction: 'down', mapped: true, unitCost: 'down', sloBreached: true };
+  const drop: KnownClassInput = { direction: 'down', mapped: true, unitCost: 'down', sloBreached: true };
   it('holds for cost and unit cost down with an SLO breached', () => {
     expect(isUnsafeSaving(drop)).toBe(true);
     expect(classifyAnomaly(drop)).toBe('unsafe-saving');
@@ -88,23 +97,44 @@ describe('cost-only', () => {
 });
 
 describe('classifyAnomaly', () => {
-  it('gives every input exactly one class, and only one rule holds for it', () => {
+  it('gives every input without unknowns exactly one class, and only one rule holds for it', () => {
     const rules = [isCostOnly, isEfficiencyRegression, isWaste, isDemandGrowth, isUnsafeSaving, isSaving];
     fc.assert(
-      fc.property(inputArbitrary, (input) => {
+      fc.property(knownArbitrary, (input) => {
         expect(ANOMALY_CLASSES).toContain(classifyAnomaly(input));
         expect(rules.filter((holds) => holds(input))).toHaveLength(1);
       }),
     );
   });
-  it('never calls a rise a saving nor a drop growth', () => {
+  it('never calls a rise a saving nor a drop growth, whatever is unknown', () => {
     fc.assert(
       fc.property(inputArbitrary, (input) => {
-        const cls = classifyAnomaly(input);
         const downClasses = ['saving', 'unsafe-saving'];
-        expect(downClasses.includes(cls)).toBe(input.direction === 'down');
+        for (const cls of possibleClasses(input))
+          expect(downClasses.includes(cls)).toBe(input.direction === 'down');
       }),
     );
+  });
+  it('guesses no unknown: a class is given only when every way the unknowns resolve gives it', () => {
+    fc.assert(
+      fc.property(inputArbitrary, (input) => {
+        const resolutions = [
+          ...(input.unitCost === 'unknown' ? (['up', 'normal', 'down'] as const) : [input.unitCost]),
+        ].flatMap((unitCost) =>
+          (input.sloBreached === 'unknown' ? [true, false] : [input.sloBreached]).map((sloBreached) =>
+            classifyAnomaly({ ...input, unitCost, sloBreached }),
+          ),
+        );
+        const agreed = new Set(resolutions).size === 1 ? resolutions[0] : null;
+        expect(classifyAnomaly(input)).toBe(agreed);
+      }),
+    );
+  });
+  it('holds an SLO left open by missing data between unsafe-saving and saving', () => {
+    const drop: ClassInput = { direction: 'down', mapped: true, unitCost: 'down', sloBreached: 'unknown' };
+    expect(classifyAnomaly(drop)).toBeNull();
+    expect(possibleClasses(drop)).toEqual(['unsafe-saving', 'saving']);
+    expect(classifyAnomaly({ ...drop, unitCost: 'normal' })).toBe('saving');
   });
 });
 

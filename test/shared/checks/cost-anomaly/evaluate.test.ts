@@ -4,6 +4,7 @@ import {
   type CostObservations,
   DAYS_PER_MONTH,
   evaluateCostAnomalies,
+  workloadVerdicts,
 } from '../../../../shared/checks/cost-anomaly/evaluate.js';
 import { addDays } from '../../../../shared/checks/cost-anomaly/slo.js';
 import { configSchema, type GuardrailsConfigInput } from '../../../../shared/config/schema.js';
@@ -26,11 +27,12 @@ function series(key: CostSeries['key'], usd: (i: number) => number, estimatedFro
     })),
   };
 }
-const metric = (value: (i: number) => number) =>
+/** A daily metric over the window; a day whose value is `null` has no point. */
+const metric = (value: (i: number) => number | null) =>
   Array.from({ length: DAYS }, (_, i) => ({
     timestamp: `${addDays(FIRST, i)}T00:00:00.000Z`,
     value: value(i),
-  }));
+  })).flatMap((p) => (p.value === null ? [] : [{ timestamp: p.timestamp, value: p.value }]));
 
 function configOf(
   anomaly: GuardrailsConfigInput['anomaly'] = {},
@@ -60,13 +62,13 @@ function configOf(
 
 interface Scenario {
   cost: (i: number) => number;
-  demand?: (i: number) => number;
-  p99?: (i: number) => number;
+  demand?: (i: number) => number | null;
+  p99?: (i: number) => number | null;
   pairs?: CostSeries[];
   estimatedFrom?: number;
 }
-function judge(s: Scenario, config = configOf(), overrides: Partial<CostObservations> = {}) {
-  const observations: CostObservations = {
+function observe(s: Scenario, overrides: Partial<CostObservations> = {}): CostObservations {
+  return {
     window: { start: FIRST, end: LAST },
     pairs: s.pairs ?? [],
     workloads: [series({ workload: 'api' }, s.cost, s.estimatedFrom)],
@@ -77,7 +79,9 @@ function judge(s: Scenario, config = configOf(), overrides: Partial<CostObservat
     drivers: new Map(),
     ...overrides,
   };
-  return evaluateCostAnomalies(observations, {
+}
+function judge(s: Scenario, config = configOf(), overrides: Partial<CostObservations> = {}) {
+  return evaluateCostAnomalies(observe(s, overrides), {
     config,
     now: new Date('2026-11-20T06:00:00Z'),
     memory: new Map(),
@@ -98,7 +102,7 @@ describe('evaluateCostAnomalies: classes', () => {
       rule: 'detector',
       type: 'cost.anomaly',
       identity: ['api', 'waste'],
-      scope: 'metrics/api',
+      scope: 'workload/api',
       severity: 'error',
       subject: 'api',
       origin: ACCOUNT,
@@ -175,7 +179,7 @@ describe('evaluateCostAnomalies: classes', () => {
     const { findings } = judge({ cost: normal, pairs: [pair, mapped] });
     expect(only(findings)).toMatchObject({
       identity: ['222222222222', 'Amazon EC2', 'cost-only'],
-      scope: 'costs',
+      scope: 'costs/222222222222/Amazon EC2',
       severity: 'warning',
       subject: '222222222222/Amazon EC2',
       owner: { team: 'finops', source: 'default' },
@@ -352,5 +356,120 @@ describe('evaluateCostAnomalies: AWS signals', () => {
       budgets: [{ name: 'b', limitUsd: 1, actualUsd: 2, timeUnit: 'MONTHLY' }],
     });
     expect(findings).toEqual([]);
+  });
+});
+
+describe('evaluateCostAnomalies: unknown is never met, rising or fixed', () => {
+  const verdictOf = (s: Scenario, config = configOf(), overrides: Partial<CostObservations> = {}) =>
+    workloadVerdicts(observe(s, overrides), config)[0]?.verdict;
+  const grow = (i: number) => (i >= 57 ? 1.8 : 1);
+  const growth: Scenario = { cost: (i) => normal(i) * grow(i), demand: (i) => 1000 * wiggle(i) * grow(i) };
+  const cut: Scenario = { cost: (i) => (i >= 54 ? 55 : normal(i)), p99: (i) => (i >= 56 ? 0.95 : 0.4) };
+
+  it('holds demand growth whose demand metric has a gap on an anomalous day, rather than page it as waste', () => {
+    const gap = { ...growth, demand: (i: number) => (i === 58 ? null : (growth.demand?.(i) ?? 0)) };
+    expect(judge(gap).findings).toEqual([]);
+    const verdict = verdictOf(gap);
+    expect(verdict).toMatchObject({ state: 'held' });
+    expect(verdict?.state === 'held' && verdict.reason).toMatch(
+      /could be waste or demand-growth: demand metric api_requests has no data on 2026-11-18/,
+    );
+  });
+
+  it('holds demand growth whose demand metric has a gap in its baseline days', () => {
+    const gap = { ...growth, demand: (i: number) => (i === 40 ? null : (growth.demand?.(i) ?? 0)) };
+    expect(judge(gap).findings).toEqual([]);
+    expect(verdictOf(gap)).toMatchObject({ state: 'held' });
+  });
+
+  it('holds an unsafe saving whose SLO metric has no points on the breach days, rather than call it a saving', () => {
+    const silent = { ...cut, p99: (i: number) => (i >= 56 ? null : 0.4) };
+    expect(judge(silent).findings).toEqual([]);
+    const verdict = verdictOf(silent);
+    expect(verdict?.state === 'held' && verdict.reason).toMatch(
+      /could be unsafe-saving or saving: SLO api-p99 \(api_p99\) has no data on 2026-11-16\.\.2026-11-19/,
+    );
+  });
+
+  it('keeps the unsafe saving when one breach day was observed, whatever the silent days were', () => {
+    const partly = { ...cut, p99: (i: number) => (i === 56 ? 0.95 : i > 56 ? null : 0.4) };
+    expect(only(judge(partly).findings).identity).toEqual(['api', 'unsafe-saving']);
+  });
+
+  it('never downgrades an efficiency regression to waste when the SLO days go silent', () => {
+    const rise = (i: number) => (i >= 57 ? 200 : normal(i));
+    expect(only(judge({ cost: rise, p99: (i) => (i === 58 ? 0.9 : 0.4) }).findings).identity).toEqual([
+      'api',
+      'efficiency-regression',
+    ]);
+    const silent = { cost: rise, p99: (i: number) => (i >= 57 ? null : 0.4) };
+    expect(judge(silent).findings).toEqual([]);
+    expect(verdictOf(silent)).toMatchObject({ state: 'held' });
+  });
+
+  it('holds a drop that ended earlier while the SLO days after it are silent: it could still be an unsafe saving', () => {
+    const drop = (i: number) => (i >= 50 && i <= 55 ? 55 : normal(i));
+    expect(judge({ cost: drop }).findings).toEqual([]);
+    const silent = { cost: drop, p99: (i: number) => (i >= 56 ? null : 0.4) };
+    expect(verdictOf(silent)).toMatchObject({ state: 'held' });
+  });
+
+  it('still classifies when the unknowns cannot change the class: demand growth does not hang on the SLO', () => {
+    const silent = { ...growth, p99: () => null };
+    const f = only(judge(silent).findings);
+    expect(f.identity).toEqual(['api', 'demand-growth']);
+    expect(f.summary).toMatch(/SLO unknown \(no data\): api-p99/);
+  });
+
+  it('still calls a drop with SLOs met a saving when its unit cost is unknown, and says so', () => {
+    const gap = {
+      cost: (i: number) => (i >= 54 ? 55 : normal(i)),
+      demand: (i: number) => (i === 58 ? null : 1000),
+    };
+    const f = only(judge(gap).findings);
+    expect(f.identity).toEqual(['api', 'saving']);
+    expect(f.summary).toMatch(/unit cost unknown \(demand data missing\)/);
+    expect(f.evidence).toMatchObject({ unitCost: { trend: 'unknown', missingDemandDays: ['2026-11-18'] } });
+  });
+
+  it('holds every workload anomaly that needs metrics when the metrics could not be read', () => {
+    expect(
+      verdictOf({ cost: (i) => (i >= 57 ? 200 : normal(i)) }, configOf(), { metrics: null }),
+    ).toMatchObject({
+      state: 'held',
+    });
+  });
+
+  it('judges a workload without a demand metric on cost alone: a rise is waste', () => {
+    const config = configSchema.parse({
+      version: 1,
+      workloads: [{ name: 'api', costFilter: { accounts: [ACCOUNT] } }],
+      anomaly: { minImpactUsd: 10, relativeThreshold: 0.25 },
+    });
+    const f = only(judge({ cost: (i) => (i >= 57 ? 200 : normal(i)) }, config).findings);
+    expect(f).toMatchObject({ identity: ['api', 'waste'], scope: 'workload/api' });
+    expect(f.summary).toMatch(/no demand metric \(judged on cost\)/);
+  });
+
+  it('raises nothing for a series with a missing cost day, and says which day', () => {
+    const rise = (i: number) => (i >= 57 ? 200 : normal(i));
+    const holed = (key: CostSeries['key']) => {
+      const s = series(key, rise);
+      return { ...s, days: s.days.map((d, i) => (i === 59 ? { ...d, estimated: true, missing: true } : d)) };
+    };
+    const obs = observe(
+      { cost: rise, pairs: [holed({ accountId: '222222222222', service: 'EC2' })] },
+      {
+        workloads: [holed({ workload: 'api' })],
+        costSource: 'costs.csv',
+      },
+    );
+    const evaluation = evaluateCostAnomalies(obs, { config: configOf(), now: new Date(), memory: new Map() });
+    expect(evaluation.findings).toEqual([]);
+    expect(evaluation.metrics).toMatchObject({ costSeriesJudged: 2, costSeriesHeld: 2, costAnomalies: 0 });
+    expect(workloadVerdicts(obs, configOf())[0]?.verdict).toEqual({
+      state: 'held',
+      reason: 'its cost is incomplete: costs.csv has no data for 2026-11-19',
+    });
   });
 });
