@@ -78,6 +78,8 @@ export interface DailyCase {
   readonly irregularities: ReadonlySet<DailyIrregularity>;
   /** Typical daily cost before any event (USD). */
   readonly level: number;
+  /** Days where something benign but notable happens (a routine burst, an incident ending, a small shift), for diagnosis. */
+  readonly marks: ReadonlyArray<{ readonly day: number; readonly kind: string }>;
 }
 
 const DAY_MS = 86_400_000;
@@ -161,13 +163,14 @@ export function dailyCase(index: number, seed: number): DailyCase {
   const rng = seededRandom(seed + index * 7919);
   const irregularities = new Set<DailyIrregularity>();
   for (const kind of DAILY_IRREGULARITIES) if (rng.chance(IRREGULARITY_RATE[kind])) irregularities.add(kind);
-  // A mostly-zero series has no weekly business shape to dip on holidays, nor a new-service ramp.
-  if (irregularities.has('mostly-zero')) {
-    irregularities.delete('new-service');
-    irregularities.delete('holidays');
-  }
+  // A mostly-zero series has no new-service ramp.
+  if (irregularities.has('mostly-zero')) irregularities.delete('new-service');
   const days = rng.int(90, 200);
-  const startMs = Date.UTC(2024, 0, 1) + rng.int(0, 900) * DAY_MS;
+  // Half the exports start on the first of a month, as monthly billing windows do.
+  const randomStart = Date.UTC(2024, 0, 1) + rng.int(0, 900) * DAY_MS;
+  const startMs = rng.chance(0.5)
+    ? Date.UTC(new Date(randomStart).getUTCFullYear(), new Date(randomStart).getUTCMonth(), 1)
+    : randomStart;
   const firstDow = new Date(startMs).getUTCDay();
   const shape: Shape = {
     level: rng.logUniform(5, 50_000),
@@ -175,6 +178,9 @@ export function dailyCase(index: number, seed: number): DailyCase {
     weekly: drawWeekly(rng),
     variable: rng.uniform(0.3, 0.9),
   };
+  // Holidays dip business-driven spend: only series that are quieter at the weekend have them.
+  const weekendDip = Math.min(...shape.weekly) / Math.max(...shape.weekly);
+  if (weekendDip > 0.9 || irregularities.has('mostly-zero')) irregularities.delete('holidays');
   const { level } = shape;
   // Multiplier on the whole series per day (trend, shifts, holidays, drops) and additive extras.
   const factor = new Float64Array(days).fill(1);
@@ -182,6 +188,7 @@ export function dailyCase(index: number, seed: number): DailyCase {
   const incidents: LabelledIncident[] = [];
   const benign: BenignWindow[] = [];
   const taken: number[] = [];
+  const marks: Array<{ day: number; kind: string }> = [];
 
   // Slow trend for everyone; a drift segment for some.
   const growth = rng.uniform(-0.002, 0.004);
@@ -198,6 +205,7 @@ export function dailyCase(index: number, seed: number): DailyCase {
       const at = rng.int(20, days - 5);
       const shift = rng.pick([-1, 1] as const) * rng.uniform(0.05, 0.15);
       mulRange(factor, at, days, 1 + shift);
+      marks.push({ day: at, kind: `shift ${Math.round(shift * 100)}%` });
     }
   }
 
@@ -210,10 +218,15 @@ export function dailyCase(index: number, seed: number): DailyCase {
         starts.push(t);
     }
     for (let k = rng.int(2, 4); k > 0; k--) starts.push(rng.int(15, days - 5));
-    const dip = rng.uniform(0.2, 0.7);
+    // A holiday looks like a weekend: spend falls most of the way to the weekend level.
+    const dip = rng.uniform(0.5, 1) * (1 - weekendDip);
     for (const start of starts) {
       const len = rng.int(1, 4);
-      mulRange(factor, start, start + len, 1 - shape.variable * dip);
+      for (let t = start; t < Math.min(days, start + len); t++) {
+        // Weekend days of a holiday stay as they are.
+        if ((shape.weekly[(firstDow + t) % 7] as number) < Math.max(...shape.weekly) * 0.95) continue;
+        factor[t] = (factor[t] as number) * (1 - dip);
+      }
       benign.push({ kind: 'holiday', from: start, to: Math.min(days, start + len) });
     }
   }
@@ -225,12 +238,14 @@ export function dailyCase(index: number, seed: number): DailyCase {
   // Routine bursts: rate and size are the series' own.
   let burstSize = 0;
   if (irregularities.has('bursty')) {
-    const rate = rng.logUniform(1 / 30, 1 / 4);
-    burstSize = level * rng.logUniform(0.3, 2.5);
+    // Routine: every 3 to 20 days (the issue saw 6 to 8 flagged in four months).
+    const rate = rng.logUniform(1 / 20, 1 / 3);
+    burstSize = level * rng.logUniform(0.2, 1.5);
     for (let t = 1; t < days; t++) {
       if (!rng.chance(rate)) continue;
       const size = burstSize * Math.exp(0.4 * rng.normal());
       addRange(extra, t, t + (rng.chance(0.2) ? 2 : 1), size);
+      marks.push({ day: t, kind: 'burst' });
     }
   }
 
@@ -290,6 +305,7 @@ export function dailyCase(index: number, seed: number): DailyCase {
       const rise = Math.max(rng.logUniform(0.35, 2), (8 * noiseUsd) / level);
       const len = rng.chance(0.5) ? days : rng.int(4, 30);
       mulRange(base, start, start + len, 1 + rise);
+      if (start + len < days) marks.push({ day: start + len, kind: 'step-up ends' });
       incidents.push({
         kind,
         start,
@@ -298,9 +314,10 @@ export function dailyCase(index: number, seed: number): DailyCase {
         detail: `+${Math.round(rise * 100)}% for ${len >= days ? 'good' : `${len} d`}`,
       });
     } else {
-      const fall = rng.uniform(0.5, 1);
+      const fall = Math.max(rng.uniform(0.5, 1), Math.min(0.95, 6 * shape.noise));
       const len = rng.chance(0.6) ? days : rng.int(3, 30);
       mulRange(base, start, start + len, 1 - fall);
+      if (start + len < days) marks.push({ day: start + len, kind: 'drop ends' });
       incidents.push({
         kind,
         start,
@@ -322,7 +339,16 @@ export function dailyCase(index: number, seed: number): DailyCase {
     cost[t] = Math.max(0, value + (monthStart ? fee * Math.exp(0.05 * rng.normal()) : 0));
   }
 
-  const { rows, rowDay } = exportRows(rng, cost, startMs, irregularities, rowsBeforeNewStart ? 0 : newStart);
+  const keep = new Uint8Array(days);
+  for (const w of incidents) for (let t = w.start; t < Math.min(days, w.start + 2); t++) keep[t] = 1;
+  const { rows, rowDay } = exportRows(
+    rng,
+    cost,
+    startMs,
+    irregularities,
+    rowsBeforeNewStart ? 0 : newStart,
+    keep,
+  );
   return {
     id: `daily-${seed.toString(16)}-${index}`,
     rows,
@@ -332,6 +358,7 @@ export function dailyCase(index: number, seed: number): DailyCase {
     benign,
     irregularities,
     level,
+    marks,
   };
 }
 
@@ -342,6 +369,7 @@ function exportRows(
   startMs: number,
   irregularities: ReadonlySet<DailyIrregularity>,
   firstRowDay: number,
+  keep: Uint8Array,
 ): { rows: ExportRow[]; rowDay: Int32Array } {
   const days = cost.length;
   const missing = new Uint8Array(days);
@@ -360,10 +388,11 @@ function exportRows(
   const rowDays: number[] = [];
   const cents = (x: number) => Math.round(x * 100) / 100;
   for (let t = firstRowDay; t < days; t++) {
-    if (missing[t] === 1) continue;
+    // An export gap never hides an incident's first two days: a label nobody could see is not a fair test.
+    if (missing[t] === 1 && keep[t] === 0) continue;
     const timestamp = isoDay(startMs + t * DAY_MS);
     const value = cost[t] as number;
-    if (empty[t] === 1) {
+    if (empty[t] === 1 && keep[t] === 0) {
       rows.push({ timestamp, value: null });
       rowDays.push(t);
     } else if (splitShare > 0 && rng.chance(splitShare)) {

@@ -5,11 +5,7 @@
  * and injected benign events (demand growth, holidays). The detector alone,
  * on irregular exports, is `anomaly-eval`.
  */
-import {
-  DEFAULT_DETECTOR_OPTIONS,
-  detectAnomalies,
-  type SeriesPoint,
-} from '../shared/checks/cost-anomaly/detector.js';
+import { detectAnomalies, type SeriesPoint } from '../shared/checks/cost-anomaly/detector.js';
 import { detectorOptionsOf } from '../shared/checks/cost-anomaly/evaluate.js';
 import { parseConfig } from '../shared/config/loader.js';
 import {
@@ -28,7 +24,7 @@ import { atLeast, type Figure, info, round, type ScenarioOptions, type ScenarioR
 
 const SHAPE: SeriesShape = { days: 182, startDate: '2026-01-01', earliestEvent: 63, latestEvent: 150 };
 /** Scoring starts once the detector's window (56 days) is full. */
-const EVAL_FROM = DEFAULT_DETECTOR_OPTIONS.window;
+const EVAL_FROM = 56;
 const GROWTH_KEPT_QUIET_TARGET = 0.95;
 
 interface Tallies {
