@@ -56,6 +56,8 @@ export interface BaselineOptions {
   readonly tailMemory: number;
   /** Weight of the level's update per point (0 to 1). */
   readonly levelSmoothing: number;
+  /** Points never judged (minHistory): their seasons may set the initial profile. */
+  readonly warmUp: number;
   /** Band edges are where the calibrated |z| reaches this. */
   readonly zThreshold: number;
 }
@@ -81,6 +83,8 @@ export const MIN_SCALE = 1e-9;
 // say nothing about the level, and dividing by their factor would amplify noise.
 const MIN_INFORMATIVE_RATIO = 0.05;
 const MONTH_START_MEMORY = 3;
+/** A fee known from one month start is trusted to within half its size (a quarter from two, …). */
+const FEE_UNCERTAINTY = 0.5;
 /** Errors beyond this many sigmas move the level only this far (Huber). */
 const LEVEL_CLIP = 2;
 /** Errors beyond this many sigmas count towards a level shift. */
@@ -98,6 +102,15 @@ const MEAN_ABS_TO_SIGMA = 1.2533;
 /** Share of the unclipped mean absolute error the scale never goes below (mostly-zero series). */
 const RAW_SCALE_SHARE = 0.1;
 const TREND_SMOOTHING = 0.1;
+/** The scale is widened by this many errors' worth while few are known: ×(1 + 3/n). */
+const SMALL_SAMPLE = 3;
+/** Errors after which a bucket's scale is trusted enough to call a large upward error a burst. */
+const SETTLED_SCALE_ERRORS = 10;
+/** Bursts are at most this share of the points; more errors than that beyond the band mean a wrong scale. */
+const MAX_BURST_RATE = 0.25;
+const UP_RATE_SMOOTHING = 1 / 14;
+/** An up-tail scale above this marks a series with routine bursts (see `calibrated`). */
+const BURSTY_TAIL = 1.3;
 /** Errors a scale bucket needs before its errors count towards the tail. */
 const MIN_SCALE_ERRORS = 3;
 // Fine grids: 24 scale buckets (hours); a phase median needs at least this many values.
@@ -129,12 +142,17 @@ class BaselineModel {
   private readonly buckets: number;
   private readonly relativeScale: boolean;
   private readonly seasonal: Float64Array;
+  // Work buffers of the profile fit: ratios of the window's points, and values gathered for one median.
+  private readonly ratios: Float64Array;
+  private readonly gathered: Float64Array;
   // Phases whose factor came from data.
   private readonly phaseKnown: Uint8Array;
   // The smallest factor of any known phase (and weekday): the series' quietest regular level.
   private lowFactor = 1;
   private readonly weekday = new Float64Array(7).fill(1);
   private readonly tail: ResidualTail;
+  // The same errors in level sigmas (not scaled down on quiet phases): the size of a burst in dollars.
+  private readonly sizeTail: ResidualTail;
   private scratch: Float64Array = new Float64Array(64);
   private readonly clippedAbs: Float64Array;
   private readonly rawAbs: Float64Array;
@@ -164,12 +182,16 @@ class BaselineModel {
   private previousUntil = -1;
   private shiftRatio = 1;
   private shiftError = 0;
+  private shiftSize = 0;
   private shiftWeight = 0;
   // The open event (consecutive errors beyond EVENT_BAND on one side) and its entry in the tail.
   private eventSign = 0;
   private eventError = 0;
+  private eventSize = 0;
   private eventWeight = 0;
   private eventInTail = false;
+  // Smoothed share of recent errors beyond EVENT_BAND upwards.
+  private upRate = 0;
 
   constructor(options: BaselineOptions) {
     this.o = options;
@@ -178,8 +200,11 @@ class BaselineModel {
     this.buckets = period > 24 ? SCALE_BUCKETS_FINE : 1;
     this.relativeScale = this.buckets === 1;
     this.seasonal = new Float64Array(period).fill(1);
+    this.ratios = new Float64Array(this.seasons * period);
+    this.gathered = new Float64Array(this.seasons * period + 1);
     this.phaseKnown = new Uint8Array(period);
     this.tail = new ResidualTail(options.tailMemory);
+    this.sizeTail = new ResidualTail(options.tailMemory);
     this.clippedAbs = new Float64Array(this.buckets);
     this.rawAbs = new Float64Array(this.buckets);
     this.scaleCount = new Float64Array(this.buckets);
@@ -188,7 +213,63 @@ class BaselineModel {
     this.runLevels = new Float64Array(Math.max(1, options.shiftRun));
   }
 
+  /** True when this model was built for the same options (so it can be reused). */
+  matches(options: BaselineOptions): boolean {
+    const o = this.o;
+    return (
+      o.period === options.period &&
+      o.window === options.window &&
+      o.trendDamping === options.trendDamping &&
+      o.scaleFloor === options.scaleFloor &&
+      o.pointsPerDay === options.pointsPerDay &&
+      o.trend === options.trend &&
+      o.shiftRun === options.shiftRun &&
+      o.shiftMemory === options.shiftMemory &&
+      o.tailMemory === options.tailMemory &&
+      o.levelSmoothing === options.levelSmoothing &&
+      o.warmUp === options.warmUp &&
+      o.zThreshold === options.zThreshold
+    );
+  }
+
+  /** Forgets everything learned from the previous series. */
+  private reset(): void {
+    this.seasonal.fill(1);
+    this.phaseKnown.fill(0);
+    this.lowFactor = 1;
+    this.weekday.fill(1);
+    this.tail.reset();
+    this.sizeTail.reset();
+    this.clippedAbs.fill(0);
+    this.rawAbs.fill(0);
+    this.scaleCount.fill(0);
+    this.feeResiduals.fill(0);
+    this.feeCount = 0;
+    this.pendingFee = -1;
+    this.level = Number.NaN;
+    this.slope = 0;
+    this.levelAt = 0;
+    this.profileReady = false;
+    this.intermittent = false;
+    this.sizes.clear();
+    this.runSign = 0;
+    this.runLength = 0;
+    this.previousLevel = Number.NaN;
+    this.previousUntil = -1;
+    this.shiftRatio = 1;
+    this.shiftError = 0;
+    this.shiftSize = 0;
+    this.shiftWeight = 0;
+    this.eventSign = 0;
+    this.eventError = 0;
+    this.eventSize = 0;
+    this.eventWeight = 0;
+    this.eventInTail = false;
+    this.upRate = 0;
+  }
+
   fit(values: Float64Array, monthStarts: Uint8Array | null): Baseline {
+    this.reset();
     const n = values.length;
     const { period, pointsPerDay, scaleFloor } = this.o;
     this.values = values;
@@ -202,10 +283,16 @@ class BaselineModel {
     const lowerWidth = new Float64Array(n);
     let observed = 0;
 
+    // Holt–Winters practice: the first seasons (never judged: they are the warm-up) set the initial
+    // profile, so the errors of the warm-up already teach the scale and the tail (a burst in week one).
+    const initialSeasons = Math.floor(Math.min(n, this.o.warmUp) / period);
+    const initialEnd = period > 1 && initialSeasons > 0 ? initialSeasons * period : 0;
+    if (initialEnd > 0) this.refitProfile(initialEnd);
     for (let t = 0; t < n; t++) {
-      if (t > 0 && t % period === 0) this.refitProfile(t);
+      if (t > initialEnd && t % period === 0) this.refitProfile(t);
       if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.refitWeekday(t);
       this.tail.tick();
+      this.sizeTail.tick();
       history[t] = observed;
       const value = at(values, t);
       const gap = Number.isNaN(value);
@@ -244,7 +331,7 @@ class BaselineModel {
           const r = (value - typical) / sizeSigma;
           // A smaller charge than usual is not news on a series that is mostly nothing.
           z[t] = r > 0 ? r / this.tail.scale(true) : 0;
-          this.recordError(r);
+          this.recordError(r, r);
           this.sizes.push(value, t);
         }
         this.level = level + this.o.levelSmoothing * (value - level);
@@ -255,15 +342,19 @@ class BaselineModel {
       if (!gap && !monthStart && value > 0) this.sizes.push(value, t);
 
       let pointExpected = regularExpected;
+      let fee = 0;
       if (monthStart && this.feeCount > 0) {
         const remembered = Math.min(this.feeCount, MONTH_START_MEMORY);
         const scratch = this.scratchOf(remembered);
         for (let i = 0; i < remembered; i++) scratch[i] = at(this.feeResiduals, i);
-        const fee = medianInPlace(scratch, remembered);
+        fee = medianInPlace(scratch, remembered);
         pointExpected = Math.max(0, regularExpected + fee);
+        // One or two month starts say little about a fee (a burst may have landed on the first).
+        const unsure = (FEE_UNCERTAINTY * Math.abs(fee)) / (remembered * remembered);
         sigma = Math.max(
           sigma,
           MAD_TO_SIGMA * madInPlace(scratch, remembered, fee),
+          unsure,
           scaleFloor * pointExpected,
         );
       }
@@ -294,8 +385,10 @@ class BaselineModel {
       observed++;
 
       let r = (value - pointExpected) / sigma;
-      if (r < -SHIFT_BAND && !monthStart) r = this.holidayLike(t, r, value, level, factor, bucket);
-      z[t] = r / this.tail.scale(r >= 0);
+      if (r < -SHIFT_BAND) r = this.holidayLike(t, r, value - fee, level, factor, bucket);
+      // The first month start with a charge on top is how a recurring fee first shows: learn it, do not page.
+      if (monthStart && this.feeCount === 0 && r > 0) r = 0;
+      z[t] = this.calibrated(r, factor);
 
       if (monthStart) {
         // What the month start carried on top of a regular day: the recurring fee to expect next month.
@@ -373,7 +466,9 @@ class BaselineModel {
     const clipped = MEAN_ABS_TO_SIGMA * at(this.clippedAbs, bucket);
     const raw = RAW_SCALE_SHARE * MEAN_ABS_TO_SIGMA * at(this.rawAbs, bucket);
     // An intermittent series' errors are its charges: the unclipped mean is its scale.
-    const base = this.intermittent ? Math.max(clipped, raw / RAW_SCALE_SHARE) : Math.max(clipped, raw);
+    const spread = this.intermittent ? Math.max(clipped, raw / RAW_SCALE_SHARE) : Math.max(clipped, raw);
+    // A scale from a handful of errors is likely too small (as Student's t knows): widen it while young.
+    const base = spread * (1 + SMALL_SAMPLE / Math.max(1, at(this.scaleCount, bucket)));
     const sigma = this.relativeScale ? base * Math.max(factor, MIN_INFORMATIVE_RATIO) : base;
     return Math.max(sigma, this.o.scaleFloor * Math.max(Math.abs(level) * factor, expected), MIN_SCALE);
   }
@@ -391,12 +486,19 @@ class BaselineModel {
     const informative = factor >= MIN_INFORMATIVE_RATIO;
     // Errors count towards the tail once the profile and the bucket's scale have settled.
     if (this.profileReady && at(this.scaleCount, bucket) >= MIN_SCALE_ERRORS) {
-      this.recordError(r);
+      this.recordError(r, this.relativeScale ? r * Math.max(factor, MIN_INFORMATIVE_RATIO) : r);
       if (informative && this.trackShift(t, r, value / factor)) return;
     }
+    // An upward event (a burst, or the start of a rise the shift logic will confirm) says nothing about
+    // the noise or the level; routine bursts would otherwise inflate both. Drops still count, clipped,
+    // so a scale that is too small grows back from the errors on that side; and most errors beyond the
+    // band on one side means the scale is too small, not that bursts are many.
+    this.upRate += UP_RATE_SMOOTHING * ((r > EVENT_BAND ? 1 : 0) - this.upRate);
+    const burst =
+      r > EVENT_BAND && at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS && this.upRate < MAX_BURST_RATE;
     const scaleUnit = this.relativeScale ? Math.max(factor, MIN_INFORMATIVE_RATIO) : 1;
-    this.updateScale(bucket, Math.abs(r * sigma) / scaleUnit, r);
-    if (!informative) return;
+    this.updateScale(bucket, Math.abs(r * sigma) / scaleUnit, r, burst);
+    if (!informative || burst) return;
     const clip = (LEVEL_CLIP * sigma) / factor;
     const deseasonalisedError = (value - level * factor) / factor;
     const psi = Math.max(-clip, Math.min(clip, deseasonalisedError));
@@ -411,32 +513,54 @@ class BaselineModel {
    * event, entered at its largest error. A three-day spike is one unusual event, not three, so it
    * takes recurring events, not one long one, to make a size routine.
    */
-  private recordError(r: number): void {
+  private recordError(r: number, size: number): void {
     const sign = r > EVENT_BAND ? 1 : r < -EVENT_BAND ? -1 : 0;
     if (sign === 0) {
       this.tail.add(r);
+      this.sizeTail.add(size);
       this.eventSign = 0;
       return;
     }
     if (sign === this.eventSign) {
       if (Math.abs(r) <= Math.abs(this.eventError)) return;
-      if (this.eventInTail) this.tail.remove(this.eventError, this.eventWeight);
+      if (this.eventInTail) this.removeEvent(this.eventError, this.eventSize, this.eventWeight);
     }
     this.eventSign = sign;
     this.eventError = r;
+    this.eventSize = size;
     this.eventWeight = this.tail.currentWeight;
     this.eventInTail = true;
     this.tail.add(r);
+    this.sizeTail.add(size);
   }
 
-  private updateScale(bucket: number, absError: number, r: number): void {
+  private removeEvent(r: number, size: number, weight: number): void {
+    this.tail.remove(r, weight);
+    this.sizeTail.remove(size, weight);
+  }
+
+  /**
+   * The calibrated z of an error of `r` phase sigmas. Upward errors of a series whose up-tail is
+   * heavier than noise (routine bursts) are also measured in level sigmas against the bursts' own
+   * tail: an ad-hoc job costs the same dollars on a quiet Sunday as on a Monday, so a burst must not
+   * read three times larger on the day whose noise is three times smaller.
+   */
+  private calibrated(r: number, factor: number): number {
+    const z = r / this.tail.scale(r >= 0);
+    if (r <= 0 || !this.relativeScale || this.tail.scale(true) < BURSTY_TAIL) return z;
+    return Math.min(z, (r * Math.max(factor, MIN_INFORMATIVE_RATIO)) / this.sizeTail.scale(true));
+  }
+
+  /** `burst`: leave the robust scale alone (the unclipped one, the floor of intermittent series, still learns). */
+  private updateScale(bucket: number, absError: number, r: number, burst: boolean): void {
     const count = at(this.scaleCount, bucket);
     const rate = Math.max(this.scaleRate, 1 / (count + 1));
+    this.rawAbs[bucket] = at(this.rawAbs, bucket) + rate * (absError - at(this.rawAbs, bucket));
+    if (burst) return;
     const current = at(this.clippedAbs, bucket);
     // The first error of a bucket sets it; later ones are clipped at SCALE_CLIP sigmas of the current scale.
     const clipped = Math.abs(r) > SCALE_CLIP && count > 0 ? (SCALE_CLIP * absError) / Math.abs(r) : absError;
     this.clippedAbs[bucket] = current + rate * (clipped - current);
-    this.rawAbs[bucket] = at(this.rawAbs, bucket) + rate * (absError - at(this.rawAbs, bucket));
     this.scaleCount[bucket] = count + 1;
   }
 
@@ -468,13 +592,20 @@ class BaselineModel {
     this.previousLevel = this.level;
     this.previousUntil = t + this.o.shiftMemory;
     this.shiftError = this.eventInTail ? this.eventError : 0;
+    this.shiftSize = this.eventSize;
     this.shiftWeight = this.eventWeight;
-    if (this.eventInTail) this.tail.remove(this.eventError, this.eventWeight);
+    if (this.eventInTail) this.removeEvent(this.eventError, this.eventSize, this.eventWeight);
     this.eventInTail = false;
     // Noise scales with the level (costs): carry the scale over to the new level.
-    this.shiftRatio =
-      this.level > 0 ? Math.min(MAX_SHIFT_RATIO, Math.max(1 / MAX_SHIFT_RATIO, newLevel / this.level)) : 1;
-    this.rescale(this.shiftRatio);
+    const ratio = this.level > 0 ? newLevel / this.level : Number.POSITIVE_INFINITY;
+    if (ratio > MAX_SHIFT_RATIO || ratio < 1 / MAX_SHIFT_RATIO) {
+      // From (almost) nothing to spend, or the reverse: the old noise says nothing; learn it afresh.
+      this.shiftRatio = 1;
+      this.scaleCount.fill(0);
+    } else {
+      this.shiftRatio = ratio;
+      this.rescale(ratio);
+    }
     this.level = newLevel;
     this.slope = 0;
     this.levelAt = t;
@@ -495,7 +626,10 @@ class BaselineModel {
     this.level = this.previousLevel;
     this.slope = 0;
     this.levelAt = t - 1;
-    if (this.shiftError !== 0) this.tail.add(this.shiftError, this.shiftWeight);
+    if (this.shiftError !== 0) {
+      this.tail.add(this.shiftError, this.shiftWeight);
+      this.sizeTail.add(this.shiftSize, this.shiftWeight);
+    }
     this.shiftError = 0;
     this.rescale(1 / this.shiftRatio);
     this.shiftRatio = 1;
@@ -531,19 +665,20 @@ class BaselineModel {
     const first = Math.max(0, seasonEnd - this.seasons * period);
     const fullSeasons = Math.floor((seasonEnd - first) / period);
     // Ratios of every point of the window to its season's median (NaN where unusable).
-    const ratios = this.scratchOf(fullSeasons * period + period + 64).subarray(0, fullSeasons * period);
+    const { ratios, gathered } = this;
     let usable = 0;
     for (let k = 0; k < fullSeasons; k++) {
       const start = first + k * period;
-      const values: number[] = [];
+      let count = 0;
       let zeros = 0;
       for (let i = start; i < start + period; i++) {
         if (!this.isRegular(i)) continue;
-        values.push(at(this.values, i));
+        gathered[count++] = at(this.values, i);
         if (at(this.values, i) === 0) zeros++;
       }
       // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
-      const median = values.length * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianOf(values) : 0;
+      const median =
+        count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
       for (let i = 0; i < period; i++) {
         const j = start + i;
         ratios[k * period + i] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
@@ -554,29 +689,28 @@ class BaselineModel {
       this.markProfileReady();
       return;
     }
-    const values: number[] = [];
     for (let phase = 0; phase < period; phase++) {
-      values.length = 0;
+      let count = 0;
       for (let spread = 0; spread <= period >> 1; spread++) {
-        for (const p of spread === 0 ? [phase] : [phase - spread, phase + spread]) {
-          const q = (p + period) % period;
+        for (let side = spread === 0 ? 1 : 0; side < 2; side++) {
+          const q = (((side === 0 ? phase - spread : phase + spread) % period) + period) % period;
           for (let k = 0; k < fullSeasons; k++) {
             const ratio = at(ratios, k * period + q);
-            if (!Number.isNaN(ratio)) values.push(ratio);
+            if (!Number.isNaN(ratio)) gathered[count++] = ratio;
           }
         }
         // Daily data keeps each weekday apart; fine grids borrow neighbouring phases while values are few.
-        if (values.length >= MIN_PHASE_VALUES || period <= 24) break;
+        if (count >= MIN_PHASE_VALUES || period <= 24) break;
       }
-      if (values.length > 0) this.phaseKnown[phase] = 1;
-      if (values.length === 2) {
+      if (count > 0) this.phaseKnown[phase] = 1;
+      if (count === 2) {
         // The median of two is their mean, so one odd season (a warm-up spike) would set the
         // profile. Take the more neutral of the two instead.
-        const a = values[0] as number;
-        const b = values[1] as number;
+        const a = at(gathered, 0);
+        const b = at(gathered, 1);
         this.seasonal[phase] = Math.min(MAX_FACTOR, Math.abs(a - 1) <= Math.abs(b - 1) ? a : b);
-      } else if (values.length > 0) {
-        this.seasonal[phase] = Math.min(MAX_FACTOR, medianOf(values));
+      } else if (count > 0) {
+        this.seasonal[phase] = Math.min(MAX_FACTOR, medianInPlace(gathered, count));
       }
     }
     this.updateLowFactor();
@@ -658,5 +792,10 @@ export function computeBaseline(
   monthStarts: Uint8Array | null,
   options: BaselineOptions,
 ): Baseline {
-  return new BaselineModel(options).fit(values, monthStarts);
+  if (sharedModel === null || !sharedModel.matches(options)) sharedModel = new BaselineModel(options);
+  return sharedModel.fit(values, monthStarts);
 }
+
+// Scoring is synchronous, so one model can serve every call (100,000 series then allocate only their
+// outputs); it is rebuilt when the options change.
+let sharedModel: BaselineModel | null = null;

@@ -144,6 +144,7 @@ function baselineOptionsFor(
   intervalMs: number | null,
   period: number,
   resolved: DetectorOptions,
+  minHistory: number,
 ): BaselineOptions {
   const coarse = intervalMs === null || intervalMs >= DAY_MS;
   const perDay = coarse ? 0 : DAY_MS / (intervalMs as number);
@@ -165,6 +166,7 @@ function baselineOptionsFor(
       ? DAILY_LEVEL_SMOOTHING
       : Math.min(DAILY_LEVEL_SMOOTHING, (intervalMs as number) / (FINE_LEVEL_MINUTES * MINUTE_MS)),
     zThreshold: resolved.zThreshold,
+    warmUp: minHistory,
   };
 }
 
@@ -207,9 +209,9 @@ export function detectSeries(
   const regular = grid.intervalMs !== null && (grid.monthly || isRegularGrid(ms, grid.intervalMs));
   const period = resolved.period ?? (regular ? periodForInterval(grid.intervalMs) : 1);
   const monthStarts = resolved.monthStart ? monthStartsOf(points, grid) : null;
-  const baselineOptions = baselineOptionsFor(grid.intervalMs, period, resolved);
-  const baseline = computeBaseline(grid.values, monthStarts, baselineOptions);
   const minHistory = resolved.minHistory ?? Math.max(MIN_HISTORY, period);
+  const baselineOptions = baselineOptionsFor(grid.intervalMs, period, resolved, minHistory);
+  const baseline = computeBaseline(grid.values, monthStarts, baselineOptions);
   const { zThreshold, minImpact, relativeThreshold } = resolved;
 
   // Slot of the first positive value, for the `new` reason.

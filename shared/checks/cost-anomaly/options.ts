@@ -43,16 +43,25 @@ export type DetectorOptions = z.infer<typeof DetectorOptionsSchema>;
 /** The defaults, resolved once. */
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = Object.freeze(DetectorOptionsSchema.parse({}));
 
+const resolved = new WeakMap<object, DetectorOptions>();
+
 /**
- * Validates partial options and fills in the defaults.
+ * Validates partial options and fills in the defaults. The options object must not be changed after
+ * a call (the result is cached per object).
  *
  * @throws InputError naming the offending option, e.g. `options.period`.
  * @example
  * resolveDetectorOptions({ minImpact: 50 }).zThreshold; // 4
  */
 export function resolveDetectorOptions(options: Partial<DetectorOptions> = {}): DetectorOptions {
+  // A run scores thousands of series with one options object: validate it once.
+  const known = resolved.get(options);
+  if (known !== undefined) return known;
   const parsed = DetectorOptionsSchema.safeParse(options);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    resolved.set(options, parsed.data);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const path = issue?.path.length ? `options.${issue.path.join('.')}` : 'options';
   throw new InputError(path, issue?.message ?? 'invalid detector options', { cause: parsed.error });

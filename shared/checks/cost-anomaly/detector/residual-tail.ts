@@ -34,6 +34,9 @@ const RANK_SHARE = 0.002;
 const MIN_ERRORS = 8;
 /** The scale may also correct an overestimated sigma, but only this far. */
 const MIN_TAIL_SCALE = 0.8;
+// Errors below this (in sigmas) cannot be the order statistic used, so they refit only now and then.
+const MIN_TAIL_ERROR = 1;
+const REFIT_EVERY = 16;
 // A weight this large is folded back into the counts, so weights never overflow.
 const RENORMALISE_ABOVE = 1e100;
 
@@ -60,10 +63,26 @@ export class ResidualTail {
   private readonly growth: number;
   private readonly scales: [number, number] = [1, 1];
   private dirty = false;
+  private sinceRefit = 0;
 
   /** @param memory points after which an error's weight has fallen to 1/e. */
   constructor(memory: number) {
     this.growth = 1 / (1 - 1 / Math.max(2, memory));
+  }
+
+  /** Forgets every error. */
+  reset(): void {
+    for (const side of [0, 1]) {
+      (this.counts[side] as Float64Array).fill(0);
+      (this.sums[side] as Float64Array).fill(0);
+    }
+    this.total = 0;
+    this.weight = 1;
+    this.folded = 1;
+    this.scales[0] = 1;
+    this.scales[1] = 1;
+    this.dirty = false;
+    this.sinceRefit = 0;
   }
 
   /** Advances time by one point: earlier errors now weigh relatively less. */
@@ -109,7 +128,8 @@ export class ResidualTail {
     counts[bin] = Math.max(0, (counts[bin] as number) + weight);
     sums[bin] = Math.max(0, (sums[bin] as number) + weight * x);
     this.total = Math.max(0, this.total + weight);
-    this.dirty = true;
+    // Only a large error can move the top order statistics; small ones only change the count, slowly.
+    if (x >= MIN_TAIL_ERROR || ++this.sinceRefit >= REFIT_EVERY) this.dirty = true;
   }
 
   /** The tail scale of one side (>= 0.8; 1 until enough errors are known). */
@@ -120,6 +140,7 @@ export class ResidualTail {
 
   private refit(): void {
     this.dirty = false;
+    this.sinceRefit = 0;
     const n = this.total / this.weight;
     for (const side of [0, 1] as const) this.scales[side] = n < MIN_ERRORS ? 1 : this.sideScale(side, n);
   }

@@ -231,14 +231,29 @@ export function placeOnGrid(ms: Float64Array, values: Float64Array, policy: Dupl
         `timestamps span ${slots} intervals of ${interval / 1000} s for ${n} points: too sparse to place on a regular grid`,
       );
   }
-  return combine(
-    slotOf,
-    values,
-    slots,
-    interval === null ? null : monthly ? 30 * DAY_MS : interval,
-    monthly,
-    policy,
-  );
+  const intervalMs = interval === null ? null : monthly ? 30 * DAY_MS : interval;
+  // The common case, one point per slot in time order: nothing to combine.
+  if (slots === n) {
+    let ordered = true;
+    for (let i = 0; i < n && ordered; i++) ordered = slotOf[i] === i;
+    if (ordered) {
+      const firstPoint = new Int32Array(n);
+      for (let i = 0; i < n; i++) firstPoint[i] = i;
+      const combinedBy = policy === 'auto' ? 'repeat' : policy;
+      const copy = Float64Array.from(values);
+      return {
+        slotOf,
+        values: copy,
+        firstPoint,
+        intervalMs,
+        monthly,
+        combinedSlots: 0,
+        combinedPoints: 0,
+        combinedBy,
+      };
+    }
+  }
+  return combine(slotOf, values, slots, intervalMs, monthly, policy);
 }
 
 function combine(
