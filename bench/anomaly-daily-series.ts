@@ -291,7 +291,7 @@ export function dailyCase(index: number, seed: number): DailyCase {
     if (kind === 'spike') {
       const len = rng.pick([1, 1, 2, 3] as const);
       const typical = irregularities.has('mostly-zero') ? level * 1.5 : local;
-      const size = Math.max(typical * rng.logUniform(0.6, 4), 8 * noiseUsd, burstSize * rng.uniform(2.5, 5));
+      const size = Math.max(typical * rng.logUniform(0.6, 4), 8 * noiseUsd, burstSize * rng.uniform(4, 8));
       addRange(extra, start, start + len, size);
       incidents.push({
         kind,

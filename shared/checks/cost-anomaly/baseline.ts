@@ -56,6 +56,8 @@ export interface BaselineOptions {
   readonly tailMemory: number;
   /** Weight of the level's update per point (0 to 1). */
   readonly levelSmoothing: number;
+  /** Longest run of low points that may still be a holiday (see `holidayLike`). */
+  readonly holidayRun: number;
   /** Points never judged (minHistory): their seasons may set the initial profile. */
   readonly warmUp: number;
   /** Band edges are where the calibrated |z| reaches this. */
@@ -192,6 +194,8 @@ class BaselineModel {
   private eventInTail = false;
   // Smoothed share of recent errors beyond EVENT_BAND upwards.
   private upRate = 0;
+  // Consecutive observed points beyond SHIFT_BAND downwards.
+  private lowRun = 0;
 
   constructor(options: BaselineOptions) {
     this.o = options;
@@ -228,6 +232,7 @@ class BaselineModel {
       o.tailMemory === options.tailMemory &&
       o.levelSmoothing === options.levelSmoothing &&
       o.warmUp === options.warmUp &&
+      o.holidayRun === options.holidayRun &&
       o.zThreshold === options.zThreshold
     );
   }
@@ -266,6 +271,7 @@ class BaselineModel {
     this.eventWeight = 0;
     this.eventInTail = false;
     this.upRate = 0;
+    this.lowRun = 0;
   }
 
   fit(values: Float64Array, monthStarts: Uint8Array | null): Baseline {
@@ -385,7 +391,10 @@ class BaselineModel {
       observed++;
 
       let r = (value - pointExpected) / sigma;
-      if (r < -SHIFT_BAND) r = this.holidayLike(t, r, value - fee, level, factor, bucket);
+      if (r >= -SHIFT_BAND) this.lowRun = 0;
+      // A holiday is a few days; a drop that lasts longer is a drop, even at the weekend level.
+      else if (++this.lowRun <= this.o.holidayRun)
+        r = this.holidayLike(t, r, value - fee, level, factor, bucket);
       // The first month start with a charge on top is how a recurring fee first shows: learn it, do not page.
       if (monthStart && this.feeCount === 0 && r > 0) r = 0;
       z[t] = this.calibrated(r, factor);

@@ -93,6 +93,8 @@ const FINE_LEVEL_MINUTES = 120;
 const DAILY_WINDOW = 56;
 const FINE_WINDOW_SEASONS = 8;
 const MIN_HISTORY = 14;
+/** A holiday-like dip longer than this (days) is a drop. */
+const HOLIDAY_DAYS = 4;
 
 /** Validates the points and returns their times (ms) and values (NaN for a gap). */
 function prepare(points: ReadonlyArray<SeriesPoint>): { ms: Float64Array; values: Float64Array } {
@@ -167,6 +169,7 @@ function baselineOptionsFor(
       : Math.min(DAILY_LEVEL_SMOOTHING, (intervalMs as number) / (FINE_LEVEL_MINUTES * MINUTE_MS)),
     zThreshold: resolved.zThreshold,
     warmUp: minHistory,
+    holidayRun: coarse ? HOLIDAY_DAYS : Math.round(HOLIDAY_DAYS * perDay),
   };
 }
 
