@@ -138,6 +138,25 @@ const WEEKDAY_WEEKS = 4;
 
 const at = (buf: Float64Array, i: number): number => buf[i] as number;
 
+/** Per-bucket scale: clipped and unclipped mean absolute errors, and how many errors each has seen. */
+interface ScaleState {
+  readonly clippedAbs: Float64Array;
+  readonly rawAbs: Float64Array;
+  readonly count: Float64Array;
+}
+
+const newScaleState = (buckets: number): ScaleState => ({
+  clippedAbs: new Float64Array(buckets),
+  rawAbs: new Float64Array(buckets),
+  count: new Float64Array(buckets),
+});
+
+function copyScales(from: ScaleState, to: ScaleState): void {
+  to.clippedAbs.set(from.clippedAbs);
+  to.rawAbs.set(from.rawAbs);
+  to.count.set(from.count);
+}
+
 class BaselineModel {
   private readonly o: BaselineOptions;
   private readonly seasons: number;
@@ -156,6 +175,9 @@ class BaselineModel {
   // The same errors in level sigmas (not scaled down on quiet phases): the size of a burst in dollars.
   private readonly sizeTail: ResidualTail;
   private scratch: Float64Array = new Float64Array(64);
+  // The scale per bucket, and a copy taken before a level shift (restored on a return).
+  private readonly scales: ScaleState;
+  private readonly savedScales: ScaleState;
   private readonly clippedAbs: Float64Array;
   private readonly rawAbs: Float64Array;
   private readonly scaleCount: Float64Array;
@@ -182,7 +204,6 @@ class BaselineModel {
   private readonly runLevels: Float64Array;
   private previousLevel = Number.NaN;
   private previousUntil = -1;
-  private shiftRatio = 1;
   private shiftError = 0;
   private shiftSize = 0;
   private shiftWeight = 0;
@@ -209,9 +230,11 @@ class BaselineModel {
     this.phaseKnown = new Uint8Array(period);
     this.tail = new ResidualTail(options.tailMemory);
     this.sizeTail = new ResidualTail(options.tailMemory);
-    this.clippedAbs = new Float64Array(this.buckets);
-    this.rawAbs = new Float64Array(this.buckets);
-    this.scaleCount = new Float64Array(this.buckets);
+    this.scales = newScaleState(this.buckets);
+    this.savedScales = newScaleState(this.buckets);
+    this.clippedAbs = this.scales.clippedAbs;
+    this.rawAbs = this.scales.rawAbs;
+    this.scaleCount = this.scales.count;
     // Each bucket sees 1/buckets of the points; remember about 4 weeks (coarse) or 3 days (fine) of them.
     this.scaleRate = this.buckets === 1 ? 1 / 28 : Math.min(1, this.buckets / (3 * period));
     this.runLevels = new Float64Array(Math.max(1, options.shiftRun));
@@ -261,7 +284,6 @@ class BaselineModel {
     this.runLength = 0;
     this.previousLevel = Number.NaN;
     this.previousUntil = -1;
-    this.shiftRatio = 1;
     this.shiftError = 0;
     this.shiftSize = 0;
     this.shiftWeight = 0;
@@ -368,9 +390,13 @@ class BaselineModel {
       if (!gap && !monthStart && !Number.isNaN(this.previousLevel) && t <= this.previousUntil) {
         // Back to the level from before the last shift? Then that was an excursion, not a new normal.
         const previousExpected = Math.max(0, this.previousLevel * factor);
-        // The scale was carried over to the new level; carry it back.
-        const previousSigma =
-          this.sigmaOf(bucket, factor, this.previousLevel, previousExpected) / this.shiftRatio;
+        const previousSigma = this.sigmaOf(
+          bucket,
+          factor,
+          this.previousLevel,
+          previousExpected,
+          this.savedScales,
+        );
         const fromCurrent = Math.abs(value - pointExpected);
         if (
           fromCurrent > SHIFT_BAND * sigma &&
@@ -471,13 +497,19 @@ class BaselineModel {
     return this.level + this.slope * carried;
   }
 
-  private sigmaOf(bucket: number, factor: number, level: number, expected: number): number {
-    const clipped = MEAN_ABS_TO_SIGMA * at(this.clippedAbs, bucket);
-    const raw = RAW_SCALE_SHARE * MEAN_ABS_TO_SIGMA * at(this.rawAbs, bucket);
+  private sigmaOf(
+    bucket: number,
+    factor: number,
+    level: number,
+    expected: number,
+    scales: ScaleState = this.scales,
+  ): number {
+    const clipped = MEAN_ABS_TO_SIGMA * at(scales.clippedAbs, bucket);
+    const raw = RAW_SCALE_SHARE * MEAN_ABS_TO_SIGMA * at(scales.rawAbs, bucket);
     // An intermittent series' errors are its charges: the unclipped mean is its scale.
     const spread = this.intermittent ? Math.max(clipped, raw / RAW_SCALE_SHARE) : Math.max(clipped, raw);
     // A scale from a handful of errors is likely too small (as Student's t knows): widen it while young.
-    const base = spread * (1 + SMALL_SAMPLE / Math.max(1, at(this.scaleCount, bucket)));
+    const base = spread * (1 + SMALL_SAMPLE / Math.max(1, at(scales.count, bucket)));
     const sigma = this.relativeScale ? base * Math.max(factor, MIN_INFORMATIVE_RATIO) : base;
     return Math.max(sigma, this.o.scaleFloor * Math.max(Math.abs(level) * factor, expected), MIN_SCALE);
   }
@@ -598,8 +630,13 @@ class BaselineModel {
     const scratch = this.scratchOf(run);
     for (let i = 0; i < run; i++) scratch[i] = at(this.runLevels, i);
     const newLevel = medianInPlace(scratch, run);
-    this.previousLevel = this.level;
-    this.previousUntil = t + this.o.shiftMemory;
+    // Remember the level (and its scale) from before the first of a series of shifts: the one a
+    // return would go back to.
+    if (Number.isNaN(this.previousLevel) || t > this.previousUntil) {
+      this.previousLevel = this.level;
+      this.previousUntil = t + this.o.shiftMemory;
+      copyScales(this.scales, this.savedScales);
+    }
     this.shiftError = this.eventInTail ? this.eventError : 0;
     this.shiftSize = this.eventSize;
     this.shiftWeight = this.eventWeight;
@@ -609,10 +646,8 @@ class BaselineModel {
     const ratio = this.level > 0 ? newLevel / this.level : Number.POSITIVE_INFINITY;
     if (ratio > MAX_SHIFT_RATIO || ratio < 1 / MAX_SHIFT_RATIO) {
       // From (almost) nothing to spend, or the reverse: the old noise says nothing; learn it afresh.
-      this.shiftRatio = 1;
       this.scaleCount.fill(0);
     } else {
-      this.shiftRatio = ratio;
       this.rescale(ratio);
     }
     this.level = newLevel;
@@ -640,8 +675,7 @@ class BaselineModel {
       this.sizeTail.add(this.shiftSize, this.shiftWeight);
     }
     this.shiftError = 0;
-    this.rescale(1 / this.shiftRatio);
-    this.shiftRatio = 1;
+    copyScales(this.savedScales, this.scales);
     this.previousLevel = Number.NaN;
     this.runLength = 0;
     this.runSign = 0;

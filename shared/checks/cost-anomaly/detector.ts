@@ -92,7 +92,9 @@ const DAILY_LEVEL_SMOOTHING = 0.25;
 const FINE_LEVEL_MINUTES = 120;
 const DAILY_WINDOW = 56;
 const FINE_WINDOW_SEASONS = 8;
-const MIN_HISTORY = 14;
+const MIN_HISTORY = 28;
+/** Observed points (all zero) before spend counts as a new service. */
+const NEW_MIN_HISTORY = 14;
 /** A holiday-like dip longer than this (days) is a drop. */
 const HOLIDAY_DAYS = 4;
 
@@ -250,14 +252,17 @@ export function detectSeries(
     const deviation = Math.abs(impact);
     const z = baseline.z[slot] as number;
     const relative = expected > 0 ? deviation / expected : deviation > 0 ? Number.POSITIVE_INFINITY : 0;
+    const history = baseline.history[slot] as number;
+    // Spend after a history of nothing but zeros needs less history to be news.
+    const isNew = impact > 0 && slot - firstPositive < period && firstPositive > 0;
     const anomaly =
-      (baseline.history[slot] as number) >= minHistory &&
+      history >= (isNew ? Math.min(minHistory, NEW_MIN_HISTORY) : minHistory) &&
       Math.abs(z) >= zThreshold &&
       deviation >= minImpact &&
       relative >= relativeThreshold;
     let reason: AnomalyReason | null = null;
     if (anomaly) {
-      if (impact > 0 && slot - firstPositive < period) reason = 'new';
+      if (isNew) reason = 'new';
       else if (monthStarts?.[slot] === 1) reason = 'month-start';
       else reason = 'deviation';
     }
