@@ -83,7 +83,7 @@ export interface DetectedSeries {
 const MAX_VALUE = 1e100;
 /** The z at which the score is 0.5: the default threshold, fixed so the score does not move with options. */
 const SCORE_REFERENCE_Z = 4;
-const DAILY_SHIFT_RUN = 3;
+const DAILY_SHIFT_RUN = 10;
 const FINE_SHIFT_MINUTES = 30;
 const DAILY_SHIFT_MEMORY = 35;
 const DAILY_TAIL_MEMORY = 365;
