@@ -168,6 +168,9 @@ class BaselineModel {
   private readonly gathered: Float64Array;
   // Phases whose factor came from data.
   private readonly phaseKnown: Uint8Array;
+  // Leave-one-season-out profiles of the warm-up's seasons (see `initialProfile`).
+  private looFactors: Float64Array = new Float64Array(0);
+  private looSeasons = 0;
   // The smallest factor of any known phase (and weekday): the series' quietest regular level.
   private lowFactor = 1;
   private readonly weekday = new Float64Array(7).fill(1);
@@ -264,6 +267,7 @@ class BaselineModel {
   private reset(): void {
     this.seasonal.fill(1);
     this.phaseKnown.fill(0);
+    this.looSeasons = 0;
     this.lowFactor = 1;
     this.weekday.fill(1);
     this.tail.reset();
@@ -315,7 +319,7 @@ class BaselineModel {
     // profile, so the errors of the warm-up already teach the scale and the tail (a burst in week one).
     const initialSeasons = Math.floor(Math.min(n, this.o.warmUp) / period);
     const initialEnd = period > 1 && initialSeasons > 0 ? initialSeasons * period : 0;
-    if (initialEnd > 0) this.refitProfile(initialEnd);
+    if (initialEnd > 0) this.initialProfile(initialEnd, initialSeasons);
     for (let t = 0; t < n; t++) {
       if (t > initialEnd && t % period === 0) this.refitProfile(t);
       if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.refitWeekday(t);
@@ -478,7 +482,11 @@ class BaselineModel {
   private factorAt(t: number): number {
     if (this.intermittent) return 1;
     const { period, pointsPerDay } = this.o;
-    const seasonal = at(this.seasonal, t % period);
+    const season = Math.floor(t / period);
+    const seasonal =
+      season < this.looSeasons
+        ? at(this.looFactors, season * period + (t % period))
+        : at(this.seasonal, t % period);
     return pointsPerDay > 0 ? seasonal * at(this.weekday, Math.floor(t / pointsPerDay) % 7) : seasonal;
   }
 
@@ -705,6 +713,22 @@ class BaselineModel {
       this.markProfileReady();
       return;
     }
+    this.fitProfile(seasonEnd, -1, this.seasonal, this.phaseKnown);
+    this.updateLowFactor();
+    this.markProfileReady();
+  }
+
+  /**
+   * Fits the profile of the seasons before `seasonEnd` into `target`, leaving season `exclude` (an
+   * index among them) out: the warm-up judges each of its seasons with a profile from the others.
+   */
+  private fitProfile(
+    seasonEnd: number,
+    exclude: number,
+    target: Float64Array,
+    known: Uint8Array | null,
+  ): void {
+    const { period } = this.o;
     const first = Math.max(0, seasonEnd - this.seasons * period);
     const fullSeasons = Math.floor((seasonEnd - first) / period);
     // Ratios of every point of the window to its season's median (NaN where unusable).
@@ -712,6 +736,10 @@ class BaselineModel {
     let usable = 0;
     for (let k = 0; k < fullSeasons; k++) {
       const start = first + k * period;
+      if (k === exclude) {
+        for (let i = 0; i < period; i++) ratios[k * period + i] = Number.NaN;
+        continue;
+      }
       let count = 0;
       let zeros = 0;
       for (let i = start; i < start + period; i++) {
@@ -728,10 +756,7 @@ class BaselineModel {
       }
       if (median > 0) usable++;
     }
-    if (usable === 0) {
-      this.markProfileReady();
-      return;
-    }
+    if (usable === 0) return;
     for (let phase = 0; phase < period; phase++) {
       let count = 0;
       for (let spread = 0; spread <= period >> 1; spread++) {
@@ -745,19 +770,37 @@ class BaselineModel {
         // Daily data keeps each weekday apart; fine grids borrow neighbouring phases while values are few.
         if (count >= MIN_PHASE_VALUES || period <= 24) break;
       }
-      if (count > 0) this.phaseKnown[phase] = 1;
+      if (count > 0 && known !== null) known[phase] = 1;
       if (count === 2) {
         // The median of two is their mean, so one odd season (a warm-up spike) would set the
         // profile. Take the more neutral of the two instead.
         const a = at(gathered, 0);
         const b = at(gathered, 1);
-        this.seasonal[phase] = Math.min(MAX_FACTOR, Math.abs(a - 1) <= Math.abs(b - 1) ? a : b);
+        target[phase] = Math.min(MAX_FACTOR, Math.abs(a - 1) <= Math.abs(b - 1) ? a : b);
       } else if (count > 0) {
-        this.seasonal[phase] = Math.min(MAX_FACTOR, medianInPlace(gathered, count));
+        target[phase] = Math.min(MAX_FACTOR, medianInPlace(gathered, count));
       }
     }
-    this.updateLowFactor();
-    this.markProfileReady();
+  }
+
+  /**
+   * The profile from the warm-up's seasons, and for each of them a profile from the others, so the
+   * warm-up's errors are out of sample like every later one (an in-sample profile fits its own
+   * noise, and a scale learned from it would be too small). One season has no others: it is not
+   * used this way.
+   */
+  private initialProfile(end: number, seasons: number): void {
+    this.refitProfile(end);
+    this.looSeasons = 0;
+    if (seasons < 2 || this.intermittent) return;
+    const { period } = this.o;
+    if (this.looFactors.length < seasons * period) this.looFactors = new Float64Array(seasons * period);
+    for (let k = 0; k < seasons; k++) {
+      const target = this.looFactors.subarray(k * period, (k + 1) * period);
+      target.set(this.seasonal);
+      this.fitProfile(end, k, target, null);
+    }
+    this.looSeasons = seasons;
   }
 
   /**
