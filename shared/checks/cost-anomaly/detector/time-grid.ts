@@ -95,6 +95,8 @@ export function timestampMs(text: string): number {
       day >= 1 &&
       day <= (DAYS_IN_MONTH[month - 1] ?? 0) &&
       (month !== 2 || day !== 29 || leap);
+    // Date.parse would roll 2025-02-29 over into March: a date that does not exist is not a timestamp.
+    if (!valid && year >= 0 && month >= 1 && day >= 1) return Number.NaN;
     if (valid && length === 10) return daysFromCivil(year, month, day) * DAY_MS;
     if (valid && (length === 20 || length === 24) && text.charCodeAt(length - 1) === CHAR_Z) {
       const hour = digits(text, 11, 13);
