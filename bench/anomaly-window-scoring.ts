@@ -162,7 +162,11 @@ export function scoreWindows(
     normalFlagged,
     spanPoints: flags.length,
     nabRaw,
-    nabPerfect: incidents.length * NAB_TP * scaledSigmoid(-1),
+    // The perfect detector fires on each window's first point.
+    nabPerfect: incidents.reduce(
+      (sum, w) => sum + NAB_TP * scaledSigmoid((w.from - (w.to - 1)) / Math.max(1, w.to - w.from)),
+      0,
+    ),
     nabNull: -incidents.length * NAB_FN,
     byKind,
   };
