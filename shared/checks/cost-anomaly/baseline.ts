@@ -106,6 +106,9 @@ const RAW_SCALE_SHARE = 0.1;
 const TREND_SMOOTHING = 0.1;
 /** The scale is widened by this many errors' worth while few are known: ×(1 + 3/n). */
 const SMALL_SAMPLE = 3;
+/** Errors enter the persistence chart clipped to this many sigmas. */
+const PERSISTENCE_CLIP = 3;
+const PERSISTENCE_MARGIN = 1.25;
 /** Errors after which a bucket's scale is trusted enough to call a large upward error a burst. */
 const SETTLED_SCALE_ERRORS = 10;
 /** Bursts are at most this share of the points; more errors than that beyond the band mean a wrong scale. */
@@ -185,6 +188,10 @@ class BaselineModel {
   private readonly rawAbs: Float64Array;
   private readonly scaleCount: Float64Array;
   private readonly scaleRate: number;
+  // EWMA weight of the persistence chart (0: off, on daily and coarser grids) and its standard deviation.
+  private readonly persistenceWeight: number;
+  private readonly persistenceSd: number;
+  private readonly persistenceRate: number;
   private readonly feeResiduals = new Float64Array(MONTH_START_MEMORY);
   private feeCount = 0;
   private pendingFee = -1;
@@ -220,6 +227,10 @@ class BaselineModel {
   private upRate = 0;
   // Consecutive observed points beyond SHIFT_BAND downwards.
   private lowRun = 0;
+  // EWMA of the recent errors (clipped), for deviations too small for one point but lasting.
+  private persistence = 0;
+  private persistenceAbs = 0;
+  private persistenceCount = 0;
 
   constructor(options: BaselineOptions) {
     this.o = options;
@@ -241,6 +252,11 @@ class BaselineModel {
     // Each bucket sees 1/buckets of the points; remember about 4 weeks (coarse) or 3 days (fine) of them.
     this.scaleRate = this.buckets === 1 ? 1 / 28 : Math.min(1, this.buckets / (3 * period));
     this.runLevels = new Float64Array(Math.max(1, options.shiftRun));
+    this.persistenceWeight = options.trend ? 0 : 2 / (options.shiftRun + 1);
+    const w = this.persistenceWeight;
+    this.persistenceSd = w > 0 ? Math.sqrt(w / (2 - w)) : 1;
+    // The chart's spread is learned over about a day of points.
+    this.persistenceRate = 1 / Math.max(2, period);
   }
 
   /** True when this model was built for the same options (so it can be reused). */
@@ -298,6 +314,9 @@ class BaselineModel {
     this.eventInTail = false;
     this.upRate = 0;
     this.lowRun = 0;
+    this.persistence = 0;
+    this.persistenceAbs = 0;
+    this.persistenceCount = 0;
   }
 
   fit(values: Float64Array, monthStarts: Uint8Array | null): Baseline {
@@ -427,7 +446,7 @@ class BaselineModel {
         r = this.holidayLike(t, r, value - fee, level, factor, bucket);
       // The first month start with a charge on top is how a recurring fee first shows: learn it, do not page.
       if (monthStart && this.feeCount === 0 && r > 0) r = 0;
-      z[t] = this.calibrated(r, factor);
+      z[t] = this.withPersistence(this.calibrated(r, factor), r);
 
       if (monthStart) {
         // What the month start carried on top of a regular day: the recurring fee to expect next month.
@@ -589,6 +608,29 @@ class BaselineModel {
   }
 
   /**
+   * On fine grids one point says little (a count of 0 where 5 are usual is common), but many in a row
+   * say a lot: an EWMA control chart (Roberts 1959) of the errors, clipped so one burst cannot fire
+   * it, over about `shiftRun` points, standardised to a normal z. The point's z is the more extreme of
+   * its own and this one.
+   */
+  private withPersistence(z: number, r: number): number {
+    if (this.persistenceWeight === 0) return z;
+    const clipped = Math.max(-PERSISTENCE_CLIP, Math.min(PERSISTENCE_CLIP, r));
+    this.persistence += this.persistenceWeight * (clipped - this.persistence);
+    // Errors of a real series are correlated (a profile a little off for an hour): measure the chart's
+    // own spread, robustly (its mean absolute value, clipped), and standardise by the larger.
+    const spread = Math.max(this.persistenceSd, MEAN_ABS_TO_SIGMA * this.persistenceAbs);
+    // A second test on every point: it must clear a higher bar so the two together stay calibrated.
+    const lasting = this.persistence / (spread * PERSISTENCE_MARGIN);
+    const size = Math.min(Math.abs(this.persistence), PERSISTENCE_CLIP * spread);
+    this.persistenceCount++;
+    // A plain mean at first (an EWMA from 0 would read too small for a day), then forgetting.
+    const rate = Math.max(this.persistenceRate, 1 / this.persistenceCount);
+    this.persistenceAbs += rate * (size - this.persistenceAbs);
+    return Math.abs(lasting) > Math.abs(z) ? lasting : z;
+  }
+
+  /**
    * The calibrated z of an error of `r` phase sigmas. Upward errors of a series whose up-tail is
    * heavier than noise (routine bursts) are also measured in level sigmas against the bursts' own
    * tail: an ad-hoc job costs the same dollars on a quiet Sunday as on a Monday, so a burst must not
@@ -659,6 +701,7 @@ class BaselineModel {
       this.rescale(ratio);
     }
     this.level = newLevel;
+    this.persistence = 0;
     this.slope = 0;
     this.levelAt = t;
     this.runLength = 0;
@@ -684,6 +727,7 @@ class BaselineModel {
     }
     this.shiftError = 0;
     copyScales(this.savedScales, this.scales);
+    this.persistence = 0;
     this.previousLevel = Number.NaN;
     this.runLength = 0;
     this.runSign = 0;

@@ -22,7 +22,8 @@ function normalSeries(stepMinutes: number, points: number, level: number, noise:
     const date = new Date(Date.UTC(2025, 0, 6) + i * stepMinutes * 60_000);
     const hour = date.getUTCHours() + date.getUTCMinutes() / 60;
     const daytime = stepMinutes < 1440 ? 1 + 0.8 * Math.exp(-((hour - 14) ** 2) / 10) : 1;
-    const weekend = date.getUTCDay() % 6 === 0 ? 0.6 : 1;
+    // A weekly cycle only where there are weeks to learn it from (the first weekend ever is news).
+    const weekend = date.getUTCDay() % 6 === 0 && points * stepMinutes >= 14 * 1440 ? 0.6 : 1;
     return {
       timestamp: date.toISOString(),
       value: level * daytime * weekend * Math.exp(noise * normal(random)),
@@ -38,10 +39,11 @@ const CASES = [
   ['1-minute, 15% noise', 1, 1440 * 6, 3, 0.15],
 ] as const;
 
-/** Scores past the first quarter (the warm-up), ascending. */
+/** Scores past the warm-up (a quarter of the series, and the first two weeks), ascending. */
 function settledScores(step: number, n: number, level: number, noise: number): number[] {
+  const warmUp = Math.min(Math.floor(n / 2), Math.max(Math.floor(n / 4), (15 * 1440) / step));
   return detectAnomalies(normalSeries(step, n, level, noise))
-    .slice(Math.floor(n / 4))
+    .slice(warmUp)
     .map((p) => p.score)
     .sort((a, b) => a - b);
 }

@@ -197,3 +197,36 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(flagged(detectAnomalies(daily(values)))).toEqual([]);
   });
 });
+
+describe('detectAnomalies on minute metrics', () => {
+  /** Poisson counts (Knuth), mean 5 per minute, for `days` days; `outage` minutes at zero. */
+  function requests(days: number, outage: readonly [number, number] | null): SeriesPoint[] {
+    const random = seededRandom(21);
+    return Array.from({ length: days * 1440 }, (_, i) => {
+      let k = 0;
+      for (let p = random(); p > Math.exp(-5); p *= random()) k++;
+      const down = outage !== null && i >= outage[0] && i < outage[1];
+      return { timestamp: new Date(Date.UTC(2025, 0, 4) + i * 60_000).toISOString(), value: down ? 0 : k };
+    });
+  }
+
+  it('finds an outage no single minute proves (a zero is common at 5 a minute) within half an hour', () => {
+    // Prepare: one hour at zero on day 3.
+    const start = 2 * 1440 + 600;
+
+    // Act
+    const detected = detectAnomalies(requests(3, [start, start + 60]));
+
+    // Assess
+    const first = flagged(detected)[0] as number;
+    expect(first).toBeGreaterThanOrEqual(start);
+    expect(first - start).toBeLessThan(30);
+    expect(detected[first]?.direction).toBe('down');
+    expect(flagged(detected).every((i) => i >= start && i < start + 75)).toBe(true);
+  });
+
+  it('flags almost nothing on the same counts without an outage', () => {
+    const detected = detectAnomalies(requests(3, null));
+    expect(flagged(detected).length / detected.length).toBeLessThan(0.002);
+  });
+});
