@@ -184,6 +184,8 @@ class BaselineModel {
   // The scale per bucket, and a copy taken before a level shift (restored on a return).
   private readonly scales: ScaleState;
   private readonly savedScales: ScaleState;
+  private readonly runStartScales: ScaleState;
+  private runStartLevel = Number.NaN;
   private readonly clippedAbs: Float64Array;
   private readonly rawAbs: Float64Array;
   private readonly scaleCount: Float64Array;
@@ -229,6 +231,11 @@ class BaselineModel {
   private lowRun = 0;
   // EWMA of the recent errors (clipped), for deviations too small for one point but lasting.
   private persistence = 0;
+  // The warm-up's errors (value units), with their factor and bucket (see `restandardiseWarmUp`).
+  private readonly warmUpErrors: Float64Array;
+  private readonly warmUpFactors: Float64Array;
+  private readonly warmUpBuckets: Uint16Array;
+  private warmUpCount = 0;
   private persistenceAbs = 0;
   private persistenceCount = 0;
 
@@ -246,12 +253,16 @@ class BaselineModel {
     this.sizeTail = new ResidualTail(options.tailMemory);
     this.scales = newScaleState(this.buckets);
     this.savedScales = newScaleState(this.buckets);
+    this.runStartScales = newScaleState(this.buckets);
     this.clippedAbs = this.scales.clippedAbs;
     this.rawAbs = this.scales.rawAbs;
     this.scaleCount = this.scales.count;
     // Each bucket sees 1/buckets of the points; remember about 4 weeks (coarse) or 3 days (fine) of them.
     this.scaleRate = this.buckets === 1 ? 1 / 28 : Math.min(1, this.buckets / (3 * period));
     this.runLevels = new Float64Array(Math.max(1, options.shiftRun));
+    this.warmUpErrors = new Float64Array(options.warmUp);
+    this.warmUpFactors = new Float64Array(options.warmUp);
+    this.warmUpBuckets = new Uint16Array(options.warmUp);
     this.persistenceWeight = options.trend ? 0 : 2 / (options.shiftRun + 1);
     const w = this.persistenceWeight;
     this.persistenceSd = w > 0 ? Math.sqrt(w / (2 - w)) : 1;
@@ -315,6 +326,7 @@ class BaselineModel {
     this.upRate = 0;
     this.lowRun = 0;
     this.persistence = 0;
+    this.warmUpCount = 0;
     this.persistenceAbs = 0;
     this.persistenceCount = 0;
   }
@@ -344,6 +356,7 @@ class BaselineModel {
       if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.refitWeekday(t);
       this.tail.tick();
       this.sizeTail.tick();
+      if (t === this.o.warmUp) this.restandardiseWarmUp();
       history[t] = observed;
       const value = at(values, t);
       const gap = Number.isNaN(value);
@@ -555,6 +568,7 @@ class BaselineModel {
     // Errors count towards the tail once the profile and the bucket's scale have settled.
     if (this.profileReady && at(this.scaleCount, bucket) >= MIN_SCALE_ERRORS) {
       this.recordError(r, this.relativeScale ? r * Math.max(factor, MIN_INFORMATIVE_RATIO) : r);
+      if (t < this.o.warmUp) this.rememberWarmUpError(r * sigma, factor, bucket);
       if (informative && this.trackShift(t, r, value / factor)) return;
     }
     // An upward event (a burst, or the start of a rise the shift logic will confirm) says nothing about
@@ -600,6 +614,35 @@ class BaselineModel {
     this.eventInTail = true;
     this.tail.add(r);
     this.sizeTail.add(size);
+  }
+
+  private rememberWarmUpError(error: number, factor: number, bucket: number): void {
+    if (this.warmUpCount >= this.warmUpErrors.length) return;
+    this.warmUpErrors[this.warmUpCount] = error;
+    this.warmUpFactors[this.warmUpCount] = factor;
+    this.warmUpBuckets[this.warmUpCount] = bucket;
+    this.warmUpCount++;
+  }
+
+  /**
+   * The warm-up's errors were measured against a scale learned from a handful of them, often far too
+   * small: re-express them in the scale the warm-up ends with, so a noisy first week is not taken for
+   * bursts (and a tail scale inflated for a year).
+   */
+  private restandardiseWarmUp(): void {
+    if (this.warmUpCount === 0) return;
+    this.tail.reset();
+    this.sizeTail.reset();
+    this.eventSign = 0;
+    this.eventInTail = false;
+    const level = Number.isNaN(this.level) ? 0 : this.level;
+    for (let i = 0; i < this.warmUpCount; i++) {
+      const factor = at(this.warmUpFactors, i);
+      const sigma = this.sigmaOf(this.warmUpBuckets[i] as number, factor, level, Math.max(0, level * factor));
+      const r = at(this.warmUpErrors, i) / sigma;
+      this.tail.add(r);
+      this.sizeTail.add(this.relativeScale ? r * Math.max(factor, MIN_INFORMATIVE_RATIO) : r);
+    }
   }
 
   private removeEvent(r: number, size: number, weight: number): void {
@@ -672,6 +715,11 @@ class BaselineModel {
       this.runSign = sign;
       this.runLength = 0;
     }
+    if (this.runLength === 0) {
+      // The level (and scale) before the run: during it the level creeps a little towards the run.
+      this.runStartLevel = this.level;
+      copyScales(this.scales, this.runStartScales);
+    }
     this.runLevels[this.runLength] = deseasonalised;
     this.runLength++;
     if (this.runLength < this.o.shiftRun) return false;
@@ -683,9 +731,9 @@ class BaselineModel {
     // Remember the level (and its scale) from before the first of a series of shifts: the one a
     // return would go back to.
     if (Number.isNaN(this.previousLevel) || t > this.previousUntil) {
-      this.previousLevel = this.level;
+      this.previousLevel = this.runStartLevel;
       this.previousUntil = t + this.o.shiftMemory;
-      copyScales(this.scales, this.savedScales);
+      copyScales(this.runStartScales, this.savedScales);
     }
     this.shiftError = this.eventInTail ? this.eventError : 0;
     this.shiftSize = this.eventSize;
