@@ -43,8 +43,9 @@ const TARGET_FALSE_PER_MONTH = 0.05;
 /** The config's dollar floor, for the row that shows what the check itself would see. */
 const CONFIG_MIN_IMPACT = 25;
 
+const CURRENT = 'current (detect defaults)';
 const DETECTORS: ReadonlyArray<readonly [string, RowDetector]> = [
-  ['current (detect defaults)', currentDetector()],
+  [CURRENT, currentDetector()],
   [`current, minImpact ${CONFIG_MIN_IMPACT}`, currentDetector({ minImpact: CONFIG_MIN_IMPACT })],
   ['previous (detect defaults)', previousDetector()],
   ['naive 28-row mean ± 3σ', naiveDetector()],
@@ -88,6 +89,7 @@ function evaluateSet(seed: number, count: number): { tallies: Tallies; ms: Map<s
   return { tallies, ms };
 }
 
+const currentAll = (tallies: Tallies) => tallies.get(CURRENT)?.get('all') as WindowTally;
 const cell = (t: WindowTally) =>
   `${fmt(t.precision)} / ${fmt(t.recall)} / ${fmt(t.falseAlertsPerSeriesMonth(DAYS_PER_MONTH))}`;
 const fmt = (x: number) => (Number.isNaN(x) ? '-' : round(x).toFixed(3));
@@ -97,7 +99,7 @@ function groupTable(title: string, tallies: Tallies): Table {
     title,
     columns: ['series group', 'series', 'incidents', ...DETECTORS.map(([name]) => name)],
     rows: GROUPS.map((g) => {
-      const first = tallies.get(DETECTORS[0]?.[0] ?? '')?.get(g) as WindowTally;
+      const first = tallies.get(CURRENT)?.get(g) as WindowTally;
       return [
         g,
         first.series,
@@ -144,7 +146,7 @@ function detailTable(title: string, tallies: Tallies): Table {
 }
 
 function targetFigures(tallies: Tallies, label: string): Figure[] {
-  const current = tallies.get(DETECTORS[0]?.[0] ?? '') as Map<Group, WindowTally>;
+  const current = tallies.get(CURRENT) as Map<Group, WindowTally>;
   return (['all', 'bursty', 'gappy'] as const).flatMap((g) => {
     const t = current.get(g) as WindowTally;
     return [
@@ -164,12 +166,12 @@ export async function run({ quick }: ScenarioOptions): Promise<ScenarioResult> {
   const count = quick ? 300 : 2000;
   const tuning = evaluateSet(TUNING_SEED, count);
   const heldOut = evaluateSet(HELD_OUT_SEED, count);
-  const all = heldOut.tallies.get(DETECTORS[0]?.[0] ?? '')?.get('all') as WindowTally;
+  const all = heldOut.tallies.get(CURRENT)?.get('all') as WindowTally;
   const figures: Figure[] = [
     ...targetFigures(heldOut.tallies, 'held-out'),
     info(
       'tuning all: precision / recall / false per series-month',
-      cell(tuning.tallies.get(DETECTORS[0]?.[0] ?? '')?.get('all') as WindowTally),
+      cell(tuning.tallies.get(CURRENT)?.get('all') as WindowTally),
     ),
     info('held-out NAB score (current)', all.nab),
     ...DETECTORS.map(([name]) =>
@@ -183,7 +185,7 @@ export async function run({ quick }: ScenarioOptions): Promise<ScenarioResult> {
     sizes: {
       seriesPerSet: count,
       incidentsHeldOut: all.incidents,
-      incidentsTuning: (tuning.tallies.get(DETECTORS[0]?.[0] ?? '')?.get('all') as WindowTally).incidents,
+      incidentsTuning: currentAll(tuning.tallies).incidents,
     },
     figures,
     tables: [

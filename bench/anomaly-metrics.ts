@@ -38,8 +38,9 @@ import {
 const TARGET_NORMAL_FLAGGED = 0.005;
 const TARGET_FIRST_HOUR = 0.5;
 
+const CURRENT = 'current (detect defaults)';
 const DETECTORS: ReadonlyArray<readonly [string, RowDetector]> = [
-  ['current (detect defaults)', currentDetector()],
+  [CURRENT, currentDetector()],
   ['previous (detect defaults)', previousDetector()],
   ['naive 28-point mean ± 3σ', naiveDetector()],
 ];
@@ -103,7 +104,7 @@ function groupTable(title: string, tallies: Tallies): Table {
     title,
     columns: ['series group', 'series', 'incidents', ...DETECTORS.map(([name]) => name)],
     rows: GROUPS.map((g) => {
-      const first = tallies.get(DETECTORS[0]?.[0] ?? '')?.get(g) as WindowTally;
+      const first = tallies.get(CURRENT)?.get(g) as WindowTally;
       return [
         g,
         first.series,
@@ -152,8 +153,7 @@ export async function run({ quick }: ScenarioOptions): Promise<ScenarioResult> {
   const count = quick ? 60 : 300;
   const tuning = evaluateSet(TUNING_SEED, count);
   const heldOut = evaluateSet(HELD_OUT_SEED, count);
-  const current = (s: { tallies: Tallies }) =>
-    s.tallies.get(DETECTORS[0]?.[0] ?? '')?.get('all') as WindowTally;
+  const current = (s: { tallies: Tallies }) => s.tallies.get(CURRENT)?.get('all') as WindowTally;
   const held = current(heldOut);
   const figures: Figure[] = [
     below(

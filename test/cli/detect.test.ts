@@ -176,15 +176,15 @@ describe('finops-guardrails detect on time, not rows', () => {
     ]);
 
     // Act
-    const valueOf = async (...flags: string[]) =>
+    const lastValue = async (...flags: string[]) =>
       jsonRows((await detect('--input', path, '--json', ...flags)).out).at(-1)?.value;
 
     // Assess
-    expect(await valueOf('--duplicates', 'sum')).toBe(100);
-    expect(await valueOf('--duplicates', 'mean')).toBe(50);
-    expect(await valueOf('--duplicates', 'last')).toBe(40);
+    expect(await lastValue('--duplicates', 'sum')).toBe(100);
+    expect(await lastValue('--duplicates', 'mean')).toBe(50);
+    expect(await lastValue('--duplicates', 'last')).toBe(40);
     // auto: the weekday neighbours are ~100, so the parts are summed.
-    expect(await valueOf()).toBe(100);
+    expect(await lastValue()).toBe(100);
     expect((await detect('--input', path, '--duplicates', 'max')).code).toBe(2);
   });
 
