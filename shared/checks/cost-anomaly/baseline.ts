@@ -30,7 +30,9 @@
  * regular model and get their own fee profile from previous month starts.
  */
 
+import { PersistenceChart } from './detector/persistence-chart.js';
 import { ResidualTail } from './detector/residual-tail.js';
+import { MIN_INFORMATIVE_RATIO, SeasonalProfile } from './detector/seasonal-profile.js';
 import { MAD_TO_SIGMA, madInPlace, medianInPlace } from './robust-median.js';
 import { RecentSample } from './sorted-sample.js';
 
@@ -81,9 +83,6 @@ export interface Baseline {
 
 /** Absolute floor of the scale: only binds when the whole history is zero. */
 export const MIN_SCALE = 1e-9;
-// Phases whose typical value is below 5% of their season's median (e.g. zero-cost Sundays)
-// say nothing about the level, and dividing by their factor would amplify noise.
-const MIN_INFORMATIVE_RATIO = 0.05;
 const MONTH_START_MEMORY = 3;
 /** A fee known from one month start is trusted to within half its size (a quarter from two, …). */
 const FEE_UNCERTAINTY = 0.5;
@@ -106,9 +105,6 @@ const RAW_SCALE_SHARE = 0.1;
 const TREND_SMOOTHING = 0.1;
 /** The scale is widened by this many errors' worth while few are known: ×(1 + 3/n). */
 const SMALL_SAMPLE = 3;
-/** Errors enter the persistence chart clipped to this many sigmas. */
-const PERSISTENCE_CLIP = 3;
-const PERSISTENCE_MARGIN = 1.25;
 /** Errors after which a bucket's scale is trusted enough to call a large upward error a burst. */
 const SETTLED_SCALE_ERRORS = 10;
 /** Bursts are at most this share of the points; more errors than that beyond the band mean a wrong scale. */
@@ -118,26 +114,16 @@ const UP_RATE_SMOOTHING = 1 / 14;
 const BURSTY_TAIL = 1.3;
 /** Errors a scale bucket needs before its errors count towards the tail. */
 const MIN_SCALE_ERRORS = 3;
-// Fine grids: 24 scale buckets (hours); a phase median needs at least this many values.
+// Fine grids: 24 scale buckets (hours).
 const SCALE_BUCKETS_FINE = 24;
-const MIN_PHASE_VALUES = 5;
 const MAX_PROFILE_SEASONS = 8;
-/** Seasons with more zeros than this share of their points are not used for the profile. */
-const MAX_ZERO_SHARE = 0.3;
 /** A series with more zeros than this share of its recent points is intermittent. */
 const INTERMITTENT_ZERO_SHARE = 0.4;
 /** Recent charges kept to judge the next one, and how many are needed first. */
 const RECENT_SIZES = 15;
-/** Points over which the share of zeros is measured (at least). */
-const ZERO_SHARE_WINDOW = 28;
 const MIN_SIZES = 3;
 /** A phase counts as quieter (a holiday could look like it) below this share of the judged one. */
 const HOLIDAY_CONTRAST = 0.9;
-/** Phases below this factor are closures, not quiet days (see `holidayLike`). */
-const MIN_QUIET_FACTOR = 0.15;
-/** Largest seasonal factor: a phase 20 times its season's median is a spike, not a shape. */
-const MAX_FACTOR = 20;
-const WEEKDAY_WEEKS = 4;
 
 const at = (buf: Float64Array, i: number): number => buf[i] as number;
 
@@ -162,21 +148,9 @@ function copyScales(from: ScaleState, to: ScaleState): void {
 
 class BaselineModel {
   private readonly o: BaselineOptions;
-  private readonly seasons: number;
   private readonly buckets: number;
   private readonly relativeScale: boolean;
-  private readonly seasonal: Float64Array;
-  // Work buffers of the profile fit: ratios of the window's points, and values gathered for one median.
-  private readonly ratios: Float64Array;
-  private readonly gathered: Float64Array;
-  // Phases whose factor came from data.
-  private readonly phaseKnown: Uint8Array;
-  // Leave-one-season-out profiles of the warm-up's seasons (see `initialProfile`).
-  private looFactors: Float64Array = new Float64Array(0);
-  private looSeasons = 0;
-  // The smallest factor of any known phase (and weekday): the series' quietest regular level.
-  private lowFactor = 1;
-  private readonly weekday = new Float64Array(7).fill(1);
+  private readonly profile: SeasonalProfile;
   private readonly tail: ResidualTail;
   // The same errors in level sigmas (not scaled down on quiet phases): the size of a burst in dollars.
   private readonly sizeTail: ResidualTail;
@@ -190,17 +164,14 @@ class BaselineModel {
   private readonly rawAbs: Float64Array;
   private readonly scaleCount: Float64Array;
   private readonly scaleRate: number;
-  // EWMA weight of the persistence chart (0: off, on daily and coarser grids) and its standard deviation.
-  private readonly persistenceWeight: number;
-  private readonly persistenceSd: number;
-  private readonly persistenceRate: number;
+  // Off (null) on daily and coarser grids, where one point is evidence enough.
+  private readonly persistence: PersistenceChart | null;
   private readonly feeResiduals = new Float64Array(MONTH_START_MEMORY);
   private feeCount = 0;
   private pendingFee = -1;
 
   private values: Float64Array = new Float64Array(0);
   private monthStarts: Uint8Array | null = null;
-  private dayLevels: Float64Array = new Float64Array(0);
   // Level state.
   private level = Number.NaN;
   private slope = 0;
@@ -229,26 +200,19 @@ class BaselineModel {
   private upRate = 0;
   // Consecutive observed points beyond SHIFT_BAND downwards.
   private lowRun = 0;
-  // EWMA of the recent errors (clipped), for deviations too small for one point but lasting.
-  private persistence = 0;
   // The warm-up's errors (value units), with their factor and bucket (see `restandardiseWarmUp`).
   private readonly warmUpErrors: Float64Array;
   private readonly warmUpFactors: Float64Array;
   private readonly warmUpBuckets: Uint16Array;
   private warmUpCount = 0;
-  private persistenceAbs = 0;
-  private persistenceCount = 0;
 
   constructor(options: BaselineOptions) {
     this.o = options;
     const { period, window } = options;
-    this.seasons = Math.max(1, Math.min(MAX_PROFILE_SEASONS, Math.floor(window / period)));
     this.buckets = period > 24 ? SCALE_BUCKETS_FINE : 1;
     this.relativeScale = this.buckets === 1;
-    this.seasonal = new Float64Array(period).fill(1);
-    this.ratios = new Float64Array(this.seasons * period);
-    this.gathered = new Float64Array(this.seasons * period + 1);
-    this.phaseKnown = new Uint8Array(period);
+    const seasons = Math.max(1, Math.min(MAX_PROFILE_SEASONS, Math.floor(window / period)));
+    this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay);
     this.tail = new ResidualTail(options.tailMemory);
     this.sizeTail = new ResidualTail(options.tailMemory);
     this.scales = newScaleState(this.buckets);
@@ -263,11 +227,8 @@ class BaselineModel {
     this.warmUpErrors = new Float64Array(options.warmUp);
     this.warmUpFactors = new Float64Array(options.warmUp);
     this.warmUpBuckets = new Uint16Array(options.warmUp);
-    this.persistenceWeight = options.trend ? 0 : 2 / (options.shiftRun + 1);
-    const w = this.persistenceWeight;
-    this.persistenceSd = w > 0 ? Math.sqrt(w / (2 - w)) : 1;
     // The chart's spread is learned over about a day of points.
-    this.persistenceRate = 1 / Math.max(2, period);
+    this.persistence = options.trend ? null : new PersistenceChart(options.shiftRun, period);
   }
 
   /** True when this model was built for the same options (so it can be reused). */
@@ -292,11 +253,6 @@ class BaselineModel {
 
   /** Forgets everything learned from the previous series. */
   private reset(): void {
-    this.seasonal.fill(1);
-    this.phaseKnown.fill(0);
-    this.looSeasons = 0;
-    this.lowFactor = 1;
-    this.weekday.fill(1);
     this.tail.reset();
     this.sizeTail.reset();
     this.clippedAbs.fill(0);
@@ -325,10 +281,8 @@ class BaselineModel {
     this.eventInTail = false;
     this.upRate = 0;
     this.lowRun = 0;
-    this.persistence = 0;
+    this.persistence?.reset();
     this.warmUpCount = 0;
-    this.persistenceAbs = 0;
-    this.persistenceCount = 0;
   }
 
   fit(values: Float64Array, monthStarts: Uint8Array | null): Baseline {
@@ -337,7 +291,7 @@ class BaselineModel {
     const { period, pointsPerDay, scaleFloor } = this.o;
     this.values = values;
     this.monthStarts = monthStarts;
-    if (pointsPerDay > 0) this.dayLevels = new Float64Array(Math.ceil(n / pointsPerDay)).fill(Number.NaN);
+    this.profile.reset(values, monthStarts);
     const expected = new Float64Array(n);
     const scale = new Float64Array(n);
     const history = new Uint32Array(n);
@@ -353,7 +307,7 @@ class BaselineModel {
     if (initialEnd > 0) this.initialProfile(initialEnd, initialSeasons);
     for (let t = 0; t < n; t++) {
       if (t > initialEnd && t % period === 0) this.refitProfile(t);
-      if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.refitWeekday(t);
+      if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.profile.refitWeekday(t);
       this.tail.tick();
       this.sizeTail.tick();
       if (t === this.o.warmUp) this.restandardiseWarmUp();
@@ -485,8 +439,7 @@ class BaselineModel {
     factor: number,
     bucket: number,
   ): number {
-    const { period, pointsPerDay } = this.o;
-    const low = pointsPerDay > 0 ? at(this.seasonal, t % period) * this.lowFactor : this.lowFactor;
+    const low = this.profile.quietFactorAt(t);
     if (this.intermittent || low >= HOLIDAY_CONTRAST * factor) return r;
     const lowExpected = Math.max(0, level * low);
     const lowSigma = this.sigmaOf(bucket, low, level, lowExpected);
@@ -498,7 +451,7 @@ class BaselineModel {
     const t = this.pendingFee;
     const { period } = this.o;
     // Its phase needs a factor learned from data (month starts are kept out of the profile).
-    if (period > 1 && !this.intermittent && this.phaseKnown[t % period] !== 1) return;
+    if (period > 1 && !this.intermittent && !this.profile.knows(t)) return;
     this.pendingFee = -1;
     if (this.feeCount > 0) return;
     const regular = Math.max(0, this.level * this.factorAt(t));
@@ -512,14 +465,7 @@ class BaselineModel {
   }
 
   private factorAt(t: number): number {
-    if (this.intermittent) return 1;
-    const { period, pointsPerDay } = this.o;
-    const season = Math.floor(t / period);
-    const seasonal =
-      season < this.looSeasons
-        ? at(this.looFactors, season * period + (t % period))
-        : at(this.seasonal, t % period);
-    return pointsPerDay > 0 ? seasonal * at(this.weekday, Math.floor(t / pointsPerDay) % 7) : seasonal;
+    return this.intermittent ? 1 : this.profile.factorAt(t);
   }
 
   private startLevel(t: number, value: number, factor: number): void {
@@ -650,27 +596,9 @@ class BaselineModel {
     this.sizeTail.remove(size, weight);
   }
 
-  /**
-   * On fine grids one point says little (a count of 0 where 5 are usual is common), but many in a row
-   * say a lot: an EWMA control chart (Roberts 1959) of the errors, clipped so one burst cannot fire
-   * it, over about `shiftRun` points, standardised to a normal z. The point's z is the more extreme of
-   * its own and this one.
-   */
+  /** On fine grids, the more extreme of the point's z and the persistence chart's (see `PersistenceChart`). */
   private withPersistence(z: number, r: number): number {
-    if (this.persistenceWeight === 0) return z;
-    const clipped = Math.max(-PERSISTENCE_CLIP, Math.min(PERSISTENCE_CLIP, r));
-    this.persistence += this.persistenceWeight * (clipped - this.persistence);
-    // Errors of a real series are correlated (a profile a little off for an hour): measure the chart's
-    // own spread, robustly (its mean absolute value, clipped), and standardise by the larger.
-    const spread = Math.max(this.persistenceSd, MEAN_ABS_TO_SIGMA * this.persistenceAbs);
-    // A second test on every point: it must clear a higher bar so the two together stay calibrated.
-    const lasting = this.persistence / (spread * PERSISTENCE_MARGIN);
-    const size = Math.min(Math.abs(this.persistence), PERSISTENCE_CLIP * spread);
-    this.persistenceCount++;
-    // A plain mean at first (an EWMA from 0 would read too small for a day), then forgetting.
-    const rate = Math.max(this.persistenceRate, 1 / this.persistenceCount);
-    this.persistenceAbs += rate * (size - this.persistenceAbs);
-    return Math.abs(lasting) > Math.abs(z) ? lasting : z;
+    return this.persistence === null ? z : this.persistence.update(z, r);
   }
 
   /**
@@ -749,7 +677,7 @@ class BaselineModel {
       this.rescale(ratio);
     }
     this.level = newLevel;
-    this.persistence = 0;
+    this.persistence?.restart();
     this.slope = 0;
     this.levelAt = t;
     this.runLength = 0;
@@ -775,124 +703,23 @@ class BaselineModel {
     }
     this.shiftError = 0;
     copyScales(this.savedScales, this.scales);
-    this.persistence = 0;
+    this.persistence?.restart();
     this.previousLevel = Number.NaN;
     this.runLength = 0;
     this.runSign = 0;
   }
 
-  private isRegular(i: number): boolean {
-    return !Number.isNaN(at(this.values, i)) && this.monthStarts?.[i] !== 1;
-  }
-
-  /** Share of zeros among the regular points of the profile's window before `end`. */
-  private zeroShare(end: number): number {
-    let zeros = 0;
-    let observed = 0;
-    for (let i = Math.max(0, end - Math.max(ZERO_SHARE_WINDOW, this.seasons * this.o.period)); i < end; i++) {
-      if (!this.isRegular(i)) continue;
-      observed++;
-      if (at(this.values, i) === 0) zeros++;
-    }
-    return observed === 0 ? 0 : zeros / observed;
-  }
-
-  /** Seasonal profile from the ratios of each of the last seasons to its own median. */
+  /** Refits the seasonal profile (or marks an intermittent series) at the end of a season. */
   private refitProfile(seasonEnd: number): void {
-    const { period } = this.o;
-    this.intermittent = this.zeroShare(seasonEnd) > INTERMITTENT_ZERO_SHARE;
-    if (period === 1 || this.intermittent) {
-      this.markProfileReady();
-      return;
-    }
-    this.fitProfile(seasonEnd, -1, this.seasonal, this.phaseKnown);
-    this.updateLowFactor();
+    this.intermittent = this.profile.zeroShare(seasonEnd) > INTERMITTENT_ZERO_SHARE;
+    if (this.o.period > 1 && !this.intermittent) this.profile.refit(seasonEnd);
     this.markProfileReady();
   }
 
-  /**
-   * Fits the profile of the seasons before `seasonEnd` into `target`, leaving season `exclude` (an
-   * index among them) out: the warm-up judges each of its seasons with a profile from the others.
-   */
-  private fitProfile(
-    seasonEnd: number,
-    exclude: number,
-    target: Float64Array,
-    known: Uint8Array | null,
-  ): void {
-    const { period } = this.o;
-    const first = Math.max(0, seasonEnd - this.seasons * period);
-    const fullSeasons = Math.floor((seasonEnd - first) / period);
-    // Ratios of every point of the window to its season's median (NaN where unusable).
-    const { ratios, gathered } = this;
-    let usable = 0;
-    for (let k = 0; k < fullSeasons; k++) {
-      const start = first + k * period;
-      if (k === exclude) {
-        for (let i = 0; i < period; i++) ratios[k * period + i] = Number.NaN;
-        continue;
-      }
-      let count = 0;
-      let zeros = 0;
-      for (let i = start; i < start + period; i++) {
-        if (!this.isRegular(i)) continue;
-        gathered[count++] = at(this.values, i);
-        if (at(this.values, i) === 0) zeros++;
-      }
-      // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
-      const median =
-        count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
-      for (let i = 0; i < period; i++) {
-        const j = start + i;
-        ratios[k * period + i] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
-      }
-      if (median > 0) usable++;
-    }
-    if (usable === 0) return;
-    for (let phase = 0; phase < period; phase++) {
-      let count = 0;
-      for (let spread = 0; spread <= period >> 1; spread++) {
-        for (let side = spread === 0 ? 1 : 0; side < 2; side++) {
-          const q = (((side === 0 ? phase - spread : phase + spread) % period) + period) % period;
-          for (let k = 0; k < fullSeasons; k++) {
-            const ratio = at(ratios, k * period + q);
-            if (!Number.isNaN(ratio)) gathered[count++] = ratio;
-          }
-        }
-        // Daily data keeps each weekday apart; fine grids borrow neighbouring phases while values are few.
-        if (count >= MIN_PHASE_VALUES || period <= 24) break;
-      }
-      if (count > 0 && known !== null) known[phase] = 1;
-      if (count === 2) {
-        // The median of two is their mean, so one odd season (a warm-up spike) would set the
-        // profile. Take the more neutral of the two instead.
-        const a = at(gathered, 0);
-        const b = at(gathered, 1);
-        target[phase] = Math.min(MAX_FACTOR, Math.abs(a - 1) <= Math.abs(b - 1) ? a : b);
-      } else if (count > 0) {
-        target[phase] = Math.min(MAX_FACTOR, medianInPlace(gathered, count));
-      }
-    }
-  }
-
-  /**
-   * The profile from the warm-up's seasons, and for each of them a profile from the others, so the
-   * warm-up's errors are out of sample like every later one (an in-sample profile fits its own
-   * noise, and a scale learned from it would be too small). One season has no others: it is not
-   * used this way.
-   */
+  /** The warm-up's profile, with a leave-one-season-out profile for each of its seasons. */
   private initialProfile(end: number, seasons: number): void {
     this.refitProfile(end);
-    this.looSeasons = 0;
-    if (seasons < 2 || this.intermittent) return;
-    const { period } = this.o;
-    if (this.looFactors.length < seasons * period) this.looFactors = new Float64Array(seasons * period);
-    for (let k = 0; k < seasons; k++) {
-      const target = this.looFactors.subarray(k * period, (k + 1) * period);
-      target.set(this.seasonal);
-      this.fitProfile(end, k, target, null);
-    }
-    this.looSeasons = seasons;
+    if (!this.intermittent) this.profile.initial(end, seasons);
   }
 
   /**
@@ -904,56 +731,6 @@ class BaselineModel {
     this.profileReady = true;
     this.scaleCount.fill(Math.min(1, ...this.scaleCount));
   }
-
-  private updateLowFactor(): void {
-    let low = Number.POSITIVE_INFINITY;
-    if (this.o.pointsPerDay > 0) {
-      // Fine grids: the quietest weekday, at the phase being judged (its daily shape kept).
-      for (let d = 0; d < 7; d++) low = Math.min(low, at(this.weekday, d));
-      this.lowFactor = low;
-      return;
-    }
-    // Phases that cost (almost) nothing are closures, not quiet days: a weekday at zero is still news.
-    for (let p = 0; p < this.o.period; p++) {
-      const f = at(this.seasonal, p);
-      if (this.phaseKnown[p] === 1 && f >= MIN_QUIET_FACTOR) low = Math.min(low, f);
-    }
-    this.lowFactor = Number.isFinite(low) ? low : 1;
-  }
-
-  /** Weekday factors on fine grids: each day's de-seasonalised median against the week around it. */
-  private refitWeekday(dayEnd: number): void {
-    const perDay = this.o.pointsPerDay;
-    const day = dayEnd / perDay - 1;
-    const values: number[] = [];
-    for (let i = dayEnd - perDay; i < dayEnd; i++) {
-      const f = at(this.seasonal, i % this.o.period);
-      if (this.isRegular(i) && f >= MIN_INFORMATIVE_RATIO) values.push(at(this.values, i) / f);
-    }
-    this.dayLevels[day] = values.length * 2 >= perDay ? medianOf(values) : Number.NaN;
-    if (day < 6) return;
-    for (let dow = 0; dow < 7; dow++) {
-      const ratios: number[] = [];
-      for (let d = day - ((day - dow + 7) % 7), w = 0; d >= 0 && w < WEEKDAY_WEEKS; d -= 7, w++) {
-        const own = at(this.dayLevels, d);
-        const week: number[] = [];
-        for (let k = Math.max(0, d - 6); k <= d; k++)
-          if (!Number.isNaN(at(this.dayLevels, k))) week.push(at(this.dayLevels, k));
-        const reference = week.length >= 4 ? medianOf(week) : Number.NaN;
-        if (!Number.isNaN(own) && reference > 0) ratios.push(own / reference);
-      }
-      if (ratios.length > 0) this.weekday[dow] = medianOf(ratios);
-    }
-    this.updateLowFactor();
-  }
-}
-
-function medianOf(values: number[]): number {
-  values.sort((a, b) => a - b);
-  const mid = values.length >> 1;
-  return values.length % 2 === 1
-    ? (values[mid] as number)
-    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
 }
 
 /**
