@@ -1,230 +1,210 @@
 /**
- * Scenario 4: labelled evaluation of the cost-anomaly detector and of the
- * demand-aware classification, against a naive rolling mean ± 3σ baseline,
- * on generated series with injected anomalies and injected benign events.
+ * The detector alone (no classification) on irregular daily cost exports
+ * with labelled incidents (bench/anomaly-daily-series.ts), as `detect`
+ * scores them: per irregularity, on a tuning set and on a held-out set,
+ * beside the previous detector and the naive baseline. The issue-11
+ * targets are checked on the held-out set.
  */
+
 import {
-  DEFAULT_DETECTOR_OPTIONS,
-  detectAnomalies,
-  type SeriesPoint,
-} from '../shared/checks/cost-anomaly/detector.js';
-import { detectorOptionsOf } from '../shared/checks/cost-anomaly/evaluate.js';
-import { parseConfig } from '../shared/config/loader.js';
+  DAILY_INCIDENT_KINDS,
+  DAILY_IRREGULARITIES,
+  type DailyCase,
+  dailyCase,
+  HELD_OUT_SEED,
+  TUNING_SEED,
+} from './anomaly-daily-series.js';
 import {
-  ANOMALY_KINDS,
-  BENIGN_KINDS,
-  EVENT_WEIGHTS,
-  type EventKind,
-  labelledSeries,
-  type SeriesShape,
-} from './cost-series.js';
-import { ScoreTally, scoreSeries } from './event-scoring.js';
+  currentDetector,
+  flagsOnGrid,
+  naiveDetector,
+  observedOnGrid,
+  previousDetector,
+  type RowDetector,
+} from './anomaly-detectors.js';
+import { scoreWindows, WindowTally } from './anomaly-window-scoring.js';
 import { peakRssMiB } from './memory.js';
-import { NAIVE_DEFAULTS, naiveFlags } from './naive-detector.js';
-import { classifyFlaggedDays } from './paging-classifier.js';
-import { atLeast, type Figure, info, round, type ScenarioOptions, type ScenarioResult } from './report.js';
+import {
+  atLeast,
+  below,
+  type Figure,
+  info,
+  round,
+  type ScenarioOptions,
+  type ScenarioResult,
+  type Table,
+} from './report.js';
 
-const SHAPE: SeriesShape = { days: 182, startDate: '2026-01-01', earliestEvent: 63, latestEvent: 150 };
-/** Scoring starts once the detector's window (56 days) is full. */
-const EVAL_FROM = DEFAULT_DETECTOR_OPTIONS.window;
-const GROWTH_KEPT_QUIET_TARGET = 0.95;
+const DAYS_PER_MONTH = 30;
+const SCORING = { mergeGap: 1, earlyWithin: 1 };
+const TARGET_RECALL = 0.9;
+const TARGET_PRECISION = 0.9;
+const TARGET_FALSE_PER_MONTH = 0.05;
+/** The config's dollar floor, for the row that shows what the check itself would see. */
+const CONFIG_MIN_IMPACT = 25;
 
-interface Tallies {
-  readonly detector: ScoreTally;
-  readonly pages: ScoreTally;
-  readonly naive: ScoreTally;
-  readonly naiveFloored: ScoreTally;
-}
+const CURRENT = 'current (detect defaults)';
+const DETECTORS: ReadonlyArray<readonly [string, RowDetector]> = [
+  [CURRENT, currentDetector()],
+  [`current, minImpact ${CONFIG_MIN_IMPACT}`, currentDetector({ minImpact: CONFIG_MIN_IMPACT })],
+  ['previous (detect defaults)', previousDetector()],
+  ['naive 28-row mean ± 3σ', naiveDetector()],
+];
 
-const pct = (x: number) => round(x * 100);
+const GROUPS = ['all', 'clean', ...DAILY_IRREGULARITIES] as const;
+type Group = (typeof GROUPS)[number];
 
-export async function run({ quick }: ScenarioOptions): Promise<ScenarioResult> {
-  const seriesCount = quick ? 400 : 4000;
-  const config = parseConfig('version: 1', 'bench');
-  const options = detectorOptionsOf(config.anomaly);
-  const tallies: Tallies = {
-    detector: new ScoreTally(),
-    pages: new ScoreTally(),
-    naive: new ScoreTally(),
-    naiveFloored: new ScoreTally(),
-  };
-  const classHits = new Map<EventKind, { detected: number; right: number; classes: Map<string, number> }>();
-  const started = performance.now();
-  for (let i = 0; i < seriesCount; i++) {
-    const series = labelledSeries(i, SHAPE);
-    const points: SeriesPoint[] = series.timestamps.map((timestamp, t) => ({
-      timestamp,
-      value: series.cost[t] as number,
-    }));
-    const detected = detectAnomalies(points, options);
-    const flags = detected.map((p) => p.anomaly);
-    const classes = classifyFlaggedDays(
-      detected,
-      series.timestamps,
-      series.cost,
-      series.demand,
-      config.anomaly,
-    );
-    const pageFlags = classes.map((c) => c?.pages === true);
-    const { event } = series;
-    tallies.detector.add(scoreSeries(flags, event, EVAL_FROM), event);
-    tallies.pages.add(scoreSeries(pageFlags, event, EVAL_FROM), event);
-    tallies.naive.add(scoreSeries(naiveFlags(series.cost, NAIVE_DEFAULTS), event, EVAL_FROM), event);
-    tallies.naiveFloored.add(
-      scoreSeries(
-        naiveFlags(series.cost, {
-          ...NAIVE_DEFAULTS,
-          minImpact: config.anomaly.minImpactUsd,
-          relativeThreshold: config.anomaly.relativeThreshold,
-        }),
-        event,
-        EVAL_FROM,
-      ),
-      event,
-    );
-    if (event) {
-      // The class the check gives on the first flagged day of the event's window.
-      let first = -1;
-      for (let t = event.window.from; t < event.window.to; t++) {
-        if (flags[t]) {
-          first = t;
-          break;
-        }
-      }
-      const hit = classHits.get(event.kind) ?? { detected: 0, right: 0, classes: new Map() };
-      const dayClass = first < 0 ? null : classes[first];
-      if (dayClass) {
-        hit.detected++;
-        if (dayClass.anomalyClass === event.expectedClass) hit.right++;
-        hit.classes.set(dayClass.anomalyClass, (hit.classes.get(dayClass.anomalyClass) ?? 0) + 1);
-      }
-      classHits.set(event.kind, hit);
+const groupsOf = (c: DailyCase): Group[] => [
+  'all',
+  ...(c.irregularities.size === 0 ? (['clean'] as const) : []),
+  ...c.irregularities,
+];
+
+/** Tallies[detector][group]. */
+type Tallies = Map<string, Map<Group, WindowTally>>;
+
+function evaluateSet(seed: number, count: number): { tallies: Tallies; ms: Map<string, number> } {
+  const tallies: Tallies = new Map(
+    DETECTORS.map(([name]) => [name, new Map(GROUPS.map((g) => [g, new WindowTally()]))]),
+  );
+  const ms = new Map<string, number>(DETECTORS.map(([name]) => [name, 0]));
+  for (let i = 0; i < count; i++) {
+    const c = dailyCase(i, seed);
+    const observed = observedOnGrid(c.rows, c.rowDay, c.days);
+    for (const [name, detect] of DETECTORS) {
+      const t0 = performance.now();
+      const rowFlags = detect(c.rows);
+      ms.set(name, (ms.get(name) ?? 0) + performance.now() - t0);
+      const score = scoreWindows(
+        flagsOnGrid(rowFlags, c.rowDay, c.days),
+        observed,
+        c.incidents,
+        c.benign,
+        SCORING,
+      );
+      const byGroup = tallies.get(name) as Map<Group, WindowTally>;
+      for (const g of groupsOf(c)) byGroup.get(g)?.add(score);
     }
   }
-  const wallMs = performance.now() - started;
+  return { tallies, ms };
+}
 
-  const { detector, pages, naive, naiveFloored } = tallies;
-  const classified = [...classHits.values()].reduce((a, h) => a + h.detected, 0);
-  const classRight = [...classHits.values()].reduce((a, h) => a + h.right, 0);
-  const growthQuiet = pages.keptQuiet('demand-growth');
+const currentAll = (tallies: Tallies) => tallies.get(CURRENT)?.get('all') as WindowTally;
+const cell = (t: WindowTally) =>
+  `${fmt(t.precision)} / ${fmt(t.recall)} / ${fmt(t.falseAlertsPerSeriesMonth(DAYS_PER_MONTH))}`;
+const fmt = (x: number) => (Number.isNaN(x) ? '-' : round(x).toFixed(3));
+
+function groupTable(title: string, tallies: Tallies): Table {
+  return {
+    title,
+    columns: ['series group', 'series', 'incidents', ...DETECTORS.map(([name]) => name)],
+    rows: GROUPS.map((g) => {
+      const first = tallies.get(CURRENT)?.get(g) as WindowTally;
+      return [
+        g,
+        first.series,
+        first.incidents,
+        ...DETECTORS.map(([name]) => cell(tallies.get(name)?.get(g) as WindowTally)),
+      ];
+    }),
+  };
+}
+
+function detailTable(title: string, tallies: Tallies): Table {
+  return {
+    title,
+    columns: [
+      'detector',
+      'precision',
+      'recall <=1d',
+      'recall in window',
+      'false/series-month',
+      'NAB',
+      'median delay d',
+      'holidays alerted %',
+      ...DAILY_INCIDENT_KINDS.map((k) => `${k} <=1d %`),
+    ],
+    rows: DETECTORS.map(([name]) => {
+      const t = tallies.get(name)?.get('all') as WindowTally;
+      const holidays = t.benign.get('holiday');
+      return [
+        name,
+        fmt(t.precision),
+        fmt(t.recall),
+        fmt(t.recallInWindow),
+        fmt(t.falseAlertsPerSeriesMonth(DAYS_PER_MONTH)),
+        round(t.nab),
+        t.medianDelay,
+        holidays ? round((100 * holidays.alerted) / holidays.events) : '-',
+        ...DAILY_INCIDENT_KINDS.map((k) => {
+          const byKind = t.byKind.get(k);
+          return byKind ? round((100 * byKind.early) / byKind.total) : '-';
+        }),
+      ];
+    }),
+  };
+}
+
+function targetFigures(tallies: Tallies, label: string): Figure[] {
+  const current = tallies.get(CURRENT) as Map<Group, WindowTally>;
+  return (['all', 'bursty', 'gappy'] as const).flatMap((g) => {
+    const t = current.get(g) as WindowTally;
+    return [
+      atLeast(`${label} ${g}: recall within a day`, t.recall, '', TARGET_RECALL),
+      atLeast(`${label} ${g}: precision of alerts`, t.precision, '', TARGET_PRECISION),
+      below(
+        `${label} ${g}: false alerts per series-month`,
+        t.falseAlertsPerSeriesMonth(DAYS_PER_MONTH),
+        '',
+        TARGET_FALSE_PER_MONTH,
+      ),
+    ];
+  });
+}
+
+export async function run({ quick }: ScenarioOptions): Promise<ScenarioResult> {
+  const count = quick ? 300 : 2000;
+  const tuning = evaluateSet(TUNING_SEED, count);
+  const heldOut = evaluateSet(HELD_OUT_SEED, count);
+  const all = heldOut.tallies.get(CURRENT)?.get('all') as WindowTally;
   const figures: Figure[] = [
-    info('detector precision', detector.precision),
-    info('detector recall', detector.recall),
-    {
-      ...info('detector F1', detector.f1),
-      target: `> naive F1 (${round(naive.f1)})`,
-      pass: detector.f1 > naive.f1,
-    },
-    info('detector median detection delay', detector.medianDelay, 'days'),
+    ...targetFigures(heldOut.tallies, 'held-out'),
     info(
-      'detector false alerts per series-month (benign events included)',
-      detector.falseAlertsPerSeriesMonth,
+      'tuning all: precision / recall / false per series-month',
+      cell(tuning.tallies.get(CURRENT)?.get('all') as WindowTally),
     ),
-    info('  of which outside any event (noise)', detector.quietFalseAlertsPerSeriesMonth),
-    info('spikes detected within 1 day', pct(detector.spikesWithinOneDayShare), '%'),
-    info(
-      'naive 28d mean±3σ: precision / recall / F1',
-      `${round(naive.precision)} / ${round(naive.recall)} / ${round(naive.f1)}`,
+    info('held-out NAB score (current)', all.nab),
+    ...DETECTORS.map(([name]) =>
+      info(`time per series, ${name}`, ((heldOut.ms.get(name) ?? 0) * 1000) / count, 'µs'),
     ),
-    info(
-      'naive false alerts per series-month (benign included / noise only)',
-      `${round(naive.falseAlertsPerSeriesMonth)} / ${round(naive.quietFalseAlertsPerSeriesMonth)}`,
-    ),
-    info(
-      'pages (detector + classify): precision / recall / F1',
-      `${round(pages.precision)} / ${round(pages.recall)} / ${round(pages.f1)}`,
-    ),
-    info('pages: false pages per series-month', pages.falseAlertsPerSeriesMonth),
-    atLeast('demand-driven growth kept from paging', pct(growthQuiet), '%', GROWTH_KEPT_QUIET_TARGET * 100),
-    info('holidays kept from paging', pct(pages.keptQuiet('holiday')), '%'),
-    info(
-      'class accuracy (detected events, first flagged day)',
-      pct(classified === 0 ? Number.NaN : classRight / classified),
-      '%',
-    ),
-    info('wall time (all series, all detectors)', wallMs, 'ms'),
     info('peak RSS (process)', peakRssMiB(), 'MiB'),
   ];
-  const detectorRows = (
-    [
-      ['detector (config: minImpact 25 USD, relative 0.2, z 4)', detector],
-      ['detector + classifyAnomaly (pages only)', pages],
-      ['naive 28d mean ± 3σ', naive],
-      ['naive 28d mean ± 3σ + same floors', naiveFloored],
-    ] as const
-  ).map(([name, t]) => [
-    name,
-    round(t.precision),
-    round(t.recall),
-    round(t.f1),
-    t.medianDelay,
-    round(t.falseAlertsPerSeriesMonth),
-    round(t.quietFalseAlertsPerSeriesMonth),
-    pct(t.spikesWithinOneDayShare),
-    pct(t.keptQuiet('demand-growth')),
-    pct(t.keptQuiet('holiday')),
-  ]);
-  const kindRows = [...ANOMALY_KINDS, ...BENIGN_KINDS].map((kind) => {
-    const total = detector.detectedByKind.get(kind)?.total ?? detector.benignByKind.get(kind)?.total ?? 0;
-    const share = (t: ScoreTally) => {
-      const d = t.detectedByKind.get(kind);
-      if (d) return `${pct(d.detected / d.total)}% found`;
-      const b = t.benignByKind.get(kind);
-      return b ? `${pct(1 - b.alerted / b.total)}% quiet` : '-';
-    };
-    const hit = classHits.get(kind);
-    const classes = hit
-      ? [...hit.classes]
-          .sort((a, b) => b[1] - a[1])
-          .map(([c, n]) => `${c} ${n}`)
-          .join(', ')
-      : '';
-    return [kind, total, share(detector), share(pages), share(naive), classes];
-  });
   return {
     scenario: 'anomaly-eval',
-    title: 'labelled evaluation of detectAnomalies + classifyAnomaly vs a naive baseline',
+    title: 'detector alone on irregular daily cost exports: current vs previous vs naive',
     sizes: {
-      series: seriesCount,
-      days: SHAPE.days,
-      scoredFromDay: EVAL_FROM,
-      anomalies: detector.anomalies,
-      benignEvents: [...detector.benignByKind.values()].reduce((a, b) => a + b.total, 0),
+      seriesPerSet: count,
+      incidentsHeldOut: all.incidents,
+      incidentsTuning: currentAll(tuning.tallies).incidents,
     },
     figures,
     tables: [
-      {
-        title: 'detectors compared (event-level)',
-        columns: [
-          'detector',
-          'precision',
-          'recall',
-          'F1',
-          'median delay d',
-          'false/series-month',
-          'noise/series-month',
-          'spikes <=1d %',
-          'growth quiet %',
-          'holiday quiet %',
-        ],
-        rows: detectorRows,
-      },
-      {
-        title:
-          'per event kind (found = detected in window; quiet = no alert/page in window); classes on the first flagged day',
-        columns: ['kind', 'events', 'detector', 'pages', 'naive', 'classes given'],
-        rows: kindRows,
-      },
+      groupTable(
+        'HELD-OUT set, per irregularity: precision / recall within a day / false alerts per series-month',
+        heldOut.tallies,
+      ),
+      detailTable('HELD-OUT set, all series', heldOut.tallies),
+      groupTable(
+        'TUNING set, per irregularity: precision / recall within a day / false alerts per series-month',
+        tuning.tallies,
+      ),
+      detailTable('TUNING set, all series', tuning.tallies),
     ],
     notes: [
-      `series: cost = fixed + unit cost x demand + month-start fee; demand with a weekend dip, trend and noise; levels 150-20,000 USD/day. Event mix: ${Object.entries(
-        EVENT_WEIGHTS,
-      )
-        .map(([k, w]) => `${k} ${Math.round(w * 100)}%`)
-        .join(', ')}; one event per series.`,
-      'event-level match: an anomaly counts once if any day in its window is flagged (spike: its days; level shift: 14 days; drift: its ramp + 7 days; new service: 7 days). Alerts are runs of flagged days (one quiet day merges); an alert touching no anomaly window is a false alert. precision = found / (found + false alerts).',
-      'classification uses the real shared/checks/cost-anomaly/classify.ts (classifyAnomaly, severityOfClass) and unit-cost.ts (unitCostChange over the episode vs the 28 days before, tolerance unitCostTolerance(0.2)), replayed per flagged day as the daily check would see it; workload mapped, SLO met (no SLO data). A page = severity above info.',
-      "expected classes: spike, level shift, drift, new service -> waste; demand growth -> demand-growth; holiday -> saving. The F1 target (beat the naive baseline) is the bench's own.",
+      'series: 90-200 days, 5-50,000 USD/day, weekly profile or none, noise 1-15%, slow trend; each irregularity drawn per series (bursty 25%, gappy 25%, duplicates 10%, month-fee 35%, holidays 30%, level-shifts 20%, drift 20%, new-service 8%, mostly-zero 8%); 0-2 incidents (spike 1-3 d, step-up, drop, new service start). A series is in every group it has an irregularity of; "clean" has none.',
+      'scoring on the day grid: an alert is a run of flagged days (one quiet day merges); true if it overlaps an incident window (spike: its days; step-up, drop, new service: 7 days). recall = incidents whose first flag is on their first or second day. Holidays are benign: an alert there is false (also shown as "holidays alerted").',
+      'detectors run as `detect` would: rows in file order (missing days absent, some days split over several rows, some values empty). "previous" sorts, drops duplicate timestamps and scores rows by position, as the old `detect` did.',
+      `tuning seed ${TUNING_SEED.toString(16)}, held-out seed ${HELD_OUT_SEED.toString(16)}: the detector was tuned on the first only.`,
     ],
   };
 }

@@ -1,13 +1,14 @@
-import { type Command, InvalidArgumentError } from 'commander';
-import { parseSeriesCsv } from '../../shared/adapters/file/series-csv.js';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { parseSeriesCsv, type SeriesRow } from '../../shared/adapters/file/series-csv.js';
 import {
   type DetectedPoint,
   type DetectorOptions,
-  detectAnomalies,
-  inferPeriod,
+  type DuplicatePolicy,
+  detectSeries,
+  type SeriesPoint,
 } from '../../shared/checks/cost-anomaly/detector.js';
 import { InputError } from '../../shared/core/errors.js';
-import { type CliIo, EXIT } from '../io.js';
+import { type CliIo, EXIT, stderrLog } from '../io.js';
 
 export interface DetectOptions {
   readonly input: string;
@@ -16,7 +17,10 @@ export interface DetectOptions {
   readonly minImpact?: number;
   readonly relativeThreshold?: number;
   readonly zThreshold?: number;
+  readonly duplicates?: DuplicatePolicy;
 }
+
+const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ['auto', 'sum', 'mean', 'last'];
 
 const COLUMNS = ['timestamp', 'value', 'expected', 'lower', 'upper', 'score', 'anomaly'] as const;
 
@@ -37,8 +41,16 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
     .requiredOption('-i, --input <file>', 'CSV of timestamp,value (header optional, empty value = gap)')
     .option(
       '--period <n>',
-      'points per season (default: inferred, 7 for daily, 24 for hourly)',
+      'points per season (default: from the interval: 7 for daily, 24 for hourly, 288 for 5-minute data)',
       numberArg('int'),
+    )
+    .addOption(
+      new Option(
+        '--duplicates <how>',
+        'rows sharing a timestamp: sum them, take their mean or the last one; auto keeps one of identical repeats and sums or averages differing values, whichever fits the neighbours',
+      )
+        .choices(DUPLICATE_POLICIES)
+        .default('auto'),
     )
     .option('--json', 'one JSON object per line instead of CSV')
     .option(
@@ -56,47 +68,94 @@ function cell(value: number | null): string {
   return value === null ? '' : String(Number(value.toFixed(4)));
 }
 
-function line(point: DetectedPoint, json: boolean): string {
-  const row = {
-    timestamp: point.timestamp,
-    value: point.value,
-    expected: Number(point.expected.toFixed(4)),
-    lower: Number(point.lower.toFixed(4)),
-    upper: Number(point.upper.toFixed(4)),
-    score: Number(point.score.toFixed(4)),
-    anomaly: point.anomaly,
-  };
-  if (json) return JSON.stringify(row);
+const round4 = (value: number) => Number(value.toFixed(4));
+
+/** One output row: a verdict, or a row that has no place in time (its timestamp could not be read). */
+function line(row: SeriesRow, point: DetectedPoint | null, json: boolean): string {
+  const out = point
+    ? {
+        timestamp: point.timestamp,
+        value: point.value,
+        expected: round4(point.expected),
+        lower: round4(point.lower),
+        upper: round4(point.upper),
+        score: round4(point.score),
+        anomaly: point.anomaly,
+      }
+    : {
+        timestamp: row.rawTimestamp,
+        value: null,
+        expected: null,
+        lower: null,
+        upper: null,
+        score: 0,
+        anomaly: false,
+      };
+  if (json) return JSON.stringify(out);
   return [
-    row.timestamp,
-    cell(row.value),
-    cell(row.expected),
-    cell(row.lower),
-    cell(row.upper),
-    cell(row.score),
-    String(row.anomaly),
+    // A timestamp as written may hold a comma or a quote: quote it as CSV does.
+    /[",\n]/.test(out.timestamp) ? `"${out.timestamp.replaceAll('"', '""')}"` : out.timestamp,
+    cell(out.value),
+    cell(out.expected),
+    cell(out.lower),
+    cell(out.upper),
+    cell(out.score),
+    String(out.anomaly),
   ].join(',');
 }
 
+/** The points the detector can score, and for each row the index of its point (-1 for none). */
+function pointsOf(
+  rows: readonly SeriesRow[],
+  io: CliIo,
+  file: string,
+): { points: SeriesPoint[]; pointOf: Int32Array } {
+  const points: SeriesPoint[] = [];
+  const pointOf = new Int32Array(rows.length).fill(-1);
+  rows.forEach((row, i) => {
+    if (row.timestamp === null) return;
+    let value = row.value;
+    if (value !== null && value < 0) {
+      // Negative values (credits, refunds) have no place in the detector's model: a gap, said out loud.
+      io.stderr.write(`${file}:${row.line}: value: negative (${value}): scored as a gap\n`);
+      value = null;
+    }
+    pointOf[i] = points.length;
+    points.push({ timestamp: row.timestamp, value });
+  });
+  return { points, pointOf };
+}
+
 /**
- * The `detect` command, callable from tests. Bad lines go to stderr as
- * `file:line: …` and the rest is still scored. Exit 0; 2 when the input
- * cannot be read, holds no point, or had a bad line (a bad file is never a success).
+ * The `detect` command, callable from tests. It prints exactly one row per
+ * input row, in input order (rows sharing a timestamp share its verdict).
+ * Bad lines go to stderr as `file:line: …` and still get a row; notes on
+ * the series (duplicates combined, irregular timestamps) go to stderr as
+ * warnings. Exit 0; 2 when the input cannot be read, holds no point, or had
+ * a bad line (a bad file is never a success).
  */
 export async function detectCommand(options: DetectOptions, io: CliIo): Promise<number> {
   try {
-    const { points, errors } = await parseSeriesCsv({ path: options.input });
+    const { rows, errors } = await parseSeriesCsv({ path: options.input });
     for (const error of errors) io.stderr.write(`${error.message}\n`);
+    const { points, pointOf } = pointsOf(rows, io, options.input);
     if (points.length === 0) throw new InputError(options.input, 'no point to score');
     const detectorOptions: Partial<DetectorOptions> = {
-      period: options.period ?? inferPeriod(points.map((p) => p.timestamp)),
+      ...(options.period !== undefined && { period: options.period }),
+      ...(options.duplicates !== undefined && { duplicates: options.duplicates }),
       ...(options.minImpact !== undefined && { minImpact: options.minImpact }),
       ...(options.relativeThreshold !== undefined && { relativeThreshold: options.relativeThreshold }),
       ...(options.zThreshold !== undefined && { zThreshold: options.zThreshold }),
     };
-    const detected = detectAnomalies(points, detectorOptions);
-    const lines = detected.map((p) => line(p, options.json === true));
-    io.stdout.write(`${options.json ? '' : `${COLUMNS.join(',')}\n`}${lines.join('\n')}\n`);
+    const detected = detectSeries(points, detectorOptions);
+    const log = stderrLog(io);
+    for (const warning of detected.warnings) log.warn(`${options.input}: ${warning}`);
+    const json = options.json === true;
+    const lines = rows.map((row, i) => {
+      const k = pointOf[i] as number;
+      return line(row, k < 0 ? null : (detected.points[k] as DetectedPoint), json);
+    });
+    io.stdout.write(`${json ? '' : `${COLUMNS.join(',')}\n`}${lines.join('\n')}\n`);
     return errors.length > 0 ? EXIT.usage : EXIT.ok;
   } catch (error) {
     if (!(error instanceof InputError)) throw error;

@@ -46,17 +46,17 @@ describe('finops-guardrails detect', () => {
     expect(code).toBe(2);
     const lines = out.trimEnd().split('\n');
     expect(lines[0]).toBe('timestamp,value,expected,lower,upper,score,anomaly');
-    expect(lines).toHaveLength(1 + 39);
+    expect(lines).toHaveLength(1 + 40);
     const flagged = lines.filter((l) => l.endsWith(',true'));
     expect(flagged).toHaveLength(1);
     expect(flagged[0]).toMatch(/^2025-02-05T00:00:00\.000Z,100,/);
   });
 
-  it('reports a bad line on stderr as file:line, still scores the rest, and exits 2 (a bad file is never a success)', async () => {
+  it('reports a bad line on stderr as file:line, prints a row for it as a gap, and exits 2 (a bad file is never a success)', async () => {
     const { code, err, out } = await detect('--input', daily);
     expect(code).toBe(2);
     expect(err).toBe(`${daily}:3: value: not a number: "oops"\n`);
-    expect(out).toContain('2025-01-03T00:00:00.000Z,');
+    expect(out.split('\n')[2]).toMatch(/^2025-01-02T00:00:00\.000Z,,[\d.]+,[\d.]+,[\d.]+,0,false$/);
   });
 
   it('prints JSON lines with --json', async () => {
@@ -65,7 +65,7 @@ describe('finops-guardrails detect', () => {
       .trimEnd()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(rows).toHaveLength(39);
+    expect(rows).toHaveLength(40);
     expect(Object.keys(rows[0])).toEqual([
       'timestamp',
       'value',
@@ -120,5 +120,127 @@ describe('finops-guardrails detect', () => {
     const { code, err } = await detect('--input', daily, '--z-threshold', 'high');
     expect(code).toBe(2);
     expect(err).toMatch(/not a number: high/);
+  });
+});
+
+/** Writes `name` in the test directory and returns its path. */
+function fixture(name: string, lines: readonly string[]): string {
+  const path = join(dir, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+const jsonRows = (out: string) =>
+  out
+    .trimEnd()
+    .split('\n')
+    .map(
+      (l) => JSON.parse(l) as { timestamp: string; value: number | null; anomaly: boolean; score: number },
+    );
+
+/** 70 days from Monday 2025-01-06: weekdays ~100, weekends ~40, a little deterministic noise. */
+function weeklyDays(days = 70): Array<[string, number]> {
+  return Array.from({ length: days }, (_, i) => {
+    const day = new Date(Date.UTC(2025, 0, 6 + i)).toISOString().slice(0, 10);
+    return [day, (i % 7 >= 5 ? 40 : 100) * (1 + 0.02 * Math.sin(i * 2.3))];
+  });
+}
+
+describe('finops-guardrails detect on time, not rows', () => {
+  it('prints one row per input row, in input order, even for a shuffled file with duplicates', async () => {
+    // Prepare: every row twice (an export that overlapped itself), newest first.
+    const rows = weeklyDays().flatMap(([day, v]) => [`${day},${v}`, `${day},${v}`]);
+    const path = fixture('shuffled.csv', ['timestamp,value', ...rows.reverse()]);
+
+    // Act
+    const { code, out, err } = await detect('--input', path, '--json');
+
+    // Assess
+    expect(code).toBe(0);
+    const printed = jsonRows(out);
+    expect(printed).toHaveLength(rows.length);
+    expect(printed.map((r) => r.timestamp.slice(0, 10))).toEqual(rows.map((r) => r.slice(0, 10)));
+    expect(printed.filter((r) => r.anomaly)).toEqual([]);
+    expect(err).toBe(
+      `warning: ${path}: 70 point(s) shared a timestamp (or a 1 d slot) with another point, on 70 timestamp(s): combined by keeping one of each identical repeat\n`,
+    );
+  });
+
+  it('sums, averages or keeps the last of duplicate rows as --duplicates says', async () => {
+    // Prepare: the last day is split over two rows of 60 and 40.
+    const days = weeklyDays(35);
+    const last = days.pop() as [string, number];
+    const path = fixture('split.csv', [
+      ...days.map(([d, v]) => `${d},${v}`),
+      `${last[0]},60`,
+      `${last[0]},40`,
+    ]);
+
+    // Act
+    const lastValue = async (...flags: string[]) =>
+      jsonRows((await detect('--input', path, '--json', ...flags)).out).at(-1)?.value;
+
+    // Assess
+    expect(await lastValue('--duplicates', 'sum')).toBe(100);
+    expect(await lastValue('--duplicates', 'mean')).toBe(50);
+    expect(await lastValue('--duplicates', 'last')).toBe(40);
+    // auto: the weekday neighbours are ~100, so the parts are summed.
+    expect(await lastValue()).toBe(100);
+    expect((await detect('--input', path, '--duplicates', 'max')).code).toBe(2);
+  });
+
+  it('treats missing days as gaps, so the weekly profile does not slip after them', async () => {
+    // Prepare: drop 3 days of rows in the middle; a slip would put weekday values on weekend slots.
+    const days = weeklyDays(70).filter((_, i) => i < 30 || i > 32);
+    const path = fixture(
+      'gappy.csv',
+      days.map(([d, v]) => `${d},${v}`),
+    );
+
+    // Act
+    const { out } = await detect('--input', path, '--json');
+
+    // Assess
+    const printed = jsonRows(out);
+    expect(printed).toHaveLength(67);
+    expect(printed.filter((r) => r.anomaly)).toEqual([]);
+  });
+
+  it('flags an outage on a 5-minute series with a daily profile, the period inferred from the interval', async () => {
+    // Prepare: 4 days of 5-minute requests, a daytime bump, and a 30-minute outage on day 4 at noon.
+    const start = Date.UTC(2025, 2, 3);
+    const lines = Array.from({ length: 4 * 288 }, (_, i) => {
+      const t = new Date(start + i * 300_000).toISOString();
+      const hour = (i % 288) / 12;
+      const level = 200 + 150 * Math.exp(-((hour - 13) ** 2) / 8);
+      const outage = i >= 3 * 288 + 144 && i < 3 * 288 + 150;
+      return `${t},${outage ? 2 : Math.round(level * (1 + 0.03 * Math.sin(i * 1.7)))}`;
+    });
+    const path = fixture('five-minutes.csv', lines);
+
+    // Act
+    const { out } = await detect('--input', path, '--json');
+
+    // Assess
+    const flagged = jsonRows(out)
+      .map((r, i) => (r.anomaly ? i : -1))
+      .filter((i) => i >= 0);
+    expect(flagged.length).toBeGreaterThan(0);
+    expect(flagged.every((i) => i >= 3 * 288 + 144 && i < 3 * 288 + 150)).toBe(true);
+  });
+
+  it('prints a row with the timestamp as written for a line whose timestamp cannot be read', async () => {
+    const path = fixture('bad-time.csv', [...weeklyDays(30).map(([d, v]) => `${d},${v}`), 'yesterday,5']);
+    const { out, err } = await detect('--input', path);
+    expect(out.trimEnd().split('\n').at(-1)).toBe('yesterday,,,,,0,false');
+    expect(err).toContain(':31: timestamp: not a timestamp: "yesterday"');
+  });
+
+  it('scores a negative value as a gap and says so', async () => {
+    const path = fixture('refund.csv', [...weeklyDays(30).map(([d, v]) => `${d},${v}`), '2025-02-05,-12']);
+    const { code, out, err } = await detect('--input', path, '--json');
+    expect(code).toBe(0);
+    expect(jsonRows(out).at(-1)).toMatchObject({ value: null, anomaly: false });
+    expect(err).toContain(':31: value: negative (-12): scored as a gap');
   });
 });

@@ -9,8 +9,24 @@ export interface SeriesPoint {
   value: number | null;
 }
 
-/** The series sorted by time, and one error per bad line. */
+/** One data row of the file, in file order, as far as it could be read. */
+export interface SeriesRow {
+  /** 1-based line the row starts on. */
+  readonly line: number;
+  /** The timestamp as written. */
+  readonly rawTimestamp: string;
+  /** ISO-8601 UTC, or `null` when the timestamp could not be read. */
+  readonly timestamp: string | null;
+  /** `null` for an empty cell, or a value that could not be read (then `error` says why). */
+  readonly value: number | null;
+  /** Why the row could not be read in full, as `file:line: …`. */
+  readonly error?: InputError;
+}
+
+/** Every data row in file order, the points among them, and one error per row that could not be read. */
 export interface SeriesCsvResult {
+  rows: SeriesRow[];
+  /** The rows with a timestamp, as points, in file order (duplicates and all). */
   points: SeriesPoint[];
   errors: InputError[];
 }
@@ -20,8 +36,11 @@ const HEADER_CELL = /^[^\d]*$/;
 
 /**
  * Parses the `detect` input: `timestamp,value`, header optional. An empty
- * value is a gap (`null`). A bad line, or a timestamp already seen, is
- * reported as `file:line: …` and skipped; the first occurrence is kept.
+ * value is a gap (`null`). Rows are kept in file order, duplicates
+ * included (the detector combines them): the output of `detect` has one
+ * row per input row. A row that cannot be read in full is reported as
+ * `file:line: …` and kept as far as it goes: a bad value becomes a gap, a
+ * bad timestamp leaves the row without a place in time.
  *
  * @example
  * const { points } = await parseSeriesCsv({ text: 'timestamp,value\n2024-09-01,12.5\n2024-09-02,\n', name: 'stdin' });
@@ -29,12 +48,13 @@ const HEADER_CELL = /^[^\d]*$/;
  */
 export async function parseSeriesCsv(source: CsvSource): Promise<SeriesCsvResult> {
   const name = csvSourceName(source);
-  const points: SeriesPoint[] = [];
+  const rows: SeriesRow[] = [];
   const errors: InputError[] = [];
-  const seen = new Map<string, number>();
   let first = true;
   for await (const item of readCsvRecords(source)) {
     if ('error' in item) {
+      // A record csv-parse could not read (a stray quote): still one row of the file, with nothing in it.
+      rows.push({ line: item.line, rawTimestamp: '', timestamp: null, value: null, error: item.error });
       errors.push(item.error);
       continue;
     }
@@ -44,37 +64,44 @@ export async function parseSeriesCsv(source: CsvSource): Promise<SeriesCsvResult
       continue;
     }
     first = false;
-    const point = toPoint(item.fields, rawTime, rawValue, `${name}:${item.line}`);
-    if (point instanceof InputError) {
-      errors.push(point);
-      continue;
-    }
-    const firstLine = seen.get(point.timestamp);
-    if (firstLine !== undefined) {
-      errors.push(new InputError(`${name}:${item.line}`, `timestamp: duplicate of line ${firstLine}`));
-      continue;
-    }
-    seen.set(point.timestamp, item.line);
-    points.push(point);
+    const row = toRow(item.fields, rawTime, rawValue, item.line, `${name}:${item.line}`);
+    rows.push(row);
+    if (row.error) errors.push(row.error);
   }
-  points.sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
-  return { points, errors };
+  const points = rows.flatMap((r) =>
+    r.timestamp === null ? [] : [{ timestamp: r.timestamp, value: r.value }],
+  );
+  return { rows, points, errors };
 }
 
-function toPoint(
+function toRow(
   fields: readonly string[],
   rawTime: string,
   rawValue: string,
+  line: number,
   location: string,
-): SeriesPoint | InputError {
+): SeriesRow {
+  const timestamp = parseUtcTimestamp(rawTime) ?? null;
+  const base = { line, rawTimestamp: rawTime, timestamp };
   if (fields.length !== 2)
-    return new InputError(location, `expected 2 fields (timestamp,value), found ${fields.length}`);
-  const timestamp = parseUtcTimestamp(rawTime);
-  if (timestamp === undefined)
-    return new InputError(location, `timestamp: not a timestamp: ${JSON.stringify(rawTime)}`);
-  if (rawValue.trim() === '') return { timestamp, value: null };
+    return {
+      ...base,
+      value: null,
+      error: new InputError(location, `expected 2 fields (timestamp,value), found ${fields.length}`),
+    };
+  if (timestamp === null)
+    return {
+      ...base,
+      value: null,
+      error: new InputError(location, `timestamp: not a timestamp: ${JSON.stringify(rawTime)}`),
+    };
+  if (rawValue.trim() === '') return { ...base, value: null };
   const value = parseDecimal(rawValue);
   if (value === undefined)
-    return new InputError(location, `value: not a number: ${JSON.stringify(rawValue)}`);
-  return { timestamp, value };
+    return {
+      ...base,
+      value: null,
+      error: new InputError(location, `value: not a number: ${JSON.stringify(rawValue)}`),
+    };
+  return { ...base, value };
 }

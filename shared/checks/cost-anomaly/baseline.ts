@@ -1,331 +1,745 @@
 /**
- * The expected value and robust noise scale of every point of a regularly
- * spaced series, each computed only from the points before it (one step
- * ahead, as the detector will run in production).
+ * The expected value, noise scale and calibrated deviation of every slot of
+ * a series on its regular grid, each computed one step ahead from the slots
+ * before it, as the detector runs in production.
  *
- * Model, per point t with phase p = t mod period:
- *   expected = level(t) × seasonal(p)            (+ the learned fee on month starts)
+ * Model, per slot t with phase p = t mod period:
+ *   expected = level(t) × seasonal(p) × weekday(t)   (+ the learned fee on month starts)
  * - seasonal(p): median, over the last window/period seasons, of each point's
- *   ratio to its own season's median. Ratios, because cost seasonality is
- *   multiplicative (a weekend dip halves with the bill), and per-season
- *   ratios, so a level shift does not leak into the profile.
- * - level(t): median of the last two seasons of de-seasonalised points, each
- *   projected to t along a damped seasonal Theil–Sen slope (median of
- *   same-phase pair slopes, Hirsch et al. 1982), so growth does not read as
- *   anomalies; the trend is used only where it fits those points better than
- *   a flat level, so a step change is not extrapolated.
- * - scale: 1.4826 × median of the past one-step forecast errors, i.e. how
- *   wrong this very model has been recently, floored so flat series are calm.
- * The profile, slope and error scale are refitted once per season; the level
- * moves at every point.
+ *   ratio to its own season's median (refitted once per season; robust to
+ *   bursts, gaps and level shifts, as in robust STL's use of medians).
+ *   Phases with few values borrow their neighbours' on fine grids.
+ * - weekday(t), on grids finer than a day whose period is one day: each
+ *   weekday's level relative to its week, so 5-minute metrics get their
+ *   weekly cycle from a few weeks instead of a 2,016-point profile.
+ * - level(t): robust exponential smoothing of the de-seasonalised values
+ *   (errors clipped at 2 sigmas, as in robust Holt–Winters, Gelper, Fried &
+ *   Croux 2010), with a damped trend on daily and coarser grids.
+ * - level shifts: a run of errors beyond 3 sigmas on one side, `shiftRun`
+ *   points long, re-levels at the run's median (a changepoint). The old
+ *   level is remembered for a while: a return to it is recognised, scored
+ *   against it, and restores it, so the end of an incident is not a second one.
+ * - scale: the mean absolute error (clipped, robust) of the recent one-step
+ *   forecasts, per hour of the day on fine grids; floored so flat series are
+ *   calm and mostly-zero series are not infinitely surprised by a charge.
+ * - z: the error in sigmas, divided by the series' own tail scale on that
+ *   side (`ResidualTail`): how far its usual large errors reach beyond
+ *   normal noise. Routine bursts thus set their own bar.
  *
- * Gaps (NaN here) are skipped everywhere. Month-start points are kept out of
- * the regular model and get their own fee profile from previous month starts.
+ * Gaps (NaN) are skipped everywhere. Month-start points are kept out of the
+ * regular model and get their own fee profile from previous month starts.
  */
+
+import { PersistenceChart } from './detector/persistence-chart.js';
+import { ResidualTail } from './detector/residual-tail.js';
+import { MIN_INFORMATIVE_RATIO, SeasonalProfile } from './detector/seasonal-profile.js';
 import { MAD_TO_SIGMA, madInPlace, medianInPlace } from './robust-median.js';
 import { RecentSample } from './sorted-sample.js';
 
-/** The parts of `DetectorOptions` the baseline uses. */
+/** What the baseline needs to know about the series and the options. */
 export interface BaselineOptions {
+  /** Points per season. */
   readonly period: number;
+  /** Points of history the seasonal profile uses (whole seasons of it). */
   readonly window: number;
+  /** Share of the fitted trend carried to the next point (the damping of a damped trend). */
   readonly trendDamping: number;
+  /** Smallest scale, as a share of the expected value. */
   readonly scaleFloor: number;
+  /** Points per day on grids finer than a day whose period is one day (adds the weekday factor); else 0. */
+  readonly pointsPerDay: number;
+  /** Fit a trend (daily and coarser grids). */
+  readonly trend: boolean;
+  /** Consecutive points beyond 3 sigmas on one side that confirm a level shift. */
+  readonly shiftRun: number;
+  /** Points a previous level is remembered after a shift. */
+  readonly shiftMemory: number;
+  /** Points over which the error tail forgets (1/e). */
+  readonly tailMemory: number;
+  /** Weight of the level's update per point (0 to 1). */
+  readonly levelSmoothing: number;
+  /** Longest run of low points that may still be a holiday (see `holidayLike`). */
+  readonly holidayRun: number;
+  /** Points never judged (minHistory): their seasons may set the initial profile. */
+  readonly warmUp: number;
+  /** Band edges are where the calibrated |z| reaches this. */
+  readonly zThreshold: number;
 }
 
-/** Per-point baseline, index-aligned with the input. */
+/** Per-slot baseline, index-aligned with the grid. */
 export interface Baseline {
   /** Expected value, never negative. Equals the value itself where there was no history. */
   readonly expected: Float64Array;
   /** Robust standard deviation around `expected`, always > 0. */
   readonly scale: Float64Array;
-  /** Observed (non-gap) points before this one. */
+  /** Observed (non-gap) slots before this one. */
   readonly history: Uint32Array;
+  /** Calibrated signed z (0 for gaps and where nothing is known yet). */
+  readonly z: Float64Array;
+  /** Distance from `expected` to the band's upper and lower edges. */
+  readonly upperWidth: Float64Array;
+  readonly lowerWidth: Float64Array;
 }
 
 /** Absolute floor of the scale: only binds when the whole history is zero. */
 export const MIN_SCALE = 1e-9;
-// Phases whose typical value is below 5% of their season's median (e.g. zero-cost Sundays)
-// say nothing about the level, and dividing by their factor would amplify noise.
-const MIN_INFORMATIVE_RATIO = 0.05;
-// Previous month starts remembered for the fee profile: a quarter of fees.
 const MONTH_START_MEMORY = 3;
-// Forecast errors needed before they, not the in-sample spread, set the scale.
-const MIN_FORECAST_ERRORS = 3;
-// The level uses the last two seasons, the trend the last four (at least 7 and 14 points).
-const LEVEL_SEASONS = 2;
-const TREND_SEASONS = 4;
-const MIN_LEVEL_POINTS = 7;
-const TREND_MARGIN = 1 - 1e-6;
-const MIN_TREND_POINTS = 14;
+/** A fee known from one month start is trusted to within half its size (a quarter from two, …). */
+const FEE_UNCERTAINTY = 0.5;
+/** Errors beyond this many sigmas move the level only this far (Huber). */
+const LEVEL_CLIP = 2;
+/** Errors beyond this many sigmas count towards a level shift. */
+const SHIFT_BAND = 3;
+/** Consecutive errors beyond this many sigmas on one side are one event for the tail. */
+const EVENT_BAND = 3;
+/** A point this much closer (as a share of the distance) to the remembered level than to the current one is a return. */
+const RETURN_SHARE = 0.3;
+/** Largest change of the scale carried over a level shift. */
+const MAX_SHIFT_RATIO = 10;
+/** The mean absolute error is clipped here, so bursts do not inflate the scale (the tail model sees them). */
+const SCALE_CLIP = 2.5;
+/** Mean absolute error to standard deviation for normal errors. */
+const MEAN_ABS_TO_SIGMA = 1.2533;
+/** Share of the unclipped mean absolute error the scale never goes below (mostly-zero series). */
+const RAW_SCALE_SHARE = 0.1;
+const TREND_SMOOTHING = 0.1;
+/** The scale is widened by this many errors' worth while few are known: ×(1 + 3/n). */
+const SMALL_SAMPLE = 3;
+/** Errors after which a bucket's scale is trusted enough to call a large upward error a burst. */
+const SETTLED_SCALE_ERRORS = 10;
+/** Bursts are at most this share of the points; more errors than that beyond the band mean a wrong scale. */
+const MAX_BURST_RATE = 0.25;
+const UP_RATE_SMOOTHING = 1 / 14;
+/** An up-tail scale above this marks a series with routine bursts (see `calibrated`). */
+const BURSTY_TAIL = 1.3;
+/** Errors a scale bucket needs before its errors count towards the tail. */
+const MIN_SCALE_ERRORS = 3;
+// Fine grids: 24 scale buckets (hours).
+const SCALE_BUCKETS_FINE = 24;
+const MAX_PROFILE_SEASONS = 8;
+/** A series with more zeros than this share of its recent points is intermittent. */
+const INTERMITTENT_ZERO_SHARE = 0.4;
+/** Recent charges kept to judge the next one, and how many are needed first. */
+const RECENT_SIZES = 15;
+const MIN_SIZES = 3;
+/** A phase counts as quieter (a holiday could look like it) below this share of the judged one. */
+const HOLIDAY_CONTRAST = 0.9;
 
 const at = (buf: Float64Array, i: number): number => buf[i] as number;
 
-/**
- * The working buffers and state of one fit. Kept between calls (see
- * `computeBaseline`) so scoring 100,000 series allocates only their outputs.
- */
-class BaselineFitter {
-  private readonly period: number;
-  private readonly window: number;
-  private readonly trendDamping: number;
-  private readonly scaleFloor: number;
-  private readonly seasons: number;
-  private readonly levelSpan: number;
-  private readonly trendSpan: number;
-  // The profile, the slope and the noise scale move slowly: refit them once per season, not at every point.
-  private readonly refitEvery: number;
+/** Per-bucket scale: clipped and unclipped mean absolute errors, and how many errors each has seen. */
+interface ScaleState {
+  readonly clippedAbs: Float64Array;
+  readonly rawAbs: Float64Array;
+  readonly count: Float64Array;
+}
 
-  // Regular points (not gaps, not month starts) divided by their seasonal factor; NaN if unusable.
-  private deseasonalised = new Float64Array(0);
-  // Each point's ratio to the median of its own season, once that season is complete.
-  private seasonRatio = new Float64Array(0);
-  // One-step forecast errors of regular points, divided by their seasonal factor; NaN if none.
-  private errors = new Float64Array(0);
-  // The last `levelSpan` de-seasonalised points: as they are (flat level), and keyed by
-  // d_i - slope * i, which orders them as their projections to any later t do (trend level).
-  private readonly flatSample: RecentSample;
-  private readonly trendSample: RecentSample;
-  private readonly seasonal: Float64Array;
+const newScaleState = (buckets: number): ScaleState => ({
+  clippedAbs: new Float64Array(buckets),
+  rawAbs: new Float64Array(buckets),
+  count: new Float64Array(buckets),
+});
+
+function copyScales(from: ScaleState, to: ScaleState): void {
+  to.clippedAbs.set(from.clippedAbs);
+  to.rawAbs.set(from.rawAbs);
+  to.count.set(from.count);
+}
+
+class BaselineModel {
+  private readonly o: BaselineOptions;
+  private readonly buckets: number;
+  private readonly relativeScale: boolean;
+  private readonly profile: SeasonalProfile;
+  private readonly tail: ResidualTail;
+  // The same errors in level sigmas (not scaled down on quiet phases): the size of a burst in dollars.
+  private readonly sizeTail: ResidualTail;
+  private scratch: Float64Array = new Float64Array(64);
+  // The scale per bucket, and a copy taken before a level shift (restored on a return).
+  private readonly scales: ScaleState;
+  private readonly savedScales: ScaleState;
+  private readonly runStartScales: ScaleState;
+  private runStartLevel = Number.NaN;
+  private readonly clippedAbs: Float64Array;
+  private readonly rawAbs: Float64Array;
+  private readonly scaleCount: Float64Array;
+  private readonly scaleRate: number;
+  // Off (null) on daily and coarser grids, where one point is evidence enough.
+  private readonly persistence: PersistenceChart | null;
   private readonly feeResiduals = new Float64Array(MONTH_START_MEMORY);
-  private readonly scratch: Float64Array;
+  private feeCount = 0;
+  private pendingFee = -1;
 
   private values: Float64Array = new Float64Array(0);
   private monthStarts: Uint8Array | null = null;
+  // Level state.
+  private level = Number.NaN;
   private slope = 0;
+  private levelAt = 0;
+  private profileReady = false;
+  // Mostly zeros recently: no seasonal shape, no level shifts, the scale from the charges.
+  private intermittent = false;
+  // The most recent positive values, for judging a charge of an intermittent series.
+  private readonly sizes = new RecentSample(RECENT_SIZES);
+  // Level-shift state: the current run beyond SHIFT_BAND, and the level before the last shift.
+  private runSign = 0;
+  private runLength = 0;
+  private readonly runLevels: Float64Array;
+  private previousLevel = Number.NaN;
+  private previousUntil = -1;
+  private shiftError = 0;
+  private shiftSize = 0;
+  private shiftWeight = 0;
+  // The open event (consecutive errors beyond EVENT_BAND on one side) and its entry in the tail.
+  private eventSign = 0;
+  private eventError = 0;
+  private eventSize = 0;
+  private eventWeight = 0;
+  private eventInTail = false;
+  // Smoothed share of recent errors beyond EVENT_BAND upwards.
+  private upRate = 0;
+  // Consecutive observed points beyond SHIFT_BAND downwards.
+  private lowRun = 0;
+  // The warm-up's errors (value units), with their factor and bucket (see `restandardiseWarmUp`).
+  private readonly warmUpErrors: Float64Array;
+  private readonly warmUpFactors: Float64Array;
+  private readonly warmUpBuckets: Uint16Array;
+  private warmUpCount = 0;
 
   constructor(options: BaselineOptions) {
+    this.o = options;
     const { period, window } = options;
-    this.period = period;
-    this.window = window;
-    this.trendDamping = options.trendDamping;
-    this.scaleFloor = options.scaleFloor;
-    this.seasons = Math.max(1, Math.floor(window / period));
-    this.levelSpan = Math.min(window, Math.max(LEVEL_SEASONS * period, MIN_LEVEL_POINTS));
-    this.trendSpan = Math.min(window, Math.max(TREND_SEASONS * period, MIN_TREND_POINTS));
-    this.refitEvery = period > 1 ? period : MIN_LEVEL_POINTS;
-    const perPhase = Math.ceil(this.trendSpan / period);
-    const maxPairs = period * ((perPhase * (perPhase - 1)) / 2);
-    this.flatSample = new RecentSample(this.levelSpan);
-    this.trendSample = new RecentSample(this.levelSpan);
-    this.seasonal = new Float64Array(period);
-    this.scratch = new Float64Array(Math.max(maxPairs, period, this.seasons, window, MONTH_START_MEMORY) + 1);
+    this.buckets = period > 24 ? SCALE_BUCKETS_FINE : 1;
+    this.relativeScale = this.buckets === 1;
+    const seasons = Math.max(1, Math.min(MAX_PROFILE_SEASONS, Math.floor(window / period)));
+    this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay);
+    this.tail = new ResidualTail(options.tailMemory);
+    this.sizeTail = new ResidualTail(options.tailMemory);
+    this.scales = newScaleState(this.buckets);
+    this.savedScales = newScaleState(this.buckets);
+    this.runStartScales = newScaleState(this.buckets);
+    this.clippedAbs = this.scales.clippedAbs;
+    this.rawAbs = this.scales.rawAbs;
+    this.scaleCount = this.scales.count;
+    // Each bucket sees 1/buckets of the points; remember about 4 weeks (coarse) or 3 days (fine) of them.
+    this.scaleRate = this.buckets === 1 ? 1 / 28 : Math.min(1, this.buckets / (3 * period));
+    this.runLevels = new Float64Array(Math.max(1, options.shiftRun));
+    this.warmUpErrors = new Float64Array(options.warmUp);
+    this.warmUpFactors = new Float64Array(options.warmUp);
+    this.warmUpBuckets = new Uint16Array(options.warmUp);
+    // The chart's spread is learned over about a day of points.
+    this.persistence = options.trend ? null : new PersistenceChart(options.shiftRun, period);
   }
 
+  /** True when this model was built for the same options (so it can be reused). */
   matches(options: BaselineOptions): boolean {
+    const o = this.o;
     return (
-      options.period === this.period &&
-      options.window === this.window &&
-      options.trendDamping === this.trendDamping &&
-      options.scaleFloor === this.scaleFloor
+      o.period === options.period &&
+      o.window === options.window &&
+      o.trendDamping === options.trendDamping &&
+      o.scaleFloor === options.scaleFloor &&
+      o.pointsPerDay === options.pointsPerDay &&
+      o.trend === options.trend &&
+      o.shiftRun === options.shiftRun &&
+      o.shiftMemory === options.shiftMemory &&
+      o.tailMemory === options.tailMemory &&
+      o.levelSmoothing === options.levelSmoothing &&
+      o.warmUp === options.warmUp &&
+      o.holidayRun === options.holidayRun &&
+      o.zThreshold === options.zThreshold
     );
   }
 
+  /** Forgets everything learned from the previous series. */
+  private reset(): void {
+    this.tail.reset();
+    this.sizeTail.reset();
+    this.clippedAbs.fill(0);
+    this.rawAbs.fill(0);
+    this.scaleCount.fill(0);
+    this.feeResiduals.fill(0);
+    this.feeCount = 0;
+    this.pendingFee = -1;
+    this.level = Number.NaN;
+    this.slope = 0;
+    this.levelAt = 0;
+    this.profileReady = false;
+    this.intermittent = false;
+    this.sizes.clear();
+    this.runSign = 0;
+    this.runLength = 0;
+    this.previousLevel = Number.NaN;
+    this.previousUntil = -1;
+    this.shiftError = 0;
+    this.shiftSize = 0;
+    this.shiftWeight = 0;
+    this.eventSign = 0;
+    this.eventError = 0;
+    this.eventSize = 0;
+    this.eventWeight = 0;
+    this.eventInTail = false;
+    this.upRate = 0;
+    this.lowRun = 0;
+    this.persistence?.reset();
+    this.warmUpCount = 0;
+  }
+
   fit(values: Float64Array, monthStarts: Uint8Array | null): Baseline {
+    this.reset();
     const n = values.length;
-    this.reset(values, monthStarts);
-    const { period, window, refitEvery, scaleFloor, flatSample, trendSample } = this;
-    const { errors, seasonal, feeResiduals, scratch } = this;
+    const { period, pointsPerDay, scaleFloor } = this.o;
+    this.values = values;
+    this.monthStarts = monthStarts;
+    this.profile.reset(values, monthStarts);
     const expected = new Float64Array(n);
     const scale = new Float64Array(n);
     const history = new Uint32Array(n);
-    let feeCount = 0;
+    const z = new Float64Array(n);
+    const upperWidth = new Float64Array(n);
+    const lowerWidth = new Float64Array(n);
     let observed = 0;
-    // Robust sigma of the de-seasonalised forecast errors; NaN until enough errors exist.
-    let errorSigma = Number.NaN;
 
+    // Holt–Winters practice: the first seasons (never judged: they are the warm-up) set the initial
+    // profile, so the errors of the warm-up already teach the scale and the tail (a burst in week one).
+    const initialSeasons = Math.floor(Math.min(n, this.o.warmUp) / period);
+    const initialEnd = period > 1 && initialSeasons > 0 ? initialSeasons * period : 0;
+    if (initialEnd > 0) this.initialProfile(initialEnd, initialSeasons);
     for (let t = 0; t < n; t++) {
-      if (t > 0 && t % refitEvery === 0) {
-        if (period > 1) this.refitSeasonalProfile(t);
-        this.slope = this.fitTrendSlope(t);
-        this.rebuildLevelSamples(t);
-        errorSigma = this.fitErrorSigma(t);
-      }
-      flatSample.expireBefore(t - window);
-      trendSample.expireBefore(t - window);
-
+      if (t > initialEnd && t % period === 0) this.refitProfile(t);
+      if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.profile.refitWeekday(t);
+      this.tail.tick();
+      this.sizeTail.tick();
+      if (t === this.o.warmUp) this.restandardiseWarmUp();
       history[t] = observed;
       const value = at(values, t);
       const gap = Number.isNaN(value);
       const monthStart = monthStarts?.[t] === 1;
-      const factor = at(seasonal, t % period);
+      const factor = this.factorAt(t);
 
-      if (flatSample.size === 0) {
+      if (Number.isNaN(this.level)) {
         // Nothing to compare with yet: the point is its own expectation, with zero deviation.
         expected[t] = gap ? 0 : value;
         scale[t] = gap ? MIN_SCALE : Math.max(scaleFloor * value, MIN_SCALE);
-      } else {
-        let level = flatSample.sample.median();
-        let inSampleSigma = MAD_TO_SIGMA * flatSample.sample.mad();
-        if (this.slope !== 0) {
-          // A step change also yields a slope, and extrapolating it overshoots for weeks. Keep the
-          // trend only where it explains the recent points clearly better than a flat level does
-          // (the margin keeps exact ties, which rounding could tip either way, on the flat side).
-          const trendSigma = MAD_TO_SIGMA * trendSample.sample.mad();
-          if (trendSigma < inSampleSigma * TREND_MARGIN) {
-            level = trendSample.sample.median() + this.slope * t;
-            inSampleSigma = trendSigma;
-          }
-        }
-        const regularExpected = Math.max(0, level * factor);
-        const levelSigma = Number.isNaN(errorSigma) ? inSampleSigma : errorSigma;
-
-        let pointExpected = regularExpected;
-        let sigma = levelSigma * factor;
-        if (monthStart && feeCount > 0) {
-          const remembered = Math.min(feeCount, MONTH_START_MEMORY);
-          for (let i = 0; i < remembered; i++) scratch[i] = at(feeResiduals, i);
-          const fee = medianInPlace(scratch, remembered);
-          pointExpected = Math.max(0, regularExpected + fee);
-          sigma = Math.max(sigma, MAD_TO_SIGMA * madInPlace(scratch, remembered, fee));
-        }
-        expected[t] = pointExpected;
-        scale[t] = Math.max(sigma, scaleFloor * Math.max(level, pointExpected), MIN_SCALE);
-
         if (!gap) {
-          if (monthStart) {
-            // What the month start carried on top of a regular day: the recurring fee to expect next month.
-            feeResiduals[feeCount % MONTH_START_MEMORY] = value - regularExpected;
-            feeCount++;
-          } else if (t >= period && factor >= MIN_INFORMATIVE_RATIO) {
-            // Errors made before a full season was seen reflect warm-up, not noise.
-            errors[t] = Math.abs(value - regularExpected) / factor;
-          }
+          observed++;
+          // A fee on a month start seen before any regular point: learned once the level is known.
+          if (monthStart) this.pendingFee = t;
+          else this.startLevel(t, value, factor);
+        }
+        continue;
+      }
+
+      let level = this.levelForecast(t);
+      if (this.pendingFee >= 0 && this.profileReady) this.learnPendingFee();
+      const regularExpected = Math.max(0, level * factor);
+      const bucket = this.buckets === 1 ? 0 : Math.floor(((t % period) * this.buckets) / period);
+      let sigma = this.sigmaOf(bucket, factor, level, regularExpected);
+      if (this.intermittent && !monthStart && this.sizes.size >= MIN_SIZES) {
+        // Mostly zeros: a zero is normal, and a charge is judged against the recent charges' sizes.
+        const typical = this.sizes.sample.median();
+        const sizeSigma = Math.max(MAD_TO_SIGMA * this.sizes.sample.mad(), scaleFloor * typical, MIN_SCALE);
+        expected[t] = gap ? regularExpected : value > 0 ? typical : 0;
+        scale[t] = sizeSigma;
+        upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sizeSigma;
+        lowerWidth[t] = this.o.zThreshold * this.tail.scale(false) * sizeSigma;
+        if (gap) continue;
+        observed++;
+        if (value > 0) {
+          const r = (value - typical) / sizeSigma;
+          // A smaller charge than usual is not news on a series that is mostly nothing.
+          z[t] = r > 0 ? r / this.tail.scale(true) : 0;
+          this.recordError(r, r);
+          this.sizes.push(value, t);
+        }
+        this.level = level + this.o.levelSmoothing * (value - level);
+        this.slope = 0;
+        this.levelAt = t;
+        continue;
+      }
+      if (!gap && !monthStart && value > 0) this.sizes.push(value, t);
+
+      let pointExpected = regularExpected;
+      let fee = 0;
+      if (monthStart && this.feeCount > 0) {
+        const remembered = Math.min(this.feeCount, MONTH_START_MEMORY);
+        const scratch = this.scratchOf(remembered);
+        for (let i = 0; i < remembered; i++) scratch[i] = at(this.feeResiduals, i);
+        fee = medianInPlace(scratch, remembered);
+        pointExpected = Math.max(0, regularExpected + fee);
+        // One or two month starts say little about a fee (a burst may have landed on the first).
+        const unsure = (FEE_UNCERTAINTY * Math.abs(fee)) / (remembered * remembered);
+        sigma = Math.max(
+          sigma,
+          MAD_TO_SIGMA * madInPlace(scratch, remembered, fee),
+          unsure,
+          scaleFloor * pointExpected,
+        );
+      }
+
+      if (!gap && !monthStart && !Number.isNaN(this.previousLevel) && t <= this.previousUntil) {
+        // Back to the level from before the last shift? Then that was an excursion, not a new normal.
+        const previousExpected = Math.max(0, this.previousLevel * factor);
+        const previousSigma = this.sigmaOf(
+          bucket,
+          factor,
+          this.previousLevel,
+          previousExpected,
+          this.savedScales,
+        );
+        const fromCurrent = Math.abs(value - pointExpected);
+        if (
+          fromCurrent > SHIFT_BAND * sigma &&
+          Math.abs(value - previousExpected) < RETURN_SHARE * fromCurrent
+        ) {
+          level = this.previousLevel;
+          this.restorePreviousLevel(t);
+          pointExpected = previousExpected;
+          sigma = previousSigma;
         }
       }
 
-      if (!gap) observed++;
-      const d = this.deseasonalise(t);
-      if (!Number.isNaN(d)) this.addToLevelSamples(t, d);
+      expected[t] = pointExpected;
+      scale[t] = sigma;
+      upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sigma;
+      lowerWidth[t] = this.o.zThreshold * this.tail.scale(false) * sigma;
+      if (gap) continue;
+      observed++;
+
+      let r = (value - pointExpected) / sigma;
+      if (r >= -SHIFT_BAND) this.lowRun = 0;
+      // A holiday is a few days; a drop that lasts longer is a drop, even at the weekend level.
+      else if (++this.lowRun <= this.o.holidayRun)
+        r = this.holidayLike(t, r, value - fee, level, factor, bucket);
+      // The first month start with a charge on top is how a recurring fee first shows: learn it, do not page.
+      if (monthStart && this.feeCount === 0 && r > 0) r = 0;
+      z[t] = this.withPersistence(this.calibrated(r, factor), r);
+
+      if (monthStart) {
+        // What the month start carried on top of a regular day: the recurring fee to expect next month.
+        this.feeResiduals[this.feeCount % MONTH_START_MEMORY] = value - regularExpected;
+        this.feeCount++;
+        continue;
+      }
+      this.learn(t, value, factor, level, sigma, r, bucket);
     }
-    return { expected, scale, history };
+    return { expected, scale, history, z, upperWidth, lowerWidth };
   }
 
-  private reset(values: Float64Array, monthStarts: Uint8Array | null): void {
-    const n = values.length;
-    if (this.errors.length < n) {
-      this.deseasonalised = new Float64Array(n);
-      this.seasonRatio = new Float64Array(n);
-      this.errors = new Float64Array(n);
-    }
-    this.deseasonalised.fill(Number.NaN, 0, n);
-    this.seasonRatio.fill(Number.NaN, 0, n);
-    this.errors.fill(Number.NaN, 0, n);
-    this.seasonal.fill(1);
-    this.flatSample.clear();
-    this.trendSample.clear();
-    this.values = values;
-    this.monthStarts = monthStarts;
+  /**
+   * A day that falls to the level of the series' quietest phase (a weekday that looks like a
+   * Sunday: a public holiday, a quiet business day) is judged against that phase, not its own: spend
+   * at a level the series has every week is not an outage. Below it, the drop still counts, from there.
+   */
+  private holidayLike(
+    t: number,
+    r: number,
+    value: number,
+    level: number,
+    factor: number,
+    bucket: number,
+  ): number {
+    const low = this.profile.quietFactorAt(t);
+    if (this.intermittent || low >= HOLIDAY_CONTRAST * factor) return r;
+    const lowExpected = Math.max(0, level * low);
+    const lowSigma = this.sigmaOf(bucket, low, level, lowExpected);
+    return Math.max(r, Math.min(0, (value - lowExpected) / lowSigma));
+  }
+
+  /** The fee of a month start that came before the level: what it carried above today's regular value. */
+  private learnPendingFee(): void {
+    const t = this.pendingFee;
+    const { period } = this.o;
+    // Its phase needs a factor learned from data (month starts are kept out of the profile).
+    if (period > 1 && !this.intermittent && !this.profile.knows(t)) return;
+    this.pendingFee = -1;
+    if (this.feeCount > 0) return;
+    const regular = Math.max(0, this.level * this.factorAt(t));
+    this.feeResiduals[0] = at(this.values, t) - regular;
+    this.feeCount = 1;
+  }
+
+  private scratchOf(size: number): Float64Array {
+    if (this.scratch.length < size) this.scratch = new Float64Array(size * 2);
+    return this.scratch;
+  }
+
+  private factorAt(t: number): number {
+    return this.intermittent ? 1 : this.profile.factorAt(t);
+  }
+
+  private startLevel(t: number, value: number, factor: number): void {
+    this.level = factor >= MIN_INFORMATIVE_RATIO ? value / factor : value;
     this.slope = 0;
+    this.levelAt = t;
   }
 
-  private isRegular(i: number): boolean {
-    return !Number.isNaN(at(this.values, i)) && this.monthStarts?.[i] !== 1;
+  /** The level carried to slot t along the damped trend. */
+  private levelForecast(t: number): number {
+    if (this.slope === 0) return this.level;
+    const phi = this.o.trendDamping;
+    const steps = t - this.levelAt;
+    const carried = phi === 1 ? steps : (phi * (1 - phi ** steps)) / (1 - phi);
+    return this.level + this.slope * carried;
   }
 
-  private deseasonalise(i: number): number {
-    const factor = at(this.seasonal, i % this.period);
-    const d = this.isRegular(i) && factor >= MIN_INFORMATIVE_RATIO ? at(this.values, i) / factor : Number.NaN;
-    this.deseasonalised[i] = d;
-    return d;
+  private sigmaOf(
+    bucket: number,
+    factor: number,
+    level: number,
+    expected: number,
+    scales: ScaleState = this.scales,
+  ): number {
+    const clipped = MEAN_ABS_TO_SIGMA * at(scales.clippedAbs, bucket);
+    const raw = RAW_SCALE_SHARE * MEAN_ABS_TO_SIGMA * at(scales.rawAbs, bucket);
+    // An intermittent series' errors are its charges: the unclipped mean is its scale.
+    const spread = this.intermittent ? Math.max(clipped, raw / RAW_SCALE_SHARE) : Math.max(clipped, raw);
+    // A scale from a handful of errors is likely too small (as Student's t knows): widen it while young.
+    const base = spread * (1 + SMALL_SAMPLE / Math.max(1, at(scales.count, bucket)));
+    const sigma = this.relativeScale ? base * Math.max(factor, MIN_INFORMATIVE_RATIO) : base;
+    return Math.max(sigma, this.o.scaleFloor * Math.max(Math.abs(level) * factor, expected), MIN_SCALE);
   }
 
-  private addToLevelSamples(i: number, d: number): void {
-    this.flatSample.push(d, i);
-    this.trendSample.push(d - this.slope * i, i);
-  }
-
-  private refitSeasonalProfile(seasonEnd: number): void {
-    const { period, scratch, seasonRatio, values } = this;
-    const seasonStart = seasonEnd - period;
-    let count = 0;
-    for (let i = seasonStart; i < seasonEnd; i++) if (this.isRegular(i)) scratch[count++] = at(values, i);
-    // A season with fewer than half its points observed gives no trustworthy median.
-    if (count * 2 >= period) {
-      const seasonMedian = medianInPlace(scratch, count);
-      if (seasonMedian > 0) {
-        for (let i = seasonStart; i < seasonEnd; i++) {
-          if (this.isRegular(i)) seasonRatio[i] = at(values, i) / seasonMedian;
-        }
-      }
+  /** Updates level, trend, scale, tail and the shift state with a regular observed point. */
+  private learn(
+    t: number,
+    value: number,
+    factor: number,
+    level: number,
+    sigma: number,
+    r: number,
+    bucket: number,
+  ): void {
+    const informative = factor >= MIN_INFORMATIVE_RATIO;
+    // Errors count towards the tail once the profile and the bucket's scale have settled.
+    if (this.profileReady && at(this.scaleCount, bucket) >= MIN_SCALE_ERRORS) {
+      this.recordError(r, this.relativeScale ? r * Math.max(factor, MIN_INFORMATIVE_RATIO) : r);
+      if (t < this.o.warmUp) this.rememberWarmUpError(r * sigma, factor, bucket);
+      if (informative && this.trackShift(t, r, value / factor)) return;
     }
-    for (let phase = 0; phase < period; phase++) {
-      let phaseCount = 0;
-      for (let k = 0, i = seasonStart + phase; k < this.seasons && i >= 0; k++, i -= period) {
-        const ratio = at(seasonRatio, i);
-        if (!Number.isNaN(ratio)) scratch[phaseCount++] = ratio;
-      }
-      if (phaseCount === 2) {
-        // The median of two is their mean, so one odd week (a warm-up spike) would set the
-        // profile. Take the more neutral of the two instead.
-        const a = at(scratch, 0);
-        const b = at(scratch, 1);
-        this.seasonal[phase] = Math.abs(a - 1) <= Math.abs(b - 1) ? a : b;
-      } else if (phaseCount > 0) {
-        this.seasonal[phase] = medianInPlace(scratch, phaseCount);
-      }
-    }
-    // The profile changed: re-express the history the trend reads (the level rebuild does the rest).
-    for (let i = Math.max(0, seasonEnd - this.trendSpan); i < seasonEnd; i++) this.deseasonalise(i);
+    // An upward event (a burst, or the start of a rise the shift logic will confirm) says nothing about
+    // the noise or the level; routine bursts would otherwise inflate both. Drops still count, clipped,
+    // so a scale that is too small grows back from the errors on that side; and most errors beyond the
+    // band on one side means the scale is too small, not that bursts are many.
+    this.upRate += UP_RATE_SMOOTHING * ((r > EVENT_BAND ? 1 : 0) - this.upRate);
+    const burst =
+      r > EVENT_BAND && at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS && this.upRate < MAX_BURST_RATE;
+    const scaleUnit = this.relativeScale ? Math.max(factor, MIN_INFORMATIVE_RATIO) : 1;
+    this.updateScale(bucket, Math.abs(r * sigma) / scaleUnit, r, burst);
+    if (!informative || burst) return;
+    const clip = (LEVEL_CLIP * sigma) / factor;
+    const deseasonalisedError = (value - level * factor) / factor;
+    const psi = Math.max(-clip, Math.min(clip, deseasonalisedError));
+    const alpha = this.o.levelSmoothing;
+    this.level = Math.max(0, level + alpha * psi);
+    if (this.o.trend) this.slope = this.o.trendDamping * this.slope + alpha * TREND_SMOOTHING * psi;
+    this.levelAt = t;
   }
 
-  /** Seasonal Theil–Sen slope per point, damped. Same-phase pairs cancel any profile error. */
-  private fitTrendSlope(t: number): number {
-    const { period, deseasonalised, scratch } = this;
-    let count = 0;
-    for (let j = Math.max(0, t - this.trendSpan); j < t; j++) {
-      const dj = at(deseasonalised, j);
-      if (Number.isNaN(dj)) continue;
-      for (let k = j + period; k < t; k += period) {
-        const dk = at(deseasonalised, k);
-        if (!Number.isNaN(dk)) scratch[count++] = (dk - dj) / (k - j);
-      }
+  /**
+   * Feeds the tail one entry per *event*: consecutive errors beyond EVENT_BAND on one side are one
+   * event, entered at its largest error. A three-day spike is one unusual event, not three, so it
+   * takes recurring events, not one long one, to make a size routine.
+   */
+  private recordError(r: number, size: number): void {
+    const sign = r > EVENT_BAND ? 1 : r < -EVENT_BAND ? -1 : 0;
+    if (sign === 0) {
+      this.tail.add(r);
+      this.sizeTail.add(size);
+      this.eventSign = 0;
+      return;
     }
-    return count === 0 ? 0 : medianInPlace(scratch, count) * this.trendDamping;
+    if (sign === this.eventSign) {
+      if (Math.abs(r) <= Math.abs(this.eventError)) return;
+      if (this.eventInTail) this.removeEvent(this.eventError, this.eventSize, this.eventWeight);
+    }
+    this.eventSign = sign;
+    this.eventError = r;
+    this.eventSize = size;
+    this.eventWeight = this.tail.currentWeight;
+    this.eventInTail = true;
+    this.tail.add(r);
+    this.sizeTail.add(size);
   }
 
-  /** 1.4826 × the median absolute forecast error in the window: how wrong this model has been. */
-  private fitErrorSigma(t: number): number {
-    const { errors, scratch } = this;
-    let count = 0;
-    for (let i = Math.max(0, t - this.window); i < t; i++) {
-      const error = at(errors, i);
-      if (!Number.isNaN(error)) scratch[count++] = error;
-    }
-    return count < MIN_FORECAST_ERRORS ? Number.NaN : MAD_TO_SIGMA * medianInPlace(scratch, count);
+  private rememberWarmUpError(error: number, factor: number, bucket: number): void {
+    if (this.warmUpCount >= this.warmUpErrors.length) return;
+    this.warmUpErrors[this.warmUpCount] = error;
+    this.warmUpFactors[this.warmUpCount] = factor;
+    this.warmUpBuckets[this.warmUpCount] = bucket;
+    this.warmUpCount++;
   }
 
-  /** Refills the level samples after the profile or the slope changed. */
-  private rebuildLevelSamples(t: number): void {
-    this.flatSample.clear();
-    this.trendSample.clear();
-    let first = t;
-    for (let found = 0, i = t - 1; i >= 0 && i >= t - this.window && found < this.levelSpan; i--) {
-      // Points older than the trend span were not re-expressed by the refit; long gaps reach them.
-      const d =
-        i < t - this.trendSpan && this.period > 1 ? this.deseasonalise(i) : at(this.deseasonalised, i);
-      if (!Number.isNaN(d)) {
-        found++;
-        first = i;
-      }
+  /**
+   * The warm-up's errors were measured against a scale learned from a handful of them, often far too
+   * small: re-express them in the scale the warm-up ends with, so a noisy first week is not taken for
+   * bursts (and a tail scale inflated for a year).
+   */
+  private restandardiseWarmUp(): void {
+    if (this.warmUpCount === 0) return;
+    this.tail.reset();
+    this.sizeTail.reset();
+    this.eventSign = 0;
+    this.eventInTail = false;
+    const level = Number.isNaN(this.level) ? 0 : this.level;
+    for (let i = 0; i < this.warmUpCount; i++) {
+      const factor = at(this.warmUpFactors, i);
+      const sigma = this.sigmaOf(this.warmUpBuckets[i] as number, factor, level, Math.max(0, level * factor));
+      const r = at(this.warmUpErrors, i) / sigma;
+      this.tail.add(r);
+      this.sizeTail.add(this.relativeScale ? r * Math.max(factor, MIN_INFORMATIVE_RATIO) : r);
     }
-    for (let i = first; i < t; i++) {
-      const d = at(this.deseasonalised, i);
-      if (!Number.isNaN(d)) this.addToLevelSamples(i, d);
+  }
+
+  private removeEvent(r: number, size: number, weight: number): void {
+    this.tail.remove(r, weight);
+    this.sizeTail.remove(size, weight);
+  }
+
+  /** On fine grids, the more extreme of the point's z and the persistence chart's (see `PersistenceChart`). */
+  private withPersistence(z: number, r: number): number {
+    return this.persistence === null ? z : this.persistence.update(z, r);
+  }
+
+  /**
+   * The calibrated z of an error of `r` phase sigmas. Upward errors of a series whose up-tail is
+   * heavier than noise (routine bursts) are also measured in level sigmas against the bursts' own
+   * tail: an ad-hoc job costs the same dollars on a quiet Sunday as on a Monday, so a burst must not
+   * read three times larger on the day whose noise is three times smaller.
+   */
+  private calibrated(r: number, factor: number): number {
+    const z = r / this.tail.scale(r >= 0);
+    if (r <= 0 || !this.relativeScale || this.tail.scale(true) < BURSTY_TAIL) return z;
+    return Math.min(z, (r * Math.max(factor, MIN_INFORMATIVE_RATIO)) / this.sizeTail.scale(true));
+  }
+
+  /** `burst`: leave the robust scale alone (the unclipped one, the floor of intermittent series, still learns). */
+  private updateScale(bucket: number, absError: number, r: number, burst: boolean): void {
+    const count = at(this.scaleCount, bucket);
+    const rate = Math.max(this.scaleRate, 1 / (count + 1));
+    this.rawAbs[bucket] = at(this.rawAbs, bucket) + rate * (absError - at(this.rawAbs, bucket));
+    if (burst) return;
+    const current = at(this.clippedAbs, bucket);
+    // The first error of a bucket sets it; later ones are clipped at SCALE_CLIP sigmas of the current scale.
+    const clipped = Math.abs(r) > SCALE_CLIP && count > 0 ? (SCALE_CLIP * absError) / Math.abs(r) : absError;
+    this.clippedAbs[bucket] = current + rate * (clipped - current);
+    this.scaleCount[bucket] = count + 1;
+  }
+
+  /**
+   * Counts runs of large errors on one side; a long enough run re-levels at the run's median.
+   * @returns true when it re-levelled (the point then sets the level; no smoothing on top).
+   */
+  private trackShift(t: number, r: number, deseasonalised: number): boolean {
+    // In an intermittent series a run of charges is its normal life, not a level shift.
+    if (this.intermittent) return false;
+    const sign = r > SHIFT_BAND ? 1 : r < -SHIFT_BAND ? -1 : 0;
+    if (sign === 0) {
+      this.runLength = 0;
+      this.runSign = 0;
+      return false;
     }
+    if (sign !== this.runSign) {
+      this.runSign = sign;
+      this.runLength = 0;
+    }
+    if (this.runLength === 0) {
+      // The level (and scale) before the run: during it the level creeps a little towards the run.
+      this.runStartLevel = this.level;
+      copyScales(this.scales, this.runStartScales);
+    }
+    this.runLevels[this.runLength] = deseasonalised;
+    this.runLength++;
+    if (this.runLength < this.o.shiftRun) return false;
+    // A level shift: the event was not a burst (take it out of the tail), and the level moves.
+    const run = this.runLength;
+    const scratch = this.scratchOf(run);
+    for (let i = 0; i < run; i++) scratch[i] = at(this.runLevels, i);
+    const newLevel = medianInPlace(scratch, run);
+    // Remember the level (and its scale) from before the first of a series of shifts: the one a
+    // return would go back to.
+    if (Number.isNaN(this.previousLevel) || t > this.previousUntil) {
+      this.previousLevel = this.runStartLevel;
+      this.previousUntil = t + this.o.shiftMemory;
+      copyScales(this.runStartScales, this.savedScales);
+    }
+    this.shiftError = this.eventInTail ? this.eventError : 0;
+    this.shiftSize = this.eventSize;
+    this.shiftWeight = this.eventWeight;
+    if (this.eventInTail) this.removeEvent(this.eventError, this.eventSize, this.eventWeight);
+    this.eventInTail = false;
+    // Noise scales with the level (costs): carry the scale over to the new level.
+    const ratio = this.level > 0 ? newLevel / this.level : Number.POSITIVE_INFINITY;
+    if (ratio > MAX_SHIFT_RATIO || ratio < 1 / MAX_SHIFT_RATIO) {
+      // From (almost) nothing to spend, or the reverse: the old noise says nothing; learn it afresh.
+      this.scaleCount.fill(0);
+    } else {
+      this.rescale(ratio);
+    }
+    this.level = newLevel;
+    this.persistence?.restart();
+    this.slope = 0;
+    this.levelAt = t;
+    this.runLength = 0;
+    this.runSign = 0;
+    return true;
+  }
+
+  private rescale(ratio: number): void {
+    for (let b = 0; b < this.buckets; b++) {
+      this.clippedAbs[b] = at(this.clippedAbs, b) * ratio;
+      this.rawAbs[b] = at(this.rawAbs, b) * ratio;
+    }
+  }
+
+  /** The series came back: restore the old level, and count the excursion as a burst after all. */
+  private restorePreviousLevel(t: number): void {
+    this.level = this.previousLevel;
+    this.slope = 0;
+    this.levelAt = t - 1;
+    if (this.shiftError !== 0) {
+      this.tail.add(this.shiftError, this.shiftWeight);
+      this.sizeTail.add(this.shiftSize, this.shiftWeight);
+    }
+    this.shiftError = 0;
+    copyScales(this.savedScales, this.scales);
+    this.persistence?.restart();
+    this.previousLevel = Number.NaN;
+    this.runLength = 0;
+    this.runSign = 0;
+  }
+
+  /** Refits the seasonal profile (or marks an intermittent series) at the end of a season. */
+  private refitProfile(seasonEnd: number): void {
+    this.intermittent = this.profile.zeroShare(seasonEnd) > INTERMITTENT_ZERO_SHARE;
+    if (this.o.period > 1 && !this.intermittent) this.profile.refit(seasonEnd);
+    this.markProfileReady();
+  }
+
+  /** The warm-up's profile, with a leave-one-season-out profile for each of its seasons. */
+  private initialProfile(end: number, seasons: number): void {
+    this.refitProfile(end);
+    if (!this.intermittent) this.profile.initial(end, seasons);
+  }
+
+  /**
+   * The first profile is in: errors made without it measured the season, not the noise. Keep them
+   * as one pseudo-error (a conservative start), so the scale soon reflects errors of the full model.
+   */
+  private markProfileReady(): void {
+    if (this.profileReady) return;
+    this.profileReady = true;
+    this.scaleCount.fill(Math.min(1, ...this.scaleCount));
   }
 }
 
-// Scoring is synchronous, so one fitter can serve every call; it is rebuilt when the options change.
-let sharedFitter: BaselineFitter | null = null;
-
 /**
- * Computes the baseline of a series. `values` holds NaN for gaps;
- * `monthStarts` marks month-start points with 1 (or is `null` to treat every
- * point alike). Inputs must already be validated: finite, non-negative.
+ * Computes the baseline of a series on its grid. `values` holds NaN for
+ * gaps; `monthStarts` marks month-start slots with 1 (or is `null`). Inputs
+ * must already be validated: finite, non-negative.
  *
  * @example
- * const { expected } = computeBaseline(Float64Array.of(10, 10, 10, 10), null, DEFAULT_DETECTOR_OPTIONS);
+ * const { expected } = computeBaseline(Float64Array.of(10, 10, 10, 10), null, options);
  * expected[3]; // 10
  */
 export function computeBaseline(
@@ -333,6 +747,10 @@ export function computeBaseline(
   monthStarts: Uint8Array | null,
   options: BaselineOptions,
 ): Baseline {
-  if (sharedFitter === null || !sharedFitter.matches(options)) sharedFitter = new BaselineFitter(options);
-  return sharedFitter.fit(values, monthStarts);
+  if (sharedModel === null || !sharedModel.matches(options)) sharedModel = new BaselineModel(options);
+  return sharedModel.fit(values, monthStarts);
 }
+
+// Scoring is synchronous, so one model can serve every call (100,000 series then allocate only their
+// outputs); it is rebuilt when the options change.
+let sharedModel: BaselineModel | null = null;

@@ -1,22 +1,25 @@
 /**
- * Anomaly detector for regularly spaced series (daily costs, hourly usage).
- * Pure: no clock, no I/O. The baseline lives in `baseline.ts`; this file
- * validates input and turns expected-vs-actual into a verdict per point.
+ * Anomaly detector for series at any regular interval (daily and hourly
+ * costs, 1- to 5-minute metrics). Pure: no clock, no I/O. It places the
+ * points on their time grid (`detector/time-grid.ts`), builds the baseline
+ * (`baseline.ts`) and turns expected-vs-actual into a verdict per point.
  */
 import { InputError } from '../../core/errors.js';
-import { computeBaseline } from './baseline.js';
+import { type BaselineOptions, computeBaseline } from './baseline.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, placeOnGrid, type TimeGrid, timestampMs } from './detector/time-grid.js';
 import { type DetectorOptions, resolveDetectorOptions } from './options.js';
-import { isMonthStart } from './period.js';
+import { isMonthStart, isRegularGrid, periodForInterval } from './period.js';
 
 export type { Baseline, BaselineOptions } from './baseline.js';
 export { computeBaseline, MIN_SCALE } from './baseline.js';
+export type { DuplicatePolicy } from './detector/time-grid.js';
 export {
   DEFAULT_DETECTOR_OPTIONS,
   type DetectorOptions,
   DetectorOptionsSchema,
   resolveDetectorOptions,
 } from './options.js';
-export { inferInterval, inferPeriod, isMonthStart } from './period.js';
+export { inferInterval, inferPeriod, isMonthStart, periodForInterval } from './period.js';
 
 /** One input point. `value: null` is a gap (no data), which is not the same as a zero cost. */
 export interface SeriesPoint {
@@ -36,16 +39,19 @@ export type AnomalyReason = 'new' | 'month-start' | 'deviation';
 /** The verdict on one point, index-aligned with the input. */
 export interface DetectedPoint {
   readonly timestamp: string;
-  /** The input value; `null` for a gap. */
+  /** The value scored: the point's own, or the combination of the points sharing its timestamp; `null` for a gap. */
   readonly value: number | null;
   /** Baseline value for this point, from earlier points only. */
   readonly expected: number;
-  /** Band edges at `zThreshold` robust sigmas; `lower` is clamped at 0. */
+  /** Band edges: where the calibrated |z| reaches `zThreshold`; `lower` is clamped at 0. */
   readonly lower: number;
   readonly upper: number;
-  /** Signed deviation in robust sigmas; 0 for a gap. */
+  /**
+   * Calibrated signed deviation: the normal z that is as rare as this point's deviation is for this
+   * series (its own error tail); 0 for a gap.
+   */
   readonly z: number;
-  /** 1 − 2^(−|z| / zThreshold): 0 on the baseline, 0.5 at the threshold, towards 1 beyond. */
+  /** 1 − 2^(−|z| / 4): 0 on the baseline, 0.5 at |z| = 4 (the default threshold), towards 1 beyond. */
   readonly score: number;
   readonly anomaly: boolean;
   /** Set on anomalies only. */
@@ -56,23 +62,56 @@ export interface DetectedPoint {
   readonly reason: AnomalyReason | null;
 }
 
+/** What `detectSeries` saw about the series' time, and the verdicts. */
+export interface DetectedSeries {
+  readonly points: DetectedPoint[];
+  /** The grid's interval in milliseconds (calendar months read as 30 days); `null` for a single timestamp. */
+  readonly intervalMs: number | null;
+  /** Points per season used. */
+  readonly period: number;
+  /** Slots of the grid (observed or not). */
+  readonly slots: number;
+  /** Slots with no point, or only empty ones. */
+  readonly gaps: number;
+  /** Points that shared a slot with an earlier one and were combined into it. */
+  readonly combined: number;
+  /** Human-readable notes on the input (duplicates combined, irregular timestamps). */
+  readonly warnings: string[];
+}
+
 // Larger values are not costs, and differences of them could overflow to Infinity.
 const MAX_VALUE = 1e100;
+/** The z at which the score is 0.5: the default threshold, fixed so the score does not move with options. */
+const SCORE_REFERENCE_Z = 4;
+const DAILY_SHIFT_RUN = 10;
+const FINE_SHIFT_MINUTES = 30;
+const DAILY_SHIFT_MEMORY = 35;
+const DAILY_TAIL_MEMORY = 365;
+const FINE_TAIL_DAYS = 7;
+const DAILY_LEVEL_SMOOTHING = 0.25;
+const FINE_LEVEL_MINUTES = 120;
+const DAILY_WINDOW = 56;
+const FINE_WINDOW_SEASONS = 8;
+const MIN_HISTORY = 28;
+/** Observed points (all zero) before spend counts as a new service. */
+const NEW_MIN_HISTORY = 14;
+/** A holiday-like dip longer than this (days) is a drop. */
+const HOLIDAY_DAYS = 4;
 
-/** Validates the series and splits it into a NaN-for-gap value array and a month-start mask. */
-function prepareSeries(
-  points: ReadonlyArray<SeriesPoint>,
-  monthStartAware: boolean,
-): { values: Float64Array; monthStarts: Uint8Array | null } {
+/** Validates the points and returns their times (ms) and values (NaN for a gap). */
+function prepare(points: ReadonlyArray<SeriesPoint>): { ms: Float64Array; values: Float64Array } {
   if (points.length === 0) throw new InputError('series', 'is empty: at least one point is needed');
+  const ms = new Float64Array(points.length);
   const values = new Float64Array(points.length);
-  const monthStarts = monthStartAware ? new Uint8Array(points.length) : null;
-  let consecutiveMonthStarts = false;
   for (let i = 0; i < points.length; i++) {
     const point = points[i];
     if (point === undefined || typeof point.timestamp !== 'string') {
       throw new InputError(`series[${i}]`, 'needs a string timestamp');
     }
+    const t = timestampMs(point.timestamp);
+    if (Number.isNaN(t))
+      throw new InputError(`series[${i}].timestamp`, `"${point.timestamp}" is not an ISO 8601 timestamp`);
+    ms[i] = t;
     const value = point.value;
     if (value === null) {
       values[i] = Number.NaN;
@@ -84,56 +123,120 @@ function prepareSeries(
     } else {
       values[i] = value;
     }
-    if (monthStarts !== null && isMonthStart(point.timestamp, `series[${i}].timestamp`)) {
-      monthStarts[i] = 1;
-      if (i > 0 && monthStarts[i - 1] === 1) consecutiveMonthStarts = true;
+  }
+  return { ms, values };
+}
+
+/** Month-start slots, or null when every slot is one (a monthly series has no regular day to compare a fee with). */
+function monthStartsOf(points: ReadonlyArray<SeriesPoint>, grid: TimeGrid): Uint8Array | null {
+  const slots = grid.values.length;
+  const marks = new Uint8Array(slots);
+  let consecutive = false;
+  for (let s = 0; s < slots; s++) {
+    const first = grid.firstPoint[s] as number;
+    if (first < 0) continue;
+    if (isMonthStart((points[first] as SeriesPoint).timestamp, `series[${first}].timestamp`)) {
+      marks[s] = 1;
+      if (s > 0 && marks[s - 1] === 1) consecutive = true;
     }
   }
-  // In a monthly series every point is a month start; there is no regular day to compare a fee with.
-  return { values, monthStarts: consecutiveMonthStarts ? null : monthStarts };
+  return consecutive || grid.monthly ? null : marks;
+}
+
+/** The baseline's settings for a grid of `intervalMs` and `period` points per season. */
+function baselineOptionsFor(
+  intervalMs: number | null,
+  period: number,
+  resolved: DetectorOptions,
+  minHistory: number,
+): BaselineOptions {
+  const coarse = intervalMs === null || intervalMs >= DAY_MS;
+  const perDay = coarse ? 0 : DAY_MS / (intervalMs as number);
+  const pointsPerDay = !coarse && Number.isInteger(perDay) && perDay === period && period > 1 ? period : 0;
+  const fineWindow = Math.min(100_000, FINE_WINDOW_SEASONS * period);
+  return {
+    period,
+    window: resolved.window ?? (coarse ? DAILY_WINDOW : fineWindow),
+    trendDamping: resolved.trendDamping,
+    scaleFloor: resolved.scaleFloor,
+    pointsPerDay,
+    trend: coarse && resolved.trendDamping > 0,
+    shiftRun: coarse
+      ? DAILY_SHIFT_RUN
+      : Math.max(DAILY_SHIFT_RUN, Math.round((FINE_SHIFT_MINUTES * MINUTE_MS) / (intervalMs as number))),
+    shiftMemory: coarse ? DAILY_SHIFT_MEMORY : Math.max(DAILY_SHIFT_MEMORY, Math.round(perDay)),
+    tailMemory: coarse ? DAILY_TAIL_MEMORY : Math.max(DAILY_TAIL_MEMORY, Math.round(FINE_TAIL_DAYS * perDay)),
+    levelSmoothing: coarse
+      ? DAILY_LEVEL_SMOOTHING
+      : Math.min(DAILY_LEVEL_SMOOTHING, (intervalMs as number) / (FINE_LEVEL_MINUTES * MINUTE_MS)),
+    zThreshold: resolved.zThreshold,
+    warmUp: minHistory,
+    holidayRun: coarse ? HOLIDAY_DAYS : Math.round(HOLIDAY_DAYS * perDay),
+  };
+}
+
+function describeInterval(ms: number): string {
+  if (ms % DAY_MS === 0) return `${ms / DAY_MS} d`;
+  if (ms % HOUR_MS === 0) return `${ms / HOUR_MS} h`;
+  if (ms % MINUTE_MS === 0) return `${ms / MINUTE_MS} min`;
+  return `${ms / 1000} s`;
 }
 
 /**
- * Scores every point of a regularly spaced series against a robust,
- * seasonal, trend-aware baseline built from the points before it.
+ * Scores every point of a series against a robust, seasonal, trend-aware
+ * baseline built from the points before it, on the series' regular time
+ * grid, and says what it saw about the series' time.
+ *
+ * Points may come in any order, with missing timestamps (gaps for the
+ * baseline) and with duplicates (combined per `options.duplicates`). The
+ * result has one verdict per input point, in input order; points that share
+ * a timestamp share its verdict.
  *
  * A point is an anomaly only when all hold: at least `minHistory` observed
- * points precede it; |z| > `zThreshold`; |impact| >= `minImpact`; and
- * |impact| / expected >= `relativeThreshold` (an expected 0 counts as infinitely
- * far). Gaps (`null`) are skipped, never read as zero.
+ * points precede it; its calibrated |z| >= `zThreshold`; |impact| >=
+ * `minImpact`; and |impact| / expected >= `relativeThreshold` (an expected 0
+ * counts as infinitely far).
  *
- * Points must be in time order and evenly spaced, with `null` for missing
- * ones; `period` is in points (use `inferPeriod` for unknown data).
- *
- * @throws InputError for an empty series or a value that is NaN, infinite or
- * negative (location `series[i]`), or for invalid options (`options.<name>`).
+ * @throws InputError for an empty series, an unparseable timestamp
+ * (`series[i].timestamp`), a value that is NaN, infinite or negative
+ * (`series[i]`), timestamps too sparse for a grid, or invalid options
+ * (`options.<name>`).
  * @example
- * const points = dailyCosts.map(([timestamp, value]) => ({ timestamp, value }));
- * const flagged = detectAnomalies(points, { minImpact: 50 }).filter((p) => p.anomaly);
+ * const { points, warnings } = detectSeries(rows, { duplicates: 'sum' });
  */
-export function detectAnomalies(
+export function detectSeries(
   points: ReadonlyArray<SeriesPoint>,
   options: Partial<DetectorOptions> = {},
-): DetectedPoint[] {
+): DetectedSeries {
   const resolved = resolveDetectorOptions(options);
-  const { values, monthStarts } = prepareSeries(points, resolved.monthStart);
-  const { expected, scale, history } = computeBaseline(values, monthStarts, resolved);
-  const { zThreshold, minHistory, minImpact, relativeThreshold } = resolved;
+  const { ms, values } = prepare(points);
+  const grid = placeOnGrid(ms, values, resolved.duplicates);
+  const regular = grid.intervalMs !== null && (grid.monthly || isRegularGrid(ms, grid.intervalMs));
+  const period = resolved.period ?? (regular ? periodForInterval(grid.intervalMs) : 1);
+  const monthStarts = resolved.monthStart ? monthStartsOf(points, grid) : null;
+  const minHistory = resolved.minHistory ?? Math.max(MIN_HISTORY, period);
+  const baselineOptions = baselineOptionsFor(grid.intervalMs, period, resolved, minHistory);
+  const baseline = computeBaseline(grid.values, monthStarts, baselineOptions);
+  const { zThreshold, minImpact, relativeThreshold } = resolved;
+
+  // Slot of the first positive value, for the `new` reason.
+  let firstPositive = -1;
+  for (let s = 0; s < grid.values.length && firstPositive < 0; s++)
+    if ((grid.values[s] as number) > 0) firstPositive = s;
 
   const detected: DetectedPoint[] = new Array(points.length);
-  let firstPositive = -1;
   for (let i = 0; i < points.length; i++) {
     const timestamp = (points[i] as SeriesPoint).timestamp;
-    const value = values[i] as number;
-    const pointExpected = expected[i] as number;
-    const sigma = scale[i] as number;
-    const lower = Math.max(0, pointExpected - zThreshold * sigma);
-    const upper = pointExpected + zThreshold * sigma;
+    const slot = grid.slotOf[i] as number;
+    const value = grid.values[slot] as number;
+    const expected = baseline.expected[slot] as number;
+    const lower = Math.max(0, expected - (baseline.lowerWidth[slot] as number));
+    const upper = expected + (baseline.upperWidth[slot] as number);
     if (Number.isNaN(value)) {
       detected[i] = {
         timestamp,
         value: null,
-        expected: pointExpected,
+        expected,
         lower,
         upper,
         z: 0,
@@ -145,37 +248,74 @@ export function detectAnomalies(
       };
       continue;
     }
-    const impact = value - pointExpected;
+    const impact = value - expected;
     const deviation = Math.abs(impact);
-    // Finite: sigma is floored above zero and values are capped at MAX_VALUE.
-    const z = impact / sigma;
-    const relative =
-      pointExpected > 0 ? deviation / pointExpected : deviation > 0 ? Number.POSITIVE_INFINITY : 0;
+    const z = baseline.z[slot] as number;
+    const relative = expected > 0 ? deviation / expected : deviation > 0 ? Number.POSITIVE_INFINITY : 0;
+    const history = baseline.history[slot] as number;
+    // Spend after a history of nothing but zeros needs less history to be news.
+    const isNew = impact > 0 && slot - firstPositive < period && firstPositive > 0;
     const anomaly =
-      (history[i] as number) >= minHistory &&
-      Math.abs(z) > zThreshold &&
+      history >= (isNew ? Math.min(minHistory, NEW_MIN_HISTORY) : minHistory) &&
+      Math.abs(z) >= zThreshold &&
       deviation >= minImpact &&
       relative >= relativeThreshold;
     let reason: AnomalyReason | null = null;
     if (anomaly) {
-      if (impact > 0 && (firstPositive < 0 || i - firstPositive < resolved.period)) reason = 'new';
-      else if (monthStarts?.[i] === 1) reason = 'month-start';
+      if (isNew) reason = 'new';
+      else if (monthStarts?.[slot] === 1) reason = 'month-start';
       else reason = 'deviation';
     }
     detected[i] = {
       timestamp,
       value,
-      expected: pointExpected,
+      expected,
       lower,
       upper,
       z,
-      score: 1 - 2 ** (-Math.abs(z) / zThreshold),
+      score: 1 - 2 ** (-Math.abs(z) / SCORE_REFERENCE_Z),
       anomaly,
       direction: anomaly ? (impact > 0 ? 'up' : 'down') : null,
       impact,
       reason,
     };
-    if (value > 0 && firstPositive < 0) firstPositive = i;
   }
-  return detected;
+
+  const warnings: string[] = [];
+  if (grid.combinedPoints > 0) {
+    warnings.push(
+      `${grid.combinedPoints} point(s) shared a timestamp${grid.intervalMs === null ? '' : ` (or a ${describeInterval(grid.intervalMs)} slot)`} with another point, on ${grid.combinedSlots} timestamp(s): combined by ${grid.combinedBy === 'repeat' ? 'keeping one of each identical repeat' : grid.combinedBy}`,
+    );
+  }
+  if (grid.intervalMs !== null && !regular && resolved.period === undefined) {
+    warnings.push(
+      `timestamps are irregular (typical step ${describeInterval(grid.intervalMs)}): no seasonality assumed`,
+    );
+  }
+  let gaps = 0;
+  for (let s = 0; s < grid.values.length; s++) if (Number.isNaN(grid.values[s] as number)) gaps++;
+  return {
+    points: detected,
+    intervalMs: grid.intervalMs,
+    period,
+    slots: grid.values.length,
+    gaps,
+    combined: grid.combinedPoints,
+    warnings,
+  };
+}
+
+/**
+ * The verdicts of `detectSeries`, one per input point in input order.
+ *
+ * @throws InputError as `detectSeries` does.
+ * @example
+ * const points = dailyCosts.map(([timestamp, value]) => ({ timestamp, value }));
+ * const flagged = detectAnomalies(points, { minImpact: 50 }).filter((p) => p.anomaly);
+ */
+export function detectAnomalies(
+  points: ReadonlyArray<SeriesPoint>,
+  options: Partial<DetectorOptions> = {},
+): DetectedPoint[] {
+  return detectSeries(points, options).points;
 }

@@ -3,17 +3,21 @@ import { InputError } from '../../core/errors.js';
 
 /**
  * Options of the anomaly detector. Every field has a default, so `{}` is valid.
- * Counts (`period`, `minHistory`, `window`) are in points, not days, so the
- * same detector serves daily and hourly series.
+ * Counts (`period`, `minHistory`, `window`) are in points of the series'
+ * regular grid, not in rows; left out, they follow from the interval the
+ * detector infers (see `inferPeriod`).
  */
 export const DetectorOptionsSchema = z.strictObject({
-  /** Points per season: 7 for daily data (day of week), 24 for hourly, 1 for none. See `inferPeriod`. */
-  period: z.int().min(1).max(10_000).default(7),
-  /** Observed points needed before any point may be flagged. */
-  minHistory: z.int().min(1).default(14),
-  /** Points of history the baseline looks at (the seasonal profile uses whole seasons of it). */
-  window: z.int().min(2).max(100_000).default(56),
-  /** Deviation, in robust standard deviations, beyond which a point can be anomalous. */
+  /** Points per season. Default: 7 for daily data (day of week), one day of points for finer grids (24 hourly, 288 at 5 minutes), else 1. */
+  period: z.int().min(1).max(10_000).optional(),
+  /** Observed points needed before any point may be flagged. Default: the larger of 14 and one period. */
+  minHistory: z.int().min(1).optional(),
+  /** Points of history the seasonal profile uses (whole seasons of it). Default: 56 on daily grids, 8 seasons on finer ones. */
+  window: z.int().min(2).max(100_000).optional(),
+  /**
+   * Calibrated deviation beyond which a point can be anomalous: a point is flagged when it is as rare,
+   * for this series, as a `zThreshold`-sigma deviation of a normal law (4: about 3 in 100,000 per side).
+   */
   zThreshold: z.number().positive().default(4),
   /** Smallest |value - expected| worth flagging, in the series' unit (USD for costs). */
   minImpact: z.number().min(0).default(0),
@@ -21,28 +25,43 @@ export const DetectorOptionsSchema = z.strictObject({
   relativeThreshold: z.number().min(0).default(0.2),
   /** Learn a separate profile for the first point of each month, where recurring fees land. */
   monthStart: z.boolean().default(true),
-  /** Share of the fitted slope that is extrapolated (1 = full trend, 0 = no trend). */
+  /** Share of the fitted trend carried to the next point (1 = full trend, 0 = no trend). */
   trendDamping: z.number().min(0).max(1).default(0.9),
   /** Smallest robust sigma, as a share of the level, so a flat series has no anomalies. */
   scaleFloor: z.number().min(0).max(1).default(0.01),
+  /**
+   * Points sharing a timestamp (or a slot of the grid): `sum` (parts of one cost), `mean`, `last`, or
+   * `auto`: identical repeats count once, differing values are summed or averaged, whichever matches
+   * the neighbouring points.
+   */
+  duplicates: z.enum(['auto', 'sum', 'mean', 'last']).default('auto'),
 });
 
-/** Fully resolved detector options (every field present). */
+/** Resolved detector options (defaults filled in; `period`, `minHistory`, `window` stay optional: they depend on the series). */
 export type DetectorOptions = z.infer<typeof DetectorOptionsSchema>;
 
 /** The defaults, resolved once. */
 export const DEFAULT_DETECTOR_OPTIONS: DetectorOptions = Object.freeze(DetectorOptionsSchema.parse({}));
 
+const resolved = new WeakMap<object, DetectorOptions>();
+
 /**
- * Validates partial options and fills in the defaults.
+ * Validates partial options and fills in the defaults. The options object must not be changed after
+ * a call (the result is cached per object).
  *
  * @throws InputError naming the offending option, e.g. `options.period`.
  * @example
  * resolveDetectorOptions({ minImpact: 50 }).zThreshold; // 4
  */
 export function resolveDetectorOptions(options: Partial<DetectorOptions> = {}): DetectorOptions {
+  // A run scores thousands of series with one options object: validate it once.
+  const known = resolved.get(options);
+  if (known !== undefined) return known;
   const parsed = DetectorOptionsSchema.safeParse(options);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    resolved.set(options, parsed.data);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   const path = issue?.path.length ? `options.${issue.path.join('.')}` : 'options';
   throw new InputError(path, issue?.message ?? 'invalid detector options', { cause: parsed.error });

@@ -1,78 +1,70 @@
 import { InputError } from '../../core/errors.js';
+import { DAY_MS, intervalOfMs, timestampMs, timestampsMs } from './detector/time-grid.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 24 * HOUR_MS;
 // Local-time daily stamps are 23 or 25 hours apart around DST changes.
-const DAILY_TOLERANCE_MS = HOUR_MS;
-const HOURLY_TOLERANCE_MS = 60_000;
-// A step counts as regular within 5% of a whole number of intervals (covers the DST hour).
-const STEP_TOLERANCE = 0.05;
-// Share of the steps that must be whole multiples of the interval (gaps allowed) to call a series regular.
+const DAILY_TOLERANCE_MS = 3_600_000;
+// Largest daily period: a one-second series would need 86,400 phases.
+const MAX_PERIOD = 10_000;
+// Share of the points that must sit on the grid (within a quarter interval) to call a series regular.
 const REGULAR_SHARE = 0.9;
-
-function parseTimestamp(timestamp: string, location: string): number {
-  const ms = Date.parse(timestamp);
-  if (Number.isNaN(ms)) throw new InputError(location, `"${timestamp}" is not an ISO 8601 timestamp`);
-  return ms;
-}
-
-/** Positive steps between consecutive timestamps, in milliseconds. */
-function stepsOf(timestamps: ReadonlyArray<string>): number[] {
-  const steps: number[] = [];
-  let previous = Number.NaN;
-  timestamps.forEach((timestamp, i) => {
-    const ms = parseTimestamp(timestamp, `timestamps[${i}]`);
-    if (i > 0) {
-      if (ms <= previous) throw new InputError(`timestamps[${i}]`, 'timestamps must be strictly increasing');
-      steps.push(ms - previous);
-    }
-    previous = ms;
-  });
-  return steps;
-}
-
-function medianOf(sortedAscending: number[]): number {
-  const mid = sortedAscending.length >> 1;
-  const upper = sortedAscending[mid] ?? 0;
-  return sortedAscending.length % 2 === 1 ? upper : ((sortedAscending[mid - 1] ?? upper) + upper) / 2;
-}
+const ON_GRID = 0.25;
 
 /**
- * The typical spacing of a series: the median step between consecutive
- * timestamps, in milliseconds, so a few gaps do not change it. `null` for
- * fewer than two timestamps.
+ * The spacing of a series, in milliseconds, from its timestamps in any order
+ * (duplicates allowed): the typical step between distinct timestamps, gaps
+ * left out, snapped to a common exporter interval when within 2%. `null`
+ * for fewer than two distinct timestamps.
  *
- * @throws InputError for an unparseable or non-increasing timestamp.
+ * @throws InputError for an unparseable timestamp.
  * @example
  * inferInterval(['2025-01-01', '2025-01-02', '2025-01-04']); // 86_400_000 (the gap does not count)
  */
 export function inferInterval(timestamps: ReadonlyArray<string>): number | null {
-  const steps = stepsOf(timestamps);
-  if (steps.length === 0) return null;
-  return medianOf(steps.sort((a, b) => a - b));
+  return intervalOfMs(timestampsMs(timestamps));
 }
 
 /**
- * Points per season for a series: 7 for daily data (weekly cycle), 24 for
- * hourly data (daily cycle), 1 (no seasonality) for anything else, including
- * irregular spacing.
+ * Points per season for a series on a grid of `intervalMs`: 7 for daily
+ * data (the weekly cycle), one day of points for finer grids that divide a
+ * day (24 hourly, 288 at 5 minutes, 1,440 at one minute), 1 otherwise.
  *
- * @throws InputError for an unparseable or non-increasing timestamp.
+ * @example periodForInterval(300_000); // 288
+ */
+export function periodForInterval(intervalMs: number | null): number {
+  if (intervalMs === null) return 1;
+  if (Math.abs(intervalMs - DAY_MS) <= DAILY_TOLERANCE_MS) return 7;
+  if (intervalMs < DAY_MS && DAY_MS % intervalMs === 0) {
+    const perDay = DAY_MS / intervalMs;
+    return perDay <= MAX_PERIOD ? perDay : 1;
+  }
+  return 1;
+}
+
+/** True when at least 90% of the points lie within a quarter interval of their slot. */
+export function isRegularGrid(ms: Float64Array, intervalMs: number): boolean {
+  let t0 = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < ms.length; i++) t0 = Math.min(t0, ms[i] as number);
+  let onGrid = 0;
+  for (let i = 0; i < ms.length; i++) {
+    const offset = ((ms[i] as number) - t0) / intervalMs;
+    if (Math.abs(offset - Math.round(offset)) <= ON_GRID) onGrid++;
+  }
+  return onGrid >= ms.length * REGULAR_SHARE;
+}
+
+/**
+ * Points per season of a series (see `periodForInterval`), or 1 when its
+ * timestamps do not lie on a regular grid.
+ *
+ * @throws InputError for an unparseable timestamp.
  * @example
  * inferPeriod(['2025-01-01T00:00Z', '2025-01-01T01:00Z', '2025-01-01T02:00Z']); // 24
  */
 export function inferPeriod(timestamps: ReadonlyArray<string>): number {
-  const steps = stepsOf(timestamps);
-  if (steps.length === 0) return 1;
-  const interval = medianOf([...steps].sort((a, b) => a - b));
-  const regularSteps = steps.filter((step) => {
-    const multiple = Math.max(1, Math.round(step / interval));
-    return Math.abs(step - multiple * interval) <= interval * STEP_TOLERANCE;
-  }).length;
-  if (regularSteps < steps.length * REGULAR_SHARE) return 1;
-  if (Math.abs(interval - DAY_MS) <= DAILY_TOLERANCE_MS) return 7;
-  if (Math.abs(interval - HOUR_MS) <= HOURLY_TOLERANCE_MS) return 24;
-  return 1;
+  const ms = timestampsMs(timestamps);
+  const interval = intervalOfMs(ms);
+  if (interval === null || !isRegularGrid(ms, interval)) return 1;
+  return periodForInterval(interval);
 }
 
 const CHAR_0 = 48;
@@ -114,6 +106,7 @@ export function isMonthStart(timestamp: string, location = 'timestamp'): boolean
       return twoDigitsAt(timestamp, 11) === 0 && twoDigitsAt(timestamp, 14) === 0;
     }
   }
-  const ms = parseTimestamp(timestamp, location);
+  const ms = timestampMs(timestamp);
+  if (Number.isNaN(ms)) throw new InputError(location, `"${timestamp}" is not an ISO 8601 timestamp`);
   return ms % DAY_MS === 0 && new Date(ms).getUTCDate() === 1;
 }

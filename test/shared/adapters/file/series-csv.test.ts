@@ -6,17 +6,18 @@ import { parseSeriesCsv, type SeriesPoint } from '../../../../shared/adapters/fi
 const formatNumber = (value: number): string => (Object.is(value, -0) ? '-0' : String(value));
 
 describe('parseSeriesCsv', () => {
-  it('reads a series with a header, sorts it, and turns empty values into gaps', async () => {
+  it('reads a series with a header in file order, and turns empty values into gaps', async () => {
     const text = 'timestamp,value\n2024-09-03,3.5\n2024-09-01,1\n2024-09-02,\n';
 
-    const { points, errors } = await parseSeriesCsv({ text, name: 'series.csv' });
+    const { points, rows, errors } = await parseSeriesCsv({ text, name: 'series.csv' });
 
     expect(errors).toEqual([]);
     expect(points).toEqual([
+      { timestamp: '2024-09-03T00:00:00.000Z', value: 3.5 },
       { timestamp: '2024-09-01T00:00:00.000Z', value: 1 },
       { timestamp: '2024-09-02T00:00:00.000Z', value: null },
-      { timestamp: '2024-09-03T00:00:00.000Z', value: 3.5 },
     ]);
+    expect(rows.map((r) => r.line)).toEqual([2, 3, 4]);
   });
 
   it('reads a series without a header', async () => {
@@ -25,7 +26,7 @@ describe('parseSeriesCsv', () => {
     expect(points).toEqual([{ timestamp: '2024-09-01T10:00:00.000Z', value: 7 }]);
   });
 
-  it('reports bad lines and duplicate timestamps by line, keeping the first occurrence', async () => {
+  it('reports bad lines by line and keeps every row, duplicates included, as far as it could be read', async () => {
     const text = [
       'timestamp,value',
       '2024-09-01,1',
@@ -36,15 +37,22 @@ describe('parseSeriesCsv', () => {
       '2024-09-06,6',
     ].join('\n');
 
-    const { points, errors } = await parseSeriesCsv({ text, name: 'series.csv' });
+    const { points, rows, errors } = await parseSeriesCsv({ text, name: 'series.csv' });
 
     expect(errors.map((e) => e.message)).toEqual([
       'series.csv:3: value: not a number: "lots"',
       'series.csv:4: timestamp: not a timestamp: "2024-09-32"',
-      'series.csv:5: timestamp: duplicate of line 2',
       'series.csv:6: expected 2 fields (timestamp,value), found 3',
     ]);
-    expect(points.map((p) => p.value)).toEqual([1, 6]);
+    expect(rows.map((r) => [r.line, r.timestamp, r.value])).toEqual([
+      [2, '2024-09-01T00:00:00.000Z', 1],
+      [3, '2024-09-02T00:00:00.000Z', null],
+      [4, null, null],
+      [5, '2024-09-01T00:00:00.000Z', 4],
+      [6, '2024-09-05T00:00:00.000Z', null],
+      [7, '2024-09-06T00:00:00.000Z', 6],
+    ]);
+    expect(points.map((p) => p.value)).toEqual([1, null, 4, null, 6]);
   });
 
   it('does not take a bad first data line for a header', async () => {
@@ -53,7 +61,7 @@ describe('parseSeriesCsv', () => {
     expect(errors.map((e) => e.location)).toEqual(['series.csv:1']);
   });
 
-  it('parses generated rows back to the same points, sorted', async () => {
+  it('parses generated rows back to the same points, in file order', async () => {
     const point = fc.record({
       date: fc.date({
         min: new Date('1970-01-01T00:00:00Z'),
@@ -63,7 +71,7 @@ describe('parseSeriesCsv', () => {
       value: fc.option(fc.double({ noNaN: true, noDefaultInfinity: true }), { nil: null }),
       spaceSeparated: fc.boolean(),
     });
-    const rows = fc.uniqueArray(point, { selector: (p) => p.date.getTime(), maxLength: 50 });
+    const rows = fc.array(point, { maxLength: 50 });
 
     await fc.assert(
       fc.asyncProperty(rows, fc.boolean(), async (generated, withHeader) => {
@@ -76,9 +84,10 @@ describe('parseSeriesCsv', () => {
 
         const { points, errors } = await parseSeriesCsv({ text, name: 'generated.csv' });
 
-        const expected: SeriesPoint[] = generated
-          .map(({ date, value }) => ({ timestamp: date.toISOString(), value }))
-          .sort((a, b) => (a.timestamp < b.timestamp ? -1 : 1));
+        const expected: SeriesPoint[] = generated.map(({ date, value }) => ({
+          timestamp: date.toISOString(),
+          value,
+        }));
         expect(errors).toEqual([]);
         expect(points).toEqual(expected);
       }),

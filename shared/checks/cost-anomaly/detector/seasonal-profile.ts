@@ -1,0 +1,252 @@
+/**
+ * The seasonal part of the baseline: a profile of multiplicative factors,
+ * one per phase of the season, and on grids finer than a day whose season is
+ * one day, a factor per weekday.
+ *
+ * - Profile: per phase, the median over the last seasons of each point's
+ *   ratio to its own season's median. Medians shrug off bursts and gaps;
+ *   ratios to each season's own median keep a level shift out of the shape
+ *   (robust STL's idea, with medians instead of loess). On fine grids a phase
+ *   with fewer than five values borrows its neighbours'.
+ * - Weekday factors: each day's de-seasonalised median against the week
+ *   around it, median over four weeks, so a 5-minute series gets its weekly
+ *   cycle from days, not from a 2,016-point profile it would need weeks to
+ *   fill (double seasonality, Taylor 2003, in a form that learns fast).
+ * - Warm-up: each season of the warm-up gets a profile from the others
+ *   (leave one season out), so its errors are out of sample.
+ */
+import { medianInPlace } from '../robust-median.js';
+
+/** Phases whose typical value is below 5% of their season's median (e.g. zero-cost Sundays) say nothing about the level. */
+export const MIN_INFORMATIVE_RATIO = 0.05;
+// A phase median needs at least this many values (fine grids borrow neighbouring phases until then).
+const MIN_PHASE_VALUES = 5;
+/** Seasons with more zeros than this share of their points are not used for the profile. */
+const MAX_ZERO_SHARE = 0.3;
+/** Points over which the share of zeros is measured (at least). */
+const ZERO_SHARE_WINDOW = 28;
+/** Phases below this factor are closures, not quiet days (see `quietFactorAt`). */
+const MIN_QUIET_FACTOR = 0.15;
+/** Largest seasonal factor: a phase 20 times its season's median is a spike, not a shape. */
+const MAX_FACTOR = 20;
+const WEEKDAY_WEEKS = 4;
+const DAYS_PER_WEEK = 7;
+
+const at = (buf: Float64Array, i: number): number => buf[i] as number;
+
+function medianOf(values: number[]): number {
+  values.sort((a, b) => a - b);
+  const mid = values.length >> 1;
+  return values.length % 2 === 1
+    ? (values[mid] as number)
+    : ((values[mid - 1] as number) + (values[mid] as number)) / 2;
+}
+
+/** Seasonal and weekday factors of one series, refitted as its seasons complete. */
+export class SeasonalProfile {
+  private readonly seasonal: Float64Array;
+  // Phases whose factor came from data.
+  private readonly phaseKnown: Uint8Array;
+  // Work buffers of the fit: ratios of the window's points, and values gathered for one median.
+  private readonly ratios: Float64Array;
+  private readonly gathered: Float64Array;
+  // Leave-one-season-out profiles of the warm-up's seasons (see `initial`).
+  private looFactors: Float64Array = new Float64Array(0);
+  private looSeasons = 0;
+  private readonly weekday = new Float64Array(DAYS_PER_WEEK).fill(1);
+  // The smallest factor of any known phase (fine grids: weekday): the series' quietest regular level.
+  private lowFactor = 1;
+  private dayLevels: Float64Array = new Float64Array(0);
+  private values: Float64Array = new Float64Array(0);
+  private monthStarts: Uint8Array | null = null;
+
+  /**
+   * @param seasons how many past seasons a phase median uses.
+   * @param pointsPerDay points per day when weekday factors apply (fine grids whose period is a day), else 0.
+   */
+  constructor(
+    private readonly period: number,
+    private readonly seasons: number,
+    private readonly pointsPerDay: number,
+  ) {
+    this.seasonal = new Float64Array(period).fill(1);
+    this.phaseKnown = new Uint8Array(period);
+    this.ratios = new Float64Array(seasons * period);
+    this.gathered = new Float64Array(seasons * period + 1);
+  }
+
+  /** Forgets the previous series and reads this one (NaN for gaps; month starts are not regular). */
+  reset(values: Float64Array, monthStarts: Uint8Array | null): void {
+    this.seasonal.fill(1);
+    this.phaseKnown.fill(0);
+    this.looSeasons = 0;
+    this.lowFactor = 1;
+    this.weekday.fill(1);
+    this.values = values;
+    this.monthStarts = monthStarts;
+    if (this.pointsPerDay > 0)
+      this.dayLevels = new Float64Array(Math.ceil(values.length / this.pointsPerDay)).fill(Number.NaN);
+  }
+
+  /** The factor of slot t: seasonal (leave-one-out in the warm-up) times weekday. */
+  factorAt(t: number): number {
+    const { period, pointsPerDay } = this;
+    const season = Math.floor(t / period);
+    const seasonal =
+      season < this.looSeasons
+        ? at(this.looFactors, season * period + (t % period))
+        : at(this.seasonal, t % period);
+    return pointsPerDay > 0 ? seasonal * at(this.weekday, Math.floor(t / pointsPerDay) % 7) : seasonal;
+  }
+
+  /** The factor slot t would have on the series' quietest regular phase (or weekday, on fine grids). */
+  quietFactorAt(t: number): number {
+    return this.pointsPerDay > 0 ? at(this.seasonal, t % this.period) * this.lowFactor : this.lowFactor;
+  }
+
+  /** True when the phase of slot t has a factor learned from data. */
+  knows(t: number): boolean {
+    return this.phaseKnown[t % this.period] === 1;
+  }
+
+  private isRegular(i: number): boolean {
+    return !Number.isNaN(at(this.values, i)) && this.monthStarts?.[i] !== 1;
+  }
+
+  /** Share of zeros among the regular points of the profile's window before `end`. */
+  zeroShare(end: number): number {
+    let zeros = 0;
+    let observed = 0;
+    for (let i = Math.max(0, end - Math.max(ZERO_SHARE_WINDOW, this.seasons * this.period)); i < end; i++) {
+      if (!this.isRegular(i)) continue;
+      observed++;
+      if (at(this.values, i) === 0) zeros++;
+    }
+    return observed === 0 ? 0 : zeros / observed;
+  }
+
+  /** Refits the profile from the seasons before `seasonEnd`. */
+  refit(seasonEnd: number): void {
+    this.fit(seasonEnd, -1, this.seasonal, this.phaseKnown);
+    this.updateLowFactor();
+  }
+
+  /**
+   * After `refit(end)` on the warm-up: for each of its `seasons`, a profile from the others, so the
+   * warm-up's errors are out of sample like every later one (an in-sample profile fits its own
+   * noise, and a scale learned from it would be too small). One season has no others.
+   */
+  initial(end: number, seasons: number): void {
+    this.looSeasons = 0;
+    if (seasons < 2 || this.period === 1) return;
+    const { period } = this;
+    if (this.looFactors.length < seasons * period) this.looFactors = new Float64Array(seasons * period);
+    for (let k = 0; k < seasons; k++) {
+      const target = this.looFactors.subarray(k * period, (k + 1) * period);
+      target.set(this.seasonal);
+      this.fit(end, k, target, null);
+    }
+    this.looSeasons = seasons;
+  }
+
+  /**
+   * Fits the profile of the seasons before `seasonEnd` into `target`, leaving season `exclude` (an
+   * index among them) out.
+   */
+  private fit(seasonEnd: number, exclude: number, target: Float64Array, known: Uint8Array | null): void {
+    const { period, ratios, gathered } = this;
+    const first = Math.max(0, seasonEnd - this.seasons * period);
+    const fullSeasons = Math.floor((seasonEnd - first) / period);
+    // Ratios of every point of the window to its season's median (NaN where unusable).
+    let usable = 0;
+    for (let k = 0; k < fullSeasons; k++) {
+      const start = first + k * period;
+      if (k === exclude) {
+        for (let i = 0; i < period; i++) ratios[k * period + i] = Number.NaN;
+        continue;
+      }
+      let count = 0;
+      let zeros = 0;
+      for (let i = start; i < start + period; i++) {
+        if (!this.isRegular(i)) continue;
+        gathered[count++] = at(this.values, i);
+        if (at(this.values, i) === 0) zeros++;
+      }
+      // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
+      const median =
+        count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
+      for (let i = 0; i < period; i++) {
+        const j = start + i;
+        ratios[k * period + i] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
+      }
+      if (median > 0) usable++;
+    }
+    if (usable === 0) return;
+    for (let phase = 0; phase < period; phase++) {
+      let count = 0;
+      for (let spread = 0; spread <= period >> 1; spread++) {
+        for (let side = spread === 0 ? 1 : 0; side < 2; side++) {
+          const q = (((side === 0 ? phase - spread : phase + spread) % period) + period) % period;
+          for (let k = 0; k < fullSeasons; k++) {
+            const ratio = at(ratios, k * period + q);
+            if (!Number.isNaN(ratio)) gathered[count++] = ratio;
+          }
+        }
+        // Daily data keeps each weekday apart; fine grids borrow neighbouring phases while values are few.
+        if (count >= MIN_PHASE_VALUES || period <= 24) break;
+      }
+      if (count > 0 && known !== null) known[phase] = 1;
+      if (count === 2) {
+        // The median of two is their mean, so one odd season (a warm-up spike) would set the
+        // profile. Take the more neutral of the two instead.
+        const a = at(gathered, 0);
+        const b = at(gathered, 1);
+        target[phase] = Math.min(MAX_FACTOR, Math.abs(a - 1) <= Math.abs(b - 1) ? a : b);
+      } else if (count > 0) {
+        target[phase] = Math.min(MAX_FACTOR, medianInPlace(gathered, count));
+      }
+    }
+  }
+
+  private updateLowFactor(): void {
+    let low = Number.POSITIVE_INFINITY;
+    if (this.pointsPerDay > 0) {
+      // Fine grids: the quietest weekday, at the phase being judged (its daily shape kept).
+      for (let d = 0; d < DAYS_PER_WEEK; d++) low = Math.min(low, at(this.weekday, d));
+      this.lowFactor = low;
+      return;
+    }
+    // Phases that cost (almost) nothing are closures, not quiet days: a weekday at zero is still news.
+    for (let p = 0; p < this.period; p++) {
+      const f = at(this.seasonal, p);
+      if (this.phaseKnown[p] === 1 && f >= MIN_QUIET_FACTOR) low = Math.min(low, f);
+    }
+    this.lowFactor = Number.isFinite(low) ? low : 1;
+  }
+
+  /** Weekday factors on fine grids, at the end of each day. */
+  refitWeekday(dayEnd: number): void {
+    const perDay = this.pointsPerDay;
+    const day = dayEnd / perDay - 1;
+    const values: number[] = [];
+    for (let i = dayEnd - perDay; i < dayEnd; i++) {
+      const f = at(this.seasonal, i % this.period);
+      if (this.isRegular(i) && f >= MIN_INFORMATIVE_RATIO) values.push(at(this.values, i) / f);
+    }
+    this.dayLevels[day] = values.length * 2 >= perDay ? medianOf(values) : Number.NaN;
+    if (day < DAYS_PER_WEEK - 1) return;
+    for (let dow = 0; dow < DAYS_PER_WEEK; dow++) {
+      const ratios: number[] = [];
+      for (let d = day - ((day - dow + 7) % 7), w = 0; d >= 0 && w < WEEKDAY_WEEKS; d -= 7, w++) {
+        const own = at(this.dayLevels, d);
+        const week: number[] = [];
+        for (let k = Math.max(0, d - 6); k <= d; k++)
+          if (!Number.isNaN(at(this.dayLevels, k))) week.push(at(this.dayLevels, k));
+        const reference = week.length >= 4 ? medianOf(week) : Number.NaN;
+        if (!Number.isNaN(own) && reference > 0) ratios.push(own / reference);
+      }
+      if (ratios.length > 0) this.weekday[dow] = medianOf(ratios);
+    }
+    this.updateLowFactor();
+  }
+}

@@ -1,0 +1,232 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type DetectedPoint,
+  detectAnomalies,
+  detectSeries,
+  type SeriesPoint,
+} from '../../../../shared/checks/cost-anomaly/detector.js';
+import { InputError } from '../../../../shared/core/errors.js';
+
+const DAY_MS = 86_400_000;
+// 2025-01-06 is a Monday: index % 7 of 5 and 6 are the weekend.
+const MONDAY = Date.parse('2025-01-06');
+
+/** Deterministic PRNG (mulberry32). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Weekday spend around 100, weekend around 40, ±5% noise. */
+function weekly(days: number, seed = 1): number[] {
+  const random = seededRandom(seed);
+  return Array.from({ length: days }, (_, i) => (i % 7 >= 5 ? 40 : 100) * (1 + (random() - 0.5) * 0.1));
+}
+
+const day = (i: number) => new Date(MONDAY + i * DAY_MS).toISOString().slice(0, 10);
+const daily = (values: ReadonlyArray<number | null>): SeriesPoint[] =>
+  values.map((value, i) => ({ timestamp: day(i), value }));
+const flagged = (points: readonly DetectedPoint[]) => points.flatMap((p, i) => (p.anomaly ? [i] : []));
+
+describe('detectAnomalies on time, not rows', () => {
+  it('scores a series with missing rows as the same series with gaps', () => {
+    // Prepare: four days missing; a spike on day 80.
+    const values = weekly(100);
+    values[80] = 300;
+    const missing = new Set([40, 41, 42, 61]);
+    const withGaps = daily(values.map((v, i) => (missing.has(i) ? null : v)));
+    const withoutRows = withGaps.filter((_, i) => !missing.has(i));
+
+    // Act
+    const gapped = detectAnomalies(withGaps);
+    const absent = detectAnomalies(withoutRows);
+
+    // Assess
+    const kept = gapped.filter((_, i) => !missing.has(i));
+    expect(absent.map((p) => p.expected)).toEqual(kept.map((p) => p.expected));
+    expect(flagged(gapped)).toEqual([80]);
+  });
+
+  it('answers each point where it stands in the input, whatever the order', () => {
+    // Prepare
+    const points = daily(weekly(60));
+    const shuffled = [...points].reverse();
+
+    // Act
+    const inOrder = detectAnomalies(points);
+    const reversed = detectAnomalies(shuffled);
+
+    // Assess
+    expect(reversed.map((p) => p.timestamp)).toEqual(shuffled.map((p) => p.timestamp));
+    expect([...reversed].reverse().map((p) => p.expected)).toEqual(inOrder.map((p) => p.expected));
+  });
+
+  it('combines duplicate timestamps, gives each of them the verdict, and warns once with the count', () => {
+    // Prepare: days 30 and 31 each split into two rows.
+    const values = weekly(60);
+    const points = daily(values).flatMap((p, i) =>
+      i === 30 || i === 31
+        ? [
+            { timestamp: p.timestamp, value: (p.value as number) * 0.25 },
+            { timestamp: p.timestamp, value: (p.value as number) * 0.75 },
+          ]
+        : [p],
+    );
+
+    // Act
+    const result = detectSeries(points, { duplicates: 'sum' });
+
+    // Assess
+    expect(result.points).toHaveLength(62);
+    expect(result.points[30]?.value).toBeCloseTo(values[30] as number, 9);
+    expect(result.points[31]).toEqual(result.points[30]);
+    expect(result.combined).toBe(2);
+    expect(result.warnings).toEqual([
+      '2 point(s) shared a timestamp (or a 1 d slot) with another point, on 2 timestamp(s): combined by sum',
+    ]);
+    expect(flagged(result.points)).toEqual([]);
+  });
+
+  it('reports the interval, the period and the gaps it used', () => {
+    const result = detectSeries(daily(weekly(30)).filter((_, i) => i !== 10));
+    expect(result).toMatchObject({ intervalMs: DAY_MS, period: 7, slots: 30, gaps: 1, combined: 0 });
+  });
+
+  it('warns that irregular timestamps get no seasonality', () => {
+    const random = seededRandom(3);
+    let t = MONDAY;
+    const points = Array.from({ length: 40 }, () => {
+      t += (0.2 + random() * 2) * DAY_MS;
+      return { timestamp: new Date(t).toISOString(), value: 10 };
+    });
+    const result = detectSeries(points);
+    expect(result.period).toBe(1);
+    expect(result.warnings.at(-1)).toMatch(/^timestamps are irregular/);
+  });
+
+  it('refuses a grid far too sparse for its interval', () => {
+    const points = [
+      ...Array.from({ length: 10 }, (_, i) => ({ timestamp: new Date(i * 60_000).toISOString(), value: 1 })),
+      { timestamp: '2090-01-01T00:00:00Z', value: 1 },
+    ];
+    expect(() => detectSeries(points)).toThrow(InputError);
+  });
+});
+
+describe('detectAnomalies on the irregularities of real exports', () => {
+  it('learns routine bursts: alerts on the first, not on those of the same size, and on one far bigger', () => {
+    // Prepare: a +60% burst every 11 days, then one at +400%.
+    const values = weekly(120, 4).map((v, i) => (i % 11 === 3 ? v + 60 : v));
+    values[113] = (values[113] as number) + 400;
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess
+    const bursts = flagged(detected);
+    expect(bursts.filter((i) => i % 11 === 3 && i < 100)).toHaveLength(0);
+    expect(bursts).toContain(113);
+  });
+
+  it('follows a lasting level shift after a few days instead of alerting on it for weeks', () => {
+    // Prepare
+    const values = weekly(120).map((v, i) => (i >= 60 ? v * 1.8 : v));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: one alert at the start of the shift, and none once it is the new normal.
+    const runs = flagged(detected);
+    expect(runs[0]).toBe(60);
+    expect(runs.every((i) => i < 60 + 14)).toBe(true);
+  });
+
+  it('does not alert again when a temporary rise ends and spend returns to the old level', () => {
+    // Prepare: +150% for 20 days.
+    const values = weekly(120).map((v, i) => (i >= 50 && i < 70 ? v * 2.5 : v));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess
+    expect(flagged(detected)[0]).toBe(50);
+    expect(flagged(detected).filter((i) => i >= 70)).toEqual([]);
+  });
+
+  it('judges a weekday that looks like a weekend (a holiday) as quiet, but a weekday at zero as a drop', () => {
+    // Prepare: Thursday (day 59) at the weekend level; Thursday (day 73) at zero.
+    const values = weekly(90);
+    values[59] = 42;
+    values[73] = 0;
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess
+    expect(detected[59]?.anomaly).toBe(false);
+    expect(detected[73]).toMatchObject({ anomaly: true, direction: 'down' });
+  });
+
+  it('keeps a mostly-zero series quiet on its usual charges and flags one five times their size', () => {
+    // Prepare: about one day in four has a charge near 20.
+    const random = seededRandom(9);
+    const values = Array.from({ length: 120 }, () =>
+      random() < 0.25 ? 20 * (1 + (random() - 0.5) * 0.2) : 0,
+    );
+    values[100] = 100;
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess
+    expect(flagged(detected)).toEqual([100]);
+    expect(detected[100]?.direction).toBe('up');
+  });
+
+  it('stays quiet through the ramp-up of a series that starts with its first rows', () => {
+    // Prepare: spend that starts at 20 and ramps to its level over a week, then weekly as usual.
+    const values = weekly(80).map((v, i) => (i < 7 ? (v * (i + 1)) / 7 : v));
+
+    // Act / Assess
+    expect(flagged(detectAnomalies(daily(values)))).toEqual([]);
+  });
+});
+
+describe('detectAnomalies on minute metrics', () => {
+  /** Poisson counts (Knuth), mean 5 per minute, for `days` days; `outage` minutes at zero. */
+  function requests(days: number, outage: readonly [number, number] | null): SeriesPoint[] {
+    const random = seededRandom(21);
+    return Array.from({ length: days * 1440 }, (_, i) => {
+      let k = 0;
+      for (let p = random(); p > Math.exp(-5); p *= random()) k++;
+      const down = outage !== null && i >= outage[0] && i < outage[1];
+      return { timestamp: new Date(Date.UTC(2025, 0, 4) + i * 60_000).toISOString(), value: down ? 0 : k };
+    });
+  }
+
+  it('finds an outage no single minute proves (a zero is common at 5 a minute) within half an hour', () => {
+    // Prepare: one hour at zero on day 3.
+    const start = 2 * 1440 + 600;
+
+    // Act
+    const detected = detectAnomalies(requests(3, [start, start + 60]));
+
+    // Assess
+    const first = flagged(detected)[0] as number;
+    expect(first).toBeGreaterThanOrEqual(start);
+    expect(first - start).toBeLessThan(30);
+    expect(detected[first]?.direction).toBe('down');
+    expect(flagged(detected).every((i) => i >= start && i < start + 75)).toBe(true);
+  });
+
+  it('flags almost nothing on the same counts without an outage', () => {
+    const detected = detectAnomalies(requests(3, null));
+    expect(flagged(detected).length / detected.length).toBeLessThan(0.002);
+  });
+});
