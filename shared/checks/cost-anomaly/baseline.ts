@@ -171,7 +171,6 @@ class BaselineModel {
   private pendingFee = -1;
 
   private values: Float64Array = new Float64Array(0);
-  private monthStarts: Uint8Array | null = null;
   // Level state.
   private level = Number.NaN;
   private slope = 0;
@@ -290,7 +289,6 @@ class BaselineModel {
     const n = values.length;
     const { period, pointsPerDay, scaleFloor } = this.o;
     this.values = values;
-    this.monthStarts = monthStarts;
     this.profile.reset(values, monthStarts);
     const expected = new Float64Array(n);
     const scale = new Float64Array(n);
