@@ -20,6 +20,7 @@ import type { AwsCostAnomaly, BudgetStatus, CostSeries } from '../../core/source
 import { type AnomalyClass, classifyAnomaly, severityOfClass } from './classify.js';
 import { type AnomalyReason, type DetectedPoint, type DetectorOptions, detectAnomalies } from './detector.js';
 import { type DriverGroup, filterCoversPair, meanCost, rankDrivers } from './drivers.js';
+import { costAnomalyReport } from './report-snapshot.js';
 import { addDays, type DayWindow, type MetricValue, type SloStatus, sloStatus, sloWindowFor } from './slo.js';
 import { type UnitCostChange, unitCostChange, unitCostTolerance } from './unit-cost.js';
 
@@ -529,6 +530,7 @@ export function evaluateCostAnomalies(obs: CostObservations, ctx: EvaluateContex
   const detector = findings.filter((f) => f.rule === 'detector');
   return {
     findings,
+    report: costAnomalyReport(obs, findings, ctx),
     metrics: {
       costSeriesJudged: (obs.pairs?.length ?? 0) + (obs.workloads?.length ?? 0),
       costAnomalies: detector.length,

@@ -7,6 +7,7 @@ import { addTally, type CoverageTally, coverageOf, emptyTally } from './coverage
 import { type GraceJudgement, judgeGrace } from './grace.js';
 import { firstTagValue, type OwnerRef, resolveOwner } from './owner.js';
 import { compileTagPolicy, describeProblem, isExempt, tagProblems } from './policy.js';
+import { countKeyGaps, type KeyGaps, tagCoverageReport } from './report-snapshot.js';
 import type { AccountInfo, TaggedResource, TagObservations, TagProblem } from './types.js';
 
 /** Resources listed in one digest; the rest are counted, so a digest stays well under the SQS message limit. */
@@ -91,6 +92,7 @@ export function evaluateTagCoverage(
     return tally;
   };
   const digests = new Map<string, Digest>();
+  const keyGaps: KeyGaps = new Map();
   // Remembered violations seen again: their first-seen dates stay. (New ones are not in memory yet.)
   const stillViolating = new Set<string>();
   const memorySet = new Map<string, FirstSeenMemory>();
@@ -111,6 +113,7 @@ export function evaluateTagCoverage(
       ownerTally.compliant += 1;
       continue;
     }
+    countKeyGaps(keyGaps, account.id, problems);
     const memoryKey = `${MEMORY_PREFIX}${resource.arn}`;
     const remembered = firstSeenOf(ctx.memory.get(memoryKey));
     const firstSeen = remembered ?? nowIso;
@@ -220,6 +223,16 @@ export function evaluateTagCoverage(
   return {
     findings,
     memory: { set: memorySet, delete: memoryDelete },
+    report: tagCoverageReport({
+      accounts,
+      accountTallies,
+      ownerTallies,
+      keyGaps,
+      requiredKeys,
+      findings,
+      ...scope,
+      config: ctx.config,
+    }),
     metrics: {
       ResourcesEvaluated: org.taggable,
       ResourcesNonCompliant: org.taggable - org.compliant,
