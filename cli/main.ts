@@ -4,6 +4,7 @@ import { registerCostEstimate } from './commands/cost-estimate.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDetect } from './commands/detect.js';
 import { registerProbe } from './commands/probe.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerValidateConfig } from './commands/validate-config.js';
 import { type CliIo, EXIT, processIo } from './io.js';
@@ -21,6 +22,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerCheckTemplate(program, io, setExit);
   registerCostEstimate(program, io, setExit);
   registerDemo(program, io, setExit);
+  registerReport(program, io, setExit);
   return program;
 }
 
