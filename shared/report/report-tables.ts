@@ -14,6 +14,8 @@ export interface Column {
   readonly numeric?: boolean;
   /** The one column that takes the width left over (and is cut at a word) in a terminal. */
   readonly flexible?: boolean;
+  /** Never narrowed in a terminal: ids and dates are useless cut. */
+  readonly keep?: boolean;
 }
 
 export interface Cell {
@@ -49,7 +51,7 @@ function findingsTable(data: ReportData): ReportTable {
       { label: '$/month', numeric: true },
       { label: 'First seen' },
       { label: 'Deadline' },
-      { label: 'Age (days)', numeric: true },
+      { label: 'Age', numeric: true },
       { label: 'Summary', flexible: true },
     ],
     rows: data.findings.map((f) => [
@@ -61,9 +63,9 @@ function findingsTable(data: ReportData): ReportTable {
       cell(f.firstSeen, day(f.firstSeen)),
       cell(
         f.deadline ?? null,
-        f.deadline ? `${day(f.deadline)}${f.deadline < data.asOf ? ' (past)' : ''}` : '—',
+        f.deadline ? `${day(f.deadline)}${f.deadline < data.asOf ? ' past' : ''}` : '—',
       ),
-      cell(f.ageDays),
+      cell(f.ageDays, `${f.ageDays}d`),
       cell(f.summary),
     ]),
     empty: 'No open findings.',
@@ -78,13 +80,13 @@ function coverageTable(data: ReportData): ReportTable {
     title: c ? `Tag coverage per account (objective ${pct(c.objective)})` : 'Tag coverage per account',
     columns: [
       { label: 'Account' },
-      { label: 'Account id' },
+      { label: 'Account id', keep: true },
       { label: 'Owner' },
       { label: 'Resources', numeric: true },
       { label: 'By count', numeric: true },
       { label: 'By spend', numeric: true },
-      { label: 'Untagged $ (30 days)', numeric: true },
-      { label: 'Meets objective' },
+      { label: 'Untagged $/30d', numeric: true },
+      { label: 'Meets' },
     ],
     rows: rows.map((e) => {
       const meets =
@@ -127,7 +129,7 @@ function keysTable(data: ReportData): ReportTable {
       { label: 'Tag key' },
       { label: 'By count', numeric: true },
       { label: 'By spend', numeric: true },
-      { label: 'Untagged $ (30 days)', numeric: true },
+      { label: 'Untagged $/30d', numeric: true },
     ],
     rows: (data.coverage?.org?.byKey ?? []).map((k) => [
       cell(k.key),
@@ -155,7 +157,7 @@ function anomaliesTable(data: ReportData): ReportTable {
       { label: 'Class' },
       { label: 'Severity' },
       { label: 'Impact $/month', numeric: true },
-      { label: 'Since' },
+      { label: 'Since', keep: true },
       { label: 'Unit cost before → after' },
       { label: 'Top drivers', flexible: true },
     ],
@@ -201,7 +203,7 @@ function probesTable(data: ReportData): ReportTable {
       { label: 'Probe' },
       { label: 'URL' },
       { label: 'Last result' },
-      { label: 'At' },
+      { label: 'At', keep: true },
       { label: 'Status', numeric: true },
       { label: 'Total', numeric: true },
       { label: 'DNS', numeric: true },

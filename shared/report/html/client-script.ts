@@ -148,7 +148,7 @@ export const CLIENT_SCRIPT = String.raw`(function () {
     var holder = figure.querySelector('.chart-canvas');
     try {
       var chart = draw[spec.kind](spec.data, widthOf(holder));
-      var svg = chart.tagName.toLowerCase() === 'svg' ? chart : chart.querySelector('svg:last-of-type');
+      var svg = chart.tagName.toLowerCase() === 'svg' ? chart : chart.querySelector(':scope > svg');
       svg.setAttribute('role', 'img');
       svg.setAttribute('aria-labelledby', figure.id + '-title');
       svg.setAttribute('aria-describedby', figure.id + '-desc');

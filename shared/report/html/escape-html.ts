@@ -1,6 +1,14 @@
-/** Text for HTML content or a quoted attribute: every character that could open markup is an entity. */
+// Control characters other than tab and line breaks are not allowed in HTML text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters replaced
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
+
+/**
+ * Text for HTML content or a quoted attribute: every character that could
+ * open markup is an entity, and control characters are spaces.
+ */
 export function escapeHtml(text: string): string {
   return text
+    .replace(CONTROL, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')

@@ -31,7 +31,7 @@ function tableHtml(table: ReportTable, caption?: string): string {
     .map((row) => {
       const cells = row.map((cell, i) => {
         const col = table.columns[i];
-        const cls = col?.numeric ? 'num' : col?.flexible ? 'summary' : '';
+        const cls = col?.numeric ? 'num' : col?.flexible ? 'summary' : col?.keep ? 'nowrap' : '';
         let text = e(cell.text);
         if (col?.label === 'Severity') text = `<span class="sev sev-${e(cell.text)}">${text}</span>`;
         if (cell.text === 'FAIL' || cell.text === 'NO') text = `<span class="fail">${text}</span>`;
@@ -141,7 +141,11 @@ export function renderReportHtml(data: ReportData, options: HtmlReportOptions = 
   const chartData = Object.fromEntries(
     charts.map((c) => [c.id, { kind: c.kind, title: c.title, data: c.data }]),
   );
-  const scripts = [...library.map((l) => l.source), CLIENT_SCRIPT];
+  // A library text holding `</script` would end its element early; as `<\/script` it means the same in JS.
+  const scripts = [...library.map((l) => l.source), CLIENT_SCRIPT].map((s) =>
+    s.replace(/<\/script/gi, '<\\/script'),
+  );
+  // The policy is ours alone (no finding text), so it is written unescaped.
   const csp = [
     "default-src 'none'",
     `script-src ${scripts.map((s) => `'sha256-${sha256(s)}'`).join(' ')}`,
@@ -155,7 +159,7 @@ export function renderReportHtml(data: ReportData, options: HtmlReportOptions = 
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${e(csp)}">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <meta name="generator" content="finops-guardrails">

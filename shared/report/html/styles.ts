@@ -46,6 +46,7 @@ th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid var(--bor
 th { background: var(--surface); font-weight: 600; white-space: nowrap; position: sticky; top: 0; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.summary { min-width: 280px; }
+td.nowrap { white-space: nowrap; }
 tr:last-child td { border-bottom: none; }
 .sev { font-weight: 650; text-transform: uppercase; font-size: 11px; letter-spacing: 0.04em; }
 .sev-critical { color: var(--sev-critical); } .sev-error { color: var(--sev-error); }
