@@ -6,6 +6,7 @@ import { formatIssues, parseConfig } from '../config/loader.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
+import { type ReportPublisher, reportPublisherFromEnv } from './report-publisher.js';
 
 /**
  * The name esbuild replaces with the config's JSON at synth (GuardrailFunction's
@@ -30,6 +31,8 @@ export interface LambdaPorts {
   readonly config: GuardrailsConfig;
   readonly state: StateStore;
   readonly sinks: Sink[];
+  /** Writes the latest report after each run (env REPORTS_BUCKET); absent when not configured. */
+  readonly report?: ReportPublisher;
 }
 
 /**
@@ -53,6 +56,7 @@ export function lambdaPortsFromEnv(
       }),
     }),
     sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
+    report: reportPublisherFromEnv(env),
   };
 }
 
