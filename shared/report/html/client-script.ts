@@ -107,9 +107,9 @@ export const CLIENT_SCRIPT = String.raw`(function () {
       var rows = d.rows.map(function (r) { return Object.assign({}, r, { status: r.met ? 'met' : 'breached' }); });
       var marks = [Plot.cell(rows, { x: 'day', y: 'slo', fill: 'status', inset: 0.5, tip: true })];
       return Plot.plot({
-        width: width, height: 70 + slos.length * 30, marginLeft: 120,
+        width: width, height: 70 + slos.length * 30, marginLeft: 150,
         x: { label: null, domain: days, ticks: everyNth(days, 8), tickFormat: function (s) { return s.slice(5); } },
-        y: { label: null, domain: slos, tickFormat: function (s) { return short(s, 16); } },
+        y: { label: null, domain: slos, tickFormat: function (s) { return short(s, 24); } },
         color: { domain: ['met', 'breached'], range: [color('met'), color('breached')], legend: true },
         marks: marks
       });

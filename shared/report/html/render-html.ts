@@ -84,7 +84,7 @@ function cardsHtml(data: ReportData): string {
     objective !== undefined && x !== null && x !== undefined && x < objective ? 'bad' : 'good';
   return `<div class="cards">
 ${card('open findings', String(open), worst && severityRank(worst.severity) >= severityRank('error') ? 'bad' : '')}
-${card('$ a month at stake', usd(atStake))}
+${card('$ a month in open findings', usd(atStake))}
 ${org ? card(`coverage by count (objective ${pct(objective)})`, pct(org.byCount), below(org.byCount)) : ''}
 ${org ? card(`coverage by spend (objective ${pct(objective)})`, pct(org.bySpend), below(org.bySpend)) : ''}
 ${card('active cost anomalies', String(anomalies), anomalies > 0 ? 'bad' : 'good')}
