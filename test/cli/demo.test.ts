@@ -35,5 +35,6 @@ describe('finops-guardrails demo', () => {
     expect(
       events.some((e) => e.type === 'finops-guardrails.tag.coverage' && e.subject === 'account/567890123456'),
     ).toBe(true);
-  });
+    // Every check end to end, loopback servers and the HTML report: far from 30 s alone, but not on a loaded 2-core CI.
+  }, 90_000);
 });

@@ -79,7 +79,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-describe('the HTML report in headless Chromium', () => {
+// A loaded 2-core CI can make screenshots of tall sections slow; nothing here asserts on time.
+describe('the HTML report in headless Chromium', { timeout: 90_000 }, () => {
   it('loads from file:// with no console error or warning and no request but its own file', async () => {
     const v = await visit(demoReport, 'light');
     try {
