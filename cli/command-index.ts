@@ -33,6 +33,12 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/demo.js')).registerDemo,
   },
   {
+    name: 'report',
+    summary: 'show open findings, coverage, anomalies and probes from a state or events file (reads only)',
+    term: 'report [options]',
+    load: async () => (await import('./commands/report.js')).registerReport,
+  },
+  {
     name: 'init',
     summary: 'write a commented starter guardrails.config.yaml',
     term: 'init [options]',

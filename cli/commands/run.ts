@@ -70,7 +70,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
 }
 
 /** What a caller can hand the check factories beyond the config: the demo's loopback probe targets. */
-export type RunExtras = Pick<CheckBuildOptions, 'probe'>;
+export type RunExtras = Pick<CheckBuildOptions, 'probe'> & { readonly state?: StateStore };
 
 /** The `run` command, callable from tests and the demo. Returns the exit code. */
 export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtras = {}): Promise<number> {
@@ -91,7 +91,7 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
   }
   let state: StateStore;
   try {
-    state = await openState(options);
+    state = extras.state ?? (await openState(options));
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
     io.stderr.write(`${error.message}\n`);

@@ -550,17 +550,108 @@ for (let i = 0; i < dayCount; i += 1) {
 }
 writeFileSync(join(out, 'metrics.csv'), `${metricLines.join('\n')}\n`);
 
-// What an earlier run would have remembered: when each violation was first seen.
+// What earlier runs would have remembered: when each violation was first seen, and the report's history.
 const now = Date.parse(DEMO_NOW);
-const memory = Object.fromEntries(
+const memory: Record<string, unknown> = Object.fromEntries(
   [...firstSeenDaysAgo].map(([arn, days]) => {
     const r = resources.find((x) => x.arn === arn) as DemoResource;
     return [`first:${arn}`, { firstSeen: new Date(now - days * DAY).toISOString(), accountId: r.account.id }];
   }),
 );
+
+// Daily coverage of the past HISTORY_DAYS days, as the daily tag-coverage runs would have kept it
+// (report:daily:… in shared/core/report-memory.ts). A violation counts from the day it was first
+// seen; one with no first-seen date (and the GPUs, launched two days ago) first shows in this run.
+// By spend is approximated by each resource's share of its account's cost (its kind's weight).
+const HISTORY_DAYS = 60;
+const taggable = resources.filter(
+  (r) =>
+    r.account.status === 'ACTIVE' &&
+    !['ec2:snapshot', 'logs:log-group'].includes(r.kind.type) &&
+    !gpus.includes(r as (typeof gpus)[number]),
+);
+const brokenOn = (r: DemoResource, daysAgo: number) => {
+  const since = firstSeenDaysAgo.get(r.arn);
+  return since !== undefined && since >= daysAgo;
+};
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+const coveragePoints = new Map<string, Array<[string, [number, number, number]]>>();
+for (let daysAgo = HISTORY_DAYS; daysAgo >= 1; daysAgo -= 1) {
+  const day = new Date(now - daysAgo * DAY).toISOString().slice(0, 10);
+  const org = { count: 0, compliant: 0, spend: 0, untagged: 0 };
+  for (const account of accounts.filter((a) => a.status === 'ACTIVE')) {
+    const list = taggable.filter((r) => r.account === account);
+    const weight = list.reduce((sum, r) => sum + r.kind.weight, 0);
+    const broken = list.filter((r) => brokenOn(r, daysAgo));
+    const brokenWeight = broken.reduce((sum, r) => sum + r.kind.weight, 0);
+    // The 30 days of spend before that day, as the spend window of a run on it.
+    const daily = costByAccount.get(account.name) ?? [];
+    const endIndex = dayCount - daysAgo;
+    const spend = daily.slice(Math.max(0, endIndex - 30), endIndex).reduce((sum, x) => sum + x, 0);
+    const untagged = weight > 0 ? (spend * brokenWeight) / weight : 0;
+    const byCount = list.length ? 1 - broken.length / list.length : 1;
+    const bySpend = spend > 0 ? 1 - untagged / spend : 1;
+    const key = `report:daily:coverage/account/${account.id}`;
+    coveragePoints.set(key, [
+      ...(coveragePoints.get(key) ?? []),
+      [day, [round4(byCount), round4(bySpend), Math.round(untagged * 100) / 100]],
+    ]);
+    org.count += list.length;
+    org.compliant += list.length - broken.length;
+    org.spend += spend;
+    org.untagged += untagged;
+  }
+  const key = 'report:daily:coverage/org';
+  coveragePoints.set(key, [
+    ...(coveragePoints.get(key) ?? []),
+    [
+      day,
+      [
+        round4(org.compliant / org.count),
+        round4(1 - org.untagged / org.spend),
+        Math.round(org.untagged * 100) / 100,
+      ],
+    ],
+  ]);
+}
+for (const [key, points] of coveragePoints) memory[key] = { points };
+
+// The last 30 one-minute probe rounds before DEMO_NOW (report:round:… ring slots): demo-healthy and
+// demo-failing passed every one (demo-failing goes down in this run); demo-cert-expiring is new.
+const probeMemory: Record<string, unknown> = {};
+for (const name of ['demo-healthy', 'demo-failing']) {
+  for (let slot = 0; slot < 30; slot += 1) {
+    const at = new Date(now - (30 - slot) * 60_000).toISOString();
+    const dnsMs = 0.2 + random() * 0.3;
+    const connectMs = 0.4 + random() * 0.6;
+    const ttfbMs = dnsMs + connectMs + 1.5 + random() * 4 + (slot === 17 ? 38 : 0);
+    const r1 = (x: number) => Math.round(x * 10) / 10;
+    probeMemory[`report:round:probe/${name}#${slot}`] = {
+      at,
+      value: {
+        ok: true,
+        status: 200,
+        totalMs: r1(ttfbMs + 0.3 + random() * 0.4),
+        dnsMs: r1(dnsMs),
+        connectMs: r1(connectMs),
+        ttfbMs: r1(ttfbMs),
+      },
+    };
+  }
+}
 writeFileSync(
   join(out, 'baseline-state.json'),
-  `${JSON.stringify({ format: 'finops-guardrails/state@1', checks: { 'tag-coverage': { incidents: {}, memory } } }, null, 2)}\n`,
+  `${JSON.stringify(
+    {
+      format: 'finops-guardrails/state@1',
+      checks: {
+        'tag-coverage': { incidents: {}, memory },
+        probe: { incidents: {}, memory: probeMemory },
+      },
+    },
+    null,
+    2,
+  )}\n`,
 );
 process.stdout.write(
   `wrote ${resources.length} resources, ${lines.length - 1} cost rows, ${metricLines.length - 1} metric points\n`,

@@ -76,6 +76,8 @@ export interface GuardrailsDashboardProps {
   readonly fanOut?: IStateMachine;
   /** Where the probe's own dashboard is (its metrics live in the observer account). */
   readonly probeDashboardNote?: string;
+  /** The latest HTML report in the results bucket (its S3 console page): linked at the top. */
+  readonly reportUrl?: string;
 }
 
 /**
@@ -94,6 +96,15 @@ export class GuardrailsDashboard extends Construct {
       ...(props.dashboardName && { dashboardName: props.dashboardName }),
       defaultInterval: Duration.days(30),
     });
+    if (props.reportUrl) {
+      this.dashboard.addWidgets(
+        new TextWidget({
+          markdown: `**[Latest report](${props.reportUrl})**: open findings, tag coverage per account and over time, cost anomalies with their expected bands, unit cost and SLOs. One HTML file in the results bucket (reports/latest.html), rewritten by every run: open it from the S3 console.`,
+          width: 24,
+          height: 2,
+        }),
+      );
+    }
 
     if (services.length > 0) {
       this.dashboard.addWidgets(

@@ -19,7 +19,14 @@ export const ownerRefSchema = z
   })
   .strict();
 
-export const linksSchema = z.object({ runbook: z.url().optional(), console: z.url().optional() }).strict();
+export const linksSchema = z
+  .object({
+    runbook: z.url().optional(),
+    console: z.url().optional(),
+    /** The latest report (HTML) this finding appears in. */
+    report: z.url().optional(),
+  })
+  .strict();
 
 /**
  * What a check concludes about one problem. A finding carries no lifecycle:

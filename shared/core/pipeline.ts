@@ -10,6 +10,7 @@ import { GuardrailError } from './errors.js';
 import { type Finding, findingSchema } from './finding.js';
 import type { Check, Lease, ProgressLog, ScopeReport, Sink, StateStore } from './ports.js';
 import { reconcile } from './reconcile.js';
+import { foldReportSnapshot } from './report-memory.js';
 import { scanGapFinding } from './scan-gap.js';
 import { NO_MEMORY_CHANGES, type Outbox } from './state.js';
 
@@ -89,7 +90,12 @@ export async function runCheck<O>(check: Check<O>, deps: PipelineDeps): Promise<
       createdAt: now.toISOString(),
       events: result.events,
       incidents: result.writes,
-      memory: evaluation.memory ?? NO_MEMORY_CHANGES,
+      memory: foldReportSnapshot(
+        evaluation.memory ?? NO_MEMORY_CHANGES,
+        evaluation.report,
+        prior.memory,
+        now,
+      ),
     };
     if (outbox.events.length > 0) {
       await state.stage(lease, outbox);

@@ -2,6 +2,7 @@ import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckName } from './constants.js';
 import type { Envelope } from './envelope.js';
 import type { FindingInput } from './finding.js';
+import type { ReportSnapshot } from './report-snapshot.js';
 import type { CheckState, MemoryChanges, Outbox } from './state.js';
 
 /** A run's exclusive right to change one check's state, until `expiresAt`. */
@@ -121,6 +122,8 @@ export interface Evaluation {
   readonly memory?: MemoryChanges;
   /** Figures worth a metric or a line in the report, e.g. coverage. */
   readonly metrics?: Readonly<Record<string, number>>;
+  /** Scorecards and trend points for the report, folded into memory by the pipeline. */
+  readonly report?: ReportSnapshot;
 }
 
 /**

@@ -7,6 +7,7 @@ import { configSchema, type GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
 import { bundledConfig } from './bundled-config.js';
+import { type ReportPublisher, reportPublisherFromEnv } from './report-publisher.js';
 
 export { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
 
@@ -20,6 +21,8 @@ export interface LambdaPorts {
   readonly config: GuardrailsConfig;
   readonly state: StateStore;
   readonly sinks: Sink[];
+  /** Writes the latest report after each run (env REPORTS_BUCKET); absent when not configured. */
+  readonly report?: ReportPublisher;
 }
 
 /**
@@ -43,6 +46,7 @@ export function lambdaPortsFromEnv(
       }),
     }),
     sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
+    report: reportPublisherFromEnv(env),
   };
 }
 

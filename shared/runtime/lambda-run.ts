@@ -5,6 +5,7 @@ import type { Check } from '../core/ports.js';
 import { SEVERITIES } from '../core/severity.js';
 import type { LambdaPorts } from './lambda-env.js';
 import { lambdaLog, logger, metrics } from './middleware.js';
+import { withReportLink } from './report-link.js';
 
 /** What an invocation returns: small, so it reads well in the Lambda console and Step Functions. */
 export interface InvocationSummary {
@@ -28,7 +29,8 @@ export async function runInLambda(
 ): Promise<InvocationSummary> {
   let report: Awaited<ReturnType<typeof runCheck>>;
   try {
-    report = await runCheck(check, { ...ports, now, log: lambdaLog });
+    const linked = ports.report ? withReportLink(check, ports.report.url) : check;
+    report = await runCheck(linked, { ...ports, now, log: lambdaLog });
   } catch (error) {
     if (!(error instanceof LeaseHeldError)) throw error;
     // An overlapping invocation (a retry while the first still runs): it finishes the work, and a
@@ -57,6 +59,22 @@ export async function runInLambda(
     scanGaps: report.scope.failed.length,
     heldOpen: report.heldOpen,
   };
+  if (ports.report) await publishReport(ports, check.name, now);
   logger.info('run complete', { ...summary });
   return summary;
+}
+
+/**
+ * Writes the latest report after a run. Its findings are already delivered
+ * and committed, so a failed write is a warning and a `ReportWriteFailed`
+ * metric, never a failed run that a retry would repeat.
+ */
+async function publishReport(ports: LambdaPorts, check: string, now: Date): Promise<void> {
+  try {
+    const keys = (await ports.report?.publish(ports.state, now, lambdaLog)) ?? [];
+    logger.info('report written', { check, keys });
+  } catch (error) {
+    metrics.addMetric('ReportWriteFailed', MetricUnit.Count, 1);
+    logger.warn('could not write the report', { check, error: (error as Error).message });
+  }
 }

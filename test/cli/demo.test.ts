@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../cli/main.js';
 import type { Envelope } from '../../shared/core/envelope.js';
@@ -6,8 +9,12 @@ import { memoryIo } from '../support/memory-io.js';
 describe('finops-guardrails demo', () => {
   it('runs every check on the example org, probing loopback targets it starts itself', async () => {
     const io = memoryIo();
-    const code = await main(['node', 'finops-guardrails', 'demo', '--json'], io);
+    const report = join(mkdtempSync(join(tmpdir(), 'demo-')), 'report.html');
+    const code = await main(['node', 'finops-guardrails', 'demo', '--json', '--report', report], io);
     expect(code).toBe(0);
+    // The report of the run, and where it is (on stderr: with --json stdout carries events only).
+    expect(io.err()).toContain(`Report: ${report}`);
+    expect(readFileSync(report, 'utf8')).toMatch(/^<!doctype html>[\s\S]*data-chart="coverage-trend"/);
     const events = io
       .out()
       .trimEnd()
@@ -28,5 +35,6 @@ describe('finops-guardrails demo', () => {
     expect(
       events.some((e) => e.type === 'finops-guardrails.tag.coverage' && e.subject === 'account/567890123456'),
     ).toBe(true);
-  });
+    // Every check end to end, loopback servers and the HTML report: far from 30 s alone, but not on a loaded 2-core CI.
+  }, 90_000);
 });

@@ -34,6 +34,8 @@ export {
 export { SCOPES } from './scopes.js';
 export { needsMetrics } from './verdict.js';
 
+import { costAnomalyReport } from './report-snapshot.js';
+
 /** Average days per month, to project a daily impact. */
 export const DAYS_PER_MONTH = 365.25 / 12;
 const COST_EXPLORER = 'https://console.aws.amazon.com/cost-management/home#/cost-explorer';
@@ -467,11 +469,14 @@ export function evaluateCostAnomalies(obs: CostObservations, ctx: EvaluateContex
     ...(ctx.config.anomaly.useBudgets ? budgetFindings(obs, ctx) : []),
   ];
   const detector = findings.filter((f) => f.rule === 'detector');
-  const held = [...workloadVerdicts(obs, ctx.config), ...unmappedPairVerdicts(obs, ctx.config)].filter(
-    (v) => v.verdict.state === 'held',
-  );
+  const heldWorkloads = workloadVerdicts(obs, ctx.config).filter((v) => v.verdict.state === 'held');
+  const held = [
+    ...heldWorkloads,
+    ...unmappedPairVerdicts(obs, ctx.config).filter((v) => v.verdict.state === 'held'),
+  ];
   return {
     findings,
+    report: costAnomalyReport(obs, findings, ctx, new Set(heldWorkloads.map((v) => v.workload.name))),
     metrics: {
       costSeriesJudged: (obs.pairs?.length ?? 0) + (obs.workloads?.length ?? 0),
       // Workloads and unmapped pairs whose data was incomplete: held, not judged.

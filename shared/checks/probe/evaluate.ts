@@ -5,6 +5,7 @@ import type { Severity } from '../../core/severity.js';
 import type { AssertionFailure, ProbeVerdict } from './assertions.js';
 import { headline, type ProbeVantage, probeFinding, probeMemoryKey } from './probe-finding.js';
 import { judgeQuorum, type LocationResult } from './quorum.js';
+import { probeReport } from './report-snapshot.js';
 import {
   nextProbeState,
   type ProbeFailureSnapshot,
@@ -95,7 +96,7 @@ export function evaluateProbes(observations: ProbeObservations, ctx: EvaluateCon
   for (const key of ctx.memory.keys()) {
     if (key.startsWith('probe:') && !configured.has(key) && !remove.includes(key)) remove.push(key);
   }
-  return { findings, memory: { set, delete: remove }, metrics };
+  return { findings, memory: { set, delete: remove }, metrics, report: probeReport(observations) };
 }
 
 function vantageOf(

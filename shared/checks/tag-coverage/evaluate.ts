@@ -8,6 +8,7 @@ import { type GraceJudgement, judgeGrace } from './grace.js';
 import { inactiveCostTagFinding } from './inactive-cost-tag.js';
 import { firstTagValue, type OwnerRef, resolveOwner } from './owner.js';
 import { compileTagPolicy, describeProblem, isExempt, tagProblems } from './policy.js';
+import { countKeyGaps, type KeyGaps, tagCoverageReport } from './report-snapshot.js';
 import type { AccountInfo, InactiveCostTag, TaggedResource, TagObservations, TagProblem } from './types.js';
 
 /**
@@ -111,6 +112,7 @@ export function evaluateTagCoverage(
     return tally;
   };
   const digests = new Map<string, Digest>();
+  const keyGaps: KeyGaps = new Map();
   // Remembered violations seen again: their first-seen dates stay. (New ones are not in memory yet.)
   const stillViolating = new Set<string>();
   const memorySet = new Map<string, FirstSeenMemory>();
@@ -131,6 +133,7 @@ export function evaluateTagCoverage(
       ownerTally.compliant += 1;
       continue;
     }
+    countKeyGaps(keyGaps, account.id, problems);
     const memoryKey = `${MEMORY_PREFIX}${resource.arn}`;
     const remembered = firstSeenOf(ctx.memory.get(memoryKey));
     const firstSeen = remembered ?? nowIso;
@@ -242,6 +245,16 @@ export function evaluateTagCoverage(
   return {
     findings,
     memory: { set: memorySet, delete: memoryDelete },
+    report: tagCoverageReport({
+      accounts,
+      accountTallies,
+      ownerTallies,
+      keyGaps,
+      requiredKeys,
+      findings,
+      ...scope,
+      config: ctx.config,
+    }),
     metrics: {
       ResourcesEvaluated: org.taggable,
       ResourcesNonCompliant: org.taggable - org.compliant,

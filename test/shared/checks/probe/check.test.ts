@@ -88,7 +88,7 @@ describe('probeCheck through runCheck against a real server', () => {
     });
   });
 
-  it('keeps no memory for a healthy probe and reports heartbeat, availability and latency', async () => {
+  it('keeps no state-machine memory for a healthy probe, only its report round, and reports heartbeat, availability and latency', async () => {
     const config = probeConfig([target('checkout-api', `${api.server.origin}/health`)]);
     const state = new MemoryStateStore();
     api.status = 200;
@@ -99,7 +99,12 @@ describe('probeCheck through runCheck against a real server', () => {
       now: minute(0),
       log: silentLog,
     });
-    expect((await state.load('probe')).memory.size).toBe(0);
+    const memory = (await state.load('probe')).memory;
+    expect([...memory.keys()].filter((k) => !k.startsWith('report:'))).toEqual([]);
+    expect(memory.get('report:round:probe/checkout-api#0')).toMatchObject({
+      at: minute(0).toISOString(),
+      value: { ok: true, status: 200 },
+    });
     expect(report.scope.completed).toEqual(['probe/checkout-api']);
     expect(report.metrics).toMatchObject({
       ProbeHeartbeat: 1,

@@ -1,0 +1,45 @@
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { type AwsClientOptions, awsClient } from './clients.js';
+
+export interface S3ReportStoreOptions {
+  /** The private, KMS-encrypted results bucket (env REPORTS_BUCKET). */
+  readonly bucket: string;
+  /** Default: {@link awsClient}(S3Client). */
+  readonly client?: S3Client;
+  readonly clientOptions?: AwsClientOptions;
+}
+
+/**
+ * Writes report files to S3. No ACL and no encryption header: the bucket
+ * blocks public access and encrypts with its default KMS key (S3 Bucket
+ * Key), so the writer needs only `s3:PutObject` on its prefix and
+ * `kms:GenerateDataKey` on that key.
+ */
+export class S3ReportStore {
+  readonly bucket: string;
+  readonly #client: S3Client;
+
+  constructor(options: S3ReportStoreOptions) {
+    this.bucket = options.bucket;
+    this.#client = options.client ?? awsClient(S3Client, options.clientOptions);
+  }
+
+  async put(key: string, body: string, contentType: string): Promise<void> {
+    await this.#client.send(
+      new PutObjectCommand({
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: contentType,
+        // The latest report is replaced every run: a browser must not show yesterday's.
+        CacheControl: 'no-cache',
+      }),
+    );
+  }
+}
+
+/** The S3 console page of an object: reachable only by someone signed in with access to the bucket. */
+export function s3ConsoleUrl(bucket: string, region: string, key: string): string {
+  const params = new URLSearchParams({ region, bucketType: 'general', prefix: key });
+  return `https://console.aws.amazon.com/s3/object/${encodeURIComponent(bucket)}?${params}`;
+}
