@@ -4,10 +4,11 @@ import { aggregateEventSchema } from '../../shared/runtime/fan-out.js';
 import { lambdaPortsFromEnv } from '../../shared/runtime/lambda-env.js';
 import { runInLambda } from '../../shared/runtime/lambda-run.js';
 import { guardrailHandler } from '../../shared/runtime/middleware.js';
+import { withReportPublisher } from '../../shared/runtime/report-publisher-env.js';
 import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';
 
 // Cold start: config, state, queue, the directory and spend sources, and the results bucket.
-const ports = lambdaPortsFromEnv();
+const ports = withReportPublisher(lambdaPortsFromEnv());
 const { directory, spend } = awsTagSources(ports.config);
 const store = new S3ScanResults({ bucket: process.env.RESULTS_BUCKET ?? '' });
 

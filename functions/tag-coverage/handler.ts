@@ -4,10 +4,11 @@ import { runTagCoverageScheduled } from '../../shared/runtime/fan-out.js';
 import { invocationTime, lambdaPortsFromEnv, scheduledEventSchema } from '../../shared/runtime/lambda-env.js';
 import { runInLambda } from '../../shared/runtime/lambda-run.js';
 import { guardrailHandler, lambdaLog } from '../../shared/runtime/middleware.js';
+import { withReportPublisher } from '../../shared/runtime/report-publisher-env.js';
 import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';
 
 // Cold start: config, state, queue and the AWS sources are built once per container.
-const ports = lambdaPortsFromEnv();
+const ports = withReportPublisher(lambdaPortsFromEnv());
 const sources = awsTagSources(ports.config);
 const stateMachineArn = process.env.FAN_OUT_STATE_MACHINE_ARN;
 const bucket = process.env.RESULTS_BUCKET;

@@ -3,6 +3,7 @@ import { Validations } from 'aws-cdk-lib';
 import type { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
+import { chartLibraryFiles } from '../../shared/report/html/chart-library.js';
 import { pascalCase } from '../logical-id.js';
 import { GuardrailFunction } from './guardrail-function.js';
 import { ALARM_PERIOD, type GuardrailsAlarms } from './guardrails-alarms.js';
@@ -58,6 +59,8 @@ export function checkFunction(
     tracing: context.tracing,
     ...(spec.memorySize ? { memorySize: spec.memorySize } : {}),
     ...(spec.timeout ? { timeout: spec.timeout } : {}),
+    // A function that writes the HTML report carries its chart library (no node_modules in Lambda).
+    ...(environment.REPORTS_BUCKET && { assetFiles: chartLibraryFiles() }),
   });
   for (const statement of spec.policyStatements ?? []) fn.addToRolePolicy(statement);
   acknowledgeFunctionFindings(fn, spec, context.tracing);

@@ -1,8 +1,8 @@
-import { ArnFormat, type CfnElement, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, type CfnElement, Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Key } from 'aws-cdk-lib/aws-kms';
-import { BlockPublicAccess, Bucket, BucketEncryption } from 'aws-cdk-lib/aws-s3';
+import type { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { assumeRoles, wildcardRoleAcknowledgements } from '../iam/assume-roles.js';
 import {
@@ -13,15 +13,14 @@ import {
 } from '../iam/function-grants.js';
 import { managementAccessFor } from '../iam/management-reads.js';
 import { memberRoleArns } from '../iam/role-arns.js';
-import { markTransparent, stableLogicalId } from '../logical-id.js';
+import { markTransparent } from '../logical-id.js';
 import { type CheckFunctionContext, checkFunction } from './check-function.js';
 import type { GuardrailFunction } from './guardrail-function.js';
 import type { IncidentQueue } from './incident-queue.js';
+import { RESULTS_PREFIX } from './results-bucket.js';
 import { TagCoverageFanOut } from './tag-coverage-fan-out.js';
 
-/** Fan-out intermediates (plan, scans, Map results) live under this prefix and expire after this long. */
-export const RESULTS_PREFIX = 'tag-coverage/';
-export const RESULTS_EXPIRATION = Duration.days(14);
+export { RESULTS_EXPIRATION, RESULTS_PREFIX } from './results-bucket.js';
 
 /** Props of {@link FanOutWorkers}. */
 export interface FanOutWorkersProps extends CheckFunctionContext {
@@ -29,8 +28,10 @@ export interface FanOutWorkersProps extends CheckFunctionContext {
   readonly tagCoverage: GuardrailFunction;
   readonly stateTable: ITable;
   readonly incidentQueue: IncidentQueue;
-  /** Encrypts the results bucket. */
+  /** Encrypts the results bucket's objects. */
   readonly dataKey: Key;
+  /** The results bucket (infra/constructs/results-bucket.ts). */
+  readonly bucket: Bucket;
   /** The checks' table and queue environment, which the aggregator shares. */
   readonly environment: Readonly<Record<string, string>>;
   readonly scanAccountEntry: string;
@@ -52,7 +53,7 @@ export class FanOutWorkers extends Construct {
     super(scope, id);
     markTransparent(this);
     const { config } = props;
-    this.bucket = this.resultsBucket(props.dataKey);
+    this.bucket = props.bucket;
     const bucket = this.bucket;
     const runsObjects = bucket.arnForObjects(`${RESULTS_PREFIX}runs/*`);
     const putRuns = new PolicyStatement({ actions: ['s3:PutObject'], resources: [runsObjects] });
@@ -168,39 +169,5 @@ export class FanOutWorkers extends Construct {
     const rendered = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<${pseudo}>` : value);
     const machine = stack.getLogicalId(this.fanOut.stateMachine.node.defaultChild as CfnElement);
     return `arn:${rendered(stack.partition, 'AWS::Partition')}:states:${rendered(stack.region, 'AWS::Region')}:${rendered(stack.account, 'AWS::AccountId')}:execution:<${machine}.Name>:*`;
-  }
-
-  /**
-   * SSE-KMS with the data key (an S3 Bucket Key keeps the KMS calls to a few
-   * per run), TLS only, no public access, everything under `tag-coverage/`
-   * expired after 14 days. Retained on stack deletion rather than emptied by
-   * an auto-delete custom resource: the lifecycle empties it within 14 days
-   * anyway, and the custom resource would add a CDK-managed Lambda function
-   * outside GuardrailFunction (its own runtime, untagged by the tag policy).
-   */
-  private resultsBucket(dataKey: Key): Bucket {
-    const bucket = new Bucket(this, 'ResultsBucket', {
-      encryption: BucketEncryption.KMS,
-      encryptionKey: dataKey,
-      bucketKeyEnabled: true,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      lifecycleRules: [
-        {
-          id: 'ExpireFanOutIntermediates',
-          prefix: RESULTS_PREFIX,
-          expiration: RESULTS_EXPIRATION,
-          abortIncompleteMultipartUploadAfter: Duration.days(1),
-        },
-      ],
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
-    stableLogicalId(bucket, 'ResultsBucket');
-    Validations.of(bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
-        'Holds only transient fan-out intermediates (expired after 14 days) written and read by three roles of this stack; server access logs would need a second bucket for no audit value. CloudTrail records the bucket management events.',
-    });
-    return bucket;
   }
 }

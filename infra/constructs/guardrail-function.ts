@@ -70,6 +70,8 @@ export interface GuardrailFunctionProps {
   readonly tracing?: boolean;
   /** @default - none: the function shares the account's unreserved concurrency */
   readonly reservedConcurrentExecutions?: number;
+  /** Files copied next to the bundle (e.g. the report's chart library, see shared/report/html/chart-library.ts). */
+  readonly assetFiles?: ReadonlyArray<{ readonly source: string; readonly target: string }>;
   /** @default - a one-line description naming the service */
   readonly description?: string;
 }
@@ -140,6 +142,14 @@ export class GuardrailFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         ...(props.config && { define: { [CONFIG_GLOBAL]: JSON.stringify(JSON.stringify(props.config)) } }),
+        ...(props.assetFiles?.length && {
+          commandHooks: {
+            beforeBundling: () => [],
+            beforeInstall: () => [],
+            afterBundling: (_input: string, output: string) =>
+              (props.assetFiles ?? []).map((f) => `cp "${f.source}" "${output}/${f.target}"`),
+          },
+        }),
         // Bundle the AWS SDK too: the handlers are tested against the SDK versions in the lock file,
         // not whichever version the Lambda runtime happens to ship.
         bundleAwsSDK: true,

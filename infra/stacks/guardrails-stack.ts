@@ -9,7 +9,7 @@ import type { Construct } from 'constructs';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { defaultCheckFunctions, handlerEntry } from '../check-functions.js';
 import type { CheckFunctionSpec } from '../constructs/check-function.js';
-import { FanOutWorkers, RESULTS_EXPIRATION, RESULTS_PREFIX } from '../constructs/fan-out-workers.js';
+import { FanOutWorkers } from '../constructs/fan-out-workers.js';
 import { FORWARDER_TIMEOUT, Forwarder } from '../constructs/forwarder.js';
 import type { GuardrailFunction } from '../constructs/guardrail-function.js';
 import { GuardrailsAlarms } from '../constructs/guardrails-alarms.js';
@@ -22,6 +22,13 @@ import {
   type IncidentQueueSender,
   incidentQueueName,
 } from '../constructs/incident-queue.js';
+import {
+  grantReportWrite,
+  RESULTS_EXPIRATION,
+  RESULTS_PREFIX,
+  reportConsoleUrl,
+  resultsBucket,
+} from '../constructs/results-bucket.js';
 import { ScheduledChecks, type ScheduleRetryPolicy } from '../constructs/scheduled-checks.js';
 import type { TagCoverageFanOut } from '../constructs/tag-coverage-fan-out.js';
 import { forwardedSinks, needsFanOut } from '../deployment-plan.js';
@@ -97,8 +104,8 @@ export class GuardrailsStack extends TransparentScopesStack {
   readonly functions: ReadonlyMap<string, GuardrailFunction>;
   /** The fan-out's worker and aggregator, and the forwarder, where deployed. */
   readonly supportFunctions: ReadonlyMap<SupportFunctionName, GuardrailFunction>;
-  /** The fan-out's results bucket; absent without the fan-out. */
-  readonly resultsBucket?: Bucket;
+  /** The results bucket: the latest report, and the fan-out's intermediates. */
+  readonly resultsBucket: Bucket;
   /** The tag-coverage Distributed Map; see {@link needsFanOut}. */
   readonly fanOut?: TagCoverageFanOut;
   readonly dashboard: GuardrailsDashboard;
@@ -134,9 +141,12 @@ export class GuardrailsStack extends TransparentScopesStack {
     this.incidentQueue = queue.queue;
     if (queue.deadLetterQueue) this.incidentDeadLetterQueue = queue.deadLetterQueue;
 
+    // Every deployment keeps the latest report there; the fan-out its intermediates too.
+    this.resultsBucket = resultsBucket(this, this.dataKey);
     const environment = {
       STATE_TABLE_NAME: this.stateTable.tableName,
       INCIDENT_QUEUE_URL: this.incidentQueue.queueUrl,
+      REPORTS_BUCKET: this.resultsBucket.bucketName,
     };
     const context = { config, tracing, alarms };
     const specs = props.functions ?? defaultCheckFunctions(config);
@@ -151,6 +161,7 @@ export class GuardrailsStack extends TransparentScopesStack {
       timezone: config.schedules.timezone,
     });
     this.functions = checks.functions;
+    for (const fn of this.functions.values()) grantReportWrite(fn, this.resultsBucket, this.dataKey);
     this.scheduleDeadLetterQueue = checks.deadLetterQueue;
     this.scheduleGroup = checks.group;
 
@@ -165,10 +176,11 @@ export class GuardrailsStack extends TransparentScopesStack {
         incidentQueue: queue,
         dataKey: this.dataKey,
         environment,
+        bucket: this.resultsBucket,
         scanAccountEntry: entryOf('scan-account'),
         aggregateEntry: entryOf('aggregate'),
       });
-      this.resultsBucket = workers.bucket;
+      grantReportWrite(workers.aggregate, this.resultsBucket, this.dataKey);
       this.fanOut = workers.fanOut;
       support.set('scan-account', workers.scanAccount);
       support.set('aggregate', workers.aggregate);
@@ -207,12 +219,13 @@ export class GuardrailsStack extends TransparentScopesStack {
       scheduleDeadLetterQueue: this.scheduleDeadLetterQueue,
       ...(this.fanOut && { fanOut: this.fanOut.stateMachine }),
       ...(props.probeDashboardNote && { probeDashboardNote: props.probeDashboardNote }),
+      reportUrl: reportConsoleUrl(this.resultsBucket.bucketName, this.region),
     });
     if (this.fanOut) {
       new CfnOutput(this, 'FanOutStateMachineArn', { value: this.fanOut.stateMachine.stateMachineArn });
     }
-    if (this.resultsBucket)
-      new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
+    new CfnOutput(this, 'ResultsBucketName', { value: this.resultsBucket.bucketName });
+    new CfnOutput(this, 'ReportUrl', { value: reportConsoleUrl(this.resultsBucket.bucketName, this.region) });
   }
 }
 

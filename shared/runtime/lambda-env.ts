@@ -7,7 +7,7 @@ import { configSchema, type GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
 import { bundledConfig } from './bundled-config.js';
-import { type ReportPublisher, reportPublisherFromEnv } from './report-publisher.js';
+import type { ReportPublisher } from './report-publisher-env.js';
 
 export { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
 
@@ -21,7 +21,7 @@ export interface LambdaPorts {
   readonly config: GuardrailsConfig;
   readonly state: StateStore;
   readonly sinks: Sink[];
-  /** Writes the latest report after each run (env REPORTS_BUCKET); absent when not configured. */
+  /** Writes the latest report after each run (env REPORTS_BUCKET; see withReportPublisher); absent when not configured. */
   readonly report?: ReportPublisher;
 }
 
@@ -46,7 +46,6 @@ export function lambdaPortsFromEnv(
       }),
     }),
     sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
-    report: reportPublisherFromEnv(env),
   };
 }
 

@@ -1,20 +1,13 @@
-import { S3ReportStore, s3ConsoleUrl } from '../adapters/aws/report-s3.js';
-import type { ProgressLog, StateStore } from '../core/ports.js';
+import { S3ReportStore } from '../adapters/aws/report-s3.js';
+import { s3ConsoleUrl } from '../adapters/aws/s3-console-url.js';
 import { reportFromState } from '../report/from-state.js';
 import { chartLibrary, type LibraryScript } from '../report/html/chart-library.js';
 import { renderReportHtml } from '../report/html/render-html.js';
 import { loadStates } from '../report/load-states.js';
 
-/** Where the deployed functions write the report in the results bucket. */
-export const REPORT_KEYS = { html: 'reports/latest.html', json: 'reports/latest.json' } as const;
+import { REPORT_KEYS, type ReportPublisher } from './report-publisher-env.js';
 
-/** Writes the latest report of a state somewhere people can open it. */
-export interface ReportPublisher {
-  /** Where people open it; findings link to it (`links.report`). */
-  readonly url: string;
-  /** Renders the state's report as of `now` and writes it; returns the keys written. */
-  publish(state: StateStore, now: Date, log: ProgressLog): Promise<string[]>;
-}
+export { REPORT_KEYS, type ReportPublisher } from './report-publisher-env.js';
 
 export interface S3ReportPublisherOptions {
   readonly store: Pick<S3ReportStore, 'bucket' | 'put'>;
@@ -54,9 +47,7 @@ export function s3ReportPublisher(options: S3ReportPublisherOptions): ReportPubl
   };
 }
 
-/** The publisher the stack configures through REPORTS_BUCKET, or none. */
-export function reportPublisherFromEnv(env: NodeJS.ProcessEnv = process.env): ReportPublisher | undefined {
-  const bucket = env.REPORTS_BUCKET;
-  if (!bucket) return undefined;
-  return s3ReportPublisher({ store: new S3ReportStore({ bucket }), region: env.AWS_REGION ?? 'us-east-1' });
+/** The S3 publisher of a bucket (the Lambda entry loads it on first use: see report-publisher-env.ts). */
+export function bucketReportPublisher(bucket: string, region: string): ReportPublisher {
+  return s3ReportPublisher({ store: new S3ReportStore({ bucket }), region });
 }

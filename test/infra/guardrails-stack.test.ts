@@ -466,12 +466,16 @@ describe('GuardrailsStack fan-out (accounts: auto)', () => {
           Action: 'states:StartExecution',
           Resource: { Ref: expect.stringMatching(/^TagCoverageFanOutStateMachine/) },
         }),
-        expect.objectContaining({
-          Action: 's3:PutObject',
-          Resource: {
-            'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/tag-coverage/runs/*']],
-          },
-        }),
+      ]),
+    );
+    // Plans under tag-coverage/runs/, the report under reports/ (CDK may merge them into one statement).
+    const puts = statements
+      .filter((s: { Action: unknown }) => [s.Action].flat().includes('s3:PutObject'))
+      .flatMap((s: { Resource: unknown }) => [s.Resource].flat());
+    expect(puts).toEqual(
+      expect.arrayContaining([
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/tag-coverage/runs/*']] },
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/reports/*']] },
       ]),
     );
     const [tagCoverage] = Object.entries(template.findResources('AWS::Lambda::Function'))
@@ -555,7 +559,8 @@ describe('GuardrailsStack fan-out (accounts: auto)', () => {
     expect(needsFanOut(listed)).toBe(false);
     const small = synthTemplate(listed);
     small.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
-    small.resourceCountIs('AWS::S3::Bucket', 0);
+    // The results bucket stays: it holds the report in every deployment.
+    small.resourceCountIs('AWS::S3::Bucket', 1);
     const many = Array.from({ length: 51 }, (_, i) => String(300000000000 + i));
     expect(needsFanOut({ ...listed, organization: { ...listed.organization, accounts: many } })).toBe(true);
   });
@@ -772,12 +777,20 @@ describe('cdk-nag AwsSolutions', () => {
     expect(violations).toEqual([]);
   });
 
-  it('bundles each handler as minified ESM with a require shim and a source map', () => {
+  it('bundles each handler as minified ESM with a require shim and a source map, report writers with the chart library', () => {
     const assets = readdirSync(outdir).filter((name) => name.startsWith('asset.'));
     expect(assets.length).toBeGreaterThan(0);
+    const chartFiles = ['chart-_observablehq_plot.js', 'chart-d3.js'];
+    let withCharts = 0;
     for (const asset of assets) {
-      const files = readdirSync(join(outdir, asset));
-      expect(files.sort()).toEqual(['index.mjs', 'index.mjs.map']);
+      const files = readdirSync(join(outdir, asset)).sort();
+      const charts = files.filter((f) => f.startsWith('chart-'));
+      expect(files.filter((f) => !f.startsWith('chart-'))).toEqual(['index.mjs', 'index.mjs.map']);
+      if (charts.length > 0) {
+        withCharts += 1;
+        expect(charts).toEqual(chartFiles);
+        expect(readFileSync(join(outdir, asset, 'chart-d3.js'), 'utf8').length).toBeGreaterThan(100_000);
+      }
       const code = readFileSync(join(outdir, asset, 'index.mjs'), 'utf8');
       expect(
         code.startsWith(
@@ -788,6 +801,9 @@ describe('cdk-nag AwsSolutions', () => {
       // The validated config is compiled in (esbuild define), not read from the environment.
       expect(code).toContain('o-demo1234567');
     }
+    // The checks that write the report carry the scripts its charts need (assets with one content share a directory).
+    expect(withCharts).toBeGreaterThanOrEqual(1);
+    expect(withCharts).toBeLessThan(assets.length);
   });
 
   it('finds nothing unacknowledged with X-Ray tracing on', () => {

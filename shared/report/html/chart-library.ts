@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** One script of the charting library, inlined into the HTML report. */
 export interface LibraryScript {
@@ -67,9 +68,43 @@ export function chartLibraryDefine(from?: string): Record<string, string> {
 
 let loaded: readonly LibraryScript[] | undefined;
 
-/** The chart library: embedded at build time, else read once from node_modules. */
+/** The file name a bundle ships a library script under, next to the bundle (see {@link chartLibraryFiles}). */
+function bundledFileName(name: string): string {
+  return `chart-${name.replace(/[^\w.-]/g, '_')}.js`;
+}
+
+/**
+ * The scripts to copy next to a bundle, where {@link chartLibrary} finds
+ * them: the Lambda functions' asset gets them through a bundling hook (a
+ * `define` of half a megabyte does not fit esbuild's command line).
+ */
+export function chartLibraryFiles(from?: string): Array<{ source: string; target: string }> {
+  return CHART_LIBRARY_FILES.map(({ name, file }) => ({
+    source: join(packageRoot(name, from ?? import.meta.url), file),
+    target: bundledFileName(name),
+  }));
+}
+
+/** The scripts copied next to this module's bundle, if all are there. */
+function readBundledFiles(): LibraryScript[] | undefined {
+  let dir: string;
+  try {
+    dir = dirname(fileURLToPath(import.meta.url));
+  } catch {
+    return undefined;
+  }
+  const paths = CHART_LIBRARY_FILES.map(({ name }) => join(dir, bundledFileName(name)));
+  if (!paths.every((p) => existsSync(p))) return undefined;
+  return CHART_LIBRARY_FILES.map(({ name }, i) => ({
+    name,
+    version: 'bundled',
+    source: readFileSync(paths[i] as string, 'utf8'),
+  }));
+}
+
+/** The chart library: embedded at build time, else copied next to the bundle, else read once from node_modules. */
 export function chartLibrary(): readonly LibraryScript[] {
   if (typeof __REPORT_CHART_LIBRARY__ !== 'undefined') return __REPORT_CHART_LIBRARY__;
-  loaded ??= readChartLibrary();
+  loaded ??= readBundledFiles() ?? readChartLibrary();
   return loaded;
 }

@@ -40,7 +40,6 @@ const NOT_SENT: NotSent = {
   'tag-coverage': { 'client-s3 GetObject': 'writes the plan only (S3ScanResults.writePlan)' },
   'scan-account': { 'client-s3 GetObject': 'writes scans only (S3ScanResults.writeScan)' },
   aggregate: {
-    'client-s3 PutObject': 'reads the Map run only (S3ScanResults.fromMapRun)',
     'client-resource-groups-tagging-api GetResources':
       "reads the workers' scans from S3, not the Tagging API",
   },

@@ -336,8 +336,15 @@ function resolveTarget(context: CheckContext): ResolvedTarget | undefined {
       return { ...here, resources: [arn], ...keyOf(key) };
     }
     case 'results-bucket': {
-      const name = env.RESULTS_BUCKET;
-      if (!need(name, 'results bucket')) return undefined;
+      // Fan-out intermediates (RESULTS_BUCKET) and the report (REPORTS_BUCKET) share one bucket.
+      const results = env.RESULTS_BUCKET;
+      const reports = env.REPORTS_BUCKET;
+      const keys: string[] = [];
+      if (results && auth.objectKey && (!auth.objectKeyFor || auth.objectKeyFor.includes(fn.service)))
+        keys.push(`arn:aws:s3:::${results}/${auth.objectKey}`);
+      if (reports && auth.reportKey) keys.push(`arn:aws:s3:::${reports}/${auth.reportKey}`);
+      const name = results ?? reports;
+      if (!need(keys.length > 0 ? name : undefined, 'results bucket') || name === undefined) return undefined;
       const found = findResource(deployment, 'AWS::S3::Bucket', (r) => r.ref === name);
       const rule = (
         found?.resource.Properties?.BucketEncryption as
@@ -349,7 +356,7 @@ function resolveTarget(context: CheckContext): ResolvedTarget | undefined {
           | undefined
       )?.ServerSideEncryptionConfiguration[0]?.ServerSideEncryptionByDefault;
       const key = found && rule ? resolve(rule.KMSMasterKeyID, found.stack) : undefined;
-      return { ...here, resources: [`arn:aws:s3:::${name}/${auth.objectKey ?? 'object'}`], ...keyOf(key) };
+      return { ...here, resources: keys, ...keyOf(key) };
     }
     case 'fan-out': {
       const arn = env.FAN_OUT_STATE_MACHINE_ARN;

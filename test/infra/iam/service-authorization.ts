@@ -21,7 +21,12 @@ export interface CommandAuthorization {
   readonly itemActions?: Readonly<Record<string, string>>;
   readonly keyActions?: readonly string[];
   readonly resource?: string;
+  /** An object the command acts on in the fan-out's RESULTS_BUCKET… */
   readonly objectKey?: string;
+  /** …for these functions only (default: every function with RESULTS_BUCKET). */
+  readonly objectKeyFor?: readonly string[];
+  /** The report object the command writes in REPORTS_BUCKET. */
+  readonly reportKey?: string;
   readonly onExecution?: boolean;
   readonly note?: string;
 }
