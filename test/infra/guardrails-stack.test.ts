@@ -470,8 +470,8 @@ describe('GuardrailsStack fan-out (accounts: auto)', () => {
     );
     // Plans under tag-coverage/runs/, the report under reports/ (CDK may merge them into one statement).
     const puts = statements
-      .filter((s: { Action: unknown }) => [s.Action].flat().includes('s3:PutObject'))
-      .flatMap((s: { Resource: unknown }) => [s.Resource].flat());
+      .filter((s) => [s.Action].flat().includes('s3:PutObject'))
+      .flatMap((s) => [s.Resource].flat());
     expect(puts).toEqual(
       expect.arrayContaining([
         { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['ResultsBucket', 'Arn'] }, '/tag-coverage/runs/*']] },
