@@ -7,6 +7,7 @@ import type { CheckName } from './constants.js';
 import { deliverToAll } from './delivery.js';
 import type { Envelope } from './envelope.js';
 import { GuardrailError } from './errors.js';
+import { boundEnvelope } from './event-budget.js';
 import { type Finding, findingSchema } from './finding.js';
 import type { Check, Lease, ProgressLog, ScopeReport, Sink, StateStore } from './ports.js';
 import { reconcile } from './reconcile.js';
@@ -85,10 +86,12 @@ export async function runCheck<O>(check: Check<O>, deps: PipelineDeps): Promise<
       now,
       renotifyAfterMs: durationMs(config.state.renotifyAfter),
     });
+    // Bounded before they are staged, so every sink's limit holds and every retry sends these bytes.
+    const events = result.events.map((event) => boundEnvelope(event));
     const outbox: Outbox = {
       id: lease.holder,
       createdAt: now.toISOString(),
-      events: result.events,
+      events,
       incidents: result.writes,
       memory: foldReportSnapshot(
         evaluation.memory ?? NO_MEMORY_CHANGES,
@@ -105,7 +108,7 @@ export async function runCheck<O>(check: Check<O>, deps: PipelineDeps): Promise<
     return {
       check: check.name,
       findings,
-      events: result.events,
+      events,
       replayed,
       scope: collected.scope,
       heldOpen: result.heldOpen,

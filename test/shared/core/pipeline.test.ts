@@ -3,6 +3,7 @@ import { MemoryStateStore } from '../../../shared/adapters/memory/memory-state.j
 import { parseConfig } from '../../../shared/config/loader.js';
 import type { Envelope } from '../../../shared/core/envelope.js';
 import { DeliveryError, LeaseHeldError } from '../../../shared/core/errors.js';
+import { EVENT_MAX_BYTES, envelopeBytes } from '../../../shared/core/event-budget.js';
 import { runCheck } from '../../../shared/core/pipeline.js';
 import type { Sink } from '../../../shared/core/ports.js';
 import { envelopeValidator } from '../../support/envelope-validator.js';
@@ -150,5 +151,27 @@ describe('runCheck', () => {
     const bad = { ...violation(A), summary: '' };
     const { run } = setup({ findings: [bad], scope: both });
     await expect(run()).rejects.toThrow(/tag-coverage produced an invalid finding #0: summary/);
+  });
+
+  it('bounds every event to the sinks’ byte budget before staging it, so a retry sends the same bounded body', async () => {
+    const huge = {
+      ...violation(A),
+      evidence: {
+        resources: Array.from(
+          { length: 5_000 },
+          (_, i) => `arn:aws:ec2:us-east-1:${A}:instance/i-${String(i).padStart(17, '0')}`,
+        ),
+      },
+    };
+    const { sink, state, run } = setup({ findings: [huge], scope: both });
+    sink.failNext = true;
+    await expect(run()).rejects.toBeInstanceOf(DeliveryError);
+    const staged = (await state.load('tag-coverage')).outbox?.events[0];
+    expect(staged && envelopeBytes(staged)).toBeLessThanOrEqual(EVENT_MAX_BYTES);
+
+    await run();
+
+    expect(sink.all[0]).toEqual(staged);
+    expect(sink.all[0]?.data.evidence.trimmed).toBeDefined();
   });
 });
