@@ -33,7 +33,7 @@ describe('config errors that say what to do', () => {
     ).toEqual([
       'organization.scanConcurrency: must be a whole number between 1 and 64 (got 100)',
       'anomaly.lookbackDays: must be a whole number between 21 and 395 (got 7)',
-      'anomaly.minImpactUsd: must be a number of 0 or more (got -1)',
+      'anomaly.minImpactUsd: must be a number between 0 and 1000000000 (got -1)',
     ]);
     const slo =
       'version: 1\nworkloads: [{ name: w, costFilter: { services: [EC2] }, slos: [{ name: s, metric: { id: m, namespace: n, metricName: m }, objective: { comparison: "<=", threshold: 1 }, target: 1 }] }]\n';
