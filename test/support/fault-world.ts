@@ -4,7 +4,7 @@ import type { Check, ScopeReport } from '../../shared/core/ports.js';
 
 /**
  * A small organization whose findings change between runs, for fault
- * injection: fourteen accounts with a tag violation each (more events than
+ * injection: eleven accounts with a tag violation each (more events than
  * one SQS batch holds), then a changed world where one escalates, two are
  * fixed, one account cannot be read, and two new ones appear.
  */
@@ -16,22 +16,22 @@ export interface World {
 export const account = (n: number): string => String(100_000_000_000 + n);
 const scopeOf = (acct: string) => `${acct}/us-east-1`;
 
-/** Fourteen accounts, each with one warning. */
+/** Eleven accounts, each with one warning: eleven events, two SQS batches. */
 export const firstWorld: World = {
-  findings: Array.from({ length: 14 }, (_, i) => ({ account: account(i + 1), severity: 'warning' })),
-  scope: { completed: Array.from({ length: 14 }, (_, i) => scopeOf(account(i + 1))), failed: [] },
+  findings: Array.from({ length: 11 }, (_, i) => ({ account: account(i + 1), severity: 'warning' })),
+  scope: { completed: Array.from({ length: 11 }, (_, i) => scopeOf(account(i + 1))), failed: [] },
 };
 
-/** Account 1 escalates, 2 and 3 are fixed, 4 cannot be read (its finding must stay open), 15 and 16 are new. */
+/** Account 1 escalates, 2 and 3 are fixed, 4 cannot be read (its finding must stay open), 12 and 13 are new. */
 export const changedWorld: World = {
   findings: [
     { account: account(1), severity: 'error' },
-    ...Array.from({ length: 10 }, (_, i) => ({ account: account(i + 5), severity: 'warning' as const })),
-    { account: account(15), severity: 'warning' },
-    { account: account(16), severity: 'warning' },
+    ...Array.from({ length: 7 }, (_, i) => ({ account: account(i + 5), severity: 'warning' as const })),
+    { account: account(12), severity: 'warning' },
+    { account: account(13), severity: 'warning' },
   ],
   scope: {
-    completed: [1, 2, 3, ...Array.from({ length: 12 }, (_, i) => i + 5)].map((n) => scopeOf(account(n))),
+    completed: [1, 2, 3, ...Array.from({ length: 9 }, (_, i) => i + 5)].map((n) => scopeOf(account(n))),
     failed: [
       { scope: scopeOf(account(4)), reason: 'AccessDenied on sts:AssumeRole', errorName: 'AccessDenied' },
     ],
