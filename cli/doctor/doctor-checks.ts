@@ -267,7 +267,7 @@ async function checkCostAllocationTags(
       check,
       status: 'warn',
       detail: `cannot read them: ${messageOf(error)}`,
-      fix: 'ce:ListCostAllocationTags is not among the management read role\'s actions: check the keys in the Billing console under "Cost allocation tags", or run doctor with management-account credentials.',
+      fix: 'the management read role needs ce:ListCostAllocationTags, which ManagementAccessStack grants: redeploy it if it predates that grant, or check the keys in the Billing console under "Cost allocation tags".',
     });
     return;
   }
