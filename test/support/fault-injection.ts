@@ -338,41 +338,46 @@ export function faultInjectionSuite(storeName: 'file' | 'dynamodb'): void {
       }
     }
 
-    it.each([false, true])('FIFO queue %s: every fault ends where a clean run ends', async (fifo) => {
-      const clean = await scenario(storeName, fifo);
-      expect(consumerView(clean.delivered).get(violationKey(1))).toBe('error');
-      expect(consumerView(clean.delivered).has(violationKey(4))).toBe(true);
-      expect(consumerView(clean.delivered).has(violationKey(2))).toBe(false);
-      expect(clean.delivered.some((e) => e.subject === `${account(4)}/us-east-1`)).toBe(true); // the scan gap
+    it.each([false, true])(
+      'FIFO queue %s: every fault ends where a clean run ends',
+      async (fifo) => {
+        const clean = await scenario(storeName, fifo);
+        expect(consumerView(clean.delivered).get(violationKey(1))).toBe('error');
+        expect(consumerView(clean.delivered).has(violationKey(4))).toBe(true);
+        expect(consumerView(clean.delivered).has(violationKey(2))).toBe(false);
+        expect(clean.delivered.some((e) => e.subject === `${account(4)}/us-east-1`)).toBe(true); // the scan gap
 
-      const faults: FaultSpec[] = [];
-      for (const mode of ['kill', 'fail'] as const) {
-        faults.push({ boundary: { at: 'after-collect' }, mode });
-        faults.push({ boundary: { at: 'stage', when: 'before' }, mode });
-        faults.push({ boundary: { at: 'stage', when: 'after' }, mode });
-        for (const batch of [1, 2]) faults.push({ boundary: { at: 'deliver', batch }, mode });
-        // Before the commit, after each of its state writes (DynamoDB), and after it returned.
-        faults.push({ boundary: { at: 'commit', write: 0 }, mode });
-        faults.push({ boundary: { at: 'commit', write: AFTER_COMMIT }, mode });
-        // Every write position on the standard queue; on FIFO (where the queue matters at delivery,
-        // not at commit) the first, middle and last, to keep the suite fast.
-        const n = clean.commitWrites;
-        const positions = fifo ? [1, Math.ceil(n / 2), n] : Array.from({ length: n }, (_, i) => i + 1);
-        for (const write of new Set(positions.filter((p) => p >= 1)))
-          faults.push({ boundary: { at: 'commit', write }, mode });
-      }
-      let injected = 0;
-      for (const spec of faults) {
-        const outcome = await scenario(storeName, fifo, spec);
-        expectSameEnd(
-          outcome,
-          clean,
-          `${storeName}/${fifo ? 'fifo' : 'standard'} ${spec.mode} at ${JSON.stringify(spec.boundary)}`,
-        );
-        injected += 1;
-      }
-      expect(injected).toBe(faults.length);
-      expect(injected).toBeGreaterThanOrEqual(storeName === 'file' ? 14 : 20);
-    });
+        const faults: FaultSpec[] = [];
+        for (const mode of ['kill', 'fail'] as const) {
+          faults.push({ boundary: { at: 'after-collect' }, mode });
+          faults.push({ boundary: { at: 'stage', when: 'before' }, mode });
+          faults.push({ boundary: { at: 'stage', when: 'after' }, mode });
+          for (const batch of [1, 2]) faults.push({ boundary: { at: 'deliver', batch }, mode });
+          // Before the commit, after each of its state writes (DynamoDB), and after it returned.
+          faults.push({ boundary: { at: 'commit', write: 0 }, mode });
+          faults.push({ boundary: { at: 'commit', write: AFTER_COMMIT }, mode });
+          // Every write position on the standard queue; on FIFO (where the queue matters at delivery,
+          // not at commit) the first, middle and last, to keep the suite fast.
+          const n = clean.commitWrites;
+          const positions = fifo ? [1, Math.ceil(n / 2), n] : Array.from({ length: n }, (_, i) => i + 1);
+          for (const write of new Set(positions.filter((p) => p >= 1)))
+            faults.push({ boundary: { at: 'commit', write }, mode });
+        }
+        let injected = 0;
+        for (const spec of faults) {
+          const outcome = await scenario(storeName, fifo, spec);
+          expectSameEnd(
+            outcome,
+            clean,
+            `${storeName}/${fifo ? 'fifo' : 'standard'} ${spec.mode} at ${JSON.stringify(spec.boundary)}`,
+          );
+          injected += 1;
+        }
+        expect(injected).toBe(faults.length);
+        expect(injected).toBeGreaterThanOrEqual(storeName === 'file' ? 14 : 20);
+        // Dozens of whole runs against an emulator: the timeout catches a hang, not a slow machine.
+      },
+      180_000,
+    );
   });
 }
