@@ -1,5 +1,5 @@
 /** The checks this project runs. Each owns its state partition and event source. */
-export const CHECKS = ['tag-coverage', 'cost-anomaly', 'probe'] as const;
+export const CHECKS = ['tag-coverage', 'cost-anomaly', 'probe', 'cost-policy'] as const;
 export type CheckName = (typeof CHECKS)[number];
 
 /** CloudEvents `type` values, without the `finops-guardrails.` prefix. */
@@ -10,6 +10,7 @@ export const FINDING_TYPES = [
   'budget.forecast',
   'probe.failure',
   'guardrail.scan-gap',
+  'guardrail.policy',
 ] as const;
 export type FindingType = (typeof FINDING_TYPES)[number];
 
