@@ -1,0 +1,128 @@
+import { ConfigServiceClient, SelectAggregateResourceConfigCommand } from '@aws-sdk/client-config-service';
+import type { ConfigQuery } from '../../checks/cost-policy/config-queries.js';
+import type { ConfigQueryRow, ConfigQuerySource } from '../../checks/cost-policy/runtime/ports.js';
+import { ScanError } from '../../core/errors.js';
+import { type ManagementAccount, managementAccess, type RoleAssumer } from './assume-role.js';
+import { DEFAULT_RETRY_POLICY, fullJitterDelayMs, isRetryableAwsError, type RetryPolicy } from './backoff.js';
+import { awsClient } from './clients.js';
+import { SELECT_PAGE_LIMIT } from './config-aggregator-inventory.js';
+import { awsFailureReason } from './cost-explorer-query.js';
+
+/** Name of this source in a digest's `sources`. */
+export const CONFIG_AGGREGATOR_QUERY_SOURCE = 'config-aggregator';
+/** SelectAggregateResourceConfig's `Expression`: 1–4096 characters (API reference, Request Parameters). */
+export const EXPRESSION_MAX = 4096;
+
+export interface ConfigAggregatorQueryOptions {
+  readonly aggregatorName: string;
+  /** The aggregator's region. */
+  readonly region: string;
+  /** The aggregator's account and the role to assume there when the caller is elsewhere. */
+  readonly account: ManagementAccount;
+  readonly assumer: RoleAssumer;
+  /** Rounds of our own after the SDK's retries, for throttling that outlasts them. */
+  readonly retry?: Partial<RetryPolicy>;
+}
+
+/** What an aggregator error means for the rules it could not judge. */
+const EXPLAINED: Readonly<Record<string, string>> = {
+  NoSuchConfigurationAggregatorException:
+    'no such configuration aggregator in that account and region (create an organization aggregator: README, "Cost guardrails at runtime")',
+  InvalidExpressionException: 'AWS Config refused the query expression',
+  InvalidLimitException: 'AWS Config refused the page size',
+  InvalidNextTokenException: 'AWS Config refused the NextToken of the previous page',
+};
+
+/**
+ * {@link ConfigQuerySource} over an AWS Config organization aggregator:
+ * `SelectAggregateResourceConfig` with the query's expression, 100 rows a
+ * page (the API's maximum; 25 when unset), following `NextToken` until it is
+ * absent. Throttling past the SDK's adaptive retries gets a few rounds of
+ * full-jitter backoff; any failure left is a {@link ScanError} naming the
+ * query, whose rules become scan gaps. Each `Results[]` string is returned
+ * unparsed, with the page and index that name it if it is bad.
+ *
+ * @example
+ * const source = new ConfigAggregatorQuery({ aggregatorName: 'org', region: 'us-east-1', account, assumer });
+ * const rows = await source.select(CONFIG_QUERIES[0]);
+ */
+export class ConfigAggregatorQuery implements ConfigQuerySource {
+  readonly name = CONFIG_AGGREGATOR_QUERY_SOURCE;
+  readonly #options: ConfigAggregatorQueryOptions;
+  readonly #retry: RetryPolicy;
+  #pageRequests = 0;
+
+  constructor(options: ConfigAggregatorQueryOptions) {
+    this.#options = options;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, maxRetries: 3, ...options.retry };
+  }
+
+  /** SelectAggregateResourceConfig calls sent so far (retries included). */
+  get pageRequests(): number {
+    return this.#pageRequests;
+  }
+
+  async select(query: ConfigQuery): Promise<ConfigQueryRow[]> {
+    const scope = `${this.#options.aggregatorName} (${query.kind})`;
+    if (query.expression.length > EXPRESSION_MAX)
+      throw new ScanError(
+        scope,
+        `the query is ${query.expression.length} characters, more than ${EXPRESSION_MAX}`,
+      );
+    try {
+      const client = awsClient(ConfigServiceClient, {
+        region: this.#options.region,
+        ...(await managementAccess(this.#options.assumer, this.#options.account)),
+      });
+      const rows: ConfigQueryRow[] = [];
+      const seen = new Set<string>();
+      let token: string | undefined;
+      let pageNumber = 1;
+      do {
+        const input = {
+          ConfigurationAggregatorName: this.#options.aggregatorName,
+          Expression: query.expression,
+          Limit: SELECT_PAGE_LIMIT,
+          ...(token !== undefined && { NextToken: token }),
+        };
+        const page = await this.#withBackoff(() =>
+          client.send(new SelectAggregateResourceConfigCommand(input)),
+        );
+        const at = pageNumber;
+        (page.Results ?? []).forEach((raw, i) => {
+          rows.push({ raw, where: `SelectAggregateResourceConfig ${query.kind} page ${at} Results[${i}]` });
+        });
+        token = page.NextToken || undefined;
+        if (token !== undefined) {
+          if (seen.has(token))
+            throw new ScanError(scope, 'SelectAggregateResourceConfig repeated a NextToken');
+          seen.add(token);
+        }
+        pageNumber++;
+      } while (token !== undefined);
+      return rows;
+    } catch (cause) {
+      if (cause instanceof ScanError) throw cause;
+      throw new ScanError(scope, explain(cause), { cause });
+    }
+  }
+
+  async #withBackoff<T>(call: () => Promise<T>): Promise<T> {
+    for (let retry = 0; ; retry++) {
+      this.#pageRequests++;
+      try {
+        return await call();
+      } catch (error) {
+        if (retry >= this.#retry.maxRetries || !isRetryableAwsError(error)) throw error;
+        await this.#retry.sleep(fullJitterDelayMs(retry, this.#retry));
+      }
+    }
+  }
+}
+
+function explain(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  const meaning = EXPLAINED[name];
+  const reason = awsFailureReason(error, 'config:SelectAggregateResourceConfig');
+  return meaning ? `${meaning}: ${reason}` : `AWS Config: ${reason}`;
+}
