@@ -35,7 +35,7 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
     .command('demo')
     .description('run every check on the bundled example organization (no AWS account needed)')
     .option('--json', 'one event envelope per line on stdout, nothing else')
-    .option('--only <checks>', 'comma-separated: tags, costs, probes')
+    .option('--only <checks>', 'comma-separated: tags, costs, policy, probes')
     .option('--report <file>', 'write the HTML report here', 'report.html')
     .option('--no-report', 'write no HTML report')
     .action(async (options: DemoOptions) => setExit(await demoCommand(options, io)));

@@ -51,7 +51,7 @@ export function registerRun(program: Command, io: CliIo, setExit: (code: number)
     .addOption(
       new Option('--source <mode>', 'where to read the world from').choices(['file', 'aws']).default('file'),
     )
-    .option('--only <checks>', 'comma-separated: tags, costs, probes')
+    .option('--only <checks>', 'comma-separated: tags, costs, policy, probes')
     .option('--state <file>', 'state file; without it every finding is new')
     .option('--baseline <file>', 'start from this state file but never write it (what-if runs, the demo)')
     .option('--out <file>', 'also append the events to this JSONL file')
@@ -220,7 +220,7 @@ function selectChecks(only: string | undefined): CheckName[] {
     .filter(Boolean);
   return names.map((n) => {
     const check = CHECK_ALIASES[n];
-    if (!check) throw new ConfigError('--only', `unknown check "${n}" (use tags, costs or probes)`);
+    if (!check) throw new ConfigError('--only', `unknown check "${n}" (use tags, costs, policy or probes)`);
     return check;
   });
 }

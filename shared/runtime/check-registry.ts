@@ -3,6 +3,7 @@ import type { GuardrailsConfig } from '../config/schema.js';
 import type { CheckName } from '../core/constants.js';
 import type { Check, ProgressLog } from '../core/ports.js';
 import { costAnomalyFactory } from './cost-anomaly-wiring.js';
+import { costPolicyFactory } from './cost-policy-wiring.js';
 import { probeFactory } from './probe-wiring.js';
 import { tagCoverageFactory } from './tag-coverage-wiring.js';
 
@@ -31,6 +32,8 @@ export const CHECK_ALIASES: Readonly<Record<string, CheckName>> = {
   'cost-anomaly': 'cost-anomaly',
   probes: 'probe',
   probe: 'probe',
+  policy: 'cost-policy',
+  'cost-policy': 'cost-policy',
 };
 
 /**
@@ -40,5 +43,6 @@ export const CHECK_ALIASES: Readonly<Record<string, CheckName>> = {
 export const CHECK_FACTORIES: Partial<Record<CheckName, CheckFactory>> = {
   'tag-coverage': tagCoverageFactory,
   'cost-anomaly': costAnomalyFactory,
+  'cost-policy': costPolicyFactory,
   probe: probeFactory,
 };

@@ -35,6 +35,20 @@ describe('finops-guardrails demo', () => {
     expect(
       events.some((e) => e.type === 'finops-guardrails.tag.coverage' && e.subject === 'account/567890123456'),
     ).toBe(true);
+    // Runtime cost guardrails (issue 13): digests from Config items for several owners, every rule kind broken once.
+    const policy = events.filter((e) => e.type === 'finops-guardrails.guardrail.policy');
+    expect(new Set(policy.map((e) => e.data.owner?.team))).toEqual(new Set(['payments', 'search', 'finops']));
+    const kinds = new Set(policy.map((e) => (e.data.evidence.rule as { kind: string }).kind));
+    expect([...kinds].sort()).toEqual([
+      'allowed-instance-types',
+      'egress',
+      'log-retention',
+      'resource-limit',
+      's3-lifecycle',
+      'volume-type',
+    ]);
+    // The waived gp2 volume (LegacyReportsVolume, waiver until 2027-03-31) is not listed.
+    expect(JSON.stringify(policy)).not.toContain('vol-02b38d6f85e6ef87f');
     // Every check end to end, loopback servers and the HTML report: far from 30 s alone, but not on a loaded 2-core CI.
   }, 90_000);
 });
