@@ -1,4 +1,8 @@
-import { ConfigServiceClient, SelectAggregateResourceConfigCommand } from '@aws-sdk/client-config-service';
+import {
+  ConfigServiceClient,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
+  SelectAggregateResourceConfigCommand,
+} from '@aws-sdk/client-config-service';
 import type { ConfigQuery } from '../../checks/cost-policy/config-queries.js';
 import type { ConfigQueryRow, ConfigQuerySource } from '../../checks/cost-policy/runtime/ports.js';
 import { ScanError } from '../../core/errors.js';
@@ -70,10 +74,7 @@ export class ConfigAggregatorQuery implements ConfigQuerySource {
         `the query is ${query.expression.length} characters, more than ${EXPRESSION_MAX}`,
       );
     try {
-      const client = awsClient(ConfigServiceClient, {
-        region: this.#options.region,
-        ...(await managementAccess(this.#options.assumer, this.#options.account)),
-      });
+      const client = await this.#client();
       const rows: ConfigQueryRow[] = [];
       const seen = new Set<string>();
       let token: string | undefined;
@@ -107,6 +108,69 @@ export class ConfigAggregatorQuery implements ConfigQuerySource {
     }
   }
 
+  /**
+   * Regions the aggregator does not hold, from
+   * `DescribeConfigurationAggregatorSourcesStatus` (every page): a region is
+   * held when a source there last updated `SUCCEEDED` or `OUTDATED` (data
+   * present, not the latest); one with only `FAILED` sources, or none, is not.
+   * The API reference describes the status as the last time Config verified
+   * the source's authorization, so this catches a region not aggregated or not
+   * authorized, not a recorder switched off in one account: an organization
+   * aggregator reports its sources per region, not per account.
+   */
+  async uncoveredRegions(regions: readonly string[]): Promise<Array<{ region: string; reason: string }>> {
+    const scope = `${this.#options.aggregatorName} (sources status)`;
+    try {
+      const client = await this.#client();
+      const held = new Set<string>();
+      const failures = new Map<string, string>();
+      const seen = new Set<string>();
+      let token: string | undefined;
+      do {
+        const input = {
+          ConfigurationAggregatorName: this.#options.aggregatorName,
+          ...(token !== undefined && { NextToken: token }),
+        };
+        const page = await this.#withBackoff(() =>
+          client.send(new DescribeConfigurationAggregatorSourcesStatusCommand(input)),
+        );
+        for (const source of page.AggregatedSourceStatusList ?? []) {
+          if (!source.AwsRegion) continue;
+          if (source.LastUpdateStatus === 'SUCCEEDED' || source.LastUpdateStatus === 'OUTDATED')
+            held.add(source.AwsRegion);
+          else
+            failures.set(
+              source.AwsRegion,
+              `${source.LastUpdateStatus ?? 'no status'}${source.LastErrorCode ? ` (${source.LastErrorCode}: ${source.LastErrorMessage ?? ''})` : ''}`,
+            );
+        }
+        token = page.NextToken || undefined;
+        if (token !== undefined) {
+          if (seen.has(token)) throw new ScanError(scope, 'the sources status repeated a NextToken');
+          seen.add(token);
+        }
+      } while (token !== undefined);
+      return regions
+        .filter((region) => !held.has(region))
+        .map((region) => ({
+          region,
+          reason: failures.has(region)
+            ? `the aggregator ${this.#options.aggregatorName} last failed to collect ${region}: ${failures.get(region)}`
+            : `the aggregator ${this.#options.aggregatorName} does not aggregate ${region}`,
+        }));
+    } catch (cause) {
+      if (cause instanceof ScanError) throw cause;
+      throw new ScanError(scope, explainStatus(cause), { cause });
+    }
+  }
+
+  async #client(): Promise<ConfigServiceClient> {
+    return awsClient(ConfigServiceClient, {
+      region: this.#options.region,
+      ...(await managementAccess(this.#options.assumer, this.#options.account)),
+    });
+  }
+
   async #withBackoff<T>(call: () => Promise<T>): Promise<T> {
     for (let retry = 0; ; retry++) {
       this.#pageRequests++;
@@ -124,5 +188,12 @@ function explain(error: unknown): string {
   const name = error instanceof Error ? error.name : '';
   const meaning = EXPLAINED[name];
   const reason = awsFailureReason(error, 'config:SelectAggregateResourceConfig');
+  return meaning ? `${meaning}: ${reason}` : `AWS Config: ${reason}`;
+}
+
+function explainStatus(error: unknown): string {
+  const name = error instanceof Error ? error.name : '';
+  const meaning = EXPLAINED[name];
+  const reason = awsFailureReason(error, 'config:DescribeConfigurationAggregatorSourcesStatus');
   return meaning ? `${meaning}: ${reason}` : `AWS Config: ${reason}`;
 }

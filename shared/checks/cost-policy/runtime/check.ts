@@ -10,6 +10,7 @@ import { type LogGroupDescription, resourceFromLogGroup } from '../from-config/l
 import type { CostResource } from '../model.js';
 import { evaluateCostPolicyRuntime } from './evaluate.js';
 import {
+  aggregatorScope,
   type CostPolicyCollected,
   type RuleGroup,
   ruleAccountScope,
@@ -126,6 +127,9 @@ export async function collectPolicy(
     failed.push(...logs.failed);
   }
 
+  const coverage = await readCoverage(ports, regions);
+  failed.push(...coverage.failed);
+  completed.push(...coverage.completed);
   const settled = await mapSettled(queries, QUERY_CONCURRENCY, (q) => ports.config.select(q.query));
   const groups: RuleGroup[] = queries.map((planned, i) => {
     const result = settled[i];
@@ -153,13 +157,16 @@ export async function collectPolicy(
     if (!group.resources) continue;
     for (const rule of group.rules) {
       completed.push(ruleScope(rule.id));
+      // A region the aggregator does not hold could hide a violation in any account.
+      if (!coverage.complete) continue;
       for (const account of accounts) {
         if (rule.kind === 'log-retention' && !logs?.completeAccounts.has(account.id)) continue;
         completed.push(ruleAccountScope(account.id, rule.id));
       }
     }
   }
-  if (groups.every((g) => g.resources) && (!logs || logs.failed.length === 0)) completed.push(WAIVERS_SCOPE);
+  if (coverage.complete && groups.every((g) => g.resources) && (!logs || logs.failed.length === 0))
+    completed.push(WAIVERS_SCOPE);
 
   const costs = await readCosts(ports, ctx);
   ctx.log.info(
@@ -179,6 +186,33 @@ export async function collectPolicy(
     },
     scope: { completed, failed },
   };
+}
+
+/**
+ * Which configured regions the aggregator holds: each region it does not
+ * is a scan gap, and no account's rules are complete while one is missing.
+ * A status that cannot be read is one gap on `policy/aggregator`.
+ */
+async function readCoverage(
+  ports: CostPolicyPorts,
+  regions: readonly string[],
+): Promise<{ complete: boolean; completed: string[]; failed: ScopeFailure[] }> {
+  if (!ports.config.uncoveredRegions) return { complete: true, completed: [], failed: [] };
+  try {
+    const uncovered = await ports.config.uncoveredRegions(regions);
+    const missing = new Set(uncovered.map((u) => u.region));
+    return {
+      complete: uncovered.length === 0,
+      completed: [aggregatorScope(), ...regions.filter((r) => !missing.has(r)).map(aggregatorScope)],
+      failed: uncovered.map((u) => ({
+        scope: aggregatorScope(u.region),
+        reason: u.reason,
+        errorName: 'AggregatorSourceNotCovered',
+      })),
+    };
+  } catch (error) {
+    return { complete: false, completed: [], failed: [scopeFailure(aggregatorScope(), error)] };
+  }
 }
 
 interface LogGroupsRead {

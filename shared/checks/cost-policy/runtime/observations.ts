@@ -42,5 +42,10 @@ export function ruleScope(ruleId: string): string {
   return `policy/${ruleId}`;
 }
 
+/** The scope of the aggregator's coverage of one region (or of every region, `policy/aggregator`). */
+export function aggregatorScope(region?: string): string {
+  return region === undefined ? 'policy/aggregator' : `policy/aggregator/${region}`;
+}
+
 /** The scope of the waiver report: complete only when every rule was judged. */
 export const WAIVERS_SCOPE = 'policy/waivers';

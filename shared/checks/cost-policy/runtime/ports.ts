@@ -18,6 +18,13 @@ export interface ConfigQueryRow {
 export interface ConfigQuerySource {
   readonly name: string;
   select(query: ConfigQuery): Promise<ConfigQueryRow[]>;
+  /**
+   * The regions among `regions` whose data the aggregator does not hold
+   * (`DescribeConfigurationAggregatorSourcesStatus`: no source, or a failed
+   * one), each with why. Absent where the source cannot tell (local files).
+   * Throws when the status cannot be read.
+   */
+  uncoveredRegions?(regions: readonly string[]): Promise<ReadonlyArray<{ region: string; reason: string }>>;
 }
 
 /**

@@ -1,5 +1,6 @@
 import {
   ConfigServiceClient,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
   InvalidExpressionException,
   NoSuchConfigurationAggregatorException,
   SelectAggregateResourceConfigCommand,
@@ -25,6 +26,11 @@ import { ScanError } from '../../../../shared/core/errors.js';
  * InvalidLimitException, InvalidNextTokenException,
  * NoSuchConfigurationAggregatorException (client faults). Checked against
  * @aws-sdk/client-config-service's SelectAggregateResourceConfigCommand.d.ts.
+ * DescribeConfigurationAggregatorSourcesStatus (API Reference): request
+ * `ConfigurationAggregatorName`, `UpdateStatus`, `NextToken`, `Limit`;
+ * response `AggregatedSourceStatusList[]` of `{SourceId, SourceType
+ * (ACCOUNT | ORGANIZATION), AwsRegion, LastUpdateStatus (FAILED | SUCCEEDED |
+ * OUTDATED), LastErrorCode, LastErrorMessage}` and `NextToken`.
  */
 const MANAGEMENT = '111111111111';
 const query =
@@ -58,7 +64,7 @@ describe('ConfigAggregatorQuery', () => {
     clearAwsClients();
     slept.length = 0;
   });
-  const source = () =>
+  const aggregator = () =>
     new ConfigAggregatorQuery({
       aggregatorName: 'org-aggregator',
       region: 'us-east-1',
@@ -75,7 +81,7 @@ describe('ConfigAggregatorQuery', () => {
       .resolves({ Results: [row('i-3')], NextToken: 'p3' })
       .on(SelectAggregateResourceConfigCommand, { NextToken: 'p3' })
       .resolves({ Results: [row('i-4')] });
-    const rows = await source().select(query);
+    const rows = await aggregator().select(query);
     expect(rows.map((r) => (JSON.parse(r.raw as string) as { resourceId: string }).resourceId)).toEqual([
       'i-1',
       'i-2',
@@ -95,7 +101,7 @@ describe('ConfigAggregatorQuery', () => {
     config
       .on(SelectAggregateResourceConfigCommand)
       .rejects(new NoSuchConfigurationAggregatorException({ message: 'not found', $metadata: {} }));
-    const error = await source()
+    const error = await aggregator()
       .select(query)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ScanError);
@@ -109,7 +115,7 @@ describe('ConfigAggregatorQuery', () => {
     config
       .on(SelectAggregateResourceConfigCommand)
       .rejects(new InvalidExpressionException({ message: 'bad field', $metadata: {} }));
-    const error = (await source()
+    const error = (await aggregator()
       .select(query)
       .catch((e: unknown) => e)) as ScanError;
     expect(error.reason).toMatch(/refused the query expression.*InvalidExpressionException: bad field/);
@@ -125,12 +131,12 @@ describe('ConfigAggregatorQuery', () => {
       .on(SelectAggregateResourceConfigCommand)
       .rejectsOnce(throttled)
       .resolves({ Results: [row('i-1')] });
-    expect(await source().select(query)).toHaveLength(1);
+    expect(await aggregator().select(query)).toHaveLength(1);
     expect(slept).toHaveLength(1);
     config.reset();
     slept.length = 0;
     config.on(SelectAggregateResourceConfigCommand).rejects(throttled);
-    const error = (await source()
+    const error = (await aggregator()
       .select(query)
       .catch((e: unknown) => e)) as ScanError;
     expect(error.reason).toMatch(/ThrottlingException/);
@@ -139,10 +145,46 @@ describe('ConfigAggregatorQuery', () => {
 
   it('refuses a repeated NextToken instead of looping, and an expression past the limit before sending it', async () => {
     config.on(SelectAggregateResourceConfigCommand).resolves({ Results: [row('i-1')], NextToken: 'same' });
-    await expect(source().select(query)).rejects.toThrow(/repeated a NextToken/);
+    await expect(aggregator().select(query)).rejects.toThrow(/repeated a NextToken/);
     config.reset();
     const long = { ...query, expression: `SELECT ${'x,'.repeat(EXPRESSION_MAX)}` };
-    await expect(source().select(long)).rejects.toThrow(/more than 4096/);
+    await expect(aggregator().select(long)).rejects.toThrow(/more than 4096/);
     expect(config).toHaveReceivedCommandTimes(SelectAggregateResourceConfigCommand, 0);
+  });
+
+  it('reports the configured regions the aggregator does not hold, reading every page of the sources status', async () => {
+    const source = (region: string, status: string, error?: string) => ({
+      SourceId: 'o-abc1234567',
+      SourceType: 'ORGANIZATION' as const,
+      AwsRegion: region,
+      LastUpdateStatus: status as 'FAILED',
+      ...(error && { LastErrorCode: error, LastErrorMessage: 'recorder stopped' }),
+    });
+    config
+      .on(DescribeConfigurationAggregatorSourcesStatusCommand, { NextToken: undefined })
+      .resolves({ AggregatedSourceStatusList: [source('us-east-1', 'SUCCEEDED')], NextToken: 's2' })
+      .on(DescribeConfigurationAggregatorSourcesStatusCommand, { NextToken: 's2' })
+      .resolves({
+        AggregatedSourceStatusList: [
+          source('eu-west-1', 'FAILED', 'AccessDenied'),
+          source('eu-central-1', 'OUTDATED'),
+        ],
+      });
+    const uncovered = await aggregator().uncoveredRegions([
+      'us-east-1',
+      'eu-west-1',
+      'eu-central-1',
+      'ap-south-1',
+    ]);
+    expect(uncovered).toEqual([
+      {
+        region: 'eu-west-1',
+        reason: expect.stringMatching(
+          /last failed to collect eu-west-1: FAILED \(AccessDenied: recorder stopped\)/,
+        ),
+      },
+      { region: 'ap-south-1', reason: 'the aggregator org-aggregator does not aggregate ap-south-1' },
+    ]);
+    expect(config).toHaveReceivedCommandTimes(DescribeConfigurationAggregatorSourcesStatusCommand, 2);
   });
 });

@@ -231,6 +231,35 @@ describe('cost-policy runtime check', () => {
     expect(report.metrics.PolicyUnresolved).toBe(2);
   });
 
+  it('a region the aggregator does not hold is a gap, and holds every digest rather than judge a partial view', async () => {
+    const state = new MemoryStateStore();
+    const w = brokenWorld();
+    await run(w, state, t0);
+    // The violations are fixed in the rows the aggregator still has, but it lost us-east-1.
+    w.rows = w.rows.map((r) => r.replace('m5.24xlarge', 't4g.large'));
+    w.uncovered = [
+      { region: 'us-east-1', reason: 'the aggregator org last failed to collect us-east-1: FAILED' },
+    ];
+    const { report, events } = await run(w, state, new Date(t0.getTime() + DAY));
+    expect(report.findings.filter((f) => f.type === 'guardrail.scan-gap').map((f) => f.scope)).toEqual([
+      'policy/aggregator/us-east-1',
+    ]);
+    expect(events.filter((e) => e.action === 'resolve')).toEqual([]);
+    expect(digests(report.findings)).toEqual([]);
+    w.uncovered = 'unreadable';
+    const unreadable = await run(w, state, new Date(t0.getTime() + 2 * DAY));
+    expect(unreadable.report.findings.find((f) => f.type === 'guardrail.scan-gap')?.evidence).toMatchObject({
+      errorName: 'AccessDeniedException',
+    });
+    // Unknown coverage resolves nothing, not even the region's own gap.
+    expect(unreadable.events.filter((e) => e.action === 'resolve')).toEqual([]);
+    w.uncovered = [];
+    const back = await run(w, state, new Date(t0.getTime() + 3 * DAY));
+    expect(back.events.filter((e) => e.action === 'resolve').map((e) => e.dedupkey)).toContain(
+      `cost-policy:approved-types:${A}:alpha`,
+    );
+  });
+
   it('a bad row fails only its query, naming the row', async () => {
     const w = brokenWorld();
     w.rows.push(JSON.stringify({ resourceType: 'AWS::EC2::Volume', configuration: {} }));

@@ -99,6 +99,8 @@ export interface PolicyWorld {
   failQueries: Record<string, string>;
   failLogs: string[];
   queries: string[];
+  /** When set, the Config source reports these regions as not aggregated (or cannot tell, `'unreadable'`). */
+  uncovered?: Array<{ region: string; reason: string }> | 'unreadable';
 }
 
 export function world(rows: string[], logGroups: Record<string, LogGroupDescription[]> = {}): PolicyWorld {
@@ -125,6 +127,11 @@ export function ports(w: PolicyWorld): CostPolicyPorts {
             query.resourceTypes.includes((JSON.parse(r) as { resourceType: string }).resourceType),
           )
           .map((raw, i) => ({ raw, where: `Results[${i}]` }));
+      },
+      uncoveredRegions: async () => {
+        if (w.uncovered === 'unreadable')
+          throw Object.assign(new Error('not authorized'), { name: 'AccessDeniedException' });
+        return w.uncovered ?? [];
       },
     },
     logGroups: {
