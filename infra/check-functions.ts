@@ -35,6 +35,20 @@ export function defaultCheckFunctions(config: GuardrailsConfig): CheckFunctionSp
       acknowledgements: [...wildcardRoleAcknowledgements(roles), ...management.acknowledgements],
     });
   }
+  // Runtime cost guardrails: on the tag-coverage schedule, one Config query per rule kind and
+  // DescribeLogGroups per member account and region through the member role.
+  if (config.costPolicy) {
+    const policyAccess = managementAccessFor('cost-policy', config);
+    const policyRoles = [...memberRoles, ...policyAccess.roleArns];
+    specs.push({
+      name: 'cost-policy',
+      entry: handlerEntry('cost-policy'),
+      schedule: config.schedules.tagCoverage,
+      timeout: Duration.minutes(15),
+      policyStatements: [assumeRoles(config, policyRoles), ...policyAccess.statements],
+      acknowledgements: [...wildcardRoleAcknowledgements(policyRoles), ...policyAccess.acknowledgements],
+    });
+  }
   const management = managementAccessFor('cost-anomaly', config);
   const roles = [...memberRoles, ...management.roleArns];
   specs.push({

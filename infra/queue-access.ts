@@ -42,6 +42,7 @@ function toolingSenders(config: GuardrailsConfig): string[] {
   return [
     ...(config.tagPolicy ? ['TagCoverage'] : []),
     'CostAnomaly',
+    ...(config.costPolicy ? ['CostPolicy'] : []),
     ...(config.tagPolicy && needsFanOut(config) ? ['Aggregate'] : []),
   ];
 }

@@ -18,7 +18,8 @@ export type ManagementRead =
   | 'anomalies'
   | 'budgets'
   | 'inventoryView'
-  | 'inventoryAggregator';
+  | 'inventoryAggregator'
+  | 'aggregatorStatus';
 
 /** The IAM actions of each read; a new read is a new line here and in {@link checkManagementReads}. */
 export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, readonly string[]>> = {
@@ -33,6 +34,8 @@ export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, readonly s
   // organization.inventory: the Resource Explorer view is checked (GetView), then listed.
   inventoryView: ['resource-explorer-2:GetView', 'resource-explorer-2:ListResources'],
   inventoryAggregator: ['config:SelectAggregateResourceConfig'],
+  // The runtime cost policy checks which regions the aggregator holds before it trusts a query.
+  aggregatorStatus: ['config:DescribeConfigurationAggregatorSourcesStatus'],
 };
 
 /**
@@ -110,6 +113,10 @@ export function checkManagementReads(check: string, config: GuardrailsConfig): M
     case 'scan-account':
       // A fan-out worker lists its accounts' resources from every inventory source.
       return inventoryReads(config);
+    case 'cost-policy':
+      // The account directory (owners) and the Config aggregator organization.inventory.config names,
+      // whether or not tag coverage counts with it.
+      return ['accounts', 'accountTags', ...aggregatorRead(config)];
     case 'cost-anomaly':
       return [
         'costs',
@@ -121,9 +128,31 @@ export function checkManagementReads(check: string, config: GuardrailsConfig): M
   }
 }
 
+/** The runtime cost policy's aggregator read, when the aggregator is in the account the management reads go to. */
+function aggregatorRead(config: GuardrailsConfig): ManagementRead[] {
+  const aggregator = config.organization.inventory.config;
+  return aggregator && !inventoryElsewhere(config, aggregator.accountId)
+    ? ['inventoryAggregator', 'aggregatorStatus']
+    : [];
+}
+
+/** The role of an aggregator kept in another account (a delegated administrator), for the runtime cost policy. */
+function aggregatorRoleArns(config: GuardrailsConfig): string[] {
+  const { inventory, managementRoleName } = config.organization;
+  const aggregator = inventory.config;
+  if (!aggregator || !inventoryElsewhere(config, aggregator.accountId)) return [];
+  return [
+    `arn:${Aws.PARTITION}:iam::${aggregator.accountId}:role/${aggregator.roleName ?? managementRoleName}`,
+  ];
+}
+
 /** Every read some deployed function makes: what the management role allows. */
 export function allManagementReads(config: GuardrailsConfig): ManagementRead[] {
-  const checks = config.tagPolicy ? ['tag-coverage', 'scan-account', 'cost-anomaly'] : ['cost-anomaly'];
+  const checks = [
+    ...(config.tagPolicy ? ['tag-coverage', 'scan-account'] : []),
+    'cost-anomaly',
+    ...(config.costPolicy ? ['cost-policy'] : []),
+  ];
   return [...new Set(checks.flatMap((check) => checkManagementReads(check, config)))];
 }
 
@@ -148,7 +177,8 @@ function readResources(read: ManagementRead, config: GuardrailsConfig): string[]
       return config.organization.inventory.resourceExplorer
         ? [config.organization.inventory.resourceExplorer.viewArn]
         : [];
-    case 'inventoryAggregator': {
+    case 'inventoryAggregator':
+    case 'aggregatorStatus': {
       const aggregator = config.organization.inventory.config;
       // The aggregator's ARN ends in a generated id, not its name: every aggregator of that account and region.
       return aggregator
@@ -173,6 +203,7 @@ const READ_SIDS: Readonly<Record<ManagementRead, string>> = {
   budgets: 'Budgets',
   inventoryView: 'ResourceExplorerView',
   inventoryAggregator: 'ConfigAggregator',
+  aggregatorStatus: 'ConfigAggregator',
 };
 
 /** One statement per API family, with the actions of the reads in it. */
@@ -212,12 +243,12 @@ export function managementReadAcknowledgements(
         'The budget checks read every budget of the account that pays, including budgets created after deploy; budgets:ViewBudget is read-only.',
     });
   }
-  if (reads.includes('inventoryAggregator')) {
+  if (reads.includes('inventoryAggregator') || reads.includes('aggregatorStatus')) {
     for (const arn of readResources('inventoryAggregator', config)) {
       acknowledgements.push({
         id: `AwsSolutions-IAM5[Resource::${nagResource(arn)}]`,
         reason:
-          "An aggregator's ARN ends in an id AWS generates, not its name; the statement allows only the read-only query, in the aggregator's account and region.",
+          "An aggregator's ARN ends in an id AWS generates, not its name; the statement allows only read-only calls (the query, the sources status), in the aggregator's account and region.",
       });
     }
   }
@@ -260,7 +291,9 @@ export function managementAccessFor(
   const reads = checkManagementReads(check, config);
   const elsewhere = ['tag-coverage', 'aggregate', 'scan-account'].includes(check)
     ? inventoryRoleArns(config)
-    : [];
+    : check === 'cost-policy'
+      ? aggregatorRoleArns(config)
+      : [];
   if (reads.length === 0) return { roleArns: elsewhere, statements: [], acknowledgements: [] };
   if (readsManagementWithOwnRole(config)) {
     return {

@@ -195,7 +195,7 @@ export class GuardrailsStack extends TransparentScopesStack {
     }
     this.supportFunctions = support;
     for (const spec of specs) {
-      if (spec.name !== 'tag-coverage' && spec.name !== 'cost-anomaly') continue;
+      if (!['tag-coverage', 'cost-anomaly', 'cost-policy'].includes(spec.name)) continue;
       const services =
         spec.name === 'tag-coverage' && this.fanOut ? ['tag-coverage', 'aggregate'] : [spec.name];
       alarms.onScanGaps(spec.name, services, props.scanGapAlarmRuns ?? 2);

@@ -121,6 +121,12 @@ export class MemberReadRoleStack extends Stack {
               actions: ['cloudwatch:GetMetricData'],
               resources: ['*'],
             }),
+            // The runtime cost policy's log-retention rules: AWS Config does not record log groups.
+            new PolicyStatement({
+              sid: 'LogGroupRetention',
+              actions: ['logs:DescribeLogGroups'],
+              resources: ['*'],
+            }),
           ],
         }),
       },
@@ -128,7 +134,7 @@ export class MemberReadRoleStack extends Stack {
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
-        'tag:GetResources and cloudwatch:GetMetricData support no resource-level permissions (Service Authorization Reference); both are read-only.',
+        'tag:GetResources and cloudwatch:GetMetricData support no resource-level permissions (Service Authorization Reference); logs:DescribeLogGroups lists every log group of the account. All are read-only.',
     });
   }
 }

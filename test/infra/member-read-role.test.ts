@@ -55,11 +55,12 @@ function roleOf(template: {
 describe('MemberReadRoleStack', () => {
   const role = roleOf(Template.fromStack(synth().stack).toJSON() as never);
 
-  it('grants tag:GetResources and cloudwatch:GetMetricData, on the wildcard resource their APIs require, and nothing else', () => {
+  it('grants tag:GetResources, cloudwatch:GetMetricData and logs:DescribeLogGroups, read-only, and nothing else', () => {
     const statements = role.Policies.flatMap((p) => p.PolicyDocument.Statement);
     expect(statements).toEqual([
       { Sid: 'TagInventory', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
       { Sid: 'WorkloadMetrics', Effect: 'Allow', Action: 'cloudwatch:GetMetricData', Resource: '*' },
+      { Sid: 'LogGroupRetention', Effect: 'Allow', Action: 'logs:DescribeLogGroups', Resource: '*' },
     ]);
   });
 

@@ -29,7 +29,15 @@ vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
  * new feature's config belongs in {@link base}.
  */
 
-const HANDLERS = ['tag-coverage', 'cost-anomaly', 'scan-account', 'aggregate', 'forwarder', 'probe'] as const;
+const HANDLERS = [
+  'tag-coverage',
+  'cost-anomaly',
+  'cost-policy',
+  'scan-account',
+  'aggregate',
+  'forwarder',
+  'probe',
+] as const;
 
 /**
  * Commands in a bundle that its function never sends: S3ScanResults both
@@ -61,6 +69,7 @@ const base = {
   version: 1,
   organization: { accounts: 'auto', inventory: inventory(DEFAULT_ACCOUNT, 'eu-west-1') },
   tagPolicy: { requiredTags: [{ key: 'owner' }] },
+  costPolicy: { rules: [{ id: 'logs-expire', kind: 'log-retention', maxDays: 400 }] },
   workloads: [
     {
       name: 'checkout',
@@ -321,8 +330,8 @@ describe("the statements `queue-policy` prints for an imported queue's owner", (
     );
     expect(
       without.missing.filter((m) => m.includes('resource policy does not allow sqs:SendMessage')),
-    ).toHaveLength(4);
-    expect(without.missing.filter((m) => m.includes('the key policy of'))).toHaveLength(8);
+    ).toHaveLength(5);
+    expect(without.missing.filter((m) => m.includes('the key policy of'))).toHaveLength(10);
   });
 });
 
