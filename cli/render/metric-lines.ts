@@ -56,6 +56,15 @@ export function describeMetrics(metrics: Readonly<Record<string, number>>, conte
     phrases.push(
       `${count(anomalies)} anomalies${impact === undefined ? '' : ` adding ${usdCents(impact)} a month`}`,
     );
+  const held = take('costSeriesHeld');
+  if (held) phrases.push(`${count(held)} cost series held for incomplete data`);
+
+  const judgements = take('PolicyJudgements');
+  const violations = take('PolicyViolations');
+  const unresolved = take('PolicyUnresolved');
+  if (judgements !== undefined)
+    phrases.push(`${count(violations ?? 0)} of ${count(judgements)} cost-rule judgements are violations`);
+  if (unresolved) phrases.push(`${count(unresolved)} could not be judged from what AWS Config records`);
 
   take('ProbeHeartbeat');
   const failing = take('ProbesFailing');

@@ -68,6 +68,26 @@ describe('describeMetrics', () => {
     ]);
   });
 
+  it('reads cost-rule judgements and held cost series as sentences, and leaves out what is zero', () => {
+    expect(
+      describeMetrics(
+        { PolicyJudgements: 26, PolicyViolations: 13, PolicyUnresolved: 2, Digests: 11, costSeriesHeld: 3 },
+        {},
+      ),
+    ).toEqual([
+      '11 owner digests',
+      '3 cost series held for incomplete data',
+      '13 of 26 cost-rule judgements are violations',
+      '2 could not be judged from what AWS Config records',
+    ]);
+    expect(
+      describeMetrics(
+        { PolicyJudgements: 26, PolicyViolations: 0, PolicyUnresolved: 0, costSeriesHeld: 0 },
+        {},
+      ),
+    ).toEqual(['0 of 26 cost-rule judgements are violations']);
+  });
+
   it('says which probes are up and down, and keeps unknown metrics as name: value', () => {
     const phrases = describeMetrics(
       {
