@@ -19,7 +19,8 @@ export type ManagementRead =
   | 'budgets'
   | 'inventoryView'
   | 'inventoryAggregator'
-  | 'aggregatorStatus';
+  | 'aggregatorStatus'
+  | 'resourceCosts';
 
 /** The IAM actions of each read; a new read is a new line here and in {@link checkManagementReads}. */
 export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, readonly string[]>> = {
@@ -36,6 +37,7 @@ export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, readonly s
   inventoryAggregator: ['config:SelectAggregateResourceConfig'],
   // The runtime cost policy checks which regions the aggregator holds before it trusts a query.
   aggregatorStatus: ['config:DescribeConfigurationAggregatorSourcesStatus'],
+  resourceCosts: ['ce:GetCostAndUsageWithResources'],
 };
 
 /**
@@ -116,7 +118,8 @@ export function checkManagementReads(check: string, config: GuardrailsConfig): M
     case 'cost-policy':
       // The account directory (owners) and the Config aggregator organization.inventory.config names,
       // whether or not tag coverage counts with it.
-      return ['accounts', 'accountTags', ...aggregatorRead(config)];
+      // Each violating resource's cost, from Cost Explorer's resource-level data.
+      return ['accounts', 'accountTags', 'resourceCosts', ...aggregatorRead(config)];
     case 'cost-anomaly':
       return [
         'costs',
@@ -204,6 +207,7 @@ const READ_SIDS: Readonly<Record<ManagementRead, string>> = {
   inventoryView: 'ResourceExplorerView',
   inventoryAggregator: 'ConfigAggregator',
   aggregatorStatus: 'ConfigAggregator',
+  resourceCosts: 'CostExplorer',
 };
 
 /** One statement per API family, with the actions of the reads in it. */

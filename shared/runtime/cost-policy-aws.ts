@@ -3,6 +3,7 @@ import type {
   ConfigQuerySource,
   CostPolicyPorts,
   LogGroupSource,
+  ResourceCostSource,
 } from '../checks/cost-policy/runtime/ports.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ScanError } from '../core/errors.js';
@@ -50,6 +51,21 @@ export function awsCostPolicySources(config: GuardrailsConfig, region?: string):
       const { CloudWatchLogGroups } = await import('../adapters/aws/cloudwatch-log-groups.js');
       return new CloudWatchLogGroups({ assumer, memberRoleName: organization.memberRoleName });
     }),
+    costs: lazyResourceCosts(async () => {
+      const { CostExplorerResourceCosts } = await import('../adapters/aws/cost-explorer-resource-costs.js');
+      return new CostExplorerResourceCosts({ ...management, metric: config.anomaly.costMetric });
+    }),
+  };
+}
+
+function lazyResourceCosts(load: () => Promise<ResourceCostSource>): ResourceCostSource {
+  let source: Promise<ResourceCostSource> | undefined;
+  return {
+    name: 'cost-explorer-resources',
+    async resourceCosts(window) {
+      source ??= load();
+      return (await source).resourceCosts(window);
+    },
   };
 }
 

@@ -5,6 +5,7 @@ import {
   SelectAggregateResourceConfigCommand,
   type SelectAggregateResourceConfigCommandInput,
 } from '@aws-sdk/client-config-service';
+import { CostExplorerClient, GetCostAndUsageWithResourcesCommand } from '@aws-sdk/client-cost-explorer';
 import {
   ListAccountsCommand,
   ListTagsForResourceCommand,
@@ -82,6 +83,7 @@ describe('cost-policy handler', () => {
   const logs = mockClient(CloudWatchLogsClient);
   const sqs = mockClient(SQSClient);
   const dynamo = mockClient(DynamoDBDocumentClient);
+  const ce = mockClient(CostExplorerClient);
   let calls: string[] = [];
   let logSigners: string[] = [];
   let clearAwsClients: () => void = () => {};
@@ -136,12 +138,25 @@ describe('cost-policy handler', () => {
       logSigners.push((await provider()).accessKeyId);
       return { logGroups: [{ logGroupName: '/aws/lambda/render', storedBytes: 10 }] };
     });
+    // Resource-level cost (Cost Explorer API Reference, GetCostAndUsageWithResources): EC2 names
+    // instances by id; $10 a day over the 13 days read.
+    ce.on(GetCostAndUsageWithResourcesCommand).resolves({ ResultsByTime: [] });
+    ce.on(GetCostAndUsageWithResourcesCommand, {
+      Filter: { Dimensions: { Key: 'SERVICE', Values: ['Amazon Elastic Compute Cloud - Compute'] } },
+    }).resolves({
+      ResultsByTime: [
+        {
+          TimePeriod: { Start: '2026-04-21', End: '2026-05-04' },
+          Groups: [{ Keys: ['i-big'], Metrics: { UnblendedCost: { Amount: '130', Unit: 'USD' } } }],
+        },
+      ],
+    });
     recordDeliveryAndState({ dynamo, sqs }, calls);
   });
 
   afterEach(() => {
     clearAwsClients();
-    for (const mock of [sts, organizations, config, logs, sqs, dynamo]) mock.reset();
+    for (const mock of [sts, organizations, config, logs, sqs, dynamo, ce]) mock.reset();
     vi.unstubAllEnvs();
     vi.restoreAllMocks();
   });
@@ -180,6 +195,13 @@ describe('cost-policy handler', () => {
       Limit: 100,
     });
     expect(logSigners).toEqual([`AKIA${PAYMENTS}`]);
+    // The instance's cost from resource-level data: $130 over 13 days, scaled to 30.
+    const big = events.find((e) => e.dedupkey === `cost-policy:approved-types:${PAYMENTS}:web`);
+    expect(big?.data.impact?.usdPerMonth).toBe(300);
+    expect(ce).toHaveReceivedCommandWith(GetCostAndUsageWithResourcesCommand, {
+      TimePeriod: { Start: '2026-04-21', End: '2026-05-04' },
+      GroupBy: [{ Type: 'DIMENSION', Key: 'RESOURCE_ID' }],
+    });
     expectStagedThenApplied(calls);
   });
 

@@ -51,6 +51,7 @@ const NO_RESOURCE_LEVEL = new Set([
   'tag:GetResources',
   'cloudwatch:GetMetricData',
   'ce:GetCostAndUsage',
+  'ce:GetCostAndUsageWithResources',
   'ce:GetAnomalies',
   'ce:ListCostAllocationTags',
   'organizations:ListAccounts',

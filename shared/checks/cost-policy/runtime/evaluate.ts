@@ -94,10 +94,12 @@ export function evaluateCostPolicyRuntime(
         firstSeen,
         grace,
         severity: capSeverity(grace, finding.rule.severity),
+        // Cost Explorer names some resources by ARN, others by id (i-…, vol-…, a bucket's name).
         cost:
-          finding.resource.arn === undefined
+          (finding.resource.arn === undefined
             ? undefined
-            : observations.resourceCostUsd?.get(finding.resource.arn),
+            : observations.resourceCostUsd?.get(finding.resource.arn)) ??
+          observations.resourceCostUsd?.get(finding.resource.id),
       });
     }
   }

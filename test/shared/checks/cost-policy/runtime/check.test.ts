@@ -130,6 +130,41 @@ describe('cost-policy runtime check', () => {
     expect(JSON.stringify(report.findings)).not.toContain('nat-prod');
   });
 
+  it("finds a resource's cost by its ARN, else by its id (Cost Explorer names EC2 volumes by id), and sums it as impact", async () => {
+    const w = brokenWorld();
+    const withCosts = {
+      ...ports(w),
+      costs: {
+        name: 'fixture-costs',
+        resourceCosts: async () =>
+          new Map([
+            [`arn:aws:ec2:us-east-1:${A}:instance/i-big`, 900],
+            ['vol-gp2', 45.5],
+          ]),
+      },
+    };
+    const report = await runCheck(costPolicyCheck(withCosts), {
+      config,
+      state: new MemoryStateStore(),
+      sinks: [memorySink()],
+      now: t0,
+      log: silentLog,
+    });
+    const found = byKey(report.findings);
+    const big = listed<{ resourceId: string; costUsd30d?: number }>(found[`approved-types:${A}:alpha`]);
+    expect(big).toEqual([expect.objectContaining({ resourceId: 'i-big', costUsd30d: 900 })]);
+    const volumes = listed<{ resourceId: string; costUsd30d?: number }>(found[`gp3-only:${A}:alpha`]);
+    // Costliest first: vol-gp2 before vol-waived (its waiver expired), which has no cost.
+    expect(volumes.map((v) => [v.resourceId, v.costUsd30d])).toEqual([
+      ['vol-gp2', 45.5],
+      ['vol-waived', undefined],
+    ]);
+    expect(found[`gp3-only:${A}:alpha`]?.impact?.usdPerMonth).toBeGreaterThan(0);
+    // A resource Cost Explorer does not know has no cost, and no impact is made up for it.
+    expect(listed<{ costUsd30d?: number }>(found[`approved-types:${A}:web`])[0]?.costUsd30d).toBeUndefined();
+    expect(found[`approved-types:${A}:web`]?.impact).toBeUndefined();
+  });
+
   it('lists a resource whose waiver expired as a violation, with the waiver, and reports waivers that do nothing', async () => {
     const { report } = await run(brokenWorld(), new MemoryStateStore(), t0);
     const gp3 = byKey(report.findings)[`gp3-only:${A}:alpha`];
