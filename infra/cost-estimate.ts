@@ -1,4 +1,5 @@
 import { planWorkloadQueries } from '../shared/adapters/aws/cost-explorer-costs.js';
+import { RESOURCE_COST_SERVICES } from '../shared/adapters/aws/resource-cost-services.js';
 import { MAX_DRIVER_LOOKUPS } from '../shared/checks/cost-anomaly/check.js';
 import { roundsPerPeriod, schedulePeriodSeconds } from '../shared/checks/probe/rounds.js';
 import { type GuardrailsConfig, observerRegions } from '../shared/config/schema.js';
@@ -213,6 +214,8 @@ export interface CostExplorerCallsInput {
   readonly requiredTagKeys: number;
   /** …times its pages. */
   readonly tagSpendPagesPerKey: number;
+  /** cost-policy (on the tag-coverage schedule): one GetCostAndUsageWithResources per service, one page each assumed. */
+  readonly resourceCostQueries?: number;
 }
 
 export function costExplorerCallsPerDay(input: CostExplorerCallsInput): number {
@@ -519,6 +522,7 @@ export function usageFromConfig(
   const tagPolicy = config.tagPolicy;
   const tagRuns = tagPolicy ? invocationsPerMonth(config.schedules.tagCoverage) : 0;
   const anomalyRuns = invocationsPerMonth(config.schedules.costAnomaly);
+  const policyRuns = config.costPolicy ? invocationsPerMonth(config.schedules.tagCoverage) : 0;
   // Every observer region runs its own probe function on the probe schedule.
   const observers = observerRegions(config.deployment);
   const extraRegions = observers.length - 1;
@@ -583,6 +587,17 @@ export function usageFromConfig(
       avgDurationMs: (rounds - 1) * intervalSeconds * 1000 + a.probeRoundMs,
       memoryMb: a.probeMemoryMb,
     },
+    ...(config.costPolicy
+      ? [
+          {
+            // One Config query per rule kind, then one log-group page per account and region.
+            name: 'cost-policy',
+            invocationsPerMonth: policyRuns,
+            avgDurationMs: a.checkRunOverheadMs + scopeRounds * a.pageMs,
+            memoryMb: a.checkMemoryMb,
+          },
+        ]
+      : []),
     ...(fanOut
       ? [
           {
@@ -610,12 +625,12 @@ export function usageFromConfig(
         ]
       : []),
   ];
-  const checkRuns = tagRuns + anomalyRuns;
+  const checkRuns = tagRuns + anomalyRuns + policyRuns;
   const fanOutObjects = fanOut ? (accounts + 2 + fanOut.batches / 10) * tagRuns : 0;
   return {
     accounts,
     functions,
-    schedulerInvocations: tagRuns + anomalyRuns + probeInvocations,
+    schedulerInvocations: tagRuns + anomalyRuns + policyRuns + probeInvocations,
     costExplorerCallsPerDay: costExplorer.perDay,
     costExplorer,
     probeRoundsPerInvocation: rounds,
@@ -679,11 +694,16 @@ function costExplorerBreakdown(
   };
   const anomalyCalls = costExplorerCallsPerDay({ ...input, requiredTagKeys: 0 });
   const tagCalls = input.requiredTagKeys * input.tagSpendPagesPerKey;
+  // The cost-policy check runs on the tag-coverage schedule, with or without a tag policy.
+  const policyRunsPerDay = invocationsPerMonth(config.schedules.tagCoverage) / DAYS_PER_MONTH;
+  const resourceCostQueries = config.costPolicy ? RESOURCE_COST_SERVICES.length : 0;
   return {
     ...input,
+    resourceCostQueries,
     costAnomalyRunsPerDay: runsPerDay.anomaly,
     tagCoverageRunsPerDay: runsPerDay.tag,
-    perDay: anomalyCalls * runsPerDay.anomaly + tagCalls * runsPerDay.tag,
+    perDay:
+      anomalyCalls * runsPerDay.anomaly + tagCalls * runsPerDay.tag + resourceCostQueries * policyRunsPerDay,
   };
 }
 
@@ -695,9 +715,9 @@ function costExplorerBreakdown(
  * heartbeat.
  */
 function alarmMetrics(config: GuardrailsConfig, fanOutDeployed: boolean, forwarder: boolean): number {
-  const checks = config.tagPolicy ? 2 : 1;
+  const checks = (config.tagPolicy ? 2 : 1) + (config.costPolicy ? 1 : 0);
   const functionErrors = checks + (fanOutDeployed ? 2 : 0) + (forwarder ? 1 : 0);
   const queue = config.sinks.sqs.queueArn ? 0 : 2;
-  const scanGaps = 1 + (config.tagPolicy ? (fanOutDeployed ? 2 : 1) : 0);
+  const scanGaps = 1 + (config.tagPolicy ? (fanOutDeployed ? 2 : 1) : 0) + (config.costPolicy ? 1 : 0);
   return functionErrors + queue + 1 + scanGaps + (fanOutDeployed ? 1 : 0) + 1;
 }

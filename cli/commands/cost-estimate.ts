@@ -106,6 +106,9 @@ export function formatEstimate(config: GuardrailsConfig, usage: ConfigUsage, est
     `Cost Explorer calls per day: ${number(ce.perDay)} ($${usd(ce.perDay * 0.01)})`,
     `  ${perRun(ce.costAnomalyRunsPerDay, 'per cost-anomaly run')}: ${ce.seriesPages} series page(s) + ${ce.workloadQueries} workload queries + ${ce.driverLookups} driver lookups + ${ce.getAnomalies} GetAnomalies`,
     `  ${perRun(ce.tagCoverageRunsPerDay, 'per tag-coverage run')}: ${ce.requiredTagKeys} required tag keys × ${ce.tagSpendPagesPerKey} page(s)`,
+    ...(ce.resourceCostQueries
+      ? [`  per cost-policy run: ${ce.resourceCostQueries} resource-level cost queries (one per service)`]
+      : []),
     '',
     ...fanOutLines(config, usage),
     `Probe: ${usage.probeRoundsPerInvocation} round(s) per invocation; forwarder: ${usage.forwarder ? 'deployed' : 'not deployed'}`,

@@ -40,9 +40,9 @@ describe('finops-guardrails cost-estimate', () => {
     // Assess
     expect(code).toBe(0);
     expect(out).toMatch(/^ITEM\s+QUANTITY\s+USD\/MONTH$/m);
-    expect(out).toMatch(/^Cost Explorer API\s+210 requests\s+2\.10$/m);
+    expect(out).toMatch(/^Cost Explorer API\s+420 requests\s+4\.20$/m);
     expect(out).toMatch(new RegExp(`^Total\\s+${expected.totalUsdPerMonth.toFixed(2)}$`, 'm'));
-    expect(out).toContain('Cost Explorer calls per day: 7 ($0.07)');
+    expect(out).toContain('Cost Explorer calls per day: 14 ($0.14)');
     expect(out).toContain('1 series page(s) + 0 workload queries + 2 driver lookups + 1 GetAnomalies');
     expect(out).toContain('Fan-out: none at 6 accounts (fanOutAboveAccounts 50)');
     expect(out).toMatch(/^Assumptions/m);
@@ -55,7 +55,7 @@ describe('finops-guardrails cost-estimate', () => {
     expect(out).toContain(
       'Fan-out per tag-coverage run: 2,000 items, 400 batches, 10 waves of MaxConcurrency 40, estimated wall time 2.5 min',
     );
-    expect(out).toContain('Cost Explorer calls per day: 67');
+    expect(out).toContain('Cost Explorer calls per day: 74');
     expect(out).toMatch(/^Step Functions \(standard\)\s+36,150 state transitions\s+0\.90$/m);
   });
 
@@ -69,7 +69,7 @@ describe('finops-guardrails cost-estimate', () => {
       fanOut: { batches: number } | null;
       lines: unknown[];
     };
-    expect(parsed).toMatchObject({ accounts: 2000, costExplorer: { perDay: 67 }, fanOut: { batches: 400 } });
+    expect(parsed).toMatchObject({ accounts: 2000, costExplorer: { perDay: 74 }, fanOut: { batches: 400 } });
     expect(parsed.lines).toHaveLength(14);
   });
 

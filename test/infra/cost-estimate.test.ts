@@ -138,7 +138,7 @@ describe('invocationsPerMonth', () => {
 });
 
 describe('usageFromConfig', () => {
-  it("counts the example's Cost Explorer calls: 1 series + 0 workload queries + drivers + GetAnomalies + 3 tag keys", () => {
+  it("counts the example's Cost Explorer calls: 1 series + 0 workload queries + drivers + GetAnomalies + 3 tag keys + 7 resource-cost queries", () => {
     // Act
     const usage = exampleUsage();
     // Assess: checkout, search-api and nightly-etl are filtered by account only, summed from the series.
@@ -149,7 +149,8 @@ describe('usageFromConfig', () => {
       requiredTagKeys: 3,
       tagSpendPagesPerKey: 1,
     });
-    expect(usage.costExplorerCallsPerDay).toBe(1 + 0 + usage.costExplorer.driverLookups + 1 + 3);
+    // …and the cost policy's seven resource-level cost queries (one per service).
+    expect(usage.costExplorerCallsPerDay).toBe(1 + 0 + usage.costExplorer.driverLookups + 1 + 3 + 7);
     expect(usage.costExplorer.driverLookups).toBe(COST_ASSUMPTIONS.driverLookupsBase);
   });
 
@@ -198,7 +199,7 @@ describe('usageFromConfig', () => {
     const usage = usageFromConfig(config, { accounts: 6 });
     // Assess
     expect(usage.functions.find((f) => f.name === 'probe')?.invocationsPerMonth).toBe(8_640);
-    expect(usage.schedulerInvocations).toBe(8_640 + 30 + 30);
+    expect(usage.schedulerInvocations).toBe(8_640 + 30 + 30 + 30); // probe, tags, costs, cost policy
   });
 
   it('runs several probe rounds per invocation for a sub-minute intervalSeconds', () => {
@@ -266,7 +267,8 @@ describe('usageFromConfig', () => {
 
   it('counts the alarm metrics, keys and dashboards the example synthesizes', () => {
     // 4 function errors, queue age and dead letters, schedule dead letters, 3 scan-gap metrics, fan-out failed, heartbeat.
-    expect(exampleUsage()).toMatchObject({ alarmMetrics: 12, kmsKeys: 2, dashboards: 2 });
+    // cost-policy adds its function's errors and its scan gaps.
+    expect(exampleUsage()).toMatchObject({ alarmMetrics: 14, kmsKeys: 2, dashboards: 2 });
   });
 
   it('takes other assumptions', () => {
