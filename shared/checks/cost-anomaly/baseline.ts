@@ -117,6 +117,8 @@ const SMALL_SAMPLE = 3;
 const SETTLED_SCALE_ERRORS = 10;
 /** Bursts are at most this share of the points; more errors than that beyond the band mean a wrong scale. */
 const MAX_BURST_RATE = 0.25;
+/** Drops are held out of the level up to this share of recent points: longer runs are the run test's to confirm. */
+const MAX_DROP_RATE = 0.6;
 const UP_RATE_SMOOTHING = 1 / 14;
 /** An up-tail scale above this marks a series with routine bursts (see `calibrated`). */
 const BURSTY_TAIL = 1.3;
@@ -213,8 +215,9 @@ class BaselineModel {
   private eventSize = 0;
   private eventWeight = 0;
   private eventInTail = false;
-  // Smoothed share of recent errors beyond EVENT_BAND upwards.
+  // Smoothed share of recent errors beyond EVENT_BAND upwards, and downwards.
   private upRate = 0;
+  private downRate = 0;
   // Consecutive observed points beyond SHIFT_BAND downwards.
   private lowRun = 0;
   // The warm-up's errors (value units), with their factor and bucket (see `restandardiseWarmUp`).
@@ -300,6 +303,7 @@ class BaselineModel {
     this.eventWeight = 0;
     this.eventInTail = false;
     this.upRate = 0;
+    this.downRate = 0;
     this.lowRun = 0;
     this.persistence?.reset();
     this.warmUpCount = 0;
@@ -557,12 +561,17 @@ class BaselineModel {
       if (informative && this.trackShift(t, r, value / factor)) return;
     }
     // An upward event (a burst, or the start of a rise the shift logic will confirm) says nothing about
-    // the noise or the level; routine bursts would otherwise inflate both. Drops still count, clipped,
-    // so a scale that is too small grows back from the errors on that side; and most errors beyond the
-    // band on one side means the scale is too small, not that bursts are many.
+    // the noise or the level; routine bursts would otherwise inflate both. Most errors beyond the band
+    // upwards means the scale is too small, not that bursts are many.
     this.upRate += UP_RATE_SMOOTHING * ((r > EVENT_BAND ? 1 : 0) - this.upRate);
+    this.downRate += UP_RATE_SMOOTHING * ((r < -EVENT_BAND ? 1 : 0) - this.downRate);
+    const settled = at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS;
+    // A sudden drop is an event too: sliding the level down after it (and widening the scale) would
+    // keep the run test from ever confirming the shift, so the day it ends would be a second alert.
     const burst =
-      r > EVENT_BAND && at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS && this.upRate < MAX_BURST_RATE;
+      settled &&
+      ((r > EVENT_BAND && this.upRate < MAX_BURST_RATE) ||
+        (r < -EVENT_BAND && this.downRate < MAX_DROP_RATE));
     const scaleUnit = this.relativeScale ? Math.max(factor, MIN_INFORMATIVE_RATIO) : 1;
     this.updateScale(bucket, Math.abs(r * sigma) / scaleUnit, r, burst);
     if (!informative || burst) return;

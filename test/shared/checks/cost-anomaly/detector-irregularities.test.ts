@@ -162,6 +162,20 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(flagged(detected)).toEqual([100]);
   });
 
+  it('alerts on a two-week drop once, not again on the day it ends', () => {
+    // Prepare: spend falls to 30% for 13 days, then comes back.
+    const values = weekly(110, 2).map((v, i) => (i >= 60 && i < 73 ? v * 0.3 : v));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the drop is held out of the level, so the run test confirms it, and the return to the
+    // level from before is recognised instead of paged as a rise.
+    const alerts = flagged(detected);
+    expect(alerts[0]).toBe(60);
+    expect(alerts.every((i) => i >= 60 && i < 73)).toBe(true);
+  });
+
   it('follows a lasting level shift after a few days instead of alerting on it for weeks', () => {
     // Prepare
     const values = weekly(120).map((v, i) => (i >= 60 ? v * 1.8 : v));
