@@ -70,8 +70,11 @@ export interface BaselineOptions {
   readonly warmUp: number;
   /** Band edges are where the calibrated |z| reaches this. */
   readonly zThreshold: number;
-  /** Learn routine bursts as a share of the level (`BurstGuard`): daily and coarser cost grids. */
-  readonly burstGuard: boolean;
+  /**
+   * Daily and coarser (cost) grids: learn routine bursts as a share of the level (`BurstGuard`), and
+   * hold rises and drops out of the level until the run test has decided whether they are a shift.
+   */
+  readonly coarse: boolean;
 }
 
 /** Per-slot baseline, index-aligned with the grid. */
@@ -117,8 +120,11 @@ const SMALL_SAMPLE = 3;
 const SETTLED_SCALE_ERRORS = 10;
 /** Bursts are at most this share of the points; more errors than that beyond the band mean a wrong scale. */
 const MAX_BURST_RATE = 0.25;
-/** Drops are held out of the level up to this share of recent points: longer runs are the run test's to confirm. */
-const MAX_DROP_RATE = 0.6;
+/**
+ * On daily grids, rises and drops are held out of the level up to this share of recent points: a run
+ * of them is the run test's to confirm as a shift (10 days), not the level's to creep after.
+ */
+const MAX_EVENT_RATE_COARSE = 0.6;
 const UP_RATE_SMOOTHING = 1 / 14;
 /** An up-tail scale above this marks a series with routine bursts (see `calibrated`). */
 const BURSTY_TAIL = 1.3;
@@ -235,7 +241,7 @@ class BaselineModel {
     this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay);
     this.tail = new ResidualTail(options.tailMemory);
     this.sizeTail = new ResidualTail(options.tailMemory);
-    this.guard = options.burstGuard ? new BurstGuard(options.tailMemory, GUARD_RANK) : null;
+    this.guard = options.coarse ? new BurstGuard(options.tailMemory, GUARD_RANK) : null;
     this.scales = newScaleState(this.buckets);
     this.savedScales = newScaleState(this.buckets);
     this.runStartScales = newScaleState(this.buckets);
@@ -269,7 +275,7 @@ class BaselineModel {
       o.warmUp === options.warmUp &&
       o.holidayRun === options.holidayRun &&
       o.zThreshold === options.zThreshold &&
-      o.burstGuard === options.burstGuard
+      o.coarse === options.coarse
     );
   }
 
@@ -566,12 +572,14 @@ class BaselineModel {
     this.upRate += UP_RATE_SMOOTHING * ((r > EVENT_BAND ? 1 : 0) - this.upRate);
     this.downRate += UP_RATE_SMOOTHING * ((r < -EVENT_BAND ? 1 : 0) - this.downRate);
     const settled = at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS;
-    // A sudden drop is an event too: sliding the level down after it (and widening the scale) would
-    // keep the run test from ever confirming the shift, so the day it ends would be a second alert.
+    // On daily grids a sudden drop or rise is an event too: sliding the level after it (and widening
+    // the scale) would keep the run test from ever confirming the shift, and the day it ends would be
+    // a second alert.
+    const coarse = this.o.coarse;
     const burst =
       settled &&
-      ((r > EVENT_BAND && this.upRate < MAX_BURST_RATE) ||
-        (r < -EVENT_BAND && this.downRate < MAX_DROP_RATE));
+      ((r > EVENT_BAND && this.upRate < (coarse ? MAX_EVENT_RATE_COARSE : MAX_BURST_RATE)) ||
+        (coarse && r < -EVENT_BAND && this.downRate < MAX_EVENT_RATE_COARSE));
     const scaleUnit = this.relativeScale ? Math.max(factor, MIN_INFORMATIVE_RATIO) : 1;
     this.updateScale(bucket, Math.abs(r * sigma) / scaleUnit, r, burst);
     if (!informative || burst) return;

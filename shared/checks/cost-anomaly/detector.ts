@@ -173,7 +173,7 @@ function baselineOptionsFor(
     zThreshold: resolved.zThreshold,
     warmUp: minHistory,
     holidayRun: coarse ? HOLIDAY_DAYS : Math.round(HOLIDAY_DAYS * perDay),
-    burstGuard: coarse,
+    coarse,
   };
 }
 

@@ -176,6 +176,20 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(alerts.every((i) => i >= 60 && i < 73)).toBe(true);
   });
 
+  it('alerts on a two-week rise once, not again on the day it ends', () => {
+    // Prepare: spend 30% higher for 15 days, then back.
+    const values = weekly(120, 2).map((v, i) => (i >= 50 && i < 65 ? v * 1.3 : v));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the rise is held out of the level until the run test confirms it, so the old level is
+    // remembered and the return to it is no alert.
+    const alerts = flagged(detected);
+    expect(alerts[0]).toBe(50);
+    expect(alerts.every((i) => i >= 50 && i < 65)).toBe(true);
+  });
+
   it('follows a lasting level shift after a few days instead of alerting on it for weeks', () => {
     // Prepare
     const values = weekly(120).map((v, i) => (i >= 60 ? v * 1.8 : v));
