@@ -44,9 +44,13 @@ const TARGET_FALSE_PER_MONTH = 0.05;
 const CONFIG_MIN_IMPACT = 25;
 
 const CURRENT = 'current (detect defaults)';
+// The current detector at other thresholds shows its precision/recall frontier: a change that only
+// moves along it is a threshold change, not an improvement.
+const FRONTIER_Z = [3.5, 4.5, 5] as const;
 const DETECTORS: ReadonlyArray<readonly [string, RowDetector]> = [
   [CURRENT, currentDetector()],
   [`current, minImpact ${CONFIG_MIN_IMPACT}`, currentDetector({ minImpact: CONFIG_MIN_IMPACT })],
+  ...FRONTIER_Z.map((z) => [`current, zThreshold ${z}`, currentDetector({ zThreshold: z })] as const),
   ['previous (detect defaults)', previousDetector()],
   ['naive 28-row mean ± 3σ', naiveDetector()],
 ];
@@ -94,17 +98,20 @@ const cell = (t: WindowTally) =>
   `${fmt(t.precision)} / ${fmt(t.recall)} / ${fmt(t.falseAlertsPerSeriesMonth(DAYS_PER_MONTH))}`;
 const fmt = (x: number) => (Number.isNaN(x) ? '-' : round(x).toFixed(3));
 
+/** The per-group table leaves the frontier rows out (they are in the detail table). */
+const GROUP_DETECTORS = DETECTORS.filter(([name]) => !name.includes('zThreshold'));
+
 function groupTable(title: string, tallies: Tallies): Table {
   return {
     title,
-    columns: ['series group', 'series', 'incidents', ...DETECTORS.map(([name]) => name)],
+    columns: ['series group', 'series', 'incidents', ...GROUP_DETECTORS.map(([name]) => name)],
     rows: GROUPS.map((g) => {
       const first = tallies.get(CURRENT)?.get(g) as WindowTally;
       return [
         g,
         first.series,
         first.incidents,
-        ...DETECTORS.map(([name]) => cell(tallies.get(name)?.get(g) as WindowTally)),
+        ...GROUP_DETECTORS.map(([name]) => cell(tallies.get(name)?.get(g) as WindowTally)),
       ];
     }),
   };

@@ -4,7 +4,7 @@
  *
  * - An *alert* is a run of flagged points; runs separated by at most
  *   `mergeGap` quiet points are one alert (a blinking detector should not
- *   score twice). An alert that overlaps an incident window is *true*, any
+ *   score twice); unobserved points (export gaps) are not quiet points. An alert that overlaps an incident window is *true*, any
  *   other is *false*. precision = true alerts / alerts.
  * - An incident is *found* when a flagged point falls in its window, and
  *   found *early* when the first one is at most `earlyWithin` points after
@@ -61,17 +61,30 @@ const NAB_FN = 1;
 /** NAB's scaled sigmoid of the relative position y (-1 at a window's start, 0 at its end). */
 const scaledSigmoid = (y: number) => 2 / (1 + Math.exp(5 * y)) - 1;
 
-/** Runs of flagged points, merged across at most `mergeGap` quiet points: `[from, to)` pairs. */
-export function alertRuns(flags: ArrayLike<number | boolean>, mergeGap: number): Array<[number, number]> {
+/**
+ * Runs of flagged points, merged across at most `mergeGap` quiet points: `[from, to)` pairs.
+ * With `observed`, only observed points count as quiet: an alert that goes on across an export gap
+ * (days with no row, which no detector can flag) is one alert, as it is in the rows `detect` prints.
+ */
+export function alertRuns(
+  flags: ArrayLike<number | boolean>,
+  mergeGap: number,
+  observed?: ArrayLike<number | boolean>,
+): Array<[number, number]> {
   const runs: Array<[number, number]> = [];
   let open: [number, number] | null = null;
+  let quiet = 0;
   for (let t = 0; t < flags.length; t++) {
-    if (!flags[t]) continue;
-    if (open && t - open[1] <= mergeGap) open[1] = t + 1;
+    if (!flags[t]) {
+      if (open && (observed === undefined || observed[t])) quiet++;
+      continue;
+    }
+    if (open && quiet <= mergeGap) open[1] = t + 1;
     else {
       if (open) runs.push(open);
       open = [t, t + 1];
     }
+    quiet = 0;
   }
   if (open) runs.push(open);
   return runs;
@@ -90,7 +103,7 @@ export function scoreWindows(
   benignWindows: readonly BenignWindow[],
   options: WindowScoringOptions,
 ): CaseScore {
-  const runs = alertRuns(flags, options.mergeGap);
+  const runs = alertRuns(flags, options.mergeGap, observed);
   const inWindow = new Uint8Array(flags.length);
   for (const w of incidents)
     for (let t = Math.max(0, w.from); t < Math.min(flags.length, w.to); t++) inWindow[t] = 1;

@@ -24,6 +24,26 @@ describe('alertRuns', () => {
       [3, 4],
     ]);
   });
+
+  it('does not count unobserved points (export gaps) as quiet: an alert across a gap is one alert', () => {
+    // Prepare: flags on 2 and 7; days 3 to 6 have no row.
+    const flags = flagsAt(10, [2, 7]);
+    const observed = Array.from({ length: 10 }, (_, t) => (t >= 3 && t <= 6 ? 0 : 1));
+
+    // Act / Assess
+    expect(alertRuns(flags, 1, observed)).toEqual([[2, 8]]);
+    expect(alertRuns(flags, 1)).toEqual([
+      [2, 3],
+      [7, 8],
+    ]);
+    // An observed quiet day inside the gap still splits beyond mergeGap.
+    observed[4] = 1;
+    observed[5] = 1;
+    expect(alertRuns(flags, 1, observed)).toEqual([
+      [2, 3],
+      [7, 8],
+    ]);
+  });
 });
 
 describe('scoreWindows', () => {

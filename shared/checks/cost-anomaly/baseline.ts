@@ -25,11 +25,17 @@
  * - z: the error in sigmas, divided by the series' own tail scale on that
  *   side (`ResidualTail`): how far its usual large errors reach beyond
  *   normal noise. Routine bursts thus set their own bar.
+ * - burst guard (daily and coarser grids): an upward departure must also
+ *   exceed 1.8 times the second largest recent burst, measured as a share of
+ *   the level (`BurstGuard`), a unit that does not drift when the scale
+ *   settles after a bursty warm-up. The warm-up's bursts are measured against
+ *   its median level, so they are known from the first judged day.
  *
  * Gaps (NaN) are skipped everywhere. Month-start points are kept out of the
  * regular model and get their own fee profile from previous month starts.
  */
 
+import { BurstGuard } from './detector/burst-guard.js';
 import { PersistenceChart } from './detector/persistence-chart.js';
 import { ResidualTail } from './detector/residual-tail.js';
 import { MIN_INFORMATIVE_RATIO, SeasonalProfile } from './detector/seasonal-profile.js';
@@ -64,6 +70,11 @@ export interface BaselineOptions {
   readonly warmUp: number;
   /** Band edges are where the calibrated |z| reaches this. */
   readonly zThreshold: number;
+  /**
+   * Daily and coarser (cost) grids: learn routine bursts as a share of the level (`BurstGuard`), and
+   * hold rises and drops out of the level until the run test has decided whether they are a shift.
+   */
+  readonly coarse: boolean;
 }
 
 /** Per-slot baseline, index-aligned with the grid. */
@@ -109,6 +120,11 @@ const SMALL_SAMPLE = 3;
 const SETTLED_SCALE_ERRORS = 10;
 /** Bursts are at most this share of the points; more errors than that beyond the band mean a wrong scale. */
 const MAX_BURST_RATE = 0.25;
+/**
+ * On daily grids, rises and drops are held out of the level up to this share of recent points: a run
+ * of them is the run test's to confirm as a shift (10 days), not the level's to creep after.
+ */
+const MAX_EVENT_RATE_COARSE = 0.6;
 const UP_RATE_SMOOTHING = 1 / 14;
 /** An up-tail scale above this marks a series with routine bursts (see `calibrated`). */
 const BURSTY_TAIL = 1.3;
@@ -124,6 +140,13 @@ const RECENT_SIZES = 15;
 const MIN_SIZES = 3;
 /** A phase counts as quieter (a holiday could look like it) below this share of the judged one. */
 const HOLIDAY_CONTRAST = 0.9;
+
+/** An upward departure must exceed the guard's bar (as a share of the level) this many times to alert. */
+const GUARD_MARGIN = 1.8;
+/** The bar is the second largest recent departure: a size seen once is not yet usual (see `BurstGuard`). */
+const GUARD_RANK = 2;
+/** Observed points the burst guard needs before it says anything. */
+const GUARD_MIN_POINTS = 14;
 
 const at = (buf: Float64Array, i: number): number => buf[i] as number;
 
@@ -154,12 +177,15 @@ class BaselineModel {
   private readonly tail: ResidualTail;
   // The same errors in level sigmas (not scaled down on quiet phases): the size of a burst in dollars.
   private readonly sizeTail: ResidualTail;
+  // Upward departures as a share of the level (daily and coarser grids): how large bursts get here.
+  private readonly guard: BurstGuard | null;
   private scratch: Float64Array = new Float64Array(64);
   // The scale per bucket, and a copy taken before a level shift (restored on a return).
   private readonly scales: ScaleState;
   private readonly savedScales: ScaleState;
   private readonly runStartScales: ScaleState;
   private runStartLevel = Number.NaN;
+  private runStartSlot = 0;
   private readonly clippedAbs: Float64Array;
   private readonly rawAbs: Float64Array;
   private readonly scaleCount: Float64Array;
@@ -195,8 +221,9 @@ class BaselineModel {
   private eventSize = 0;
   private eventWeight = 0;
   private eventInTail = false;
-  // Smoothed share of recent errors beyond EVENT_BAND upwards.
+  // Smoothed share of recent errors beyond EVENT_BAND upwards, and downwards.
   private upRate = 0;
+  private downRate = 0;
   // Consecutive observed points beyond SHIFT_BAND downwards.
   private lowRun = 0;
   // The warm-up's errors (value units), with their factor and bucket (see `restandardiseWarmUp`).
@@ -214,6 +241,7 @@ class BaselineModel {
     this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay);
     this.tail = new ResidualTail(options.tailMemory);
     this.sizeTail = new ResidualTail(options.tailMemory);
+    this.guard = options.coarse ? new BurstGuard(options.tailMemory, GUARD_RANK) : null;
     this.scales = newScaleState(this.buckets);
     this.savedScales = newScaleState(this.buckets);
     this.runStartScales = newScaleState(this.buckets);
@@ -246,7 +274,8 @@ class BaselineModel {
       o.levelSmoothing === options.levelSmoothing &&
       o.warmUp === options.warmUp &&
       o.holidayRun === options.holidayRun &&
-      o.zThreshold === options.zThreshold
+      o.zThreshold === options.zThreshold &&
+      o.coarse === options.coarse
     );
   }
 
@@ -254,6 +283,7 @@ class BaselineModel {
   private reset(): void {
     this.tail.reset();
     this.sizeTail.reset();
+    this.guard?.reset();
     this.clippedAbs.fill(0);
     this.rawAbs.fill(0);
     this.scaleCount.fill(0);
@@ -279,6 +309,7 @@ class BaselineModel {
     this.eventWeight = 0;
     this.eventInTail = false;
     this.upRate = 0;
+    this.downRate = 0;
     this.lowRun = 0;
     this.persistence?.reset();
     this.warmUpCount = 0;
@@ -308,7 +339,10 @@ class BaselineModel {
       if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.profile.refitWeekday(t);
       this.tail.tick();
       this.sizeTail.tick();
-      if (t === this.o.warmUp) this.restandardiseWarmUp();
+      if (t === this.o.warmUp) {
+        this.restandardiseWarmUp();
+        this.guardFromWarmUp(t, monthStarts);
+      }
       history[t] = observed;
       const value = at(values, t);
       const gap = Number.isNaN(value);
@@ -401,6 +435,8 @@ class BaselineModel {
       scale[t] = sigma;
       upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sigma;
       lowerWidth[t] = this.o.zThreshold * this.tail.scale(false) * sigma;
+      const guardBound = monthStart ? 0 : this.guardBound(t, level);
+      if (guardBound > 0) upperWidth[t] = Math.max(at(upperWidth, t), guardBound);
       if (gap) continue;
       observed++;
 
@@ -411,7 +447,22 @@ class BaselineModel {
         r = this.holidayLike(t, r, value - fee, level, factor, bucket);
       // The first month start with a charge on top is how a recurring fee first shows: learn it, do not page.
       if (monthStart && this.feeCount === 0 && r > 0) r = 0;
-      z[t] = this.withPersistence(this.calibrated(r, factor), r);
+      let zt = this.calibrated(r, factor);
+      if (this.guard !== null && !monthStart && level > 0) {
+        const departure = (value - pointExpected) / level;
+        if (guardBound > 0 && departure > 0)
+          zt = Math.min(zt, (this.o.zThreshold * (value - pointExpected)) / guardBound);
+        // A young model's departures measure the model, not the series (the warm-up's are taken
+        // against its median level in `guardFromWarmUp`).
+        const informative = t >= this.o.warmUp && at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS;
+        this.guard.observe(
+          t,
+          informative ? departure : 0,
+          zt >= this.o.zThreshold && t >= this.o.warmUp,
+          r > SHIFT_BAND,
+        );
+      }
+      z[t] = this.withPersistence(zt, r);
 
       if (monthStart) {
         // What the month start carried on top of a regular day: the recurring fee to expect next month.
@@ -516,12 +567,19 @@ class BaselineModel {
       if (informative && this.trackShift(t, r, value / factor)) return;
     }
     // An upward event (a burst, or the start of a rise the shift logic will confirm) says nothing about
-    // the noise or the level; routine bursts would otherwise inflate both. Drops still count, clipped,
-    // so a scale that is too small grows back from the errors on that side; and most errors beyond the
-    // band on one side means the scale is too small, not that bursts are many.
+    // the noise or the level; routine bursts would otherwise inflate both. Most errors beyond the band
+    // upwards means the scale is too small, not that bursts are many.
     this.upRate += UP_RATE_SMOOTHING * ((r > EVENT_BAND ? 1 : 0) - this.upRate);
+    this.downRate += UP_RATE_SMOOTHING * ((r < -EVENT_BAND ? 1 : 0) - this.downRate);
+    const settled = at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS;
+    // On daily grids a sudden drop or rise is an event too: sliding the level after it (and widening
+    // the scale) would keep the run test from ever confirming the shift, and the day it ends would be
+    // a second alert.
+    const coarse = this.o.coarse;
     const burst =
-      r > EVENT_BAND && at(this.scaleCount, bucket) >= SETTLED_SCALE_ERRORS && this.upRate < MAX_BURST_RATE;
+      settled &&
+      ((r > EVENT_BAND && this.upRate < (coarse ? MAX_EVENT_RATE_COARSE : MAX_BURST_RATE)) ||
+        (coarse && r < -EVENT_BAND && this.downRate < MAX_EVENT_RATE_COARSE));
     const scaleUnit = this.relativeScale ? Math.max(factor, MIN_INFORMATIVE_RATIO) : 1;
     this.updateScale(bucket, Math.abs(r * sigma) / scaleUnit, r, burst);
     if (!informative || burst) return;
@@ -589,9 +647,43 @@ class BaselineModel {
     }
   }
 
+  /**
+   * The burst guard learns nothing online while the model is young (its departures then measure the
+   * model, not the series). At the end of the warm-up, it takes the warm-up's departures against the
+   * warm-up's own median de-seasonalised level instead: routine bursts of the first weeks are known
+   * from the first judged point on.
+   */
+  private guardFromWarmUp(end: number, monthStarts: Uint8Array | null): void {
+    if (this.guard === null || this.intermittent) return;
+    const scratch = this.scratchOf(end);
+    let n = 0;
+    for (let i = 0; i < end; i++) {
+      const v = at(this.values, i);
+      const f = this.factorAt(i);
+      if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
+      scratch[n++] = v / f;
+    }
+    if (n < GUARD_MIN_POINTS) return;
+    const level = medianInPlace(scratch, n);
+    if (!(level > 0)) return;
+    for (let i = 0; i < end; i++) {
+      const v = at(this.values, i);
+      const f = this.factorAt(i);
+      if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
+      this.guard.add(i, (v - level * f) / level, false);
+    }
+  }
+
   private removeEvent(r: number, size: number, weight: number): void {
     this.tail.remove(r, weight);
     this.sizeTail.remove(size, weight);
+  }
+
+  /** The departure above expected (value units) at which the burst guard lets z reach the threshold; 0 when it knows too little. */
+  private guardBound(t: number, level: number): number {
+    if (this.guard === null || this.intermittent || this.guard.seen < GUARD_MIN_POINTS || !(level > 0))
+      return 0;
+    return GUARD_MARGIN * this.guard.bar(t) * level;
   }
 
   /** On fine grids, the more extreme of the point's z and the persistence chart's (see `PersistenceChart`). */
@@ -644,6 +736,7 @@ class BaselineModel {
     if (this.runLength === 0) {
       // The level (and scale) before the run: during it the level creeps a little towards the run.
       this.runStartLevel = this.level;
+      this.runStartSlot = t;
       copyScales(this.scales, this.runStartScales);
     }
     this.runLevels[this.runLength] = deseasonalised;
@@ -666,6 +759,7 @@ class BaselineModel {
     this.shiftWeight = this.eventWeight;
     if (this.eventInTail) this.removeEvent(this.eventError, this.eventSize, this.eventWeight);
     this.eventInTail = false;
+    this.guard?.forget(this.runStartSlot, t);
     // Noise scales with the level (costs): carry the scale over to the new level.
     const ratio = this.level > 0 ? newLevel / this.level : Number.POSITIVE_INFINITY;
     if (ratio > MAX_SHIFT_RATIO || ratio < 1 / MAX_SHIFT_RATIO) {

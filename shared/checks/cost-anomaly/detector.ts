@@ -30,7 +30,8 @@ export interface SeriesPoint {
 /**
  * Why a point is anomalous:
  * - `new`: spend that started less than one period ago on a series that had been zero or empty
- *   (a new service or workload), while the baseline still expects nothing.
+ *   (a new service or workload), and has not fallen back to zero since (sporadic charges are not a
+ *   service starting), while the baseline still expects nothing.
  * - `month-start`: the first point of a month deviates from the fees seen on previous month starts.
  * - `deviation`: any other departure from the seasonal, trend-aware baseline.
  */
@@ -172,6 +173,7 @@ function baselineOptionsFor(
     zThreshold: resolved.zThreshold,
     warmUp: minHistory,
     holidayRun: coarse ? HOLIDAY_DAYS : Math.round(HOLIDAY_DAYS * perDay),
+    coarse,
   };
 }
 
@@ -223,6 +225,12 @@ export function detectSeries(
   let firstPositive = -1;
   for (let s = 0; s < grid.values.length && firstPositive < 0; s++)
     if ((grid.values[s] as number) > 0) firstPositive = s;
+  // A new service spends from its first charge on; a zero after it means sporadic charges, not a
+  // start. Only for daily and coarser grids: an idle minute of a metric says nothing of the kind.
+  let firstZeroAfter = grid.values.length;
+  if (firstPositive >= 0 && grid.intervalMs !== null && grid.intervalMs >= DAY_MS)
+    for (let s = firstPositive + 1; s < grid.values.length && firstZeroAfter === grid.values.length; s++)
+      if (grid.values[s] === 0) firstZeroAfter = s;
 
   const detected: DetectedPoint[] = new Array(points.length);
   for (let i = 0; i < points.length; i++) {
@@ -254,7 +262,7 @@ export function detectSeries(
     const relative = expected > 0 ? deviation / expected : deviation > 0 ? Number.POSITIVE_INFINITY : 0;
     const history = baseline.history[slot] as number;
     // Spend after a history of nothing but zeros needs less history to be news.
-    const isNew = impact > 0 && slot - firstPositive < period && firstPositive > 0;
+    const isNew = impact > 0 && slot - firstPositive < period && firstPositive > 0 && slot < firstZeroAfter;
     const anomaly =
       history >= (isNew ? Math.min(minHistory, NEW_MIN_HISTORY) : minHistory) &&
       Math.abs(z) >= zThreshold &&

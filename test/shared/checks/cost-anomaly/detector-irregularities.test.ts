@@ -134,6 +134,62 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(bursts).toContain(113);
   });
 
+  it('learns the routine bursts of the warm-up: the same sizes later do not alert, one far bigger does', () => {
+    // Prepare: ±3% noise; five bursts of +100 to +150 in the first four weeks, three more after
+    // a quiet month, and +700 on day 100.
+    const random = seededRandom(1);
+    const bursts: Record<number, number> = {
+      4: 120,
+      9: 150,
+      12: 100,
+      17: 140,
+      23: 130,
+      65: 150,
+      80: 130,
+      95: 145,
+    };
+    const values = Array.from(
+      { length: 110 },
+      (_, i) => 100 * (1 + (random() - 0.5) * 0.06) + (bursts[i] ?? 0),
+    );
+    values[100] = (values[100] as number) + 700;
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the scale learned in a bursty warm-up shrinks later, but the bursts' size (a share of
+    // the level) is what the burst guard remembers.
+    expect(flagged(detected)).toEqual([100]);
+  });
+
+  it('alerts on a two-week drop once, not again on the day it ends', () => {
+    // Prepare: spend falls to 30% for 13 days, then comes back.
+    const values = weekly(110, 2).map((v, i) => (i >= 60 && i < 73 ? v * 0.3 : v));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the drop is held out of the level, so the run test confirms it, and the return to the
+    // level from before is recognised instead of paged as a rise.
+    const alerts = flagged(detected);
+    expect(alerts[0]).toBe(60);
+    expect(alerts.every((i) => i >= 60 && i < 73)).toBe(true);
+  });
+
+  it('alerts on a two-week rise once, not again on the day it ends', () => {
+    // Prepare: spend 30% higher for 15 days, then back.
+    const values = weekly(120, 2).map((v, i) => (i >= 50 && i < 65 ? v * 1.3 : v));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the rise is held out of the level until the run test confirms it, so the old level is
+    // remembered and the return to it is no alert.
+    const alerts = flagged(detected);
+    expect(alerts[0]).toBe(50);
+    expect(alerts.every((i) => i >= 50 && i < 65)).toBe(true);
+  });
+
   it('follows a lasting level shift after a few days instead of alerting on it for weeks', () => {
     // Prepare
     const values = weekly(120).map((v, i) => (i >= 60 ? v * 1.8 : v));

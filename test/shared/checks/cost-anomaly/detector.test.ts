@@ -255,6 +255,18 @@ describe('detectAnomalies with gaps and zeros', () => {
     expect(anomalyIndices(detected).every((i) => i >= 40)).toBe(true);
   });
 
+  it('flags the first of sporadic charges as new, but not the next one after a zero: that is no service starting', () => {
+    // Prepare: nothing but two charges, four days apart.
+    const costs = Array.from({ length: 60 }, (_, i) => (i === 20 || i === 24 ? 30 : 0));
+
+    // Act
+    const detected = detectAnomalies(dailySeries(MONDAY, costs));
+
+    // Assess
+    expect(detected[20]).toMatchObject({ anomaly: true, reason: 'new' });
+    expect(detected[24]?.reason).not.toBe('new');
+  });
+
   it('does not flag a new series while its spend stays under minImpact', () => {
     // Prepare
     const costs = Array.from({ length: 30 }, (_, i) => (i < 20 ? 0 : 0.5));
