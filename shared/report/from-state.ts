@@ -1,4 +1,5 @@
 import type { CostSeriesEntry } from '../checks/cost-anomaly/report-snapshot.js';
+import type { WaiverEntry } from '../checks/cost-policy/runtime/report-snapshot.js';
 import type { ProbeEntry, ProbeRoundValue } from '../checks/probe/report-snapshot.js';
 import type {
   CoverageEntry,
@@ -71,8 +72,24 @@ export function reportFromState(
     ...(coverage && { coverage }),
     costs: costsOf(memory.get('cost-anomaly')),
     probes: probesOf(memory.get('probe')),
+    ...waiversOf(memory.get('cost-policy')),
     notes,
   };
+}
+
+/** The waivers in config order, when a cost-policy run judged every rule. */
+function waiversOf(policy: ReportMemory | undefined): { waivers?: WaiverEntry[] } {
+  if (!policy) return {};
+  const waivers = entriesUnder(policy.latest, 'waiver/')
+    .filter(
+      (e): e is WaiverEntry => isRecord(e) && typeof e.path === 'string' && typeof e.status === 'string',
+    )
+    .sort((a, b) => pathIndex(a.path) - pathIndex(b.path));
+  return waivers.length > 0 ? { waivers } : {};
+}
+
+function pathIndex(path: string): number {
+  return Number(/\[(\d+)\]$/.exec(path)?.[1] ?? 0);
 }
 
 function coverageDays(points: readonly DailyPoint[] | undefined): CoverageDay[] {

@@ -4,6 +4,7 @@
  * or from an events file (the lifecycle); rendering is pure.
  */
 import type { CostSeriesEntry } from '../checks/cost-anomaly/report-snapshot.js';
+import type { WaiverEntry } from '../checks/cost-policy/runtime/report-snapshot.js';
 import type { ProbeEntry, ProbeRoundValue } from '../checks/probe/report-snapshot.js';
 import type { CoverageEntry, OwnerCoverageEntry } from '../checks/tag-coverage/report-snapshot.js';
 import type { CheckName } from '../core/constants.js';
@@ -75,6 +76,8 @@ export interface ReportData {
   /** Series with an anomaly first (largest impact first), then the other workloads. */
   readonly costs: readonly CostSeriesEntry[];
   readonly probes: readonly ProbeSection[];
+  /** Every `costPolicy` waiver with what it did in the last run that judged every rule; absent without one. */
+  readonly waivers?: readonly WaiverEntry[];
   /** What the report could not show, and why (e.g. no history in an events file). */
   readonly notes: readonly string[];
 }

@@ -32,7 +32,15 @@ export interface ReportTable {
   readonly empty: string;
 }
 
-export const TABLE_IDS = ['findings', 'coverage', 'owners', 'keys', 'anomalies', 'probes'] as const;
+export const TABLE_IDS = [
+  'findings',
+  'coverage',
+  'owners',
+  'keys',
+  'anomalies',
+  'probes',
+  'waivers',
+] as const;
 export type TableId = (typeof TABLE_IDS)[number];
 
 const cell = (raw: Raw, text?: string): Cell => ({ raw, text: text ?? (raw === null ? '—' : String(raw)) });
@@ -237,6 +245,41 @@ function probesTable(data: ReportData): ReportTable {
   };
 }
 
+/** What each waiver status means to the person who wrote it. */
+const WAIVER_STATUS: Readonly<Record<string, string>> = {
+  applied: 'in force',
+  expired: 'EXPIRED: a violation again',
+  unused: 'nothing to waive',
+  'unknown-rule': 'no such rule',
+  'no-matching-resource': 'no matching resource',
+};
+
+function waiversTable(data: ReportData): ReportTable {
+  return {
+    id: 'waivers',
+    title: 'Cost-policy waivers',
+    columns: [
+      { label: 'Waiver', keep: true },
+      { label: 'Rule' },
+      { label: 'Resource' },
+      { label: 'Expires', keep: true },
+      { label: 'Status' },
+      { label: 'Waived', numeric: true },
+      { label: 'Reason', flexible: true },
+    ],
+    rows: (data.waivers ?? []).map((w) => [
+      cell(w.path),
+      cell(w.rule),
+      cell(w.resource),
+      cell(w.expires),
+      cell(w.status, WAIVER_STATUS[w.status] ?? w.status),
+      cell(w.waivedCount),
+      cell(w.reason),
+    ]),
+    empty: 'No waivers, or no cost-policy run has judged every rule yet.',
+  };
+}
+
 /** Every table of the report, in reading order. */
 export function reportTables(data: ReportData): ReportTable[] {
   return [
@@ -246,5 +289,6 @@ export function reportTables(data: ReportData): ReportTable[] {
     keysTable(data),
     anomaliesTable(data),
     probesTable(data),
+    waiversTable(data),
   ];
 }

@@ -14,6 +14,7 @@ const SECTIONS: ReadonlyArray<{ id: string; title: string }> = [
   { id: 'coverage', title: 'Tag coverage' },
   { id: 'costs', title: 'Cost anomalies, unit cost and SLOs' },
   { id: 'probes', title: 'Probes' },
+  { id: 'waivers', title: 'Cost-policy waivers' },
 ];
 
 const e = escapeHtml;
@@ -119,6 +120,7 @@ function sectionHtml(
   if (section.id === 'costs')
     body = `${table('anomalies')}${chartsOf('costs') || '<p class="empty">No cost series recorded.</p>'}`;
   if (section.id === 'probes') body = `${table('probes')}${chartsOf('probes')}`;
+  if (section.id === 'waivers') body = table('waivers');
   return `<section id="${section.id}" aria-labelledby="${section.id}-h"><h2 id="${section.id}-h">${e(section.title)}</h2>\n${body}\n</section>`;
 }
 

@@ -2,6 +2,7 @@ import type { CostPolicy, CostRule } from '../../../config/cost-policy-schema.js
 import { durationMs } from '../../../config/duration.js';
 import type { FindingInput } from '../../../core/finding.js';
 import type { EvaluateContext, Evaluation } from '../../../core/ports.js';
+import type { ReportSnapshot } from '../../../core/report-snapshot.js';
 import { type Severity, severityRank } from '../../../core/severity.js';
 import { type GraceJudgement, judgeGrace } from '../../tag-coverage/grace.js';
 import { type OwnerRef, resolveOwner } from '../../tag-coverage/owner.js';
@@ -11,6 +12,7 @@ import type { CostResource } from '../model.js';
 import type { WaiverStatus } from '../waivers.js';
 import { type PolicyViolation, policyDigestFinding } from './digest.js';
 import { type CostPolicyCollected, ruleAccountScope, WAIVERS_SCOPE } from './observations.js';
+import { costPolicyReport } from './report-snapshot.js';
 import { staleWaiversFinding } from './waiver-finding.js';
 
 /** Memory keys of first-seen dates: `policy-first:<rule id>:<resource>`. */
@@ -108,6 +110,7 @@ export function evaluateCostPolicyRuntime(
     policyDigestFinding(d, ctx.now, observations.sources),
   );
   // Whether a waiver still names something is known only when every rule was judged.
+  let report: ReportSnapshot | undefined;
   if (observations.completed.has(WAIVERS_SCOPE)) {
     const unknown = policy.waivers.flatMap((waiver, index): WaiverStatus[] =>
       policy.rules.some((r) => r.id === waiver.rule)
@@ -116,6 +119,7 @@ export function evaluateCostPolicyRuntime(
     );
     const stale = staleWaiversFinding([...waiverResults, ...unknown], organization.defaultOwner);
     if (stale) findings.push(stale);
+    report = costPolicyReport([...waiverResults, ...unknown], ctx.now);
   }
 
   const memoryDelete: string[] = [];
@@ -135,6 +139,7 @@ export function evaluateCostPolicyRuntime(
   return {
     findings,
     memory: { set: memorySet, delete: memoryDelete },
+    ...(report && { report }),
     metrics: {
       PolicyJudgements: judged,
       PolicyViolations: [...digests.values()].reduce((n, d) => n + d.entries.length, 0),

@@ -5,6 +5,8 @@ import { capSeverity } from '../../../../../shared/checks/cost-policy/runtime/ev
 import { parseConfig } from '../../../../../shared/config/loader.js';
 import type { Finding } from '../../../../../shared/core/finding.js';
 import { runCheck } from '../../../../../shared/core/pipeline.js';
+import { reportFromState } from '../../../../../shared/report/from-state.js';
+import { reportTables } from '../../../../../shared/report/report-tables.js';
 import { silentLog } from '../../../../support/fake-check.js';
 import {
   A,
@@ -163,6 +165,47 @@ describe('cost-policy runtime check', () => {
     // A resource Cost Explorer does not know has no cost, and no impact is made up for it.
     expect(listed<{ costUsd30d?: number }>(found[`approved-types:${A}:web`])[0]?.costUsd30d).toBeUndefined();
     expect(found[`approved-types:${A}:web`]?.impact).toBeUndefined();
+  });
+
+  it('keeps every waiver with its status for the report, and keeps the last complete picture through a partial run', async () => {
+    const state = new MemoryStateStore();
+    await run(brokenWorld(), state, t0);
+    const waivers = async () =>
+      reportFromState(new Map([['cost-policy', await state.load('cost-policy')]]), {
+        asOf: t0,
+        source: 'test',
+      }).waivers;
+    const first = await waivers();
+    expect(first?.map((w) => [w.path, w.rule, w.status, w.waived])).toEqual([
+      ['costPolicy.waivers[0]', 'gp3-only', 'expired', ['vol-waived']],
+      ['costPolicy.waivers[1]', 'removed-rule', 'unknown-rule', []],
+    ]);
+    expect(
+      reportTables({
+        asOf: '',
+        source: '',
+        findings: [],
+        costs: [],
+        probes: [],
+        notes: [],
+        ...(first && { waivers: first }),
+      })
+        .find((t) => t.id === 'waivers')
+        ?.rows[0]?.map((c) => c.text),
+    ).toEqual([
+      'costPolicy.waivers[0]',
+      'gp3-only',
+      'arn:aws:ec2:*:111111111111:volume/vol-waived',
+      '2026-11-01',
+      'EXPIRED: a violation again',
+      '1',
+      'migrating in Q1',
+    ]);
+    // A run that cannot judge every rule does not know every waiver's fate: the report keeps the last.
+    const partial = brokenWorld();
+    partial.failQueries['volume-type'] = 'ThrottlingException';
+    await run(partial, state, new Date(t0.getTime() + DAY));
+    expect(await waivers()).toEqual(first);
   });
 
   it('lists a resource whose waiver expired as a violation, with the waiver, and reports waivers that do nothing', async () => {
