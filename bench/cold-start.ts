@@ -18,6 +18,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UNREACHED_CREDENTIAL_PROVIDERS } from '../infra/constructs/guardrail-function.js';
+import { configBundleText } from '../shared/config/config-json.js';
 import { loadConfig } from '../shared/config/loader.js';
 import { CONFIG_GLOBAL } from '../shared/runtime/bundled-config.js';
 import { bundleSize } from './bundle-size.js';
@@ -87,7 +88,7 @@ function median(values: readonly number[]): number {
 export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   const samples = options.quick ? 3 : 7;
   const config = loadConfig(join(ROOT, 'examples/demo-org/guardrails.config.yaml'));
-  const define = { [CONFIG_GLOBAL]: JSON.stringify(JSON.stringify(config)) };
+  const define = { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(config)) };
   const bare = median(Array.from({ length: samples }, bareCpuMs));
   const figures: Figure[] = [info('bare node start (CPU)', bare, 'ms')];
   const rows: Array<Array<string | number>> = [];

@@ -8,7 +8,7 @@ import { withReportPublisher } from '../../shared/runtime/report-publisher-env.j
 import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';
 
 // Cold start: config, state, queue, the directory and spend sources, and the results bucket.
-const ports = withReportPublisher(lambdaPortsFromEnv());
+const ports = withReportPublisher(await lambdaPortsFromEnv());
 const { directory, spend } = awsTagSources(ports.config);
 const store = new S3ScanResults({ bucket: process.env.RESULTS_BUCKET ?? '' });
 

@@ -5,7 +5,7 @@ import { guardrailHandler } from '../../shared/runtime/middleware.js';
 import { withReportPublisher } from '../../shared/runtime/report-publisher-env.js';
 
 // Cold start: config, state, queue and the Cost Explorer, CloudWatch and Budgets sources are built once.
-const ports = withReportPublisher(lambdaPortsFromEnv());
+const ports = withReportPublisher(await lambdaPortsFromEnv());
 const check = awsCostAnomalyCheck(ports.config);
 
 /** Scheduled daily, after Cost Explorer refreshes: detects, classifies against demand and SLOs, delivers. */

@@ -5,7 +5,7 @@ import { lambdaConfigFromEnv } from '../../shared/runtime/lambda-env.js';
 import { guardrailHandler, logger } from '../../shared/runtime/middleware.js';
 
 // Cold start: config and sinks; secrets are read on first delivery and cached.
-const config = lambdaConfigFromEnv();
+const config = await lambdaConfigFromEnv();
 const sinks = forwarderSinks(config);
 const fifo = config.sinks.sqs.fifo;
 const log = {

@@ -3,7 +3,7 @@ import { guardrailHandler } from '../../shared/runtime/middleware.js';
 import { probeLambdaFromEnv, runProbeInLambda } from '../../shared/runtime/probe-lambda.js';
 
 // Cold start: config, state and quorum table, the queue, the paging topic (and PagerDuty) and the HTTP transport.
-const probe = probeLambdaFromEnv();
+const probe = await probeLambdaFromEnv();
 
 /**
  * Scheduled every minute in the observer account: probes every target of

@@ -6,7 +6,7 @@ import { guardrailHandler } from '../../shared/runtime/middleware.js';
 import { organizationAccess } from '../../shared/runtime/organization-access.js';
 
 // Cold start: config, the member-role assumer (credentials cached per account) and the results bucket.
-const config = lambdaConfigFromEnv();
+const config = await lambdaConfigFromEnv();
 const inventory = awsInventory(config, organizationAccess(config, 'tag-coverage').assumer);
 const writer = new S3ScanResults({ bucket: process.env.RESULTS_BUCKET ?? '' });
 

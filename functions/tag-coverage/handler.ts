@@ -8,7 +8,7 @@ import { withReportPublisher } from '../../shared/runtime/report-publisher-env.j
 import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';
 
 // Cold start: config, state, queue and the AWS sources are built once per container.
-const ports = withReportPublisher(lambdaPortsFromEnv());
+const ports = withReportPublisher(await lambdaPortsFromEnv());
 const sources = awsTagSources(ports.config);
 const stateMachineArn = process.env.FAN_OUT_STATE_MACHINE_ARN;
 const bucket = process.env.RESULTS_BUCKET;

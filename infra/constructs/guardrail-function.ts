@@ -4,6 +4,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import { configBundleText } from '../../shared/config/config-json.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { CONFIG_GLOBAL } from '../../shared/runtime/bundled-config.js';
 
@@ -141,7 +142,9 @@ export class GuardrailFunction extends NodejsFunction {
         target: 'node24',
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
-        ...(props.config && { define: { [CONFIG_GLOBAL]: JSON.stringify(JSON.stringify(props.config)) } }),
+        ...(props.config && {
+          define: { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(props.config, id)) },
+        }),
         ...(props.assetFiles?.length && {
           commandHooks: {
             beforeBundling: () => [],

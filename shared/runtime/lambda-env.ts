@@ -3,10 +3,10 @@ import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state.js';
 import { SqsSink } from '../adapters/aws/sqs-sink.js';
 import { durationMs } from '../config/duration.js';
 import { formatIssues } from '../config/issue-format.js';
-import { configSchema, type GuardrailsConfig } from '../config/schema.js';
+import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
-import { bundledConfig } from './bundled-config.js';
+import { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
 import type { ReportPublisher } from './report-publisher-env.js';
 
 export { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
@@ -29,13 +29,13 @@ export interface LambdaPorts {
  * Builds config, state and the incident-queue sink from the environment.
  * Called once per container, at cold start, by each handler.
  */
-export function lambdaPortsFromEnv(
+export async function lambdaPortsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   options: { readonly partitionOf?: (check: string, config: GuardrailsConfig) => string } = {},
-): LambdaPorts {
+): Promise<LambdaPorts> {
   const parsed = lambdaEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
-  const config = lambdaConfigFromEnv(env);
+  const config = await lambdaConfigFromEnv(env);
   return {
     config,
     state: new DynamoDbStateStore({
@@ -73,25 +73,26 @@ export function invocationTime(
 }
 
 /**
- * The config of a function that needs no state table or queue (the
- * fan-out worker, the forwarder): the bundled config, or
- * `GUARDRAILS_CONFIG` outside a bundle. Both are the validated config as
+ * The config of a function: the bundled config, or `GUARDRAILS_CONFIG`
+ * outside a bundle (tests, local runs). Both are the validated config as
  * JSON, so it is parsed as JSON: the YAML parser stays out of the bundles.
+ *
+ * The bundled config was validated at synth, and found unchanged by a second
+ * validation (configBundleText), so a cold start only parses its JSON: the
+ * config schema (and the pattern engine it compiles with) is built only when
+ * the config comes from the environment, where nothing vouches for it.
  */
-export function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): GuardrailsConfig {
-  const text = bundledConfig() ?? env.GUARDRAILS_CONFIG;
+export async function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<GuardrailsConfig> {
+  const bundled = bundledConfig();
+  if (bundled !== undefined) {
+    try {
+      return JSON.parse(bundled) as GuardrailsConfig;
+    } catch (error) {
+      throw new ConfigError(CONFIG_GLOBAL, 'not JSON', { cause: error });
+    }
+  }
+  const text = env.GUARDRAILS_CONFIG;
   if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new ConfigError('GUARDRAILS_CONFIG', 'not JSON', { cause: error });
-  }
-  const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    throw new ConfigError('GUARDRAILS_CONFIG', formatIssues(result.error.issues).join('; '), {
-      cause: result.error,
-    });
-  }
-  return result.data;
+  const { validatedConfigJson } = await import('../config/config-json.js');
+  return validatedConfigJson(text, 'GUARDRAILS_CONFIG');
 }

@@ -54,12 +54,12 @@ export interface ProbeLambda extends LambdaPorts {
  * paging topic and, when a secret is given, PagerDuty.
  *
  * @example
- * const probe = probeLambdaFromEnv(); // at cold start
+ * const probe = await probeLambdaFromEnv(); // at cold start
  */
-export function probeLambdaFromEnv(
+export async function probeLambdaFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   transport: ProbeTransport = createHttpProbeTransport(),
-): ProbeLambda {
+): Promise<ProbeLambda> {
   const parsed = probeEnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError('environment', formatIssues(parsed.error.issues).join('; '));
   const location = parsed.data.PROBE_LOCATION ?? parsed.data.AWS_REGION;
@@ -68,7 +68,7 @@ export function probeLambdaFromEnv(
   // only the quorum store's records are read across locations.
   // The primary observer region keeps the plain `probe` partition, so a single-region deployment's
   // state (and its open pages) carries over when regions are added.
-  const ports = lambdaPortsFromEnv(env, {
+  const ports = await lambdaPortsFromEnv(env, {
     partitionOf: (check, config) =>
       location === config.deployment.observer.region ? check : `${check}@${location}`,
   });

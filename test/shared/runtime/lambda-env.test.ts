@@ -34,14 +34,19 @@ describe('invocationTime', () => {
 });
 
 describe('lambdaConfigFromEnv', () => {
-  it('validates the config as JSON, naming the variable and each bad path', () => {
-    expect(lambdaConfigFromEnv({ GUARDRAILS_CONFIG: '{"version":1}' }).version).toBe(1);
-    expect(() => lambdaConfigFromEnv({ GUARDRAILS_CONFIG: 'version: 1' })).toThrow(
+  it('validates the config as JSON, naming the variable and each bad path', async () => {
+    expect((await lambdaConfigFromEnv({ GUARDRAILS_CONFIG: '{"version":1}' })).version).toBe(1);
+    await expect(lambdaConfigFromEnv({ GUARDRAILS_CONFIG: 'version: 1' })).rejects.toThrow(
       /GUARDRAILS_CONFIG.*not JSON/,
     );
-    expect(() =>
+    await expect(
       lambdaConfigFromEnv({ GUARDRAILS_CONFIG: '{"version":1,"sinks":{"sqs":{"fifo":"yes"}}}' }),
-    ).toThrow(/GUARDRAILS_CONFIG.*sinks\.sqs\.fifo/);
-    expect(() => lambdaConfigFromEnv({})).toThrow(/no config in the bundle or the environment/);
+    ).rejects.toThrow(/GUARDRAILS_CONFIG.*sinks\.sqs\.fifo/);
+    await expect(lambdaConfigFromEnv({})).rejects.toThrow(/no config in the bundle or the environment/);
+  });
+
+  it('fills the defaults of a config from the environment, as the bundle has them from synth', async () => {
+    const config = await lambdaConfigFromEnv({ GUARDRAILS_CONFIG: '{"version":1}' });
+    expect(config.sinks.sqs.fifo).toBe(false);
   });
 });

@@ -27,8 +27,8 @@ describe('probe state partitions', () => {
   it('keeps the plain partition in the primary region and a per-location one elsewhere', async () => {
     dynamo.on(QueryCommand).resolves({ Items: [] });
 
-    await probeLambdaFromEnv(env('us-west-2')).state.load('probe');
-    await probeLambdaFromEnv(env('eu-central-1')).state.load('probe');
+    await (await probeLambdaFromEnv(env('us-west-2'))).state.load('probe');
+    await (await probeLambdaFromEnv(env('eu-central-1'))).state.load('probe');
 
     const partitions = dynamo
       .commandCalls(QueryCommand)
