@@ -1,27 +1,30 @@
 /**
  * Cold start of every Lambda function: each handler bundled as
- * GuardrailFunction bundles it (esbuild, ESM, minified, the AWS SDK and the
- * validated config inside: bundle-size.ts), then imported in a fresh `node`
- * process with the environment the stacks give it, against a bare `node`
- * start. The import runs the handler's cold-start code (config parse,
- * clients, middleware) but sends nothing: no client makes a call before an
- * invocation.
+ * GuardrailFunction bundles it (infra/constructs/function-bundle.ts: esbuild,
+ * ESM, minified, code-split, the AWS SDK and the validated config inside),
+ * then its `index.mjs` imported in a fresh `node` process with the
+ * environment the stacks give it, against a bare `node` start. The import
+ * runs the handler's cold-start code (config, clients, middleware) and loads
+ * the chunks it imports statically, but sends nothing: no client makes a call
+ * before an invocation. Chunks behind `import()` are not loaded.
  *
- * Targets (issue 10): at most 500 KiB minified, and at most 100 ms of import
- * over a bare start, on this machine. Times are medians of several fresh
+ * Targets (issue 10): at most 500 KiB minified loaded at a cold start (the
+ * entry and its static chunks; the whole bundle is reported beside it), and
+ * at most 100 ms of import over a bare start, on this machine. Times are medians of several fresh
  * processes; the target is judged on CPU time, which the machine's load
  * (printed) stretches far less than wall time.
  */
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UNREACHED_CREDENTIAL_PROVIDERS } from '../infra/constructs/guardrail-function.js';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { bundleBytes, functionBuildOptions } from '../infra/constructs/function-bundle.js';
 import { configBundleText } from '../shared/config/config-json.js';
 import { loadConfig } from '../shared/config/loader.js';
 import { CONFIG_GLOBAL } from '../shared/runtime/bundled-config.js';
-import { bundleSize } from './bundle-size.js';
 import { below, type Figure, info, type ScenarioOptions, type ScenarioResult } from './report.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -93,23 +96,29 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   const figures: Figure[] = [info('bare node start (CPU)', bare, 'ms')];
   const rows: Array<Array<string | number>> = [];
   for (const handler of HANDLERS) {
-    const bundle = await bundleSize(ROOT, [`functions/${handler}/handler.ts`], OUT, handler, {
-      define,
-      // COLD_START_BUNDLE_ALL=1 bundles as GuardrailFunction did before it left these out.
-      external: process.env.COLD_START_BUNDLE_ALL ? [] : UNREACHED_CREDENTIAL_PROVIDERS,
-    });
+    const outdir = join(OUT, handler);
+    rmSync(outdir, { recursive: true, force: true });
+    const built = await build(
+      functionBuildOptions({ entry: join(ROOT, `functions/${handler}/handler.ts`), outdir, define, sourcemap: false }),
+    );
+    if (!built.metafile) throw new Error(`${handler}: esbuild returned no metafile`);
+    const bytes = bundleBytes(built.metafile);
+    const gzipBytes = bytes.coldStartFiles.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
+    const bundle = { outfile: join(outdir, 'index.mjs'), bytes: bytes.coldStart, total: bytes.total, gzipBytes };
     const runs = Array.from({ length: samples }, () => importSample(bundle.outfile));
     const overBare = median(runs.map((r) => r.processCpuMs)) - bare;
     const importCpu = median(runs.map((r) => r.importCpuMs));
     const importWall = median(runs.map((r) => r.importWallMs));
     figures.push(
-      below(`${handler}: bundle (minified)`, bundle.bytes / 1024, 'KiB', MAX_BUNDLE_KIB),
+      below(`${handler}: loaded at cold start (minified)`, bundle.bytes / 1024, 'KiB', MAX_BUNDLE_KIB),
+      info(`${handler}: whole bundle (minified)`, bundle.total / 1024, 'KiB'),
       below(`${handler}: import over a bare start (CPU)`, overBare, 'ms', MAX_IMPORT_MS),
       info(`${handler}: import() wall time`, importWall, 'ms'),
     );
     rows.push([
       handler,
       Math.round(bundle.bytes / 1024),
+      Math.round(bundle.total / 1024),
       Math.round(bundle.gzipBytes / 1024),
       Math.round(importCpu),
       Math.round(importWall),
@@ -123,7 +132,8 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     sizes: { handlers: HANDLERS.length, samples, 'load average': Number((loadavg()[0] ?? 0).toFixed(2)) },
     figures,
     notes: [
-      'Bundled as GuardrailFunction bundles (esbuild ESM, minified, AWS SDK and config inside); source maps are a separate file and not counted.',
+      'Bundled as GuardrailFunction bundles (function-bundle.ts: esbuild ESM, minified, code-split, AWS SDK and config inside); source maps are separate files and not counted.',
+      'Cold-start KiB = index.mjs and the chunks it imports statically (what an init loads); whole bundle = every chunk, including those behind import().',
       'Import over a bare start = median CPU time (user + system, all threads) of a fresh `node` that imports the bundle, less that of a bare `node`: load on a shared machine stretches wall time, not CPU time. Wall time of the import() is reported beside it.',
       'The import runs the cold-start code with the environment the stacks set (fake ARNs and credentials); nothing is sent.',
     ],
@@ -132,8 +142,9 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         title: 'per function',
         columns: [
           'function',
-          'KiB',
-          'gzip KiB',
+          'cold-start KiB',
+          'whole bundle KiB',
+          'cold-start gzip KiB',
           'import() CPU ms',
           'import() wall ms',
           'over bare start, CPU ms',

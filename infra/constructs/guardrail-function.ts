@@ -1,12 +1,17 @@
-import { Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { dirname } from 'node:path';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Token } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { configBundleText } from '../../shared/config/config-json.js';
 import type { GuardrailsConfig } from '../../shared/config/schema.js';
 import { CONFIG_GLOBAL } from '../../shared/runtime/bundled-config.js';
+import { bundleFunction } from './function-bundle.js';
+
+export { UNREACHED_CREDENTIAL_PROVIDERS } from './function-bundle.js';
 
 /** Lambda's limit on the total size of all environment variable keys and values. */
 export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
@@ -18,33 +23,6 @@ export const LAMBDA_ENVIRONMENT_LIMIT_BYTES = 4096;
  * stack name, so 128 holds for stack names up to about 45 characters.
  */
 const UNRESOLVED_TOKEN_BYTES = 128;
-
-/**
- * Lets CommonJS dependencies call `require` inside the ESM bundle: esbuild
- * leaves `require` calls of external or dynamic modules as they are, and ESM
- * has no `require` of its own.
- */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
-
-/**
- * Credential providers Lambda never reaches: a function's credentials are in
- * its environment (AWS_ACCESS_KEY_ID…), which the SDK's default chain reads
- * first, and the chain imports these (and the STS/SSO clients they carry)
- * only when the environment has none. Left out of the bundle, they stay
- * dynamic `import()`s that the runtime's own SDK would answer; about 90 KB
- * less to load at every cold start. The container (`-http`) and instance
- * metadata (`imds`) providers stay in.
- */
-export const UNREACHED_CREDENTIAL_PROVIDERS: readonly string[] = [
-  '@aws-sdk/credential-provider-ini',
-  '@aws-sdk/credential-provider-process',
-  '@aws-sdk/credential-provider-sso',
-  '@aws-sdk/credential-provider-web-identity',
-  '@aws-sdk/credential-provider-login',
-  '@aws-sdk/token-providers',
-  '@aws-sdk/nested-clients',
-];
 
 /** Props of a {@link GuardrailFunction}. */
 export interface GuardrailFunctionProps {
@@ -79,7 +57,9 @@ export interface GuardrailFunctionProps {
 
 /**
  * The one way this project deploys a Lambda function: Node.js 24 on arm64,
- * an ESM bundle built by the local esbuild (minified, with source maps), an
+ * an ESM bundle built in-process by the local esbuild as
+ * {@link bundleFunction} builds it (minified, code-split so that a cold start
+ * loads only the paths every invocation takes, with source maps), an
  * explicit log group with retention, and a role that may only write to that
  * log group until the caller grants more.
  *
@@ -121,10 +101,10 @@ export class GuardrailFunction extends NodejsFunction {
       description: `Execution role of the ${props.serviceName} guardrail function`,
     });
     logGroup.grantWrite(role);
+    // Validated here, whether or not this synth bundles: the bundle will not validate it again.
+    const define = props.config && { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(props.config, id)) };
 
     super(scope, id, {
-      entry: props.entry,
-      handler: 'handler',
       description: props.description ?? `finops-guardrails: ${props.serviceName}`,
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -135,33 +115,49 @@ export class GuardrailFunction extends NodejsFunction {
       logGroup,
       role,
       environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        ...(props.config && {
-          define: { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(props.config, id)) },
-        }),
-        ...(props.assetFiles?.length && {
-          commandHooks: {
-            beforeBundling: () => [],
-            beforeInstall: () => [],
-            afterBundling: (_input: string, output: string) =>
-              (props.assetFiles ?? []).map((f) => `cp "${f.source}" "${output}/${f.target}"`),
+      // NodejsFunction's own bundling writes one file (`--outfile`), which rules out esbuild's code
+      // splitting; the bundle is built in-process instead, with the same esbuild options everywhere.
+      handler: 'index.handler',
+      code: Code.fromAsset(dirname(props.entry), {
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never pulled: local bundling always answers (esbuild is a dependency of the CDK app).
+          image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+          // Not read by the bundler: CDK caches a bundle by the JSON of these options, which drops
+          // `local`, so what makes this bundle differ from another function's must be spelled here.
+          environment: bundleInputs(props.entry, define, props.assetFiles),
+          local: {
+            tryBundle: (outputDir) => {
+              bundleFunction(
+                {
+                  entry: props.entry,
+                  outdir: outputDir,
+                  ...(define && { define }),
+                },
+                props.assetFiles,
+              );
+              return true;
+            },
           },
-        }),
-        // Bundle the AWS SDK too: the handlers are tested against the SDK versions in the lock file,
-        // not whichever version the Lambda runtime happens to ship.
-        bundleAwsSDK: true,
-        externalModules: [...UNREACHED_CREDENTIAL_PROVIDERS],
-      },
+        },
+      }),
     });
     this.executionRole = role;
     this.functionLogGroup = logGroup;
   }
+}
+
+/** Names what a function's bundle is built from, for CDK's bundling cache key (see its use). */
+function bundleInputs(
+  entry: string,
+  define: Readonly<Record<string, string>> | undefined,
+  assetFiles: GuardrailFunctionProps['assetFiles'],
+): Record<string, string> {
+  const inputs = JSON.stringify({ define: define ?? {}, assetFiles: assetFiles ?? [] });
+  return {
+    FUNCTION_ENTRY: entry,
+    FUNCTION_INPUTS_SHA256: createHash('sha256').update(inputs).digest('hex'),
+  };
 }
 
 /**

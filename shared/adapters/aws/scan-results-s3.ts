@@ -5,26 +5,14 @@ import { type AccountScanResult, accountScanResultSchema } from '../../checks/ta
 import { mapSettled } from '../../core/concurrency.js';
 import { GuardrailError, InputError } from '../../core/errors.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
+import { type S3Location, type ScanPointer, scanPointerSchema } from './scan-results-location.js';
+
+export { type S3Location, type ScanPointer, s3LocationSchema, scanPointerSchema } from './scan-results-location.js';
 
 /** Where a run's plan and scans live, under the results bucket. */
 export const RUNS_PREFIX = 'tag-coverage/runs';
 /** Parallel GetObject calls when the aggregator reads the scans back. */
 export const READ_CONCURRENCY = 16;
-
-/** What a worker returns per account instead of the scan itself: a Map item result stays far under 256 KiB. */
-export const scanPointerSchema = z.object({
-  accountId: z.string(),
-  bucket: z.string().min(3),
-  key: z.string().min(1),
-  resources: z.number().int().min(0),
-  completedScopes: z.number().int().min(0),
-  failedScopes: z.number().int().min(0),
-});
-export type ScanPointer = z.infer<typeof scanPointerSchema>;
-
-/** An S3 object location, as Step Functions spells it (`ResultWriterDetails`). */
-export const s3LocationSchema = z.object({ Bucket: z.string().min(3), Key: z.string().min(1) });
-export type S3Location = z.infer<typeof s3LocationSchema>;
 
 /** The Distributed Map's `manifest.json`: result files grouped by child execution status. */
 const resultFileSchema = z.object({ Key: z.string().min(1), Size: z.number().optional() });

@@ -1,0 +1,125 @@
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+
+/**
+ * Lets CommonJS dependencies call `require` inside the ESM bundle: esbuild
+ * leaves `require` calls of external or dynamic modules as they are, and ESM
+ * has no `require` of its own. Every output file gets it (each chunk is a
+ * module of its own).
+ */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Credential providers Lambda never reaches: a function's credentials are in
+ * its environment (AWS_ACCESS_KEY_ID…), which the SDK's default chain reads
+ * first, and the chain imports these (and the STS/SSO clients they carry)
+ * only when the environment has none. Left out of the bundle, they stay
+ * dynamic `import()`s that the runtime's own SDK would answer; about 90 KB
+ * less to load at every cold start. The container (`-http`) and instance
+ * metadata (`imds`) providers stay in.
+ */
+export const UNREACHED_CREDENTIAL_PROVIDERS: readonly string[] = [
+  '@aws-sdk/credential-provider-ini',
+  '@aws-sdk/credential-provider-process',
+  '@aws-sdk/credential-provider-sso',
+  '@aws-sdk/credential-provider-web-identity',
+  '@aws-sdk/credential-provider-login',
+  '@aws-sdk/token-providers',
+  '@aws-sdk/nested-clients',
+];
+
+/** What one function's bundle is built from. */
+export interface FunctionBundleInput {
+  /** Absolute path of the handler's TypeScript file. */
+  readonly entry: string;
+  /** Directory the bundle is written to: `index.mjs`, its chunks and source maps. */
+  readonly outdir: string;
+  /** esbuild `define`: the config compiled in (see shared/runtime/bundled-config.ts). */
+  readonly define?: Readonly<Record<string, string>>;
+  /** @default true — the bench leaves them out to measure the code alone. */
+  readonly sourcemap?: boolean;
+}
+
+/**
+ * The one way a function is bundled (GuardrailFunction at synth, the
+ * cold-start bench, the bundle tests): esbuild, ESM for Node 24, minified,
+ * the AWS SDK inside (the handlers are tested against the SDK versions in
+ * the lock file, not whichever version the Lambda runtime ships), ESM
+ * `module` entry points first so the SDK tree-shakes.
+ *
+ * Code splitting: what a handler reaches only through `import()` (the
+ * schema behind an unbundled config, the fan-out's Step Functions and S3
+ * clients, the report renderer, an inventory source the config does not
+ * use) goes to chunks beside `index.mjs` that Node reads only when that
+ * path runs, so a cold start neither compiles nor evaluates them. Chunks
+ * sit in the same directory as the entry, so `import.meta.url` (the chart
+ * library copied next to the bundle) means the same place in every file.
+ */
+export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
+  return {
+    entryPoints: { index: input.entry },
+    outdir: input.outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node24',
+    minify: true,
+    sourcemap: input.sourcemap ?? true,
+    mainFields: ['module', 'main'],
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunk-[hash]',
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: [...UNREACHED_CREDENTIAL_PROVIDERS],
+    logLevel: 'warning',
+    metafile: true,
+    ...(input.define && { define: { ...input.define } }),
+  };
+}
+
+/**
+ * Builds a function's bundle into `outdir` and copies `assetFiles` next to
+ * it. Synchronous: CDK's local bundling calls it while synthesizing.
+ */
+export function bundleFunction(
+  input: FunctionBundleInput,
+  assetFiles: ReadonlyArray<{ readonly source: string; readonly target: string }> = [],
+): Metafile {
+  const result = buildSync(functionBuildOptions(input));
+  for (const file of assetFiles) copyFileSync(file.source, join(input.outdir, file.target));
+  if (!result.metafile) throw new Error(`esbuild returned no metafile for ${input.entry}`);
+  return result.metafile;
+}
+
+/** Bytes of a bundle's JavaScript: all of it, and what a cold start loads (the entry and its static imports). */
+export interface BundleBytes {
+  readonly total: number;
+  readonly coldStart: number;
+  /** Output files a cold start loads, the entry first. */
+  readonly coldStartFiles: readonly string[];
+}
+
+/**
+ * Sizes a bundle from its metafile. A cold start loads `index.mjs` and,
+ * transitively, every chunk it imports statically; chunks reached only by
+ * `import()` load when their path runs. Source maps are not counted.
+ */
+export function bundleBytes(metafile: Metafile): BundleBytes {
+  const outputs = metafile.outputs;
+  const js = Object.keys(outputs).filter((path) => path.endsWith('.mjs'));
+  // Chunks reached by import() count as entry points in the metafile too; the handler's is index.mjs.
+  const entry = js.find((path) => path === 'index.mjs' || path.endsWith('/index.mjs'));
+  if (entry === undefined) throw new Error('the bundle has no entry point');
+  const loaded = [entry];
+  for (let i = 0; i < loaded.length; i++) {
+    for (const imported of outputs[loaded[i] as string]?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external && !loaded.includes(imported.path))
+        loaded.push(imported.path);
+    }
+  }
+  const bytes = (paths: readonly string[]) =>
+    paths.reduce((sum, path) => sum + (outputs[path]?.bytes ?? 0), 0);
+  return { total: bytes(js), coldStart: bytes(loaded), coldStartFiles: loaded };
+}
