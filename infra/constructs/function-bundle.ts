@@ -1,5 +1,6 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 
 /**
@@ -30,6 +31,9 @@ export const UNREACHED_CREDENTIAL_PROVIDERS: readonly string[] = [
   '@aws-sdk/nested-clients',
 ];
 
+/** See node-http-shim.ts: `node:http` through `require`, without the ESM facade that loads undici. */
+const NODE_HTTP_SHIM = fileURLToPath(new URL('./node-http-shim.ts', import.meta.url));
+
 /** What one function's bundle is built from. */
 export interface FunctionBundleInput {
   /** Absolute path of the handler's TypeScript file. */
@@ -56,6 +60,7 @@ export interface FunctionBundleInput {
  * path runs, so a cold start neither compiles nor evaluates them. Chunks
  * sit in the same directory as the entry, so `import.meta.url` (the chart
  * library copied next to the bundle) means the same place in every file.
+ * `node:http` is loaded through `require` (node-http-shim.ts).
  */
 export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
   return {
@@ -73,6 +78,7 @@ export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
     chunkNames: 'chunk-[hash]',
     banner: { js: ESM_REQUIRE_BANNER },
     external: [...UNREACHED_CREDENTIAL_PROVIDERS],
+    alias: { http: NODE_HTTP_SHIM, 'node:http': NODE_HTTP_SHIM },
     logLevel: 'warning',
     metafile: true,
     ...(input.define && { define: { ...input.define } }),

@@ -1,10 +1,10 @@
 import type { RoleAssumer } from '../adapters/aws/assume-role.js';
-import { ConfigAggregatorInventory } from '../adapters/aws/config-aggregator-inventory.js';
-import { ResourceExplorerInventory } from '../adapters/aws/resource-explorer-inventory.js';
-import { TaggingInventory } from '../adapters/aws/tagging-inventory.js';
 import { mergedInventory } from '../checks/tag-coverage/merged-inventory.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { InventorySource } from '../core/sources.js';
+
+/** The AWS inventory adapters, by the name each reports (`InventorySource.name`). */
+type AwsSourceName = 'resource-explorer' | 'config' | 'tagging-api';
 
 /**
  * The AWS inventory `organization.inventory` asks for: each listed source,
@@ -14,33 +14,85 @@ import type { InventorySource } from '../core/sources.js';
  * config names) through the one role assumer the check already has, or with
  * the caller's own credentials when it runs there (one-account setups).
  *
+ * Each adapter, with its SDK client, is imported when the source is first
+ * listed: a function loads only the sources its config names, and the
+ * tag-coverage starter none when the run fans out.
+ *
  * @example
  * const inventory = awsInventory(config, organizationAccess(config, 'tag-coverage').assumer);
  */
 export function awsInventory(config: GuardrailsConfig, assumer: RoleAssumer): InventorySource {
+  const { inventory } = config.organization;
+  return mergedInventory(
+    inventory.sources.map((source) => {
+      const name = adapterOf(source, config);
+      return onFirstList(name, () => loadSource(name, config, assumer));
+    }),
+  );
+}
+
+/** Which adapter serves a configured source: the schema requires the view or aggregator a source names. */
+function adapterOf(source: string, config: GuardrailsConfig): AwsSourceName {
+  const { inventory } = config.organization;
+  if (source === 'resource-explorer' && inventory.resourceExplorer) return 'resource-explorer';
+  if (source === 'config' && inventory.config) return 'config';
+  return 'tagging-api';
+}
+
+async function loadSource(
+  name: AwsSourceName,
+  config: GuardrailsConfig,
+  assumer: RoleAssumer,
+): Promise<InventorySource> {
   const { organization } = config;
   const { inventory } = organization;
-  const sources = inventory.sources.map((source): InventorySource => {
-    if (source === 'resource-explorer' && inventory.resourceExplorer) {
-      return new ResourceExplorerInventory({
-        viewArn: inventory.resourceExplorer.viewArn,
-        roleName: inventory.resourceExplorer.roleName ?? organization.managementRoleName,
-        assumer,
+  if (name === 'resource-explorer' && inventory.resourceExplorer) {
+    const { ResourceExplorerInventory } = await import('../adapters/aws/resource-explorer-inventory.js');
+    return new ResourceExplorerInventory({
+      viewArn: inventory.resourceExplorer.viewArn,
+      roleName: inventory.resourceExplorer.roleName ?? organization.managementRoleName,
+      assumer,
+    });
+  }
+  if (name === 'config' && inventory.config) {
+    const { ConfigAggregatorInventory } = await import('../adapters/aws/config-aggregator-inventory.js');
+    const accountId = inventory.config.accountId ?? organization.managementAccountId;
+    return new ConfigAggregatorInventory({
+      aggregatorName: inventory.config.aggregatorName,
+      region: inventory.config.region,
+      account: {
+        ...(accountId !== undefined && { managementAccountId: accountId }),
+        managementRoleName: inventory.config.roleName ?? organization.managementRoleName,
+      },
+      assumer,
+    });
+  }
+  const { TaggingInventory } = await import('../adapters/aws/tagging-inventory.js');
+  return new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName });
+}
+
+/**
+ * An inventory source that imports its adapter on the first listing. Every
+ * AWS adapter lists global resources (`globalScope`), each its own way; the
+ * loaded adapter must report the name it stands for.
+ */
+function onFirstList(name: AwsSourceName, load: () => Promise<InventorySource>): InventorySource {
+  let loading: Promise<InventorySource> | undefined;
+  let loaded: InventorySource | undefined;
+  return {
+    name,
+    globalScope: true,
+    get pageRequests() {
+      return loaded?.pageRequests ?? 0;
+    },
+    async listResources(accountId, region) {
+      loading ??= load().then((source) => {
+        if (source.name !== name || source.globalScope !== true)
+          throw new Error(`inventory adapter ${source.name} loaded for ${name}`);
+        loaded = source;
+        return source;
       });
-    }
-    if (source === 'config' && inventory.config) {
-      const accountId = inventory.config.accountId ?? organization.managementAccountId;
-      return new ConfigAggregatorInventory({
-        aggregatorName: inventory.config.aggregatorName,
-        region: inventory.config.region,
-        account: {
-          ...(accountId !== undefined && { managementAccountId: accountId }),
-          managementRoleName: inventory.config.roleName ?? organization.managementRoleName,
-        },
-        assumer,
-      });
-    }
-    return new TaggingInventory({ assumer, memberRoleName: organization.memberRoleName });
-  });
-  return mergedInventory(sources);
+      return (await loading).listResources(accountId, region);
+    },
+  };
 }
