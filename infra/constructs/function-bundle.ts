@@ -31,8 +31,17 @@ export const UNREACHED_CREDENTIAL_PROVIDERS: readonly string[] = [
   '@aws-sdk/nested-clients',
 ];
 
-/** See node-http-shim.ts: `node:http` through `require`, without the ESM facade that loads undici. */
-const NODE_HTTP_SHIM = fileURLToPath(new URL('./node-http-shim.ts', import.meta.url));
+/**
+ * Node built-ins whose ESM facade costs a cold start more than the module
+ * itself (each shim says why), mapped to shims that load them without one.
+ */
+const shim = (name: string) => fileURLToPath(new URL(`../bundle-shims/${name}.ts`, import.meta.url));
+const BUILTIN_SHIMS: Readonly<Record<string, string>> = {
+  http: shim('node-http'),
+  'node:http': shim('node-http'),
+  process: shim('node-process'),
+  'node:process': shim('node-process'),
+};
 
 /** What one function's bundle is built from. */
 export interface FunctionBundleInput {
@@ -60,7 +69,8 @@ export interface FunctionBundleInput {
  * path runs, so a cold start neither compiles nor evaluates them. Chunks
  * sit in the same directory as the entry, so `import.meta.url` (the chart
  * library copied next to the bundle) means the same place in every file.
- * `node:http` is loaded through `require` (node-http-shim.ts).
+ * `node:http` and `node:process` are loaded without an ESM facade
+ * (infra/bundle-shims/).
  */
 export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
   return {
@@ -78,8 +88,10 @@ export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
     chunkNames: 'chunk-[hash]',
     banner: { js: ESM_REQUIRE_BANNER },
     external: [...UNREACHED_CREDENTIAL_PROVIDERS],
-    alias: { http: NODE_HTTP_SHIM, 'node:http': NODE_HTTP_SHIM },
+    alias: { ...BUILTIN_SHIMS },
     logLevel: 'warning',
+    // A name a shim does not export must fail the build, not read as undefined in Lambda.
+    logOverride: { 'import-is-undefined': 'error' },
     metafile: true,
     ...(input.define && { define: { ...input.define } }),
   };
