@@ -1,6 +1,7 @@
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { probeLine } from '../../cli/commands/probe.js';
+import { functionBuildOptions } from '../../infra/constructs/function-bundle.js';
 import { MemoryStateStore } from '../../shared/adapters/memory/memory-state.js';
 import type { ProbeTransport } from '../../shared/adapters/probe/http-transport.js';
 import { probeCheck } from '../../shared/checks/probe/check.js';
@@ -186,25 +187,28 @@ probes:
 });
 
 /**
- * Bundles every function as GuardrailFunction (CDK's NodejsFunction) does, with the config compiled in.
+ * Bundles every function as GuardrailFunction does (function-bundle.ts), with the config compiled in;
+ * each function's text is all its output files, chunks included.
  * esbuild runs on one thread here, so the bundling does not starve the tests running beside it.
  */
 process.env.GOMAXPROCS = '1';
 async function bundleFunctions(config: GuardrailsConfig, entries: readonly string[]): Promise<string[]> {
-  const out = await build({
-    entryPoints: [...entries],
-    outdir: 'bundle-out',
-    bundle: true,
-    write: false,
-    platform: 'node',
-    target: 'node24',
-    format: 'esm',
-    minify: true,
-    mainFields: ['module', 'main'],
-    logLevel: 'silent',
-    define: { [CONFIG_GLOBAL]: JSON.stringify(JSON.stringify(config)) },
-  });
-  return out.outputFiles.filter((f) => f.path.endsWith('.js')).map((f) => f.text);
+  const define = { [CONFIG_GLOBAL]: JSON.stringify(JSON.stringify(config)) };
+  const texts: string[] = [];
+  for (const entry of entries) {
+    const out = await build({
+      ...functionBuildOptions({ entry, outdir: 'bundle-out', define, sourcemap: false }),
+      write: false,
+      logLevel: 'silent',
+    });
+    texts.push(
+      out.outputFiles
+        .filter((f) => f.path.endsWith('.mjs'))
+        .map((f) => f.text)
+        .join('\n'),
+    );
+  }
+  return texts;
 }
 
 const FUNCTIONS = ['aggregate', 'cost-anomaly', 'forwarder', 'probe', 'scan-account', 'tag-coverage'].map(

@@ -1,6 +1,9 @@
 import { build } from 'esbuild';
 import { describe, expect, it, vi } from 'vitest';
-import { UNREACHED_CREDENTIAL_PROVIDERS } from '../../infra/constructs/guardrail-function.js';
+import {
+  functionBuildOptions,
+  UNREACHED_CREDENTIAL_PROVIDERS,
+} from '../../infra/constructs/function-bundle.js';
 import { repoFile, SYNTH_TIMEOUT_MS } from './support/cdk.js';
 
 // One real esbuild bundle on a shared 2-core machine: a hang guard, not a timing assertion.
@@ -8,20 +11,20 @@ vi.setConfig({ testTimeout: SYNTH_TIMEOUT_MS });
 
 describe('the credential providers left out of the bundles', () => {
   it('are only ever imported lazily, so a bundle loads without them and Lambda never reaches them', async () => {
-    // Bundled as GuardrailFunction does (ESM, module/main, the SDK inside, these external).
+    // Bundled as GuardrailFunction does (function-bundle.ts); every output file, chunks included.
     const result = await build({
-      entryPoints: [repoFile('functions/probe/handler.ts')],
-      bundle: true,
+      ...functionBuildOptions({
+        entry: repoFile('functions/probe/handler.ts'),
+        outdir: 'out',
+        sourcemap: false,
+      }),
       write: false,
-      format: 'esm',
-      platform: 'node',
-      target: 'node24',
-      mainFields: ['module', 'main'],
-      external: [...UNREACHED_CREDENTIAL_PROVIDERS],
-      outfile: 'index.mjs',
       logLevel: 'silent',
     });
-    const code = result.outputFiles[0]?.text ?? '';
+    const code = result.outputFiles
+      .filter((f) => f.path.endsWith('.mjs'))
+      .map((f) => f.text)
+      .join('\n');
     for (const pkg of UNREACHED_CREDENTIAL_PROVIDERS) {
       const escaped = pkg.replace(/[/.-]/g, '\\$&');
       // No static `import … from "<pkg>"`: that would load (and fail) at cold start.

@@ -1,0 +1,93 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { bundleBytes, bundleFunction } from '../../infra/constructs/function-bundle.js';
+import { configBundleText } from '../../shared/config/config-json.js';
+import { loadConfig } from '../../shared/config/loader.js';
+import { CONFIG_GLOBAL } from '../../shared/runtime/bundled-config.js';
+import { repoFile, SYNTH_TIMEOUT_MS } from './support/cdk.js';
+
+// Real esbuild bundles on a shared 2-core machine: a hang guard, not a timing assertion.
+vi.setConfig({ testTimeout: SYNTH_TIMEOUT_MS });
+process.env.GOMAXPROCS = '1';
+
+const out = mkdtempSync(join(tmpdir(), 'function-bundle-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const config = loadConfig(repoFile('examples/demo-org/guardrails.config.yaml'));
+const define = { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(config)) };
+
+/** Bundles a handler as GuardrailFunction does; returns its output directory and the inputs a cold start loads. */
+function bundled(handler: string): { dir: string; coldStartInputs: string[]; lazyInputs: string[] } {
+  const dir = join(out, handler);
+  const metafile = bundleFunction({
+    entry: repoFile(`functions/${handler}/handler.ts`),
+    outdir: dir,
+    define,
+  });
+  const { coldStartFiles } = bundleBytes(metafile);
+  const inputsOf = (files: readonly string[]) =>
+    files.flatMap((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}));
+  const lazyFiles = Object.keys(metafile.outputs).filter(
+    (f) => f.endsWith('.mjs') && !coldStartFiles.includes(f),
+  );
+  return { dir, coldStartInputs: inputsOf(coldStartFiles), lazyInputs: inputsOf(lazyFiles) };
+}
+
+const loaded = (inputs: string[], fragment: string) => inputs.some((input) => input.includes(fragment));
+
+describe('function bundles', () => {
+  it('leave the paths not every invocation takes to chunks a cold start does not load (tag-coverage)', () => {
+    const { coldStartInputs, lazyInputs } = bundled('tag-coverage');
+    // The demo config names only the Tagging API; the fan-out, the report and the schema are lazy.
+    for (const lazy of [
+      'shared/config/schema.ts',
+      '@aws-sdk/client-s3/',
+      '@aws-sdk/client-sfn/',
+      'shared/report/',
+      '@aws-sdk/client-config-service/',
+      '@aws-sdk/client-resource-explorer-2/',
+      '@aws-sdk/client-resource-groups-tagging-api/',
+    ]) {
+      expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
+      expect(loaded(lazyInputs, lazy), lazy).toBe(true);
+    }
+    // What every run needs is loaded at once.
+    expect(loaded(coldStartInputs, '@aws-sdk/client-organizations/')).toBe(true);
+    expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
+  });
+
+  it('load in Node without the built-ins whose ESM facades cost a cold start (forwarder)', () => {
+    const { dir, coldStartInputs } = bundled('forwarder');
+    expect(loaded(coldStartInputs, '@aws-sdk/client-secrets-manager/')).toBe(false);
+    expect(loaded(coldStartInputs, 'shared/config/schema.ts')).toBe(false);
+    const code = readdirSync(dir)
+      .filter((f) => f.endsWith('.mjs'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    expect(code).not.toMatch(/from\s*["'](node:)?(http|process)["']/);
+    expect(readdirSync(dir).filter((f) => f.startsWith('chunk-')).length).toBeGreaterThan(0);
+
+    // A fresh node imports the split bundle: its handler is there, and neither undici nor the
+    // diagnostic report module was loaded.
+    const script = [
+      'const before = new Set(process.moduleLoadList);',
+      `const m = await import(${JSON.stringify(join(dir, 'index.mjs'))});`,
+      'const added = process.moduleLoadList.filter((x) => !before.has(x));',
+      "process.stdout.write(JSON.stringify({ handler: typeof m.handler, undici: added.some((x) => x.includes('undici')), report: added.some((x) => x.includes('process/report')) }));",
+    ].join('\n');
+    const result = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+          AWS_SECRET_ACCESS_KEY: 'example',
+        },
+      }),
+    );
+    expect(result).toEqual({ handler: 'function', undici: false, report: false });
+  });
+});
