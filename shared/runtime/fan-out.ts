@@ -1,5 +1,9 @@
 import * as z from 'zod';
-import { type S3Location, type ScanPointer, s3LocationSchema } from '../adapters/aws/scan-results-location.js';
+import {
+  type S3Location,
+  type ScanPointer,
+  s3LocationSchema,
+} from '../adapters/aws/scan-results-location.js';
 import { planTagScan, scanAccounts, type TagCoveragePorts } from '../checks/tag-coverage/check.js';
 import type { AccountScanResult } from '../checks/tag-coverage/scan-result.js';
 import type { GuardrailsConfig } from '../config/schema.js';
