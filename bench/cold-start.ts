@@ -99,12 +99,25 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     const outdir = join(OUT, handler);
     rmSync(outdir, { recursive: true, force: true });
     const built = await build(
-      functionBuildOptions({ entry: join(ROOT, `functions/${handler}/handler.ts`), outdir, define, sourcemap: false }),
+      functionBuildOptions({
+        entry: join(ROOT, `functions/${handler}/handler.ts`),
+        outdir,
+        define,
+        sourcemap: false,
+      }),
     );
     if (!built.metafile) throw new Error(`${handler}: esbuild returned no metafile`);
     const bytes = bundleBytes(built.metafile);
-    const gzipBytes = bytes.coldStartFiles.reduce((sum, file) => sum + gzipSync(readFileSync(file)).length, 0);
-    const bundle = { outfile: join(outdir, 'index.mjs'), bytes: bytes.coldStart, total: bytes.total, gzipBytes };
+    const gzipBytes = bytes.coldStartFiles.reduce(
+      (sum, file) => sum + gzipSync(readFileSync(file)).length,
+      0,
+    );
+    const bundle = {
+      outfile: join(outdir, 'index.mjs'),
+      bytes: bytes.coldStart,
+      total: bytes.total,
+      gzipBytes,
+    };
     const runs = Array.from({ length: samples }, () => importSample(bundle.outfile));
     const overBare = median(runs.map((r) => r.processCpuMs)) - bare;
     const importCpu = median(runs.map((r) => r.importCpuMs));

@@ -11,7 +11,7 @@ import { repoFile, SYNTH_TIMEOUT_MS } from './support/cdk.js';
 
 // Real esbuild bundles on a shared 2-core machine: a hang guard, not a timing assertion.
 vi.setConfig({ testTimeout: SYNTH_TIMEOUT_MS });
-process.env.GOMAXPROCS = '1';
+vi.stubEnv('GOMAXPROCS', '1');
 
 const out = mkdtempSync(join(tmpdir(), 'function-bundle-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));

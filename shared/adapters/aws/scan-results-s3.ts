@@ -7,7 +7,12 @@ import { GuardrailError, InputError } from '../../core/errors.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 import { type S3Location, type ScanPointer, scanPointerSchema } from './scan-results-location.js';
 
-export { type S3Location, type ScanPointer, s3LocationSchema, scanPointerSchema } from './scan-results-location.js';
+export {
+  type S3Location,
+  type ScanPointer,
+  s3LocationSchema,
+  scanPointerSchema,
+} from './scan-results-location.js';
 
 /** Where a run's plan and scans live, under the results bucket. */
 export const RUNS_PREFIX = 'tag-coverage/runs';
