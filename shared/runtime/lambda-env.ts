@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state.js';
-import { SqsSink } from '../adapters/aws/sqs-sink.js';
 import { durationMs } from '../config/duration.js';
 import { formatIssues } from '../config/issue-format.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
 import { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
+import { onFirstDelivery } from './lazy-sink.js';
 import type { ReportPublisher } from './report-publisher-env.js';
 
 export { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
@@ -45,7 +45,13 @@ export async function lambdaPortsFromEnv(
         partitionOf: (check: string) => options.partitionOf?.(check, config) ?? check,
       }),
     }),
-    sinks: [new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL })],
+    // The SQS client loads on the first delivery: a run with nothing to send never needs it.
+    sinks: [
+      onFirstDelivery('sqs', async () => {
+        const { SqsSink } = await import('../adapters/aws/sqs-sink.js');
+        return new SqsSink({ queue: parsed.data.INCIDENT_QUEUE_URL });
+      }),
+    ],
   };
 }
 

@@ -1,7 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import * as z from 'zod';
 import { DynamoDbQuorumStore } from '../adapters/aws/probe-quorum-store.js';
-import { SnsSink } from '../adapters/aws/sns-sink.js';
 import { PagerDutyEventsSink } from '../adapters/pagerduty/events-v2.js';
 import { createHttpProbeTransport, type ProbeTransport } from '../adapters/probe/http-transport.js';
 import { probeCheck } from '../checks/probe/check.js';
@@ -14,6 +13,7 @@ import type { Check } from '../core/ports.js';
 import { SEVERITIES } from '../core/severity.js';
 import { type LambdaPorts, lambdaPortsFromEnv } from './lambda-env.js';
 import { lazySecretReader, lazySecretValue } from './lazy-secret.js';
+import { onFirstDelivery } from './lazy-sink.js';
 import { lambdaLog, logger, metrics } from './middleware.js';
 
 /** The `service` dimension of the probe's own metrics: ProbeStack's heartbeat alarm selects on it. */
@@ -75,9 +75,13 @@ export async function probeLambdaFromEnv(
   const { config } = ports;
   const sinks = [
     ...ports.sinks,
-    new SnsSink({
-      topicArn: parsed.data.PAGING_TOPIC_ARN,
-      minSeverity: config.sinks.sns?.minSeverity ?? 'error',
+    // Most rounds page nobody: the SNS client loads on the first page.
+    onFirstDelivery('sns', async () => {
+      const { SnsSink } = await import('../adapters/aws/sns-sink.js');
+      return new SnsSink({
+        topicArn: parsed.data.PAGING_TOPIC_ARN,
+        minSeverity: config.sinks.sns?.minSeverity ?? 'error',
+      });
     }),
   ];
   const secretArn = parsed.data.PAGERDUTY_SECRET_ARN;

@@ -58,6 +58,16 @@ describe('function bundles', () => {
     expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
   });
 
+  it('load the queue, paging and secret clients only when a round has something to send (probe)', () => {
+    const { coldStartInputs, lazyInputs } = bundled('probe');
+    for (const lazy of ['@aws-sdk/client-sqs/', '@aws-sdk/client-sns/', '@aws-sdk/client-secrets-manager/']) {
+      expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
+      expect(loaded(lazyInputs, lazy), lazy).toBe(true);
+    }
+    // The state and quorum table is read every round.
+    expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
+  });
+
   it('load in Node without the built-ins whose ESM facades cost a cold start (forwarder)', () => {
     const { dir, coldStartInputs } = bundled('forwarder');
     expect(loaded(coldStartInputs, '@aws-sdk/client-secrets-manager/')).toBe(false);
