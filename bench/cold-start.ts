@@ -31,7 +31,15 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The checkout whose handlers are measured; COLD_START_ROOT measures another (e.g. `git archive` of an older commit). */
 const ROOT = process.env.COLD_START_ROOT ?? join(here, '..');
 const OUT = join(here, 'out', 'cold-start');
-const HANDLERS = ['tag-coverage', 'cost-anomaly', 'scan-account', 'aggregate', 'forwarder', 'probe'] as const;
+const HANDLERS = [
+  'tag-coverage',
+  'cost-anomaly',
+  'cost-policy',
+  'scan-account',
+  'aggregate',
+  'forwarder',
+  'probe',
+] as const;
 const MAX_BUNDLE_KIB = 500;
 const MAX_IMPORT_MS = 100;
 

@@ -8,7 +8,7 @@ import { withReportPublisher } from '../../shared/runtime/report-publisher-env.j
 
 // Cold start: config, state, queue and the sources are built once per container; the Config and
 // CloudWatch Logs clients load on first use.
-const ports = withReportPublisher(lambdaPortsFromEnv());
+const ports = withReportPublisher(await lambdaPortsFromEnv());
 const check = costPolicyCheck(awsCostPolicySources(ports.config)) as Check<unknown>;
 
 /**
