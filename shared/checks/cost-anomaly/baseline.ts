@@ -436,6 +436,12 @@ class BaselineModel {
       scale[t] = sigma;
       upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sigma;
       lowerWidth[t] = this.o.zThreshold * this.tail.scale(false) * sigma;
+      // Downwards, a month start is judged as a regular day (see below): the band says so too.
+      if (monthStart && fee > 0)
+        lowerWidth[t] = Math.max(
+          at(lowerWidth, t),
+          fee + this.o.zThreshold * this.tail.scale(false) * regularSigma,
+        );
       const guardBound = monthStart ? 0 : this.guardBound(t, level);
       if (guardBound > 0) upperWidth[t] = Math.max(at(upperWidth, t), guardBound);
       if (gap) continue;
