@@ -367,6 +367,7 @@ class BaselineModel {
       const regularExpected = Math.max(0, level * factor);
       const bucket = this.buckets === 1 ? 0 : Math.floor(((t % period) * this.buckets) / period);
       let sigma = this.sigmaOf(bucket, factor, level, regularExpected);
+      const regularSigma = sigma;
       if (this.intermittent && !monthStart && this.sizes.size >= MIN_SIZES) {
         // Mostly zeros: a zero is normal, and a charge is judged against the recent charges' sizes.
         const typical = this.sizes.sample.median();
@@ -435,6 +436,12 @@ class BaselineModel {
       scale[t] = sigma;
       upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sigma;
       lowerWidth[t] = this.o.zThreshold * this.tail.scale(false) * sigma;
+      // Downwards, a month start is judged as a regular day (see below): the band says so too.
+      if (monthStart && fee > 0)
+        lowerWidth[t] = Math.max(
+          at(lowerWidth, t),
+          fee + this.o.zThreshold * this.tail.scale(false) * regularSigma,
+        );
       const guardBound = monthStart ? 0 : this.guardBound(t, level);
       if (guardBound > 0) upperWidth[t] = Math.max(at(upperWidth, t), guardBound);
       if (gap) continue;
@@ -447,6 +454,10 @@ class BaselineModel {
         r = this.holidayLike(t, r, value - fee, level, factor, bucket);
       // The first month start with a charge on top is how a recurring fee first shows: learn it, do not page.
       if (monthStart && this.feeCount === 0 && r > 0) r = 0;
+      // A month start without the learnt fee is a saving, not an incident: downwards it is judged as a
+      // regular day (a fee learnt from a burst on the first would otherwise page every next month).
+      if (monthStart && fee > 0 && r < 0)
+        r = Math.max(r, Math.min(0, (value - regularExpected) / regularSigma));
       let zt = this.calibrated(r, factor);
       if (this.guard !== null && !monthStart && level > 0) {
         const departure = (value - pointExpected) / level;
@@ -466,6 +477,8 @@ class BaselineModel {
 
       if (monthStart) {
         // What the month start carried on top of a regular day: the recurring fee to expect next month.
+        // A month start of a series that has not started spending says nothing about its fees.
+        if (value === 0 && !(regularExpected > 0)) continue;
         this.feeResiduals[this.feeCount % MONTH_START_MEMORY] = value - regularExpected;
         this.feeCount++;
         continue;

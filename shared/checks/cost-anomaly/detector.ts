@@ -232,14 +232,36 @@ export function detectSeries(
     for (let s = firstPositive + 1; s < grid.values.length && firstZeroAfter === grid.values.length; s++)
       if (grid.values[s] === 0) firstZeroAfter = s;
 
+  // A service that started after a run of zeros: the model built on the zeros knows nothing of the
+  // service's weekly shape, noise or bursts. From one period after its start (when `new` no longer
+  // applies) a baseline that starts with the service judges it, with its own warm-up.
+  const restartAt =
+    grid.intervalMs !== null &&
+    grid.intervalMs >= DAY_MS &&
+    firstPositive >= NEW_MIN_HISTORY &&
+    firstZeroAfter >= firstPositive + period
+      ? firstPositive
+      : -1;
+  const restarted =
+    restartAt < 0
+      ? null
+      : computeBaseline(
+          grid.values.subarray(restartAt),
+          monthStarts?.subarray(restartAt) ?? null,
+          baselineOptions,
+        );
+
   const detected: DetectedPoint[] = new Array(points.length);
   for (let i = 0; i < points.length; i++) {
     const timestamp = (points[i] as SeriesPoint).timestamp;
     const slot = grid.slotOf[i] as number;
     const value = grid.values[slot] as number;
-    const expected = baseline.expected[slot] as number;
-    const lower = Math.max(0, expected - (baseline.lowerWidth[slot] as number));
-    const upper = expected + (baseline.upperWidth[slot] as number);
+    const fromRestart = restarted !== null && slot >= restartAt + period;
+    const model = fromRestart ? restarted : baseline;
+    const at = fromRestart ? slot - restartAt : slot;
+    const expected = model.expected[at] as number;
+    const lower = Math.max(0, expected - (model.lowerWidth[at] as number));
+    const upper = expected + (model.upperWidth[at] as number);
     if (Number.isNaN(value)) {
       detected[i] = {
         timestamp,
@@ -258,9 +280,9 @@ export function detectSeries(
     }
     const impact = value - expected;
     const deviation = Math.abs(impact);
-    const z = baseline.z[slot] as number;
+    const z = model.z[at] as number;
     const relative = expected > 0 ? deviation / expected : deviation > 0 ? Number.POSITIVE_INFINITY : 0;
-    const history = baseline.history[slot] as number;
+    const history = model.history[at] as number;
     // Spend after a history of nothing but zeros needs less history to be news.
     const isNew = impact > 0 && slot - firstPositive < period && firstPositive > 0 && slot < firstZeroAfter;
     const anomaly =

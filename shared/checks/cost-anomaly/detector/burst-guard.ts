@@ -21,7 +21,9 @@
  * - a departure that was part of an alert, or follows one within a few
  *   points (the same event), enters capped at the bar known before it,
  *   unless an earlier, separate alert is still in memory: one incident does
- *   not make the next one of its size usual, but a second one does;
+ *   not make the next one of its size usual, but a second one does (and the
+ *   first then enters at its full size: with the second largest as the bar,
+ *   a capped first alert would otherwise take a third one to count);
  * - the departures of a run that proved to be a level shift are forgotten.
  */
 const KEPT = 4;
@@ -41,6 +43,9 @@ export class BurstGuard {
   private previousEvent = Number.NEGATIVE_INFINITY;
   private eventBar = 0;
   private eventCapped = false;
+  /** The largest uncapped departure of the event being capped, and its slot: what it enters as once a second event comes. */
+  private eventPeak = 0;
+  private eventPeakTime = Number.NEGATIVE_INFINITY;
   private readonly pendingTimes = new Float64Array(MAX_BURST_POINTS);
   private readonly pendingSizes = new Float64Array(MAX_BURST_POINTS);
   private pending = 0;
@@ -64,6 +69,8 @@ export class BurstGuard {
     this.previousEvent = Number.NEGATIVE_INFINITY;
     this.eventBar = 0;
     this.eventCapped = false;
+    this.eventPeak = 0;
+    this.eventPeakTime = Number.NEGATIVE_INFINITY;
     this.pending = 0;
     this.persistent = false;
   }
@@ -119,12 +126,20 @@ export class BurstGuard {
         this.eventStart = t;
         this.eventBar = this.bar(t);
         this.eventCapped = t - this.previousEvent > this.memory;
+        // A second separate event: the first one was a burst of this series after all, at its full size.
+        if (!this.eventCapped && this.eventPeak > 0) this.insert(this.eventPeakTime, this.eventPeak);
+        this.eventPeak = 0;
       }
       this.lastAlert = t;
     }
     // The days of a first alert's event (alerted or just below the bar) do not teach its size.
     const inEvent = t - this.lastAlert <= EVENT_GAP;
-    return inEvent && this.eventCapped ? Math.min(size, this.eventBar) : size;
+    if (!inEvent || !this.eventCapped) return size;
+    if (size > this.eventPeak) {
+      this.eventPeak = size;
+      this.eventPeakTime = t;
+    }
+    return Math.min(size, this.eventBar);
   }
 
   private insert(t: number, kept: number): void {

@@ -162,6 +162,21 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(flagged(detected)).toEqual([100]);
   });
 
+  it('judges a new service by its own weeks, not by the zeros before it', () => {
+    // Prepare: nothing for 40 days, then a service with a weekly shape and a spike on day 110.
+    const values = weekly(120, 6).map((v, i) => (i < 40 ? 0 : v));
+    values[110] = (values[110] as number) + 150;
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the start is news for a week; its next weeks (a shape the zeros never showed) are not.
+    const alerts = flagged(detected);
+    expect(detected[40]?.reason).toBe('new');
+    expect(alerts.filter((i) => i < 47).every((i) => detected[i]?.reason === 'new')).toBe(true);
+    expect(alerts.filter((i) => i >= 47)).toEqual([110]);
+  });
+
   it('alerts on a two-week drop once, not again on the day it ends', () => {
     // Prepare: spend falls to 30% for 13 days, then comes back.
     const values = weekly(110, 2).map((v, i) => (i >= 60 && i < 73 ? v * 0.3 : v));

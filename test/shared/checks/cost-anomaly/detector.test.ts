@@ -324,6 +324,42 @@ describe('detectAnomalies on month-start charges', () => {
     expect(detected[76]).toMatchObject({ reason: 'month-start', direction: 'up' });
   });
 
+  it('does not page a month start without its learnt fee (a saving), but still one far below a regular day', () => {
+    // Prepare: the fee is charged on the first two month starts only; in a second series the third
+    // month start has no spend at all.
+    const withFee = weeklyCosts(90).map((cost, i) =>
+      MONTH_STARTS.slice(0, 2).includes(i) ? cost + FEE : cost,
+    );
+    const empty = withFee.map((cost, i) => (i === 76 ? 0 : cost));
+
+    // Act
+    const skipped = detectAnomalies(dailySeries(START, withFee), { minHistory: 14 });
+    const zero = detectAnomalies(dailySeries(START, empty), { minHistory: 14 });
+
+    // Assess: a regular day where the fee was expected is judged as a regular day.
+    expect(anomalyIndices(skipped)).toEqual([]);
+    expect(skipped[76]?.expected).toBeGreaterThan(FEE);
+    expect(anomalyIndices(zero)).toEqual([76]);
+    expect(zero[76]).toMatchObject({ reason: 'month-start', direction: 'down' });
+  });
+
+  it('learns the first fee of a service that started after a month start with nothing spent', () => {
+    // Prepare: zeros until day 30 (the month start at 17 has no spend), then spend with a fee on
+    // every month start.
+    const costs = weeklyCosts(90).map((cost, i) =>
+      i < 30 ? 0 : MONTH_STARTS.includes(i) ? cost + FEE : cost,
+    );
+
+    // Act
+    const detected = detectAnomalies(dailySeries(START, costs));
+
+    // Assess: the service's start is news; its first fee (day 45) is learnt, the zero month start
+    // before it said nothing about fees.
+    expect(detected[30]?.reason).toBe('new');
+    expect(anomalyIndices(detected).filter((i) => MONTH_STARTS.includes(i))).toEqual([]);
+    expect(detected[76]?.expected).toBeGreaterThan(FEE);
+  });
+
   it('without month-start learning, flags the fee as a burst the first time it is judged, then learns it', () => {
     // Prepare
     const costs = weeklyCosts(90).map((cost, i) => (MONTH_STARTS.includes(i) ? cost + FEE : cost));

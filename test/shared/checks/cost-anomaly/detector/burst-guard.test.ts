@@ -51,6 +51,23 @@ describe('BurstGuard', () => {
     expect(guard.bar(31)).toBe(2.0);
   });
 
+  it('learns a first alert at its full size once a second, separate one comes', () => {
+    // Prepare: routine departures up to 0.3; an alert of 1.5, then one of 1.2 weeks later.
+    const guard = new BurstGuard(365, 2);
+    [0.1, 0.3, 0.2].forEach((size, t) => {
+      guard.add(t, size, false);
+    });
+    guard.add(3, 1.5, true);
+    const afterFirst = guard.bar(4);
+
+    // Act
+    guard.add(30, 1.2, true);
+
+    // Assess: two incidents of a size make it usual; the second largest is now the first one's size.
+    expect(afterFirst).toBe(0.2);
+    expect(guard.bar(31)).toBe(1.2);
+  });
+
   it('forgets the departures of a run that proved to be a level shift', () => {
     // Prepare
     const guard = guardOf([0.1, 0.2, 0.8, 0.85, 0.9]);
