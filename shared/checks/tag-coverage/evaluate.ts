@@ -1,5 +1,6 @@
 import { durationMs } from '../../config/duration.js';
 import type { TagPolicy } from '../../config/schema.js';
+import { digestEntries } from '../../core/digest-list.js';
 import { clampSummary, type FindingInput } from '../../core/finding.js';
 import type { EvaluateContext, Evaluation } from '../../core/ports.js';
 import { maxSeverity, type Severity, severityRank } from '../../core/severity.js';
@@ -11,17 +12,6 @@ import { compileTagPolicy, describeProblem, isExempt, tagProblems } from './poli
 import { countKeyGaps, type KeyGaps, tagCoverageReport } from './report-snapshot.js';
 import type { AccountInfo, InactiveCostTag, TaggedResource, TagObservations, TagProblem } from './types.js';
 
-/**
- * A digest lists at most this many resources, and at most
- * {@link DIGEST_LIST_MAX_BYTES} of them; the rest are counted in `omitted`
- * and shown by the console link. Truncated rather than split into numbered
- * parts: one (account, owner) keeps one identity, so a shrinking list never
- * resolves a part (a resolve that would look like a fix) nor pages a new one,
- * and the digest always fits every sink (see `shared/core/event-budget.ts`).
- */
-export const DIGEST_MAX_RESOURCES = 100;
-/** Bytes of JSON the listed resources of one digest may take: about half the event budget. */
-export const DIGEST_LIST_MAX_BYTES = 64 * 1024;
 /** Longest ARN or problem line a digest spells out; longer ones (file mode, hostile tags) are cut. */
 const DIGEST_TEXT_MAX = 1_024;
 /** Owners listed in the org-wide coverage finding, least covered first. */
@@ -333,19 +323,9 @@ function digestFinding(digest: Digest, now: Date, sources: readonly string[]): F
   };
 }
 
-/** The entries a digest spells out: ranked, within {@link DIGEST_MAX_RESOURCES} and {@link DIGEST_LIST_MAX_BYTES}. */
+/** The entries a digest spells out: ranked, within the digest bounds. */
 function listedEntries(ranked: readonly Violation[]): DigestEntry[] {
-  const entries: DigestEntry[] = [];
-  let bytes = 2;
-  for (const v of ranked) {
-    if (entries.length === DIGEST_MAX_RESOURCES) break;
-    const entry = listedEntry(v);
-    // UTF-16 length × 3 bounds the UTF-8 bytes without encoding every entry.
-    bytes += JSON.stringify(entry).length * 3 + 1;
-    if (bytes > DIGEST_LIST_MAX_BYTES && entries.length > 0) break;
-    entries.push(entry);
-  }
-  return entries;
+  return digestEntries(ranked, listedEntry);
 }
 
 function clipText(text: string): string {

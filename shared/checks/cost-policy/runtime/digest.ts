@@ -1,7 +1,7 @@
 import type { CostRule } from '../../../config/cost-policy-schema.js';
+import { DIGEST_LIST_MAX_BYTES, DIGEST_MAX_RESOURCES, digestEntries } from '../../../core/digest-list.js';
 import { clampSummary, type FindingInput } from '../../../core/finding.js';
 import { maxSeverity, type Severity, severityRank } from '../../../core/severity.js';
-import { DIGEST_LIST_MAX_BYTES, DIGEST_MAX_RESOURCES } from '../../tag-coverage/evaluate.js';
 import type { GraceJudgement } from '../../tag-coverage/grace.js';
 import type { OwnerRef } from '../../tag-coverage/owner.js';
 import type { AccountInfo } from '../../tag-coverage/types.js';
@@ -123,17 +123,7 @@ export function policyDigestFinding(
 }
 
 function listedEntries(ranked: readonly PolicyViolation[]): PolicyDigestEntry[] {
-  const entries: PolicyDigestEntry[] = [];
-  let bytes = 2;
-  for (const v of ranked) {
-    if (entries.length === DIGEST_MAX_RESOURCES) break;
-    const entry = listedEntry(v);
-    // UTF-16 length × 3 bounds the UTF-8 bytes without encoding every entry.
-    bytes += JSON.stringify(entry).length * 3 + 1;
-    if (bytes > DIGEST_LIST_MAX_BYTES && entries.length > 0) break;
-    entries.push(entry);
-  }
-  return entries;
+  return digestEntries(ranked, listedEntry);
 }
 
 function listedEntry(v: PolicyViolation): PolicyDigestEntry {
