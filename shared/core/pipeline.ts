@@ -9,7 +9,7 @@ import type { Envelope } from './envelope.js';
 import { GuardrailError } from './errors.js';
 import { boundEnvelope } from './event-budget.js';
 import { type Finding, findingSchema } from './finding.js';
-import type { Check, Lease, ProgressLog, ScopeReport, Sink, StateStore } from './ports.js';
+import type { Check, Lease, ProgressLog, ScopeFailure, ScopeReport, Sink, StateStore } from './ports.js';
 import { reconcile } from './reconcile.js';
 import { foldReportSnapshot } from './report-memory.js';
 import { scanGapFinding } from './scan-gap.js';
@@ -71,9 +71,7 @@ export async function runCheck<O>(check: Check<O>, deps: PipelineDeps): Promise<
     const evaluation = check.evaluate(collected.observations, { config, now, memory: prior.memory });
 
     const openByScope = countOpenByScope(prior.incidents);
-    const gaps = collected.scope.failed.map((f) =>
-      scanGapFinding(check.name, f, openByScope.get(f.scope) ?? 0),
-    );
+    const gaps = collected.scope.failed.map((f) => scanGapFinding(check.name, f, openKept(openByScope, f)));
     const findings = [...evaluation.findings, ...gaps].map((f, i) => parseFinding(check.name, f, i));
     for (const gap of collected.scope.failed)
       log.warn(`scan gap: ${gap.scope}: ${gap.reason}`, { check: check.name });
@@ -143,6 +141,14 @@ function countOpenByScope(incidents: ReadonlyArray<{ status: string; scope: stri
   const counts = new Map<string, number>();
   for (const r of incidents) if (r.status === 'open') counts.set(r.scope, (counts.get(r.scope) ?? 0) + 1);
   return counts;
+}
+
+/** Open findings a failed scope holds: its own, and those of the scopes it says it holds. */
+function openKept(openByScope: ReadonlyMap<string, number>, failure: ScopeFailure): number {
+  let kept = 0;
+  for (const [scope, count] of openByScope)
+    if (scope === failure.scope || failure.holds?.(scope)) kept += count;
+  return kept;
 }
 
 function parseFinding(check: string, input: unknown, index: number): Finding {

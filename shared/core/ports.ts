@@ -62,6 +62,13 @@ export interface ScopeFailure {
   readonly errorName?: string;
   /** The bad input (a file, and its line or JSON path) that made the scope fail; the CLI then exits 2. */
   readonly input?: string;
+  /**
+   * Other scopes whose open findings stay open because this one could not
+   * be read (a rule's failed query holds that rule's digest in every
+   * account), counted with `scope`'s own in the scan gap's
+   * `openFindingsKept`. Absent: `scope` alone.
+   */
+  readonly holds?: (scope: string) => boolean;
 }
 
 /** What a collection fully observed and what it could not. */

@@ -12,6 +12,7 @@ import { evaluateCostPolicyRuntime } from './evaluate.js';
 import {
   aggregatorScope,
   type CostPolicyCollected,
+  isRuleAccountScope,
   type RuleGroup,
   ruleAccountScope,
   ruleScope,
@@ -124,18 +125,30 @@ export async function collectPolicy(
   const logs = needsLogs ? await readLogGroups(ports, accounts, regions, ctx) : undefined;
   if (logs) {
     completed.push(...logs.completed);
-    failed.push(...logs.failed);
+    // An account's unread log groups hold its log-retention digests.
+    const logRules = policy.rules.filter((r) => r.kind === 'log-retention').map((r) => r.id);
+    failed.push(
+      ...logs.failed.map((f) => {
+        const account = f.scope.split('/')[0] ?? '';
+        return { ...f, holds: (s: string) => logRules.some((id) => s === ruleAccountScope(account, id)) };
+      }),
+    );
   }
 
   const coverage = await readCoverage(ports, regions);
-  failed.push(...coverage.failed);
+  // A region the aggregator does not hold holds every digest.
+  failed.push(...coverage.failed.map((f) => ({ ...f, holds: isRuleAccountScope })));
   completed.push(...coverage.completed);
   const settled = await mapSettled(queries, QUERY_CONCURRENCY, (q) => ports.config.select(q.query));
   const groups: RuleGroup[] = queries.map((planned, i) => {
     const result = settled[i];
     const failGroup = (error: unknown): RuleGroup => {
       for (const rule of planned.rules)
-        failed.push(scopeFailure(ruleScope(rule.id), error, `${ports.config.name} query ${planned.id}: `));
+        failed.push({
+          ...scopeFailure(ruleScope(rule.id), error, `${ports.config.name} query ${planned.id}: `),
+          // The rule's digest in every account stays open.
+          holds: (s: string) => isRuleAccountScope(s) && s.endsWith(`/policy/${rule.id}`),
+        });
       return { query: planned.id, rules: planned.rules };
     };
     if (!result || result.status === 'rejected') return failGroup(result?.reason);

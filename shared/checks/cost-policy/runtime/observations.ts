@@ -37,6 +37,11 @@ export function ruleAccountScope(accountId: string, ruleId: string): string {
   return `${accountId}/policy/${ruleId}`;
 }
 
+/** Whether a scope is some account's digest scope of some rule (`<account>/policy/<rule>`). */
+export function isRuleAccountScope(scope: string): boolean {
+  return /^\d{12}\/policy\/[^/]+$/.test(scope);
+}
+
 /** The scope of one rule's query across the organization: a failed query is a scan gap here. */
 export function ruleScope(ruleId: string): string {
   return `policy/${ruleId}`;

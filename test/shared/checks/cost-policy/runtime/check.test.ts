@@ -259,7 +259,8 @@ describe('cost-policy runtime check', () => {
     const { report, events } = await run(w, state, new Date(t0.getTime() + DAY));
     const gap = report.findings.find((f) => f.type === 'guardrail.scan-gap');
     expect(gap?.scope).toBe('policy/approved-types');
-    expect(gap?.evidence).toMatchObject({ errorName: 'ThrottlingException', openFindingsKept: 0 });
+    // It counts the digests it holds: alpha's and web's in account A.
+    expect(gap?.evidence).toMatchObject({ errorName: 'ThrottlingException', openFindingsKept: 2 });
     expect(gap?.summary).toContain('allowed-instance-types');
     // The instance digests are neither resolved nor re-sent: the query that would judge them failed.
     const resolved = events.filter((e) => e.action === 'resolve').map((e) => e.dedupkey);
@@ -301,9 +302,10 @@ describe('cost-policy runtime check', () => {
     await run(w, state, t0);
     w.failLogs = [B];
     const { report, events } = await run(w, state, new Date(t0.getTime() + DAY));
-    expect(report.findings.find((f) => f.type === 'guardrail.scan-gap')?.scope).toBe(
-      `${B}/us-east-1/log-groups`,
-    );
+    const logGap = report.findings.find((f) => f.type === 'guardrail.scan-gap');
+    expect(logGap?.scope).toBe(`${B}/us-east-1/log-groups`);
+    // It holds B's log-retention digest, and only that one.
+    expect(logGap?.evidence.openFindingsKept).toBe(1);
     expect(byKey(report.findings)[`logs-expire:${B}:finops`]).toBeUndefined();
     expect(events.filter((e) => e.action === 'resolve')).toEqual([]);
     expect(report.metrics.PolicyUnresolved).toBe(2);
@@ -322,6 +324,8 @@ describe('cost-policy runtime check', () => {
     expect(report.findings.filter((f) => f.type === 'guardrail.scan-gap').map((f) => f.scope)).toEqual([
       'policy/aggregator/us-east-1',
     ]);
+    // Every open digest is held, and the gap says how many.
+    expect(report.findings.find((f) => f.type === 'guardrail.scan-gap')?.evidence.openFindingsKept).toBe(5);
     expect(events.filter((e) => e.action === 'resolve')).toEqual([]);
     expect(digests(report.findings)).toEqual([]);
     w.uncovered = 'unreadable';
