@@ -3,7 +3,7 @@ import { mapSettled } from '../../core/concurrency.js';
 import type { Check, ScopeFailure } from '../../core/ports.js';
 import { scopeFailure } from '../../core/scan-gap.js';
 import type { AwsCostSignals, CostSeries, CostSource, MetricSource } from '../../core/sources.js';
-import { costScopes } from './cost-completeness.js';
+import { costScopes, holdsEveryCostAnomaly } from './cost-completeness.js';
 import type { DriverGroup } from './drivers.js';
 import { filterCoversPair, pairsToExplain, seriesKey } from './drivers.js';
 import { driverBaselineDays, type Episode } from './episode.js';
@@ -118,7 +118,7 @@ export function costAnomalyCheck(ports: CostAnomalyPorts): Check<CostObservation
       } catch (error) {
         pairs = null;
         workloads = null;
-        failed.push(scopeFailure(SCOPES.costs, error));
+        failed.push({ ...scopeFailure(SCOPES.costs, error), holds: holdsEveryCostAnomaly });
       }
 
       let metrics: Map<string, MetricValue[]> | null = new Map();

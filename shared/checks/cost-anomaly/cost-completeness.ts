@@ -81,6 +81,7 @@ export function costScopes(
       scope: SCOPES.costs,
       reason: `${source} has no data for any account on ${describeDays(wholeDays)}, so no cost anomaly there can resolve`,
       errorName: 'IncompleteCostData',
+      holds: holdsEveryCostAnomaly,
     });
   }
   for (const [accountId, accountPairs] of byAccount(pairs)) {
@@ -102,6 +103,7 @@ export function costScopes(
           ? `${source} has no data for account ${accountId || '(none)'} on ${describeDays(own)}, though it has for other days`
           : `${source} has no final day in the window for account ${accountId || '(none)'}`,
       errorName: 'IncompleteCostData',
+      holds: holdsPairsUnder(accountScope(accountId)),
     });
   }
   const complete =
@@ -109,4 +111,19 @@ export function costScopes(
     workloads.every((w) => costGapOf(w, source) === undefined);
   if (complete) completed.push(SCOPES.costs);
   return { completed, failed };
+}
+
+/** A failed cost scope holds the (account, service) anomalies under it: `costs/<account>/<service>`. */
+export function holdsPairsUnder(scope: string): (other: string) => boolean {
+  return (other) => other.startsWith(`${scope}/`);
+}
+
+/**
+ * A failed read of the whole cost data holds every cost anomaly: those of
+ * the pairs, and those of the workloads (under their current and legacy scopes).
+ */
+export function holdsEveryCostAnomaly(other: string): boolean {
+  return (
+    other.startsWith(`${SCOPES.costs}/`) || other.startsWith('workload/') || other.startsWith('metrics/')
+  );
 }

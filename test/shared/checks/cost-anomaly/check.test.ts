@@ -136,7 +136,9 @@ describe('costAnomalyCheck.collect', () => {
     const check = costAnomalyCheck({ costs, metrics });
     const { scope, observations } = await check.collect({ config, now: NOW, log: log() });
     expect(scope.completed).toEqual(['metrics']);
-    expect(scope.failed).toEqual([{ scope: 'costs', reason: 'throttled', errorName: 'Error' }]);
+    expect(scope.failed).toEqual([
+      { scope: 'costs', reason: 'throttled', errorName: 'Error', holds: expect.any(Function) },
+    ]);
     expect(check.evaluate(observations, { config, now: NOW, memory: new Map() }).findings).toEqual([]);
   });
 

@@ -110,6 +110,8 @@ describe('incomplete cost data holds open cost anomalies (issue 9, item 4)', { t
     expect(resolves(report)).toEqual([]);
     expect(eventLines(report)).toEqual(['trigger guardrail.scan-gap costs']);
     expect(report.heldOpen).toBe(4);
+    // The gap says it holds all four: the unmapped pair's and the three workloads'.
+    expect(report.findings.find((f) => f.scope === 'costs')?.evidence.openFindingsKept).toBe(4);
   });
 
   it('a last day missing one account rows holds that account anomaly and turns no waste into a saving', async () => {
@@ -123,6 +125,11 @@ describe('incomplete cost data holds open cost anomalies (issue 9, item 4)', { t
       'trigger guardrail.scan-gap workload/nightly-etl',
     ]);
     const gap = report.findings.find((f) => f.scope === `costs/${ETL_ACCOUNT}`);
+    // The ETL account has no unmapped anomaly: the workload's own gap holds nightly-etl's.
+    expect(gap?.evidence.openFindingsKept).toBe(0);
+    expect(report.findings.find((f) => f.scope === 'workload/nightly-etl')?.evidence.openFindingsKept).toBe(
+      1,
+    );
     expect(gap?.summary).toMatch(
       /costs\.csv has no data for account 456789012345 on 2026-11-19, though it has for other days/,
     );

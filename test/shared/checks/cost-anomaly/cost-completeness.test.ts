@@ -63,7 +63,15 @@ describe('costScopes', () => {
         scope: 'costs/1',
         reason: 'costs.csv has no data for account 1 on 2026-11-19, though it has for other days',
         errorName: 'IncompleteCostData',
+        holds: expect.any(Function),
       },
+    ]);
+    // It holds the account's pairs, and no other account's.
+    const holds = scopes.failed[0]?.holds;
+    expect([holds?.('costs/1/EC2'), holds?.('costs/12/EC2'), holds?.('workload/api')]).toEqual([
+      true,
+      false,
+      false,
     ]);
   });
 
@@ -79,7 +87,15 @@ describe('costScopes', () => {
         scope: 'costs',
         reason: 'costs.csv has no data for any account on 2026-11-17, so no cost anomaly there can resolve',
         errorName: 'IncompleteCostData',
+        holds: expect.any(Function),
       },
+    ]);
+    // The whole read holds every cost anomaly, the workloads' too.
+    const holds = scopes.failed[0]?.holds;
+    expect([holds?.('costs/1/EC2'), holds?.('workload/api'), holds?.('aws-signals')]).toEqual([
+      true,
+      true,
+      false,
     ]);
   });
 
