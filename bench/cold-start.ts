@@ -21,7 +21,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { bundleBytes, functionBuildOptions } from '../infra/constructs/function-bundle.js';
+import { bundleBytes, functionBuildOptions, LAMBDA_HANDLERS } from '../infra/constructs/function-bundle.js';
 import { configBundleText } from '../shared/config/config-json.js';
 import { loadConfig } from '../shared/config/loader.js';
 import { CONFIG_GLOBAL } from '../shared/runtime/bundled-config.js';
@@ -31,15 +31,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 /** The checkout whose handlers are measured; COLD_START_ROOT measures another (e.g. `git archive` of an older commit). */
 const ROOT = process.env.COLD_START_ROOT ?? join(here, '..');
 const OUT = join(here, 'out', 'cold-start');
-const HANDLERS = [
-  'tag-coverage',
-  'cost-anomaly',
-  'cost-policy',
-  'scan-account',
-  'aggregate',
-  'forwarder',
-  'probe',
-] as const;
+const HANDLERS = LAMBDA_HANDLERS;
 const MAX_BUNDLE_KIB = 500;
 const MAX_IMPORT_MS = 100;
 

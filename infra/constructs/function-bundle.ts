@@ -12,6 +12,17 @@ import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 const ESM_REQUIRE_BANNER =
   "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
+/** Every Lambda handler, by its directory under `functions/`: what the stacks deploy, the bench measures and the IAM test audits. */
+export const LAMBDA_HANDLERS = [
+  'tag-coverage',
+  'cost-anomaly',
+  'cost-policy',
+  'scan-account',
+  'aggregate',
+  'forwarder',
+  'probe',
+] as const;
+
 /**
  * Credential providers Lambda never reaches: a function's credentials are in
  * its environment (AWS_ACCESS_KEY_ID…), which the SDK's default chain reads

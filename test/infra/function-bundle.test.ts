@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { bundleBytes, bundleFunction } from '../../infra/constructs/function-bundle.js';
+import { bundleBytes, bundleFunction, LAMBDA_HANDLERS } from '../../infra/constructs/function-bundle.js';
 import { configBundleText } from '../../shared/config/config-json.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import { CONFIG_GLOBAL } from '../../shared/runtime/bundled-config.js';
@@ -99,5 +99,14 @@ describe('function bundles', () => {
       }),
     );
     expect(result).toEqual({ handler: 'function', undici: false, report: false });
+  });
+});
+
+describe('LAMBDA_HANDLERS', () => {
+  it('names every handler under functions/, so the bench and the IAM audit miss none', () => {
+    const dirs = readdirSync(repoFile('functions'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect([...LAMBDA_HANDLERS].sort()).toEqual(dirs.sort());
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { type BuildAppOptions, buildApp } from '../../../infra/build-app.js';
 import { defaultCheckFunctions } from '../../../infra/check-functions.js';
+import { LAMBDA_HANDLERS } from '../../../infra/constructs/function-bundle.js';
 import { readsManagementWithOwnRole } from '../../../infra/iam/management-reads.js';
 import { importedQueueAccess } from '../../../infra/queue-access.js';
 import { configSchema, type GuardrailsConfig } from '../../../shared/config/schema.js';
@@ -29,15 +30,7 @@ vi.setConfig({ hookTimeout: SYNTH_TIMEOUT_MS, testTimeout: SYNTH_TIMEOUT_MS });
  * new feature's config belongs in {@link base}.
  */
 
-const HANDLERS = [
-  'tag-coverage',
-  'cost-anomaly',
-  'cost-policy',
-  'scan-account',
-  'aggregate',
-  'forwarder',
-  'probe',
-] as const;
+const HANDLERS = LAMBDA_HANDLERS;
 
 /**
  * Commands in a bundle that its function never sends: S3ScanResults both

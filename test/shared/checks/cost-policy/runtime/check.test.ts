@@ -123,7 +123,7 @@ describe('cost-policy runtime check', () => {
       deadline: new Date(t0.getTime() + 7 * DAY).toISOString(),
     });
     expect(entry?.reason).toMatch(/c5\.large/);
-    expect(entry?.fix).toBeTruthy();
+    expect(entry?.fix).toBe('set InstanceType to a type the policy allows (t4g.*)');
     // The log groups: a function whose group never expires, and a group kept too long; a bounded one passes.
     const logs = listed<{ resourceId: string }>(found[`logs-expire:${B}:finops`]);
     expect(logs.map((r) => r.resourceId).sort()).toEqual(['/app/audit', 'forever']);
