@@ -167,12 +167,10 @@ describe('cost-policy handler', () => {
     return (await import('../../functions/cost-policy/handler.js')).handler;
   }
 
-  const sent = (): Envelope[] =>
-    sqs.commandCalls(SendMessageBatchCommand).flatMap((call) => bodies(call.args[0].input));
-
-  it('queries Config once per rule kind, reads log groups through the member role, and delivers owner digests', async () => {
+  /** A cold start, then one scheduled invocation. */
+  async function runScheduled() {
     const handler = await coldStart();
-    const summary = await handler(
+    return handler(
       SCHEDULED_EVENT,
       supportContext({
         functionName: 'finops-guardrails-cost-policy',
@@ -180,6 +178,13 @@ describe('cost-policy handler', () => {
         accountId: TOOLING,
       }),
     );
+  }
+
+  const sent = (): Envelope[] =>
+    sqs.commandCalls(SendMessageBatchCommand).flatMap((call) => bodies(call.args[0].input));
+
+  it('queries Config once per rule kind, reads log groups through the member role, and delivers owner digests', async () => {
+    const summary = await runScheduled();
     const events = sent();
     expect(summary).toMatchObject({ check: 'cost-policy', scanGaps: 0, events: events.length });
     expect(events.map((e) => e.dedupkey).sort()).toEqual([
@@ -209,15 +214,7 @@ describe('cost-policy handler', () => {
     config
       .on(SelectAggregateResourceConfigCommand)
       .rejects(Object.assign(new Error('no aggregator'), { name: 'NoSuchConfigurationAggregatorException' }));
-    const handler = await coldStart();
-    const summary = await handler(
-      SCHEDULED_EVENT,
-      supportContext({
-        functionName: 'finops-guardrails-cost-policy',
-        region: 'us-east-1',
-        accountId: TOOLING,
-      }),
-    );
+    const summary = await runScheduled();
     expect(summary).toMatchObject({ scanGaps: 2 });
     const gaps = sent().filter((e) => e.type === 'finops-guardrails.guardrail.scan-gap');
     expect(gaps.map((e) => e.subject).sort()).toEqual(['policy/approved-types', 'policy/logs-expire']);
