@@ -1,12 +1,9 @@
+import type { ConfigAggregatorQuery } from '../adapters/aws/config-aggregator-query.js';
 import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
-import type {
-  ConfigQuerySource,
-  CostPolicyPorts,
-  LogGroupSource,
-  ResourceCostSource,
-} from '../checks/cost-policy/runtime/ports.js';
+import type { ConfigQuerySource, CostPolicyPorts } from '../checks/cost-policy/runtime/ports.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ScanError } from '../core/errors.js';
+import { loadOnce } from './load-once.js';
 import { organizationAccess } from './organization-access.js';
 
 /** Said by every rule when no aggregator is configured: the run names what it could not judge. */
@@ -26,67 +23,57 @@ export function awsCostPolicySources(config: GuardrailsConfig, region?: string):
   const aggregator = organization.inventory.config;
   const accountId = aggregator?.accountId ?? organization.managementAccountId;
   const configSource: ConfigQuerySource = aggregator
-    ? lazyConfigSource(async () => {
-        const { ConfigAggregatorQuery } = await import('../adapters/aws/config-aggregator-query.js');
-        return new ConfigAggregatorQuery({
-          aggregatorName: aggregator.aggregatorName,
-          region: aggregator.region,
-          account: {
-            ...(accountId !== undefined && { managementAccountId: accountId }),
-            managementRoleName: aggregator.roleName ?? organization.managementRoleName,
-          },
-          assumer,
-        });
-      }, 'config-aggregator')
+    ? onFirstQuery(
+        loadOnce(async () => {
+          const { ConfigAggregatorQuery } = await import('../adapters/aws/config-aggregator-query.js');
+          return new ConfigAggregatorQuery({
+            aggregatorName: aggregator.aggregatorName,
+            region: aggregator.region,
+            account: {
+              ...(accountId !== undefined && { managementAccountId: accountId }),
+              managementRoleName: aggregator.roleName ?? organization.managementRoleName,
+            },
+            assumer,
+          });
+        }),
+      )
     : {
         name: 'config-aggregator',
         select: async (query) => {
           throw new ScanError(`config-aggregator (${query.kind})`, NO_AGGREGATOR);
         },
       };
+  const logGroups = loadOnce(async () => {
+    const { CloudWatchLogGroups } = await import('../adapters/aws/cloudwatch-log-groups.js');
+    return new CloudWatchLogGroups({ assumer, memberRoleName: organization.memberRoleName });
+  });
+  const costs = loadOnce(async () => {
+    const { CostExplorerResourceCosts } = await import('../adapters/aws/cost-explorer-resource-costs.js');
+    return new CostExplorerResourceCosts({ ...management, metric: config.anomaly.costMetric });
+  });
   return {
     directory: new OrganizationsDirectory(management),
     config: configSource,
-    logGroups: lazyLogGroups(async () => {
-      const { CloudWatchLogGroups } = await import('../adapters/aws/cloudwatch-log-groups.js');
-      return new CloudWatchLogGroups({ assumer, memberRoleName: organization.memberRoleName });
-    }),
-    costs: lazyResourceCosts(async () => {
-      const { CostExplorerResourceCosts } = await import('../adapters/aws/cost-explorer-resource-costs.js');
-      return new CostExplorerResourceCosts({ ...management, metric: config.anomaly.costMetric });
-    }),
-  };
-}
-
-function lazyResourceCosts(load: () => Promise<ResourceCostSource>): ResourceCostSource {
-  let source: Promise<ResourceCostSource> | undefined;
-  return {
-    name: 'cost-explorer-resources',
-    async resourceCosts(window) {
-      source ??= load();
-      return (await source).resourceCosts(window);
+    logGroups: {
+      name: 'cloudwatch-logs',
+      listLogGroups: async (accountId, region) => (await logGroups()).listLogGroups(accountId, region),
+    },
+    costs: {
+      name: 'cost-explorer-resources',
+      resourceCosts: async (window) => (await costs()).resourceCosts(window),
     },
   };
 }
 
-function lazyConfigSource(load: () => Promise<ConfigQuerySource>, name: string): ConfigQuerySource {
-  let source: Promise<ConfigQuerySource> | undefined;
+/**
+ * The aggregator, loaded on first use. Both its reads go through: the
+ * queries, and which regions it holds (without the second, a region the
+ * aggregator lost would read as judged).
+ */
+function onFirstQuery(aggregator: () => Promise<ConfigAggregatorQuery>): ConfigQuerySource {
   return {
-    name,
-    async select(query) {
-      source ??= load();
-      return (await source).select(query);
-    },
-  };
-}
-
-function lazyLogGroups(load: () => Promise<LogGroupSource>): LogGroupSource {
-  let source: Promise<LogGroupSource> | undefined;
-  return {
-    name: 'cloudwatch-logs',
-    async listLogGroups(accountId, region) {
-      source ??= load();
-      return (await source).listLogGroups(accountId, region);
-    },
+    name: 'config-aggregator',
+    select: async (query) => (await aggregator()).select(query),
+    uncoveredRegions: async (regions) => (await aggregator()).uncoveredRegions(regions),
   };
 }

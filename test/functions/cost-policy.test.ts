@@ -195,6 +195,10 @@ describe('cost-policy handler', () => {
       events.every((e) => e.type === 'finops-guardrails.guardrail.policy' && e.severity === 'info'),
     ).toBe(true);
     expect(config).toHaveReceivedCommandTimes(SelectAggregateResourceConfigCommand, 2);
+    // Which regions the aggregator holds is read before its answers are trusted.
+    expect(config).toHaveReceivedCommandWith(DescribeConfigurationAggregatorSourcesStatusCommand, {
+      ConfigurationAggregatorName: 'org-aggregator',
+    });
     expect(config).toHaveReceivedCommandWith(SelectAggregateResourceConfigCommand, {
       ConfigurationAggregatorName: 'org-aggregator',
       Limit: 100,
@@ -208,6 +212,19 @@ describe('cost-policy handler', () => {
       GroupBy: [{ Type: 'DIMENSION', Key: 'RESOURCE_ID' }],
     });
     expectStagedThenApplied(calls);
+  });
+
+  it('a region the aggregator no longer collects is a scan gap, and no digest is raised from a partial view', async () => {
+    config.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
+      AggregatedSourceStatusList: [
+        { SourceId: 'o-abc', SourceType: 'ORGANIZATION', AwsRegion: 'us-east-1', LastUpdateStatus: 'FAILED' },
+      ],
+    });
+    const summary = await runScheduled();
+    expect(summary).toMatchObject({ scanGaps: 1 });
+    expect(sent().map((e) => `${e.type} ${e.subject}`)).toEqual([
+      'finops-guardrails.guardrail.scan-gap policy/aggregator/us-east-1',
+    ]);
   });
 
   it('with the aggregator gone, raises a scan gap per rule and delivers no digest', async () => {
