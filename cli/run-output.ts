@@ -16,6 +16,8 @@ export interface RunOutput {
   readonly json: boolean;
   /** Where the report was written, once there is one. */
   readonly reportPath?: string;
+  /** `--dry-run`: nothing was delivered. */
+  readonly dryRun?: boolean;
 }
 
 /** The layout options the renderers take, from the terminal and the config. */
@@ -37,6 +39,7 @@ export function writeRunOutput(io: CliIo, run: RunOutput): void {
   const options = renderOptions(io, run.config);
   const line = renderRunLine(runTotals(run.reports, run.failed), {
     ...(run.reportPath !== undefined && { reportPath: run.reportPath }),
+    ...(run.dryRun && { dryRun: true }),
   });
   if (run.json) {
     if (io.stderrIsTty) io.stderr.write(line);

@@ -161,6 +161,7 @@ export async function runCommand(options: RunOptions, io: CliIo, extras: RunExtr
     failed: failures.map((f) => f.check),
     config,
     json: Boolean(options.json),
+    dryRun: Boolean(options.dryRun),
   });
 
   return exitCode(reports, failures, options.failOn, (findings, severity) => {

@@ -71,19 +71,23 @@ export function renderCheckSummaries(
 
 /**
  * The line a run ends with: checks run, events sent, findings open and new,
- * scan gaps, and where the report is when one was written.
+ * scan gaps, and where the report is when one was written. A dry run says
+ * its events were printed, not sent.
  *
  * @example
  * renderRunLine(runTotals(reports, []), { reportPath: 'report.html' });
  * // '3 checks run: 14 events sent; 14 findings open, 14 new; 0 scan gaps. Report: report.html\n'
  */
-export function renderRunLine(totals: RunTotals, options: { readonly reportPath?: string } = {}): string {
+export function renderRunLine(
+  totals: RunTotals,
+  options: { readonly reportPath?: string; readonly dryRun?: boolean } = {},
+): string {
   const failed = totals.failed.length
     ? ` ${totals.failed.length} failed: ${totals.failed.join(', ')} (see stderr).`
     : '';
   const report = options.reportPath ? ` Report: ${options.reportPath}` : '';
   return (
-    `${plural(totals.checks, 'check')} run: ${plural(totals.eventsSent, 'event')} sent; ` +
+    `${plural(totals.checks, 'check')} run: ${plural(totals.eventsSent, 'event')} ${options.dryRun ? 'printed, none delivered (dry run)' : 'sent'}; ` +
     `${plural(totals.open, 'finding')} open, ${totals.fresh} new; ${plural(totals.scanGaps, 'scan gap')}.${failed}${report}\n`
   );
 }

@@ -114,6 +114,8 @@ describe('finops-guardrails run', () => {
 
     expect(dry.code).toBe(0);
     expect(dry.out).toMatch(/\(escalated\) /); // a month later, violations escalate
+    expect(dry.out).toMatch(/^1 check run: \d+ events printed, none delivered \(dry run\);/m);
+    expect(dry.out).not.toMatch(/events sent/);
     expect(readFileSync(state, 'utf8')).toBe(before);
     expect(existsSync(outFile)).toBe(false);
   });
