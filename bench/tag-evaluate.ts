@@ -2,6 +2,8 @@
  * Scenario 1: 1,000,000 resources judged against a six-key policy by
  * `evaluateTagCoverage`, as one run over a large organization would.
  */
+// Registers the RE2 compiler that the policy's patterns use.
+import '../shared/config/pattern.js';
 import { evaluateTagCoverage } from '../shared/checks/tag-coverage/evaluate.js';
 import type { TaggedResource } from '../shared/checks/tag-coverage/types.js';
 import { collectGarbage, peakRssMiB, rssMiB } from './memory.js';

@@ -1,3 +1,5 @@
+// Registers the RE2 compiler that policy and probe judgements use (the Lambda bundles load it lazily).
+import '../../shared/config/pattern.js';
 import { type Command, Option } from 'commander';
 import {
   type AssemblyTemplate,

@@ -1,3 +1,5 @@
+// Registers the RE2 compiler that policy and probe judgements use (the Lambda bundles load it lazily).
+import '../../shared/config/pattern.js';
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { awsSecretReader } from '../../shared/adapters/aws/secrets.js';

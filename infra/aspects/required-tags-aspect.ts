@@ -1,3 +1,5 @@
+// Registers the RE2 compiler that compileTagPolicy uses (the Lambda bundles load it lazily).
+import '../../shared/config/pattern.js';
 import { Annotations, CfnResource, type IAspect, Stack, TagManager, Token } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import {

@@ -1,4 +1,12 @@
 import { RE2JS } from 're2js';
+import { PatternError, type PatternOptions, registerPatternCompiler } from './pattern-compiler.js';
+
+export {
+  BODY_PATTERN_OPTIONS,
+  PatternError,
+  type PatternOptions,
+  tagValuePatternOptions,
+} from './pattern-compiler.js';
 
 /**
  * User-supplied regular expressions (tag policy `pattern`, probe
@@ -20,13 +28,6 @@ export const PATTERN_MAX_LENGTH = 1_000;
  */
 export const PATTERN_MAX_PROGRAM = 2_000;
 
-export interface PatternOptions {
-  /** The pattern must match the whole text (tag values), not a part of it (bodies). */
-  readonly wholeValue?: boolean;
-  /** Letters match in either case (`valueCase: insensitive`). */
-  readonly caseInsensitive?: boolean;
-}
-
 /** A compiled user pattern. */
 export interface UserPattern {
   readonly source: string;
@@ -34,14 +35,6 @@ export interface UserPattern {
   readonly programSize: number;
   /** True when the pattern matches `text` (all of it under `wholeValue`). Linear in `text.length`. */
   test(text: string): boolean;
-}
-
-/** Why a pattern cannot be used, as one line (the config path is added by the caller). */
-export class PatternError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PatternError';
-  }
 }
 
 /**
@@ -92,16 +85,4 @@ export function patternProblem(source: string, options: PatternOptions = {}): st
   }
 }
 
-/**
- * How a tag policy rule's `pattern` is compiled, at validation and at run
- * time alike: it must match the whole value, in either case under
- * `valueCase: insensitive`.
- */
-export function tagValuePatternOptions(rule: {
-  readonly valueCase?: 'exact' | 'insensitive';
-}): PatternOptions {
-  return { wholeValue: true, caseInsensitive: rule.valueCase === 'insensitive' };
-}
-
-/** How a probe's `expect.bodyMatches` is compiled: anywhere in the body, case as written. */
-export const BODY_PATTERN_OPTIONS: PatternOptions = { wholeValue: false };
+registerPatternCompiler(compilePattern);

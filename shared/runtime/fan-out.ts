@@ -4,7 +4,7 @@ import {
   type ScanPointer,
   s3LocationSchema,
 } from '../adapters/aws/scan-results-location.js';
-import { planTagScan, scanAccounts, type TagCoveragePorts } from '../checks/tag-coverage/check.js';
+import { planTagScan, scanAccounts, type TagCoveragePorts } from '../checks/tag-coverage/scan.js';
 import type { AccountScanResult } from '../checks/tag-coverage/scan-result.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { ProgressLog } from '../core/ports.js';

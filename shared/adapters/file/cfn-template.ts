@@ -14,7 +14,7 @@ import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
 import { expandForEach, type UnexpandedLoop } from '../../checks/template/language-extensions.js';
 import { applySamGlobals } from '../../checks/template/sam-globals.js';
-import { formatIssues } from '../../config/loader.js';
+import { formatIssues } from '../../config/issue-format.js';
 import { yamlToJs } from '../../config/yaml-document.js';
 import { InputError } from '../../core/errors.js';
 import { parseJsonText } from './json-text.js';

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { BODY_PATTERN_OPTIONS, compilePattern, type UserPattern } from '../../config/pattern.js';
+import type { UserPattern } from '../../config/pattern.js';
+import { BODY_PATTERN_OPTIONS, compileLoadedPattern, PatternError } from '../../config/pattern-compiler.js';
 import { evaluateJsonPath } from './json-path.js';
 import { statusMatches } from './status-pattern.js';
 import type { JsonAssertion, ProbeResult, ProbeTarget } from './types.js';
@@ -121,9 +122,11 @@ export const bodyMatches: Assertion = (target, result) => {
   if (source === undefined) return undefined;
   let pattern: UserPattern;
   try {
-    pattern = compilePattern(source, BODY_PATTERN_OPTIONS);
+    pattern = compileLoadedPattern(source, BODY_PATTERN_OPTIONS);
   } catch (error) {
-    return failure('body-matches', source, undefined, `${target.name}: ${(error as Error).message}`);
+    // Only a pattern RE2 refuses is a verdict on the target; an engine not loaded is a bug, never a page.
+    if (!(error instanceof PatternError)) throw error;
+    return failure('body-matches', source, undefined, `${target.name}: ${error.message}`);
   }
   const budget = bodyMatchBudget(target, result, pattern.programSize);
   const cut = budget < result.body.length;

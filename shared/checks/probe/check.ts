@@ -1,5 +1,6 @@
 import type { ProbeRequestOptions, ProbeTransport } from '../../adapters/probe/http-transport.js';
 import { probeAll } from '../../adapters/probe/probe-all.js';
+import { whileLoadingPatterns } from '../../config/pattern-compiler.js';
 import { mapSettled } from '../../core/concurrency.js';
 import type { Check, ScopeFailure } from '../../core/ports.js';
 import type { Severity } from '../../core/severity.js';
@@ -73,11 +74,16 @@ export function probeCheck(
       // Secret headers are read now, never stored: a target whose secret cannot be read is not probed.
       const { resolved, unresolved } = await resolveProbeSecrets(wanted, ports.secrets);
       const targets = resolved as ProbeCheckTarget[];
-      const results = await probeAll(targets, {
-        transport: ports.transport,
-        concurrency: options.concurrency ?? PROBE_CONCURRENCY,
-        ...(ports.transportOptions && { probeOptions: ports.transportOptions }),
-      });
+      // judgeProbe compiles bodyMatches patterns: the engine loads while the targets answer.
+      const results = await whileLoadingPatterns(
+        targets.some((t) => t.expect.bodyMatches !== undefined),
+        () =>
+          probeAll(targets, {
+            transport: ports.transport,
+            concurrency: options.concurrency ?? PROBE_CONCURRENCY,
+            ...(ports.transportOptions && { probeOptions: ports.transportOptions }),
+          }),
+      );
       const minute = quorumMinute(ctx.now);
       const settled = await mapSettled(targets, 16, async (target, i): Promise<ProbeObservation> => {
         const result = results[i];

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { BODY_PATTERN_OPTIONS, patternProblem } from '../../config/pattern.js';
+import { BODY_PATTERN_OPTIONS, loadedPatternProblem } from '../../config/pattern-compiler.js';
 import { parseJsonPath } from './json-path.js';
 import { parseStatusRange } from './status-pattern.js';
 
@@ -34,9 +34,9 @@ const jsonPathSchema = z.string().refine(
   { message: 'Expected a JSON path such as "$.status" or "$.items[0][\'name\']"' },
 );
 
-/** Compiled exactly as the judge compiles it (RE2, linear time), so what validates runs. */
+/** Compiled exactly as the judge compiles it (RE2, linear time), so what validates runs; config validation loads the engine. */
 const bodyPatternSchema = z.string().superRefine((pattern, ctx) => {
-  const problem = patternProblem(pattern, BODY_PATTERN_OPTIONS);
+  const problem = loadedPatternProblem(pattern, BODY_PATTERN_OPTIONS);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 

@@ -1,3 +1,4 @@
+import { whileLoadingPatterns } from '../../config/pattern-compiler.js';
 import type { Check } from '../../core/ports.js';
 import type { AccountDirectory, TagSpendSource } from '../../core/sources.js';
 import {
@@ -8,6 +9,7 @@ import {
   readTagSpend,
   type TagCollected,
 } from './check.js';
+import { tagPolicyHasPatterns } from './policy.js';
 import type { AccountScanResult } from './scan-result.js';
 
 /** An account the fan-out planned but has no result for, and why (the worker's error, when known). */
@@ -54,33 +56,35 @@ export const NO_SCAN_RESULT =
 export function tagCoverageFromScans(ports: TagCoverageFromScansPorts): Check<TagCollected> {
   return {
     name: 'tag-coverage',
-    async collect(ctx) {
-      const { log } = ctx;
-      const listed = await listAccountsOrGap(ports.directory);
-      if ('gap' in listed) return listed.gap;
-      const plan = planTagScan(listed.accounts, ctx);
-      const { results, missing } = await ports.scans.scanResults();
-      const byAccount = new Map(results.map((r) => [r.accountId, r]));
-      const why = new Map(missing.map((m) => [m.accountId, m]));
-      const planned = new Set(plan.accounts.map((a) => a.id));
-      const ignored = results.filter((r) => !planned.has(r.accountId)).length;
-      const ordered = plan.accounts.map(
-        (a) => byAccount.get(a.id) ?? unscanned(a.id, plan.regions, why.get(a.id), ports.scans.name),
-      );
-      log.info(
-        `tag-coverage (fan-out): ${plan.accounts.length} accounts planned, ${results.length - ignored} scanned${ignored ? `, ${ignored} results outside the plan ignored` : ''}`,
-      );
-      const spendRead = await readTagSpend(ports.spend, plan.accounts, ctx);
-      const sources = [...new Set(results.map((r) => r.source))];
-      const collected = assembleTagObservations(
-        plan.accounts,
-        ordered,
-        spendRead,
-        sources.length > 0 ? sources : [ports.scans.name],
-        plan.unreadable,
-      );
-      return { ...collected, scope: { ...collected.scope, retired: plan.retired } };
-    },
+    // The policy's patterns are compiled in evaluate; the engine loads while the scans are read.
+    collect: (ctx) =>
+      whileLoadingPatterns(tagPolicyHasPatterns(ctx.config.tagPolicy), async () => {
+        const { log } = ctx;
+        const listed = await listAccountsOrGap(ports.directory);
+        if ('gap' in listed) return listed.gap;
+        const plan = planTagScan(listed.accounts, ctx);
+        const { results, missing } = await ports.scans.scanResults();
+        const byAccount = new Map(results.map((r) => [r.accountId, r]));
+        const why = new Map(missing.map((m) => [m.accountId, m]));
+        const planned = new Set(plan.accounts.map((a) => a.id));
+        const ignored = results.filter((r) => !planned.has(r.accountId)).length;
+        const ordered = plan.accounts.map(
+          (a) => byAccount.get(a.id) ?? unscanned(a.id, plan.regions, why.get(a.id), ports.scans.name),
+        );
+        log.info(
+          `tag-coverage (fan-out): ${plan.accounts.length} accounts planned, ${results.length - ignored} scanned${ignored ? `, ${ignored} results outside the plan ignored` : ''}`,
+        );
+        const spendRead = await readTagSpend(ports.spend, plan.accounts, ctx);
+        const sources = [...new Set(results.map((r) => r.source))];
+        const collected = assembleTagObservations(
+          plan.accounts,
+          ordered,
+          spendRead,
+          sources.length > 0 ? sources : [ports.scans.name],
+          plan.unreadable,
+        );
+        return { ...collected, scope: { ...collected.scope, retired: plan.retired } };
+      }),
     evaluate: evaluateTagCollected,
   };
 }

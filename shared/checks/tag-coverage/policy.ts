@@ -1,4 +1,5 @@
-import { compilePattern, tagValuePatternOptions, type UserPattern } from '../../config/pattern.js';
+import type { UserPattern } from '../../config/pattern.js';
+import { compileLoadedPattern, tagValuePatternOptions } from '../../config/pattern-compiler.js';
 import type { TagPolicy } from '../../config/schema.js';
 import type { TagProblem } from './types.js';
 
@@ -19,6 +20,11 @@ export interface CompiledTagPolicy {
   readonly exemptAccounts: ReadonlySet<string>;
 }
 
+/** True when some rule of the policy has a `pattern`: evaluating it needs the pattern engine loaded. */
+export function tagPolicyHasPatterns(policy: TagPolicy | undefined): boolean {
+  return policy?.requiredTags.some((rule) => rule.pattern !== undefined) ?? false;
+}
+
 export function compileTagPolicy(policy: TagPolicy): CompiledTagPolicy {
   return {
     rules: policy.requiredTags.map((rule) => {
@@ -33,7 +39,7 @@ export function compileTagPolicy(policy: TagPolicy): CompiledTagPolicy {
           ),
         }),
         // The whole value must match, as users read a pattern; compiled as validate-config compiles it.
-        ...(rule.pattern && { pattern: compilePattern(rule.pattern, tagValuePatternOptions(rule)) }),
+        ...(rule.pattern && { pattern: compileLoadedPattern(rule.pattern, tagValuePatternOptions(rule)) }),
         valueCaseInsensitive,
         expected: rule.allowedValues
           ? `one of ${rule.allowedValues.join(', ')}`

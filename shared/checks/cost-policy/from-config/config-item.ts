@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { formatIssues } from '../../../config/loader.js';
+import { formatIssues } from '../../../config/issue-format.js';
 import { InputError } from '../../../core/errors.js';
 
 /**

@@ -2,7 +2,7 @@ import type { CostPolicy, CostRule } from '../../../config/cost-policy-schema.js
 import { mapSettled } from '../../../core/concurrency.js';
 import type { Check, CollectContext, Collected, ScopeFailure } from '../../../core/ports.js';
 import { scopeFailure } from '../../../core/scan-gap.js';
-import { DIRECTORY_SCOPE, planTagScan, SPEND_WINDOW_DAYS } from '../../tag-coverage/check.js';
+import { DIRECTORY_SCOPE, planTagScan, SPEND_WINDOW_DAYS } from '../../tag-coverage/scan.js';
 import type { AccountInfo } from '../../tag-coverage/types.js';
 import { CONFIG_QUERIES, type ConfigQuery, resourceLimitQuery } from '../config-queries.js';
 import { resourceFromConfigItem } from '../from-config/index.js';

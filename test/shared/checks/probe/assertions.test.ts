@@ -1,10 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { judgeProbe } from '../../../../shared/checks/probe/assertions.js';
 import {
   type ProbeExpect,
   type ProbeResult,
   probeTargetSchema,
 } from '../../../../shared/checks/probe/types.js';
+import { loadPatternCompiler } from '../../../../shared/config/pattern-compiler.js';
 
 type ExpectInput = { [K in keyof ProbeExpect]?: ProbeExpect[K] };
 
@@ -38,6 +39,9 @@ function aResult(overrides: Partial<ProbeResult> = {}): ProbeResult {
 
 const assertionsOf = (verdict: ReturnType<typeof judgeProbe>) =>
   verdict.failures.map((failure) => failure.assertion);
+
+// judgeProbe is called directly here; the probe check loads the engine in its collect.
+beforeAll(() => loadPatternCompiler());
 
 describe('judgeProbe', () => {
   it('passes a healthy result with default expectations', () => {
