@@ -74,10 +74,16 @@ describe('the pattern engine, loaded by the checks that judge patterns', () => {
     >('../../../shared/checks/tag-coverage/check.js');
     const check = tagCoverageCheck(ports);
     const observations = { accounts: [], resources, sources: [], completeAccounts: new Set([ACCOUNT]) };
-    expect(() => check.evaluate(observations, { config: tagConfig, now, memory: new Map() })).toThrow(/not loaded/);
+    expect(() => check.evaluate(observations, { config: tagConfig, now, memory: new Map() })).toThrow(
+      /not loaded/,
+    );
 
     const collected = await check.collect({ config: tagConfig, now, log: silentLog });
-    const { findings } = check.evaluate(collected.observations, { config: tagConfig, now, memory: new Map() });
+    const { findings } = check.evaluate(collected.observations, {
+      config: tagConfig,
+      now,
+      memory: new Map(),
+    });
     const flagged = JSON.stringify(findings.filter((f) => f.type === 'tag.violation'));
     expect(flagged).toContain('arn:aws:s3:::bad');
     expect(flagged).not.toContain('arn:aws:s3:::good');
