@@ -1,7 +1,7 @@
 import type { SQSEvent } from 'aws-lambda';
 import * as z from 'zod';
 import { forwardBatch, forwarderSinks } from '../../shared/runtime/forwarder.js';
-import { lambdaConfigFromEnv } from '../../shared/runtime/lambda-env.js';
+import { lambdaConfigFromEnv } from '../../shared/runtime/lambda-config.js';
 import { guardrailHandler, logger } from '../../shared/runtime/middleware.js';
 
 // Cold start: config and sinks; secrets are read on first delivery and cached.

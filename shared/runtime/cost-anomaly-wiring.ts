@@ -1,10 +1,14 @@
-import { CloudWatchMetrics } from '../adapters/aws/cloudwatch-metrics.js';
-import { CostExplorerCosts } from '../adapters/aws/cost-explorer-costs.js';
-import { AwsCostExplorerSignals } from '../adapters/aws/cost-signals.js';
+import {
+  AWS_COST_SIGNALS_SOURCE,
+  CLOUDWATCH_SOURCE,
+  COST_EXPLORER_SOURCE,
+} from '../adapters/aws/source-names.js';
 import { fileMetricSource, focusCostSource } from '../adapters/file/cost-sources.js';
 import { costAnomalyCheck } from '../checks/cost-anomaly/check.js';
 import type { GuardrailsConfig } from '../config/schema.js';
+import type { AwsCostSignals, CostSource, MetricSource } from '../core/sources.js';
 import type { CheckFactory } from './check-registry.js';
+import { lazyAdapter } from './lazy-adapter.js';
 import { organizationAccess } from './organization-access.js';
 
 /**
@@ -33,20 +37,37 @@ export function awsCostAnomalyCheck(config: GuardrailsConfig, region?: string): 
   const { organization, anomaly } = config;
   const { assumer, management } = organizationAccess(config, 'cost-anomaly', { region });
   const wantsSignals = anomaly.useAwsAnomalies || anomaly.useBudgets;
+  // Each adapter, with its SDK client, loads on its first call: none is parsed at a Lambda init.
   return costAnomalyCheck({
-    costs: new CostExplorerCosts({
-      ...management,
-      metric: anomaly.costMetric,
-      includeRecordTypes: anomaly.includeRecordTypes,
-    }),
+    costs: lazyAdapter<CostSource, 'dailyCostByAccountAndService' | 'dailyCostByWorkload' | 'drivers'>(
+      async () =>
+        new (await import('../adapters/aws/cost-explorer-costs.js')).CostExplorerCosts({
+          ...management,
+          metric: anomaly.costMetric,
+          includeRecordTypes: anomaly.includeRecordTypes,
+        }),
+      ['dailyCostByAccountAndService', 'dailyCostByWorkload', 'drivers'],
+      { name: COST_EXPLORER_SOURCE },
+    ),
     // A metric of a member account is read there, through the member read role (DESIGN §4).
-    metrics: new CloudWatchMetrics({
-      ...(region !== undefined && { region }),
-      accountAccess: (accountId) => {
-        const role = assumer.assume(accountId, organization.memberRoleName);
-        return { credentials: role.credentials, credentialsKey: role.credentialsKey };
-      },
+    metrics: lazyAdapter<MetricSource, 'dailyMetrics'>(
+      async () =>
+        new (await import('../adapters/aws/cloudwatch-metrics.js')).CloudWatchMetrics({
+          ...(region !== undefined && { region }),
+          accountAccess: (accountId) => {
+            const role = assumer.assume(accountId, organization.memberRoleName);
+            return { credentials: role.credentials, credentialsKey: role.credentialsKey };
+          },
+        }),
+      ['dailyMetrics'],
+      { name: CLOUDWATCH_SOURCE },
+    ),
+    ...(wantsSignals && {
+      signals: lazyAdapter<AwsCostSignals, 'anomalies' | 'budgets'>(
+        async () => new (await import('../adapters/aws/cost-signals.js')).AwsCostExplorerSignals(management),
+        ['anomalies', 'budgets'],
+        { name: AWS_COST_SIGNALS_SOURCE },
+      ),
     }),
-    ...(wantsSignals && { signals: new AwsCostExplorerSignals(management) }),
   }) as ReturnType<CheckFactory>;
 }

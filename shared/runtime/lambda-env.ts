@@ -5,11 +5,12 @@ import { formatIssues } from '../config/issue-format.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
-import { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
+import { lambdaConfigFromEnv } from './lambda-config.js';
 import { onFirstDelivery } from './lazy-sink.js';
 import type { ReportPublisher } from './report-publisher-env.js';
 
 export { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
+export { lambdaConfigFromEnv } from './lambda-config.js';
 
 /** What the stacks put in every function's environment. Secrets never appear here: only ARNs. */
 const lambdaEnvSchema = z.object({
@@ -76,29 +77,4 @@ export function invocationTime(
 ): Date {
   const at = event.now ?? event.scheduledTime;
   return at ? new Date(at) : clock();
-}
-
-/**
- * The config of a function: the bundled config, or `GUARDRAILS_CONFIG`
- * outside a bundle (tests, local runs). Both are the validated config as
- * JSON, so it is parsed as JSON: the YAML parser stays out of the bundles.
- *
- * The bundled config was validated at synth, and found unchanged by a second
- * validation (configBundleText), so a cold start only parses its JSON: the
- * config schema (and the pattern engine it compiles with) is built only when
- * the config comes from the environment, where nothing vouches for it.
- */
-export async function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<GuardrailsConfig> {
-  const bundled = bundledConfig();
-  if (bundled !== undefined) {
-    try {
-      return JSON.parse(bundled) as GuardrailsConfig;
-    } catch (error) {
-      throw new ConfigError(CONFIG_GLOBAL, 'not JSON', { cause: error });
-    }
-  }
-  const text = env.GUARDRAILS_CONFIG;
-  if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
-  const { validatedConfigJson } = await import('../config/config-json.js');
-  return validatedConfigJson(text, 'GUARDRAILS_CONFIG');
 }

@@ -1,10 +1,11 @@
-import { CostExplorerTagSpend } from '../adapters/aws/cost-explorer-tag-spend.js';
-import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.js';
+import { COST_EXPLORER_SOURCE } from '../adapters/aws/source-names.js';
 import { fileAccountDirectory, fileInventory, focusTagSpend } from '../adapters/file/tag-sources.js';
 import { type TagCoveragePorts, tagCoverageCheck } from '../checks/tag-coverage/check.js';
 import type { GuardrailsConfig } from '../config/schema.js';
+import type { AccountDirectory, TagSpendSource } from '../core/sources.js';
 import type { CheckFactory } from './check-registry.js';
 import { awsInventory } from './inventory-wiring.js';
+import { lazyAdapter } from './lazy-adapter.js';
 import { organizationAccess } from './organization-access.js';
 
 /**
@@ -21,14 +22,25 @@ export const TAG_SPEND_RECORD_TYPES = ['Usage', 'DiscountedUsage', 'SavingsPlanC
  */
 export function awsTagSources(config: GuardrailsConfig, region?: string): TagCoveragePorts {
   const { assumer, management } = organizationAccess(config, 'tag-coverage', { region });
+  // Each adapter, with its SDK client, loads on its first call: none is parsed at a Lambda init.
   return {
-    directory: new OrganizationsDirectory(management),
+    directory: lazyAdapter<AccountDirectory, 'listAccounts'>(
+      async () =>
+        new (await import('../adapters/aws/organizations-directory.js')).OrganizationsDirectory(management),
+      ['listAccounts'],
+      {},
+    ),
     inventory: awsInventory(config, assumer),
-    spend: new CostExplorerTagSpend({
-      ...management,
-      metric: config.anomaly.costMetric,
-      recordTypes: TAG_SPEND_RECORD_TYPES,
-    }),
+    spend: lazyAdapter<TagSpendSource, 'untaggedSpend'>(
+      async () =>
+        new (await import('../adapters/aws/cost-explorer-tag-spend.js')).CostExplorerTagSpend({
+          ...management,
+          metric: config.anomaly.costMetric,
+          recordTypes: TAG_SPEND_RECORD_TYPES,
+        }),
+      ['untaggedSpend'],
+      { name: COST_EXPLORER_SOURCE },
+    ),
   };
 }
 

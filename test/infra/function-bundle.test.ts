@@ -49,13 +49,32 @@ describe('function bundles', () => {
       '@aws-sdk/client-config-service/',
       '@aws-sdk/client-resource-explorer-2/',
       '@aws-sdk/client-resource-groups-tagging-api/',
+      // Every run reads these, after it takes the state lease: they load on first use, the
+      // pattern engine beside the inventory reads.
+      '@aws-sdk/client-organizations/',
+      '@aws-sdk/client-cost-explorer/',
+      '@aws-sdk/client-sts/',
+      're2js/',
     ]) {
       expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
       expect(loaded(lazyInputs, lazy), lazy).toBe(true);
     }
-    // What every run needs is loaded at once.
-    expect(loaded(coldStartInputs, '@aws-sdk/client-organizations/')).toBe(true);
+    // The state lease is a run's first call.
     expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
+  });
+
+  it('carry no evaluation, state table or pattern engine where a run only scans (scan-account)', () => {
+    const { coldStartInputs, lazyInputs } = bundled('scan-account');
+    for (const absent of ['shared/checks/tag-coverage/evaluate.ts', '@aws-sdk/client-dynamodb/']) {
+      expect(loaded(coldStartInputs, absent), absent).toBe(false);
+      expect(loaded(lazyInputs, absent), absent).toBe(false);
+    }
+    // RE2 is reachable only through the config schema, which loads when GUARDRAILS_CONFIG replaces the bundled config.
+    expect(loaded(coldStartInputs, 're2js/')).toBe(false);
+    for (const lazy of ['@aws-sdk/client-s3/', '@aws-sdk/client-sts/']) {
+      expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
+      expect(loaded(lazyInputs, lazy), lazy).toBe(true);
+    }
   });
 
   it('load the queue, paging and secret clients only when a round has something to send (probe)', () => {

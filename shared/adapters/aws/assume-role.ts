@@ -1,9 +1,4 @@
-import {
-  AssumeRoleCommand,
-  type AssumeRoleCommandOutput,
-  GetCallerIdentityCommand,
-  STSClient,
-} from '@aws-sdk/client-sts';
+import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import { parseArn } from '../../core/arn.js';
 import { GuardrailError } from '../../core/errors.js';
 import {
@@ -12,6 +7,20 @@ import {
   type CredentialsProvider,
   type StaticCredentials,
 } from './clients.js';
+
+let stsModule: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
+/**
+ * The STS client module, imported on the first AssumeRole or
+ * GetCallerIdentity rather than at a Lambda init (issue 10); a failed import
+ * is retried by the next call.
+ */
+function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
+  stsModule ??= import('@aws-sdk/client-sts').catch((error: unknown) => {
+    stsModule = undefined;
+    throw error;
+  });
+  return stsModule;
+}
 
 /** Role chaining (a Lambda role assuming another role) caps a session at one hour; AssumeRole fails above it. */
 export const ASSUME_ROLE_DURATION_SECONDS = 3600;
@@ -115,13 +124,17 @@ export function roleAssumer(options: RoleAssumerOptions): RoleAssumer {
   const roles = new Map<string, AssumedRole>();
   let calls = 0;
   let identity: Promise<{ accountId: string; partition: string }> | undefined;
-  const sts = () => awsClient(STSClient, options.sts ?? {});
+  const sts = async () => {
+    const { STSClient } = await loadSts();
+    return awsClient(STSClient, options.sts ?? {});
+  };
 
   const fetchCredentials = async (arn: string): Promise<StaticCredentials> => {
     calls++;
     let out: AssumeRoleCommandOutput;
     try {
-      out = await sts().send(
+      const { AssumeRoleCommand } = await loadSts();
+      out = await (await sts()).send(
         new AssumeRoleCommand({
           RoleArn: arn,
           RoleSessionName: roleSessionName(options.purpose),
@@ -159,8 +172,8 @@ export function roleAssumer(options: RoleAssumerOptions): RoleAssumer {
       return role;
     },
     callerIdentity() {
-      identity ??= sts()
-        .send(new GetCallerIdentityCommand({}))
+      identity ??= loadSts()
+        .then(async ({ GetCallerIdentityCommand }) => (await sts()).send(new GetCallerIdentityCommand({})))
         .then((out) => {
           if (!out.Account || !out.Arn) throw new GuardrailError('STS GetCallerIdentity returned no account');
           return { accountId: out.Account, partition: parseArn(out.Arn).partition };

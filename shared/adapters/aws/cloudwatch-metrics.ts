@@ -9,9 +9,11 @@ import { InputError, ScanError } from '../../core/errors.js';
 import type { MetricSource } from '../../core/sources.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 import { awsFailureReason } from './cost-explorer-query.js';
+import { CLOUDWATCH_SOURCE } from './source-names.js';
 
-/** Name of this source in findings and benches. */
-export const CLOUDWATCH_SOURCE = 'cloudwatch';
+/** Name of this source in findings, `sources` and benches. */
+export { CLOUDWATCH_SOURCE };
+
 /** GetMetricData takes at most 500 MetricDataQuery per call. */
 export const MAX_QUERIES_PER_CALL = 500;
 /** GetMetricData returns at most 100,800 datapoints per call (its MaxDatapoints default) before paginating. */

@@ -14,9 +14,11 @@ import {
   costExplorerClientOptions,
   isoDate,
 } from './cost-explorer-query.js';
+import { COST_EXPLORER_SOURCE } from './source-names.js';
 
-/** Name of this source in findings and benches. */
-export const COST_EXPLORER_COSTS_SOURCE = 'cost-explorer';
+/** Name of this source in findings, `sources` and benches. */
+export const COST_EXPLORER_COSTS_SOURCE = COST_EXPLORER_SOURCE;
+
 /**
  * RECORD_TYPE values left out of the series unless `anomaly.includeRecordTypes`
  * names them: credits, refunds and tax move with billing, not with usage;

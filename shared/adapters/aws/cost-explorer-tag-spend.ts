@@ -15,11 +15,13 @@ import {
   costExplorerClientOptions,
   isoDate,
 } from './cost-explorer-query.js';
+import { COST_EXPLORER_SOURCE } from './source-names.js';
 
 /** Cost Explorer's one endpoint in the `aws` partition. */
 export { COST_EXPLORER_REGION } from './cost-explorer-query.js';
-/** Name of this source in `TagObservations.sources`. */
-export const COST_EXPLORER_SOURCE = 'cost-explorer';
+/** Name of this source in findings, `sources` and benches. */
+export { COST_EXPLORER_SOURCE };
+
 /** Usage only: credits, refunds, tax and fees carry no resource tags and would read as untagged. */
 export const SPEND_RECORD_TYPES: readonly string[] = ['Usage'];
 /** ListCostAllocationTags takes at most 100 TagKeys per call. */

@@ -10,9 +10,11 @@ import {
   costExplorerClientOptions,
   isoDate,
 } from './cost-explorer-query.js';
+import { AWS_COST_SIGNALS_SOURCE } from './source-names.js';
 
-/** Name of this source in findings and benches. */
-export const AWS_COST_SIGNALS_SOURCE = 'aws-cost-signals';
+/** Name of this source in findings, `sources` and benches. */
+export { AWS_COST_SIGNALS_SOURCE };
+
 /** Scope of a failure to read Cost Anomaly Detection. */
 export const ANOMALIES_SCOPE = 'aws-anomalies';
 /** Scope of a failure to read Budgets. */

@@ -6,6 +6,7 @@ import { mapSettled } from '../../core/concurrency.js';
 import { GuardrailError, InputError } from '../../core/errors.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 import { type S3Location, type ScanPointer, scanPointerSchema } from './scan-results-location.js';
+import { S3_SCAN_RESULTS_SOURCE } from './source-names.js';
 
 export {
   type S3Location,
@@ -99,7 +100,7 @@ export class S3ScanResults {
    * the child execution's error as the reason.
    */
   fromMapRun(manifest: S3Location): ScanResultSource {
-    return { name: 's3-scan-results', scanResults: () => this.#readRun(manifest) };
+    return { name: S3_SCAN_RESULTS_SOURCE, scanResults: () => this.#readRun(manifest) };
   }
 
   async #readRun(location: S3Location): Promise<ScanResults> {

@@ -28,7 +28,8 @@ const TRANSACT_ITEM_KEYS = ['Put', 'Update', 'Delete', 'ConditionCheck', 'Get'];
  * included) but unminified, and collects the SDK commands its own code
  * references: a `XxxCommand` class or a `paginateXxx` paginator imported
  * from an `@aws-sdk/*` package, where the bundle still uses it after tree
- * shaking, and through lazy `import()` too, which esbuild bundles in.
+ * shaking, and through lazy `import()` too, which esbuild bundles in (a
+ * destructured namespace included).
  *
  * Only the project's own modules count: the SDK's credential providers send
  * STS and SSO calls of their own that Lambda's credentials never trigger,
@@ -78,12 +79,24 @@ export async function bundleCommands(
     }
   }
 
+  // A package imported with `import()` and destructured (`const { AssumeRoleCommand } = await import(…)`)
+  // is reached through its namespace object: its export names map to the (possibly renamed) classes.
+  const exported = new Map<string, SentCommand>();
+  for (const { path, body } of sections) {
+    const index = /@aws-sdk\/([^/]+)\/dist-es\/index\.js$/.exec(path);
+    if (!index) continue;
+    for (const [, name = '', identifier = ''] of body.matchAll(/^\s+(\w+): \(\) => (\w+),?$/gm)) {
+      const command = definitions.get(identifier);
+      if (command && name.endsWith('Command')) exported.set(name, command);
+    }
+  }
+
   const own = sections.filter(({ path }) => !path.includes('node_modules') && /\.ts$/.test(path));
   const sent = new Map<string, SentCommand>();
   const itemKinds = new Set<string>();
   for (const { body } of own) {
     for (const identifier of new Set(body.match(/\b[A-Za-z_$][\w$]*\b/g) ?? [])) {
-      const command = definitions.get(paginators.get(identifier) ?? identifier);
+      const command = definitions.get(paginators.get(identifier) ?? identifier) ?? exported.get(identifier);
       if (command) sent.set(`${command.package}:${command.command}`, command);
     }
     for (const key of TRANSACT_ITEM_KEYS) if (new RegExp(`\\b${key}\\s*:`).test(body)) itemKinds.add(key);

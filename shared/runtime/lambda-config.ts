@@ -1,0 +1,28 @@
+import type { GuardrailsConfig } from '../config/schema.js';
+import { ConfigError } from '../core/errors.js';
+import { bundledConfig, CONFIG_GLOBAL } from './bundled-config.js';
+
+/**
+ * The config of a function: the bundled config, or `GUARDRAILS_CONFIG`
+ * outside a bundle (tests, local runs). Both are the validated config as
+ * JSON, so it is parsed as JSON: the YAML parser stays out of the bundles.
+ *
+ * The bundled config was validated at synth, and found unchanged by a second
+ * validation (configBundleText), so a cold start only parses its JSON: the
+ * config schema (and the pattern engine it compiles with) is built only when
+ * the config comes from the environment, where nothing vouches for it.
+ */
+export async function lambdaConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<GuardrailsConfig> {
+  const bundled = bundledConfig();
+  if (bundled !== undefined) {
+    try {
+      return JSON.parse(bundled) as GuardrailsConfig;
+    } catch (error) {
+      throw new ConfigError(CONFIG_GLOBAL, 'not JSON', { cause: error });
+    }
+  }
+  const text = env.GUARDRAILS_CONFIG;
+  if (!text) throw new ConfigError('GUARDRAILS_CONFIG', 'no config in the bundle or the environment');
+  const { validatedConfigJson } = await import('../config/config-json.js');
+  return validatedConfigJson(text, 'GUARDRAILS_CONFIG');
+}
