@@ -14,6 +14,7 @@ import { reconcile } from './reconcile.js';
 import { foldReportSnapshot } from './report-memory.js';
 import { scanGapFinding } from './scan-gap.js';
 import { NO_MEMORY_CHANGES, type Outbox } from './state.js';
+import './zod-locale.js';
 
 export interface PipelineDeps {
   readonly config: GuardrailsConfig;

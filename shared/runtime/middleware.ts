@@ -8,6 +8,7 @@ import * as z from 'zod/mini';
 import { formatPath } from '../config/issue-format.js';
 import { GuardrailError, InputError } from '../core/errors.js';
 import type { ProgressLog } from '../core/ports.js';
+import '../core/zod-locale.js';
 
 /** One logger and one metrics object per container; Powertools reads its env (POWERTOOLS_*) once. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'finops-guardrails' });
