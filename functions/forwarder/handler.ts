@@ -1,8 +1,9 @@
 import type { SQSEvent } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { forwardBatch, forwarderSinks } from '../../shared/runtime/forwarder.js';
 import { lambdaConfigFromEnv } from '../../shared/runtime/lambda-config.js';
 import { guardrailHandler, logger } from '../../shared/runtime/middleware.js';
+import '../../shared/core/zod-locale.js';
 
 // Cold start: config and sinks; secrets are read on first delivery and cached.
 const config = await lambdaConfigFromEnv();
@@ -16,7 +17,7 @@ const log = {
 
 /** Only the SQS envelope is checked here; each body is parsed per record, so one bad body fails alone. */
 const sqsEventSchema = z.object({
-  Records: z.array(z.object({ messageId: z.string(), body: z.string() }).loose()),
+  Records: z.array(z.looseObject({ messageId: z.string(), body: z.string() })),
 });
 
 /** Consumes the incident queue (ReportBatchItemFailures) and forwards each envelope to the configured sinks. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import * as z from 'zod';
+import { prettifyError } from 'zod/mini';
 import { durationMs } from '../config/duration.js';
 import { formatPath } from '../config/issue-format.js';
 import type { GuardrailsConfig } from '../config/schema.js';
@@ -14,6 +14,7 @@ import { reconcile } from './reconcile.js';
 import { foldReportSnapshot } from './report-memory.js';
 import { scanGapFinding } from './scan-gap.js';
 import { NO_MEMORY_CHANGES, type Outbox } from './state.js';
+import './zod-locale.js';
 
 export interface PipelineDeps {
   readonly config: GuardrailsConfig;
@@ -155,7 +156,7 @@ function parseFinding(check: string, input: unknown, index: number): Finding {
   const result = findingSchema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const where = issue ? `${formatPath(issue.path)}: ${issue.message}` : z.prettifyError(result.error);
+  const where = issue ? `${formatPath(issue.path)}: ${issue.message}` : prettifyError(result.error);
   throw new GuardrailError(`check ${check} produced an invalid finding #${index}: ${where}`, {
     cause: result.error,
   });

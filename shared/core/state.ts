@@ -1,49 +1,46 @@
 import { isDeepStrictEqual } from 'node:util';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { CATEGORIES, CHECKS, FINDING_TYPES } from './constants.js';
 import type { Envelope } from './envelope.js';
 import { envelopeSchema } from './envelope.js';
 import { StateConflictError } from './errors.js';
 import { linksSchema, ownerRefSchema, resourceRefSchema } from './finding.js';
 import { SEVERITIES } from './severity.js';
+import './zod-locale.js';
 
 /** What a resolve event needs to say about a problem after the finding is gone. */
-export const findingSnapshotSchema = z
-  .object({
-    type: z.enum(FINDING_TYPES),
-    rule: z.string(),
-    subject: z.string(),
-    origin: z.string(),
-    summary: z.string(),
-    category: z.enum(CATEGORIES),
-    resource: resourceRefSchema.optional(),
-    owner: ownerRefSchema.optional(),
-    impact: z.object({ usdPerMonth: z.number() }).strict().optional(),
-    links: linksSchema.optional(),
-  })
-  .strict();
+export const findingSnapshotSchema = z.strictObject({
+  type: z.enum(FINDING_TYPES),
+  rule: z.string(),
+  subject: z.string(),
+  origin: z.string(),
+  summary: z.string(),
+  category: z.enum(CATEGORIES),
+  resource: z.optional(resourceRefSchema),
+  owner: z.optional(ownerRefSchema),
+  impact: z.optional(z.strictObject({ usdPerMonth: z.number() })),
+  links: z.optional(linksSchema),
+});
 
 /**
  * One problem's lifecycle, as kept in the state store. Resolved records are
  * kept (for `resolvedRetention`) so that a problem that comes back continues
  * its sequence and consumers can drop stale events.
  */
-export const incidentRecordSchema = z
-  .object({
-    dedupkey: z.string().min(1),
-    check: z.enum(CHECKS),
-    scope: z.string().min(1),
-    status: z.enum(['open', 'resolved']),
-    severity: z.enum(SEVERITIES),
-    sequence: z.number().int().min(1),
-    firstSeen: z.iso.datetime(),
-    lastSeen: z.iso.datetime(),
-    lastNotified: z.iso.datetime(),
-    snapshot: findingSnapshotSchema,
-    /** Optimistic-lock version; each committed change increments it. */
-    version: z.number().int().min(1),
-  })
-  .strict();
+export const incidentRecordSchema = z.strictObject({
+  dedupkey: z.string().check(z.minLength(1)),
+  check: z.enum(CHECKS),
+  scope: z.string().check(z.minLength(1)),
+  status: z.enum(['open', 'resolved']),
+  severity: z.enum(SEVERITIES),
+  sequence: z.number().check(z.int(), z.gte(1)),
+  firstSeen: z.iso.datetime(),
+  lastSeen: z.iso.datetime(),
+  lastNotified: z.iso.datetime(),
+  snapshot: findingSnapshotSchema,
+  /** Optimistic-lock version; each committed change increments it. */
+  version: z.number().check(z.int(), z.gte(1)),
+});
 
 export type IncidentRecord = z.infer<typeof incidentRecordSchema>;
 
@@ -81,21 +78,18 @@ export interface Outbox extends StateChanges {
 }
 
 /** How an outbox is kept in a file or a DynamoDB item (memory as pairs, since JSON has no Map). */
-export const storedOutboxSchema = z
-  .object({
-    id: z.string().min(1),
-    createdAt: z.iso.datetime(),
-    events: z.array(envelopeSchema),
-    incidents: z.array(
-      z
-        .object({ record: incidentRecordSchema, expectedVersion: z.number().int().min(1).nullable() })
-        .strict(),
-    ),
-    memory: z
-      .object({ set: z.array(z.tuple([z.string(), z.unknown()])), delete: z.array(z.string()) })
-      .strict(),
-  })
-  .strict();
+export const storedOutboxSchema = z.strictObject({
+  id: z.string().check(z.minLength(1)),
+  createdAt: z.iso.datetime(),
+  events: z.array(envelopeSchema),
+  incidents: z.array(
+    z.strictObject({
+      record: incidentRecordSchema,
+      expectedVersion: z.nullable(z.number().check(z.int(), z.gte(1))),
+    }),
+  ),
+  memory: z.strictObject({ set: z.array(z.tuple([z.string(), z.unknown()])), delete: z.array(z.string()) }),
+});
 export type StoredOutbox = z.infer<typeof storedOutboxSchema>;
 
 /** The JSON form of an outbox. */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import {
   type S3Location,
   type ScanPointer,
@@ -8,10 +8,11 @@ import { planTagScan, scanAccounts, type TagCoveragePorts } from '../checks/tag-
 import type { AccountScanResult } from '../checks/tag-coverage/scan-result.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { ProgressLog } from '../core/ports.js';
+import '../core/zod-locale.js';
 
-const accountId = z.string().regex(/^\d{12}$/, 'must be a 12-digit account id');
+const accountId = z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id'));
 /** Execution names: 1–80 characters of letters, digits, `-` and `_`. */
-const runId = z.string().regex(/^[\w-]{1,80}$/, 'must be 1-80 letters, digits, - or _');
+const runId = z.string().check(z.regex(/^[\w-]{1,80}$/, 'must be 1-80 letters, digits, - or _'));
 
 /**
  * True when the run should fan out through the Step Functions Distributed
@@ -36,7 +37,7 @@ export function fanOutRunId(now: Date): string {
 export const fanOutInputSchema = z.object({
   runId,
   now: z.iso.datetime(),
-  regions: z.array(z.string().min(1)).min(1),
+  regions: z.array(z.string().check(z.minLength(1))).check(z.minLength(1)),
   /** The item list for the Map's ItemReader (S3 JSON array of `{accountId}`). */
   plan: s3LocationSchema,
 });
@@ -44,19 +45,20 @@ export type FanOutInput = z.infer<typeof fanOutInputSchema>;
 
 /** One Distributed Map child: ItemBatcher's `{ Items, BatchInput }`. */
 export const scanBatchEventSchema = z.object({
-  Items: z.array(z.object({ accountId }).loose()).min(1),
-  BatchInput: z.object({ runId, regions: z.array(z.string().min(1)).min(1).optional() }).loose(),
+  Items: z.array(z.looseObject({ accountId })).check(z.minLength(1)),
+  BatchInput: z.looseObject({
+    runId,
+    regions: z.optional(z.array(z.string().check(z.minLength(1))).check(z.minLength(1))),
+  }),
 });
 export type ScanBatchEvent = z.infer<typeof scanBatchEventSchema>;
 
 /** The aggregator's input: the execution input plus the Map's output under `map` (its ResultPath). */
-export const aggregateEventSchema = z
-  .object({
-    runId,
-    now: z.iso.datetime(),
-    map: z.object({ ResultWriterDetails: s3LocationSchema }).loose(),
-  })
-  .loose();
+export const aggregateEventSchema = z.looseObject({
+  runId,
+  now: z.iso.datetime(),
+  map: z.looseObject({ ResultWriterDetails: s3LocationSchema }),
+});
 export type AggregateEvent = z.infer<typeof aggregateEventSchema>;
 
 /** Where a worker puts a scan: S3 in Lambda, memory in tests. */

@@ -1,10 +1,11 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDbStateStore } from '../adapters/aws/dynamodb-state.js';
 import { durationMs } from '../config/duration.js';
 import { formatIssues } from '../config/issue-format.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ConfigError } from '../core/errors.js';
 import type { Sink, StateStore } from '../core/ports.js';
+import '../core/zod-locale.js';
 import { lambdaConfigFromEnv } from './lambda-config.js';
 import { onFirstDelivery } from './lazy-sink.js';
 import type { ReportPublisher } from './report-publisher-env.js';
@@ -14,8 +15,8 @@ export { lambdaConfigFromEnv } from './lambda-config.js';
 
 /** What the stacks put in every function's environment. Secrets never appear here: only ARNs. */
 const lambdaEnvSchema = z.object({
-  STATE_TABLE_NAME: z.string().min(3),
-  INCIDENT_QUEUE_URL: z.string().url(),
+  STATE_TABLE_NAME: z.string().check(z.minLength(3)),
+  INCIDENT_QUEUE_URL: z.string().check(z.url()),
 });
 
 export interface LambdaPorts {
@@ -57,14 +58,12 @@ export async function lambdaPortsFromEnv(
 }
 
 /** The event every scheduled invocation carries (EventBridge Scheduler target input). */
-export const scheduledEventSchema = z
-  .object({
-    /** Overrides the clock, for replays and tests. */
-    now: z.iso.datetime({ offset: true }).optional(),
-    /** `<aws.scheduler.scheduled-time>`: the same on every retry of one scheduled run. */
-    scheduledTime: z.iso.datetime({ offset: true }).optional(),
-  })
-  .loose();
+export const scheduledEventSchema = z.looseObject({
+  /** Overrides the clock, for replays and tests. */
+  now: z.optional(z.iso.datetime({ offset: true })),
+  /** `<aws.scheduler.scheduled-time>`: the same on every retry of one scheduled run. */
+  scheduledTime: z.optional(z.iso.datetime({ offset: true })),
+});
 
 /**
  * The time a run judges at: `now` when replaying, else the schedule's own

@@ -4,10 +4,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from 'zod/mini';
 import { formatPath } from '../config/issue-format.js';
 import { GuardrailError, InputError } from '../core/errors.js';
 import type { ProgressLog } from '../core/ports.js';
+import '../core/zod-locale.js';
 
 /** One logger and one metrics object per container; Powertools reads its env (POWERTOOLS_*) once. */
 export const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'finops-guardrails' });
@@ -21,11 +22,11 @@ export const lambdaLog: ProgressLog = {
 };
 
 /** Parses the event with zod before the handler runs; a bad event names the field. */
-export function parseEvent<S extends z.ZodType>(schema: S): MiddlewareObj<z.infer<S>> {
+export function parseEvent<S extends z.core.$ZodType>(schema: S): MiddlewareObj<z.infer<S>> {
   return {
     name: 'parseEvent',
     before: (request) => {
-      const result = schema.safeParse(request.event);
+      const result = z.safeParse(schema, request.event);
       if (!result.success) {
         const issue = result.error.issues[0];
         throw new InputError('event', issue ? `${formatPath(issue.path)}: ${issue.message}` : 'invalid');
@@ -55,7 +56,7 @@ function logErrors(): MiddlewareObj {
  * @example
  * export const handler = guardrailHandler(scheduledEventSchema, async (event) => runOnce(event));
  */
-export function guardrailHandler<S extends z.ZodType, R>(
+export function guardrailHandler<S extends z.core.$ZodType, R>(
   eventSchema: S,
   fn: (event: z.infer<S>, context: Context) => Promise<R>,
 ) {

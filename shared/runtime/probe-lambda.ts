@@ -1,5 +1,5 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { DynamoDbQuorumStore } from '../adapters/aws/probe-quorum-store.js';
 import { PagerDutyEventsSink } from '../adapters/pagerduty/events-v2.js';
 import { createHttpProbeTransport, type ProbeTransport } from '../adapters/probe/http-transport.js';
@@ -11,6 +11,7 @@ import { formatIssues } from '../config/issue-format.js';
 import { ConfigError } from '../core/errors.js';
 import type { Check } from '../core/ports.js';
 import { SEVERITIES } from '../core/severity.js';
+import '../core/zod-locale.js';
 import { type LambdaPorts, lambdaPortsFromEnv } from './lambda-env.js';
 import { lazySecretReader, lazySecretValue } from './lazy-secret.js';
 import { onFirstDelivery } from './lazy-sink.js';
@@ -25,13 +26,13 @@ const DEFAULT_INTERVAL_SECONDS = 60;
 
 /** What ProbeStack puts in the probe function's environment, besides the table and the queue. */
 const probeEnvSchema = z.object({
-  STATE_TABLE_NAME: z.string().min(3),
+  STATE_TABLE_NAME: z.string().check(z.minLength(3)),
   PAGING_TOPIC_ARN: z
     .string()
-    .regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/, 'not an SNS topic ARN'),
-  PAGERDUTY_SECRET_ARN: z.string().startsWith('arn:').optional(),
-  PROBE_LOCATION: z.string().min(1).optional(),
-  AWS_REGION: z.string().min(1).optional(),
+    .check(z.regex(/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]+(\.fifo)?$/, 'not an SNS topic ARN')),
+  PAGERDUTY_SECRET_ARN: z.optional(z.string().check(z.startsWith('arn:'))),
+  PROBE_LOCATION: z.optional(z.string().check(z.minLength(1))),
+  AWS_REGION: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** Everything one probe container needs, built once at cold start. */

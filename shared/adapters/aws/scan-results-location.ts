@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-locale.js';
 
 /**
  * The shapes the fan-out passes between its steps: where a scan or a Map
@@ -10,14 +11,17 @@ import * as z from 'zod';
 /** What a worker returns per account instead of the scan itself: a Map item result stays far under 256 KiB. */
 export const scanPointerSchema = z.object({
   accountId: z.string(),
-  bucket: z.string().min(3),
-  key: z.string().min(1),
-  resources: z.number().int().min(0),
-  completedScopes: z.number().int().min(0),
-  failedScopes: z.number().int().min(0),
+  bucket: z.string().check(z.minLength(3)),
+  key: z.string().check(z.minLength(1)),
+  resources: z.number().check(z.int(), z.gte(0)),
+  completedScopes: z.number().check(z.int(), z.gte(0)),
+  failedScopes: z.number().check(z.int(), z.gte(0)),
 });
 export type ScanPointer = z.infer<typeof scanPointerSchema>;
 
 /** An S3 object location, as Step Functions spells it (`ResultWriterDetails`). */
-export const s3LocationSchema = z.object({ Bucket: z.string().min(3), Key: z.string().min(1) });
+export const s3LocationSchema = z.object({
+  Bucket: z.string().check(z.minLength(3)),
+  Key: z.string().check(z.minLength(1)),
+});
 export type S3Location = z.infer<typeof s3LocationSchema>;

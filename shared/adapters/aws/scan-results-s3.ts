@@ -1,9 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { MissingScan, ScanResultSource, ScanResults } from '../../checks/tag-coverage/from-scans.js';
 import { type AccountScanResult, accountScanResultSchema } from '../../checks/tag-coverage/scan-result.js';
 import { mapSettled } from '../../core/concurrency.js';
 import { GuardrailError, InputError } from '../../core/errors.js';
+import '../../core/zod-locale.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 import { type S3Location, type ScanPointer, scanPointerSchema } from './scan-results-location.js';
 import { S3_SCAN_RESULTS_SOURCE } from './source-names.js';
@@ -21,14 +22,14 @@ export const RUNS_PREFIX = 'tag-coverage/runs';
 export const READ_CONCURRENCY = 16;
 
 /** The Distributed Map's `manifest.json`: result files grouped by child execution status. */
-const resultFileSchema = z.object({ Key: z.string().min(1), Size: z.number().optional() });
+const resultFileSchema = z.object({ Key: z.string().check(z.minLength(1)), Size: z.optional(z.number()) });
 export const mapRunManifestSchema = z.object({
-  DestinationBucket: z.string().min(3),
-  MapRunArn: z.string().optional(),
+  DestinationBucket: z.string().check(z.minLength(3)),
+  MapRunArn: z.optional(z.string()),
   ResultFiles: z.object({
-    SUCCEEDED: z.array(resultFileSchema).default([]),
-    FAILED: z.array(resultFileSchema).default([]),
-    PENDING: z.array(resultFileSchema).default([]),
+    SUCCEEDED: z._default(z.array(resultFileSchema), []),
+    FAILED: z._default(z.array(resultFileSchema), []),
+    PENDING: z._default(z.array(resultFileSchema), []),
   }),
 });
 
@@ -36,12 +37,12 @@ export const mapRunManifestSchema = z.object({
 const jsonText = z.union([z.string(), z.array(z.unknown()), z.record(z.string(), z.unknown())]);
 /** One child execution in a SUCCEEDED_n / FAILED_n / PENDING_n file. */
 export const mapRunEntrySchema = z.object({
-  ExecutionArn: z.string().optional(),
-  Status: z.string().optional(),
-  Input: jsonText.optional(),
-  Output: jsonText.optional(),
-  Error: z.string().optional(),
-  Cause: z.string().optional(),
+  ExecutionArn: z.optional(z.string()),
+  Status: z.optional(z.string()),
+  Input: z.optional(jsonText),
+  Output: z.optional(jsonText),
+  Error: z.optional(z.string()),
+  Cause: z.optional(z.string()),
 });
 const batchInputSchema = z.object({ Items: z.array(z.object({ accountId: z.string() })) });
 
@@ -195,8 +196,8 @@ function decode(value: unknown): unknown {
   }
 }
 
-function parseWith<S extends z.ZodType>(schema: S, raw: unknown, location: S3Location): z.infer<S> {
-  const result = schema.safeParse(raw);
+function parseWith<S extends z.core.$ZodType>(schema: S, raw: unknown, location: S3Location): z.infer<S> {
+  const result = z.safeParse(schema, raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid';

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InputError } from '../../core/errors.js';
+import '../../core/zod-locale.js';
 import { parseDecimal, parseUtcTimestamp } from './csv-values.js';
 
 /**
@@ -18,13 +19,14 @@ export type ChargeCategory = z.infer<typeof ChargeCategorySchema>;
  * FOCUS `Tags`: a JSON object in KeyValueFormat. Values may be strings,
  * numbers, booleans or null (a key without a value); all become strings.
  */
-export const FocusTagsSchema = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
-  .transform((tags): Readonly<Record<string, string>> => {
+export const FocusTagsSchema = z.pipe(
+  z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  z.transform((tags): Readonly<Record<string, string>> => {
     const out: Record<string, string> = {};
     for (const [key, value] of Object.entries(tags)) out[key] = value === null ? '' : String(value);
     return Object.freeze(out);
-  });
+  }),
+);
 
 /** Which cost column to read. */
 export type FocusCostColumn = 'EffectiveCost' | 'BilledCost';

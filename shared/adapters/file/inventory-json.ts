@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { parseArn } from '../../core/arn.js';
 import { InputError } from '../../core/errors.js';
+import '../../core/zod-locale.js';
 import { parseJsonText } from './json-text.js';
 
 /** An AWS tag as the APIs return it. */
-export const AwsTagSchema = z.object({ Key: z.string().min(1), Value: z.string() });
+export const AwsTagSchema = z.object({ Key: z.string().check(z.minLength(1)), Value: z.string() });
 
 const tagsToRecord = (
   tags: ReadonlyArray<z.infer<typeof AwsTagSchema>> | undefined,
@@ -23,24 +24,27 @@ const AccountStatusSchema = z.enum([
  * One `ListAccounts` entry plus `Tags`. Older responses carry `Status`,
  * newer ones `State`; either is accepted and `State` wins.
  */
-export const AccountEntrySchema = z
-  .object({
-    Id: z.string().regex(/^\d{12}$/, 'expected a 12-digit account id'),
-    Arn: z.string().min(1),
-    Email: z.string().min(1),
-    Name: z.string(),
-    Status: AccountStatusSchema.optional(),
-    State: AccountStatusSchema.optional(),
-    JoinedMethod: z.enum(['INVITED', 'CREATED']).optional(),
-    // The SDK gives a Date, JSON dumps give an ISO string, the CLI may give epoch seconds.
-    JoinedTimestamp: z.union([z.string(), z.number(), z.date()]).optional(),
-    Tags: z.array(AwsTagSchema).optional(),
-  })
-  .refine((entry) => entry.State !== undefined || entry.Status !== undefined, {
-    message: 'Status or State is required',
-    path: ['Status'],
-  })
-  .transform((entry) => ({
+export const AccountEntrySchema = z.pipe(
+  z
+    .object({
+      Id: z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id')),
+      Arn: z.string().check(z.minLength(1)),
+      Email: z.string().check(z.minLength(1)),
+      Name: z.string(),
+      Status: z.optional(AccountStatusSchema),
+      State: z.optional(AccountStatusSchema),
+      JoinedMethod: z.optional(z.enum(['INVITED', 'CREATED'])),
+      // The SDK gives a Date, JSON dumps give an ISO string, the CLI may give epoch seconds.
+      JoinedTimestamp: z.optional(z.union([z.string(), z.number(), z.date()])),
+      Tags: z.optional(z.array(AwsTagSchema)),
+    })
+    .check(
+      z.refine((entry) => entry.State !== undefined || entry.Status !== undefined, {
+        message: 'Status or State is required',
+        path: ['Status'],
+      }),
+    ),
+  z.transform((entry) => ({
     id: entry.Id,
     arn: entry.Arn,
     email: entry.Email,
@@ -49,20 +53,18 @@ export const AccountEntrySchema = z
     joinedMethod: entry.JoinedMethod ?? null,
     joinedTimestamp: entry.JoinedTimestamp === undefined ? null : String(entry.JoinedTimestamp),
     tags: tagsToRecord(entry.Tags),
-  }));
+  })),
+);
 
 /** An account of the organization. */
 export type Account = z.output<typeof AccountEntrySchema>;
 
 /** One `GetResources` entry, plus the `AccountId`/`Region` a scan adds. */
 export const ResourceEntrySchema = z.object({
-  ResourceARN: z.string().min(1),
-  Tags: z.array(AwsTagSchema).default([]),
-  AccountId: z
-    .string()
-    .regex(/^\d{12}$/, 'expected a 12-digit account id')
-    .optional(),
-  Region: z.string().min(1).optional(),
+  ResourceARN: z.string().check(z.minLength(1)),
+  Tags: z._default(z.array(AwsTagSchema), []),
+  AccountId: z.optional(z.string().check(z.regex(/^\d{12}$/, 'expected a 12-digit account id'))),
+  Region: z.optional(z.string().check(z.minLength(1))),
 });
 
 /** A tagged resource with its account, region and type resolved. */
@@ -172,7 +174,7 @@ function parseList<T>(
   return { items, errors };
 }
 
-function zodError(name: string, path: string, error: z.ZodError): InputError {
+function zodError(name: string, path: string, error: z.core.$ZodError): InputError {
   const issues = error.issues.map((issue) => `${path}${formatPath(issue.path)}: ${issue.message}`);
   return new InputError(name, issues.join('; '), { cause: error });
 }

@@ -25,7 +25,7 @@ const fileSchema = z
         .object({
           incidents: z.record(z.string(), incidentRecordSchema),
           memory: z.record(z.string(), z.unknown()),
-          outbox: storedOutboxSchema.optional(),
+          outbox: z.optional(storedOutboxSchema),
         })
         .strict(),
     ),

@@ -1,5 +1,6 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { InputError } from '../../core/errors.js';
+import '../../core/zod-locale.js';
 
 /**
  * Options of the anomaly detector. Every field has a default, so `{}` is valid.
@@ -9,32 +10,32 @@ import { InputError } from '../../core/errors.js';
  */
 export const DetectorOptionsSchema = z.strictObject({
   /** Points per season. Default: 7 for daily data (day of week), one day of points for finer grids (24 hourly, 288 at 5 minutes), else 1. */
-  period: z.int().min(1).max(10_000).optional(),
+  period: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
   /** Observed points needed before any point may be flagged. Default: the larger of 14 and one period. */
-  minHistory: z.int().min(1).optional(),
+  minHistory: z.optional(z.int().check(z.gte(1))),
   /** Points of history the seasonal profile uses (whole seasons of it). Default: 56 on daily grids, 8 seasons on finer ones. */
-  window: z.int().min(2).max(100_000).optional(),
+  window: z.optional(z.int().check(z.gte(2), z.lte(100_000))),
   /**
    * Calibrated deviation beyond which a point can be anomalous: a point is flagged when it is as rare,
    * for this series, as a `zThreshold`-sigma deviation of a normal law (4: about 3 in 100,000 per side).
    */
-  zThreshold: z.number().positive().default(4),
+  zThreshold: z._default(z.number().check(z.positive()), 4),
   /** Smallest |value - expected| worth flagging, in the series' unit (USD for costs). */
-  minImpact: z.number().min(0).default(0),
+  minImpact: z._default(z.number().check(z.gte(0)), 0),
   /** Smallest |value - expected| / expected worth flagging. */
-  relativeThreshold: z.number().min(0).default(0.2),
+  relativeThreshold: z._default(z.number().check(z.gte(0)), 0.2),
   /** Learn a separate profile for the first point of each month, where recurring fees land. */
-  monthStart: z.boolean().default(true),
+  monthStart: z._default(z.boolean(), true),
   /** Share of the fitted trend carried to the next point (1 = full trend, 0 = no trend). */
-  trendDamping: z.number().min(0).max(1).default(0.9),
+  trendDamping: z._default(z.number().check(z.gte(0), z.lte(1)), 0.9),
   /** Smallest robust sigma, as a share of the level, so a flat series has no anomalies. */
-  scaleFloor: z.number().min(0).max(1).default(0.01),
+  scaleFloor: z._default(z.number().check(z.gte(0), z.lte(1)), 0.01),
   /**
    * Points sharing a timestamp (or a slot of the grid): `sum` (parts of one cost), `mean`, `last`, or
    * `auto`: identical repeats count once, differing values are summed or averaged, whichever matches
    * the neighbouring points.
    */
-  duplicates: z.enum(['auto', 'sum', 'mean', 'last']).default('auto'),
+  duplicates: z._default(z.enum(['auto', 'sum', 'mean', 'last']), 'auto'),
 });
 
 /** Resolved detector options (defaults filled in; `period`, `minHistory`, `window` stay optional: they depend on the series). */

@@ -1,7 +1,7 @@
 import { clampSummary, type FindingInput } from '../../core/finding.js';
 import type { Severity } from '../../core/severity.js';
+import { probeErrorKinds } from './probe-result.js';
 import type { ProbeMemory, ProbeThresholds } from './state-machine.js';
-import { probeErrorKinds } from './types.js';
 
 /** The rule and finding type every probe finding carries. */
 export const PROBE_RULE = 'http';

@@ -1,39 +1,39 @@
-import * as z from 'zod';
-import { probeTimingsSchema } from './types.js';
+import * as z from 'zod/mini';
+import '../../core/zod-locale.js';
+import { probeTimingsSchema } from './probe-result.js';
 
 /** What a failed round left behind, so a finding kept open through a pass can still say what broke. */
-export const probeFailureSnapshotSchema = z
-  .object({
-    at: z.iso.datetime(),
-    failures: z.array(
-      z.object({ assertion: z.string(), expected: z.unknown(), actual: z.unknown(), message: z.string() }),
-    ),
-    status: z.number().int().optional(),
-    timings: probeTimingsSchema.optional(),
-    tlsDaysLeft: z.number().optional(),
-    addresses: z.array(z.string()).default([]),
-    failingLocations: z.array(z.object({ location: z.string(), detail: z.string().optional() })).default([]),
-  })
-  .strict();
+export const probeFailureSnapshotSchema = z.strictObject({
+  at: z.iso.datetime(),
+  failures: z.array(
+    z.object({ assertion: z.string(), expected: z.unknown(), actual: z.unknown(), message: z.string() }),
+  ),
+  status: z.optional(z.number().check(z.int())),
+  timings: z.optional(probeTimingsSchema),
+  tlsDaysLeft: z.optional(z.number()),
+  addresses: z._default(z.array(z.string()), []),
+  failingLocations: z._default(
+    z.array(z.object({ location: z.string(), detail: z.optional(z.string()) })),
+    [],
+  ),
+});
 
 /**
  * One probe's memory between runs. A healthy probe has none: memory exists
  * only from the first failure until it has recovered, so a fleet of healthy
  * probes writes nothing to the state store every minute.
  */
-export const probeMemorySchema = z
-  .object({
-    consecutiveFailures: z.number().int().min(0),
-    consecutivePasses: z.number().int().min(0),
-    /** Paged: the finding is emitted while this holds. */
-    failing: z.boolean(),
-    /** First failed round of the current problem. */
-    since: z.iso.datetime(),
-    /** Failed rounds since `since`, passes in between not counted. */
-    failedRounds: z.number().int().min(1),
-    lastFailure: probeFailureSnapshotSchema,
-  })
-  .strict();
+export const probeMemorySchema = z.strictObject({
+  consecutiveFailures: z.number().check(z.int(), z.gte(0)),
+  consecutivePasses: z.number().check(z.int(), z.gte(0)),
+  /** Paged: the finding is emitted while this holds. */
+  failing: z.boolean(),
+  /** First failed round of the current problem. */
+  since: z.iso.datetime(),
+  /** Failed rounds since `since`, passes in between not counted. */
+  failedRounds: z.number().check(z.int(), z.gte(1)),
+  lastFailure: probeFailureSnapshotSchema,
+});
 
 export type ProbeMemory = z.infer<typeof probeMemorySchema>;
 export type ProbeFailureSnapshot = z.input<typeof probeFailureSnapshotSchema>;

@@ -151,72 +151,16 @@ export type ProbeTargetInput = z.input<typeof probeTargetSchema>;
 export type ProbeExpect = z.infer<typeof probeExpectSchema>;
 export type JsonAssertion = z.infer<typeof jsonAssertionSchema>;
 
-/** Why a probe could not complete. `kind` names the failed assertion in the judge. */
-export const probeErrorKinds = [
-  'timeout',
-  'dns',
-  'connection',
-  'tls',
-  'redirect',
-  'address-blocked',
-  'protocol',
-  'internal',
-] as const;
-export type ProbeErrorKind = (typeof probeErrorKinds)[number];
-
-export const probeTlsSchema = z
-  .object({
-    /** Days until `validTo`, to two decimals; negative once expired. */
-    daysLeft: z.number(),
-    validTo: z.iso.datetime(),
-    subject: z.string(),
-    issuer: z.string(),
-    authorized: z.boolean(),
-    /** OpenSSL/Node code such as `DEPTH_ZERO_SELF_SIGNED_CERT` or `ERR_TLS_CERT_ALTNAME_INVALID`. */
-    authorizationError: z.string().optional(),
-  })
-  .strict();
-
-/** Phase durations in milliseconds. Phases are those of the final hop; `totalMs` covers every hop. */
-export const probeTimingsSchema = z
-  .object({
-    dnsMs: z.number().optional(),
-    connectMs: z.number().optional(),
-    tlsMs: z.number().optional(),
-    /** From the start of the final hop to its response headers (curl's time_starttransfer). */
-    ttfbMs: z.number().optional(),
-    totalMs: z.number(),
-  })
-  .strict();
-
-/** What one probe observed. Produced by the transport, judged by `judgeProbe`. */
-export const probeResultSchema = z
-  .object({
-    target: z.string(),
-    /** The last URL requested (after redirects). */
-    url: z.string(),
-    startedAt: z.iso.datetime(),
-    status: z.number().int().optional(),
-    /** Lower-case names; repeated headers joined with ", ". */
-    headers: z.record(z.string(), z.string()),
-    /** UTF-8 text of at most `maxBodyBytes` bytes. */
-    body: z.string(),
-    bodyBytes: z.number().int().min(0),
-    bodyTruncated: z.boolean(),
-    /** Every Location followed, resolved to an absolute URL, in order. */
-    redirects: z.array(z.string()),
-    /** Addresses the final hostname resolved to (the first one that accepted is used). */
-    addresses: z.array(z.string()),
-    tls: probeTlsSchema.optional(),
-    timings: probeTimingsSchema,
-    error: z
-      .object({ kind: z.enum(probeErrorKinds), code: z.string(), message: z.string() })
-      .strict()
-      .optional(),
-  })
-  .strict();
-
-export type ProbeTls = z.infer<typeof probeTlsSchema>;
-export type ProbeTimings = z.infer<typeof probeTimingsSchema>;
-export type ProbeResult = z.infer<typeof probeResultSchema>;
-export type ProbeError = NonNullable<ProbeResult['error']>;
+// What a probe observed lives apart, in zod/mini: the probe function loads it at every cold start,
+// and this module (the config's schema) only when a config is validated.
+export {
+  type ProbeError,
+  type ProbeErrorKind,
+  type ProbeResult,
+  type ProbeTimings,
+  type ProbeTls,
+  probeErrorKinds,
+  probeResultSchema,
+  probeTimingsSchema,
+  probeTlsSchema,
+} from './probe-result.js';

@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../../core/zod-locale.js';
 
 /**
  * What one account's scan saw, in every region asked for. Plain JSON, so a
@@ -6,29 +7,29 @@ import * as z from 'zod';
  * it is parsed with this schema, never trusted.
  */
 export const accountScanResultSchema = z.object({
-  accountId: z.string().regex(/^\d{12}$/, 'must be a 12-digit account id'),
+  accountId: z.string().check(z.regex(/^\d{12}$/, 'must be a 12-digit account id')),
   /** The inventory source that read it, e.g. `tagging-api`. */
-  source: z.string().min(1),
+  source: z.string().check(z.minLength(1)),
   resources: z.array(
     z.object({
-      arn: z.string().min(1),
+      arn: z.string().check(z.minLength(1)),
       accountId: z.string(),
       region: z.string(),
       resourceType: z.string(),
       tags: z.record(z.string(), z.string()),
-      seenBy: z.array(z.string()).readonly().optional(),
+      seenBy: z.optional(z.readonly(z.array(z.string()))),
     }),
   ),
   /** How many resources each inventory source listed in the account (all scopes read). */
-  counts: z.record(z.string(), z.number().int().min(0)).optional(),
+  counts: z.optional(z.record(z.string(), z.number().check(z.int(), z.gte(0)))),
   /** `<account>/<region>` (and `<account>/global`) scopes read completely, in region order. */
   completed: z.array(z.string()),
   failed: z.array(
     z.object({
-      scope: z.string().min(1),
+      scope: z.string().check(z.minLength(1)),
       reason: z.string(),
-      errorName: z.string().optional(),
-      input: z.string().optional(),
+      errorName: z.optional(z.string()),
+      input: z.optional(z.string()),
     }),
   ),
 });

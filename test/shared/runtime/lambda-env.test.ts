@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   invocationTime,
   lambdaConfigFromEnv,
+  lambdaPortsFromEnv,
   scheduledEventSchema,
 } from '../../../shared/runtime/lambda-env.js';
 
@@ -48,5 +49,18 @@ describe('lambdaConfigFromEnv', () => {
   it('fills the defaults of a config from the environment, as the bundle has them from synth', async () => {
     const config = await lambdaConfigFromEnv({ GUARDRAILS_CONFIG: '{"version":1}' });
     expect(config.sinks.sqs.fifo).toBe(false);
+  });
+});
+
+describe('lambdaPortsFromEnv', () => {
+  it('names each bad variable with the message classic zod gave before the schema moved to zod/mini', async () => {
+    await expect(
+      lambdaPortsFromEnv({ STATE_TABLE_NAME: 'ab', INCIDENT_QUEUE_URL: 'not a url' }),
+    ).rejects.toThrow(
+      'environment: STATE_TABLE_NAME: Too small: expected string to have >=3 characters; INCIDENT_QUEUE_URL: Invalid URL',
+    );
+    await expect(lambdaPortsFromEnv({})).rejects.toThrow(
+      'environment: STATE_TABLE_NAME: Invalid input: expected string, received undefined; INCIDENT_QUEUE_URL: Invalid input: expected string, received undefined',
+    );
   });
 });

@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { formatIssues } from '../../../config/issue-format.js';
 import { InputError } from '../../../core/errors.js';
+import '../../../core/zod-locale.js';
 
 /**
  * The configuration item shapes AWS Config hands out, parsed to one:
@@ -16,44 +17,46 @@ import { InputError } from '../../../core/errors.js';
  */
 const jsonObject = z.union([
   z.record(z.string(), z.unknown()),
-  z.string().transform((text, ctx) => {
-    try {
-      const value: unknown = JSON.parse(text);
-      if (typeof value === 'object' && value !== null && !Array.isArray(value))
-        return value as Record<string, unknown>;
-    } catch {
-      // reported below
-    }
-    ctx.addIssue({ code: 'custom', message: 'is not a JSON object' });
-    return z.NEVER;
-  }),
+  z.pipe(
+    z.string(),
+    z.transform((text, ctx) => {
+      try {
+        const value: unknown = JSON.parse(text);
+        if (typeof value === 'object' && value !== null && !Array.isArray(value))
+          return value as Record<string, unknown>;
+      } catch {
+        // reported below
+      }
+      ctx.issues.push({ code: 'custom', message: 'is not a JSON object', input: text });
+      return z.NEVER;
+    }),
+  ),
 ]);
 
-const tagsSchema = z
-  .union([
+const tagsSchema = z.pipe(
+  z.union([
     z.record(z.string(), z.string()),
-    z.array(z.object({ key: z.string(), value: z.string().nullish() }).loose()),
-  ])
-  .transform((tags) =>
+    z.array(z.looseObject({ key: z.string(), value: z.nullish(z.string()) })),
+  ]),
+  z.transform((tags) =>
     Array.isArray(tags) ? Object.fromEntries(tags.map((t) => [t.key, t.value ?? ''])) : tags,
-  );
+  ),
+);
 
-const configItemSchema = z
-  .object({
-    resourceType: z.string().min(1),
-    resourceId: z.string().min(1),
-    resourceName: z.string().nullish(),
-    arn: z.string().nullish(),
-    ARN: z.string().nullish(),
-    accountId: z.string().nullish(),
-    awsAccountId: z.string().nullish(),
-    awsRegion: z.string().nullish(),
-    configurationItemStatus: z.string().nullish(),
-    configuration: jsonObject.nullish(),
-    supplementaryConfiguration: z.record(z.string(), z.union([jsonObject, z.null()])).nullish(),
-    tags: tagsSchema.nullish(),
-  })
-  .loose();
+const configItemSchema = z.looseObject({
+  resourceType: z.string().check(z.minLength(1)),
+  resourceId: z.string().check(z.minLength(1)),
+  resourceName: z.nullish(z.string()),
+  arn: z.nullish(z.string()),
+  ARN: z.nullish(z.string()),
+  accountId: z.nullish(z.string()),
+  awsAccountId: z.nullish(z.string()),
+  awsRegion: z.nullish(z.string()),
+  configurationItemStatus: z.nullish(z.string()),
+  configuration: z.nullish(jsonObject),
+  supplementaryConfiguration: z.nullish(z.record(z.string(), z.union([jsonObject, z.null()]))),
+  tags: z.nullish(tagsSchema),
+});
 
 /** One configuration item, whichever shape it came in. */
 export interface ConfigItem {
