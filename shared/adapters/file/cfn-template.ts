@@ -14,6 +14,11 @@ import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
 import { expandForEach, type UnexpandedLoop } from '../../checks/template/language-extensions.js';
 import { applySamGlobals } from '../../checks/template/sam-globals.js';
+import {
+  type DeployTimeContent,
+  splitIncludedResources,
+  unmodelledTransforms,
+} from '../../checks/template/transforms.js';
 import { formatIssues } from '../../config/issue-format.js';
 import { yamlToJs } from '../../config/yaml-document.js';
 import { InputError } from '../../core/errors.js';
@@ -87,6 +92,13 @@ export interface ParsedTemplate {
   readonly unexpandedLoops: readonly UnexpandedLoop[];
   /** The 1-based line of each resource's logical id (of its loop, for generated ones), where found. */
   readonly resourceLines: Readonly<Record<string, number>>;
+  /**
+   * What a transform writes at deploy: template-level transforms the gate
+   * does not model, `Fn::Transform` entries of `Resources` (left out of
+   * {@link template}), and resources whose properties one fills in (kept in
+   * {@link template}, but not to be judged). Each with its line, where found.
+   */
+  readonly deployTimeContent: ReadonlyArray<DeployTimeContent & { readonly line?: number }>;
 }
 
 /**
@@ -112,10 +124,9 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
     isRecord(raw) && isRecord(raw.Resources)
       ? expandForEach(raw.Resources)
       : { resources: undefined, unexpanded: [], generatedBy: new Map<string, string>() };
+  const split = expanded.resources && splitIncludedResources(expanded.resources);
   const withGlobals =
-    expanded.resources && isRecord(raw)
-      ? { ...raw, Resources: applySamGlobals(expanded.resources, raw.Globals) }
-      : raw;
+    split && isRecord(raw) ? { ...raw, Resources: applySamGlobals(split.resources, raw.Globals) } : raw;
   const result = cfnTemplateSchema.safeParse(withGlobals);
   if (!result.success) {
     throw new InputError(
@@ -131,7 +142,14 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
     const line = lines(expanded.generatedBy.get(logicalId) ?? logicalId);
     if (line !== undefined) resourceLines[logicalId] = line;
   }
-  return { template: result.data, unexpandedLoops: expanded.unexpanded, resourceLines };
+  const deployTimeContent = [
+    ...unmodelledTransforms(isRecord(raw) ? raw.Transform : undefined),
+    ...(split ? [...split.included, ...split.partial] : []),
+  ].map((content) => {
+    const line = content.key === 'Transform' ? undefined : lines(content.key);
+    return line === undefined ? content : { ...content, line };
+  });
+  return { template: result.data, unexpandedLoops: expanded.unexpanded, resourceLines, deployTimeContent };
 }
 
 /** Reads and parses one template file. */
