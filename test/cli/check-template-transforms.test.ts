@@ -67,7 +67,24 @@ describe('check-template on a resource whose environment is computed at deploy',
     const limit = lines.filter((line) => line.includes('no-nat-in-dev'));
     // Assess: the NAT-gateway limit is unresolved on the NAT gateway only, not on the bucket.
     expect(limit).toEqual([
-      ':22: Egress (AWS::EC2::NatGateway): no-nat-in-dev: unresolved: the tags (Fn::If) is known only at deploy; no candidate value to judge',
+      ':18: Egress (AWS::EC2::NatGateway): no-nat-in-dev: unresolved: the tags (Ref) is known only at deploy; no candidate value to judge',
+    ]);
+  });
+});
+
+describe('check-template on tags chosen by Fn::If', () => {
+  it('judges every branch: certain where all agree, unresolved where they differ', () => {
+    // Act
+    const { code, lines } = check('if-tags.yaml');
+    // Assess
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      // Both branches of the list lack cost-center; owner and environment are valid in both.
+      ':14: Exports (AWS::S3::Bucket): required-tags: missing cost-center (fix: add the tag cost-center)',
+      // The nested owner is valid in all three branches; cost-center is dropped by AWS::NoValue in one.
+      ':26: Ledger (AWS::SQS::Queue): required-tags: unresolved at synth: cost-center (Fn::If)',
+      // The environment is prod or dev: the dev-only limit depends on the condition.
+      ':34: Egress (AWS::EC2::NatGateway): no-nat-in-dev: unresolved: depends on Fn::If, known only at deploy: environment=prod not-applicable (environment prod is not one of dev); environment=dev non-compliant (AWS::EC2::NatGateway is not allowed in dev)',
     ]);
   });
 });
