@@ -60,6 +60,24 @@ describe('check-template on what a transform writes at deploy', () => {
   });
 });
 
+describe('check-template on a template only its macro makes valid', () => {
+  it('reports the macro as not judged instead of refusing the template', () => {
+    const { code, lines } = check('macro-shaped.yaml');
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      ': Transform (Expand): not judged: the transform Expand rewrites the template at deploy, and as written it is not yet a CloudFormation template (Resources: Invalid input: expected record, received array): nothing in it is judged',
+    ]);
+  });
+
+  it('still refuses that shape when no macro rewrites it', () => {
+    const { code, err } = check('not-a-template.yaml');
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      /not-a-template\.yaml: not a CloudFormation template: Resources: Invalid input: expected record/,
+    );
+  });
+});
+
 describe('check-template on a resource whose environment is computed at deploy', () => {
   it('leaves out environment-scoped rules that never apply to the resource, and keeps those that do', () => {
     // Act

@@ -128,6 +128,20 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
   const withGlobals =
     split && isRecord(raw) ? { ...raw, Resources: applySamGlobals(split.resources, raw.Globals) } : raw;
   const result = cfnTemplateSchema.safeParse(withGlobals);
+  const macros = unmodelledTransforms(isRecord(raw) ? raw.Transform : undefined);
+  if (!result.success && macros.length > 0) {
+    // CloudFormation runs the macro first: only its output must have a template's shape.
+    const issues = formatIssues(result.error.issues).join('; ');
+    return {
+      template: { Resources: {} },
+      unexpandedLoops: [],
+      resourceLines: {},
+      deployTimeContent: macros.map((macro) => ({
+        ...macro,
+        reason: `the transform ${macro.type} rewrites the template at deploy, and as written it is not yet a CloudFormation template (${issues}): nothing in it is judged`,
+      })),
+    };
+  }
   if (!result.success) {
     throw new InputError(
       file,
@@ -142,13 +156,12 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
     const line = lines(expanded.generatedBy.get(logicalId) ?? logicalId);
     if (line !== undefined) resourceLines[logicalId] = line;
   }
-  const deployTimeContent = [
-    ...unmodelledTransforms(isRecord(raw) ? raw.Transform : undefined),
-    ...(split ? [...split.included, ...split.partial] : []),
-  ].map((content) => {
-    const line = content.key === 'Transform' ? undefined : lines(content.key);
-    return line === undefined ? content : { ...content, line };
-  });
+  const deployTimeContent = [...macros, ...(split ? [...split.included, ...split.partial] : [])].map(
+    (content) => {
+      const line = content.key === 'Transform' ? undefined : lines(content.key);
+      return line === undefined ? content : { ...content, line };
+    },
+  );
   return { template: result.data, unexpandedLoops: expanded.unexpanded, resourceLines, deployTimeContent };
 }
 
