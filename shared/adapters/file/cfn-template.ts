@@ -23,6 +23,7 @@ import { formatIssues } from '../../config/issue-format.js';
 import { yamlToJs } from '../../config/yaml-document.js';
 import { InputError } from '../../core/errors.js';
 import { parseJsonText } from './json-text.js';
+import { indentQuotedContinuation } from './yaml-flow-continuation.js';
 
 /**
  * Short-form intrinsics of CloudFormation YAML, besides `!Ref`, `!Condition`
@@ -210,15 +211,27 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** How many under-indented quoted scalars one template may have before its YAML error is reported. */
+const MAX_REINDENTED_SCALARS = 20;
+
 function parseYaml(text: string, file: string): Parsed {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    customTags: CFN_YAML_TAGS,
-    prettyErrors: true,
-    uniqueKeys: true,
-    lineCounter,
-  });
-  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  let lineCounter = new LineCounter();
+  const parse = (source: string) =>
+    parseDocument(source, { customTags: CFN_YAML_TAGS, prettyErrors: true, uniqueKeys: true, lineCounter });
+  let doc = parse(text);
+  const firstProblem = yamlProblem(doc);
+  // A quoted scalar continued on a line no deeper than its key: read as YAML 1.1 parsers do.
+  for (let attempt = 0, source = text; attempt < MAX_REINDENTED_SCALARS; attempt++) {
+    const problem = yamlProblem(doc);
+    const quote = problem?.message.match(/^Missing closing (['"])quote/)?.[1] as "'" | '"' | undefined;
+    const line = problem?.linePos?.[0]?.line;
+    const repaired = quote && line ? indentQuotedContinuation(source, line, quote) : undefined;
+    if (repaired === undefined) break;
+    source = repaired;
+    lineCounter = new LineCounter();
+    doc = parse(source);
+  }
+  const problem = yamlProblem(doc) && firstProblem;
   if (problem) {
     const line = problem.linePos?.[0];
     const where = line ? `${file}:${line.line}:${line.col}` : file;
@@ -235,6 +248,11 @@ function parseYaml(text: string, file: string): Parsed {
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
   return { value: yamlToJs(doc, { file, lineCounter }), lines };
+}
+
+/** The first error of a parsed document, or an unknown tag (reported as a warning by `yaml`). */
+function yamlProblem(doc: ReturnType<typeof parseDocument>) {
+  return doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
