@@ -11,19 +11,27 @@ import { evaluateCostPolicy } from '../../shared/checks/cost-policy/evaluate.js'
 import { resourcesFromTemplate } from '../../shared/checks/cost-policy/from-template/index.js';
 import type { CostResource } from '../../shared/checks/cost-policy/model.js';
 import { compileTagPolicy } from '../../shared/checks/tag-coverage/policy.js';
-import { checkTemplateTags, isCustomResource } from '../../shared/checks/tag-coverage/template.js';
+import { taggability } from '../../shared/checks/tag-coverage/taggable-types.js';
+import {
+  type CfnTemplate,
+  checkTemplateTags,
+  isCustomResource,
+} from '../../shared/checks/tag-coverage/template.js';
 import { ConfigError, InputError } from '../../shared/core/errors.js';
 import { loadCliConfig } from '../config-hint.js';
 import { type CliIo, EXIT } from '../io.js';
 import {
+  CUSTOM_RESOURCE_REASON,
   costFindings,
   type GateFinding,
   type GateResult,
   type GateTemplate,
   gateBlocks,
   gateRules,
+  type NotJudged,
   notJudgedFindings,
   tagFindings,
+  unknownTypeReason,
 } from '../template-gate/gate-result.js';
 import { renderJson } from '../template-gate/render-json.js';
 import { renderJunit } from '../template-gate/render-junit.js';
@@ -114,14 +122,16 @@ export function checkTemplates(files: readonly string[], options: CheckTemplateO
     const parsed = readCfnTemplateWithDetails(file);
     const lines = parsed.resourceLines;
     const allStackTags = { ...stackTags, ...cliStackTags };
-    const tagReport = policy && checkTemplateTags(parsed.template, policy, { stackTags: allStackTags });
+    const notJudged = notJudgedOf(parsed.template, parsed.deployTimeContent);
+    const judged = withoutResources(
+      parsed.template,
+      new Set(notJudged.filter((n) => !isCustomResource(n.type)).map((n) => n.logicalId)),
+    );
+    const tagReport = policy && checkTemplateTags(judged, policy, { stackTags: allStackTags });
     if (tagReport) findings.push(...tagFindings(file, tagReport, lines));
-    const custom = Object.entries(parsed.template.Resources)
-      .filter(([, r]) => isCustomResource(r.Type))
-      .map(([logicalId, r]) => ({ logicalId, type: r.Type }));
-    findings.push(...notJudgedFindings(file, custom, parsed.unexpandedLoops, lines));
+    findings.push(...notJudgedFindings(file, notJudged, parsed.unexpandedLoops, lines));
     if (costPolicy) {
-      for (const resource of resourcesFromTemplate(parsed.template, { stackTags: allStackTags })) {
+      for (const resource of resourcesFromTemplate(judged, { stackTags: allStackTags })) {
         costResources.push(resource);
         const line = lines[resource.id];
         placeOf.set(resource, { file, ...(line !== undefined && { line }) });
@@ -150,6 +160,48 @@ export function checkTemplates(files: readonly string[], options: CheckTemplateO
     rules: gateRules(Boolean(tagPolicy), costPolicy),
     findings: sortFindings(findings, templates),
     waivers: costReport?.waivers ?? [],
+  };
+}
+
+/**
+ * What the gate cannot judge in one template, in this order: content a
+ * transform writes at deploy, then each resource that is custom, of a type
+ * the resource specification does not know, or whose properties a
+ * transform fills in.
+ */
+function notJudgedOf(
+  template: CfnTemplate,
+  deployTime: ReadonlyArray<{ key: string; type: string; reason: string; line?: number }>,
+): NotJudged[] {
+  const partial = new Map(deployTime.map((d) => [d.key, d]));
+  const whole: NotJudged[] = deployTime
+    .filter((d) => !Object.hasOwn(template.Resources, d.key))
+    .map(({ key, type, reason, line }) => ({
+      logicalId: key,
+      type,
+      reason,
+      ...(line !== undefined && { line }),
+    }));
+  const resources = Object.entries(template.Resources).flatMap(([logicalId, { Type: type }]): NotJudged[] => {
+    const transform = partial.get(logicalId);
+    if (transform) return [{ logicalId, type, reason: transform.reason }];
+    if (isCustomResource(type)) return [{ logicalId, type, reason: CUSTOM_RESOURCE_REASON }];
+    // AWS::CDK::Metadata, in every CDK stack, only records the construct library's version: nothing to judge.
+    if (type !== CDK_METADATA && taggability(type).kind === 'unknown')
+      return [{ logicalId, type, reason: unknownTypeReason(type) }];
+    return [];
+  });
+  return [...whole, ...resources];
+}
+
+const CDK_METADATA = 'AWS::CDK::Metadata';
+
+/** The template without some resources, so that no check judges them. */
+function withoutResources(template: CfnTemplate, logicalIds: ReadonlySet<string>): CfnTemplate {
+  if (logicalIds.size === 0) return template;
+  return {
+    ...template,
+    Resources: Object.fromEntries(Object.entries(template.Resources).filter(([id]) => !logicalIds.has(id))),
   };
 }
 

@@ -117,25 +117,52 @@ export function tagFindings(
   });
 }
 
-/** Custom resources and unexpanded loops of one template: reported, never judged. */
+/** Something of a template the gate reports instead of judging it, with why. */
+export interface NotJudged {
+  /** A logical id, or the key it sits under (`Fn::Transform`, `Transform`). */
+  readonly logicalId: string;
+  readonly type: string;
+  /** Why: completes "not judged: …". */
+  readonly reason: string;
+  readonly line?: number;
+}
+
+/** Why a custom resource is not judged. */
+export const CUSTOM_RESOURCE_REASON = 'a custom resource creates whatever its provider decides';
+
+/**
+ * Why a type the resource specification does not know is not judged: its
+ * tag property and cost-relevant settings are unknown.
+ */
+export function unknownTypeReason(type: string): string {
+  return `${type} is not in the resource specification the gate reads (a third-party, module, macro or newer type): its tags and settings are unknown`;
+}
+
+/**
+ * Custom resources, unknown types, content a transform writes at deploy
+ * and unexpanded loops of one template: reported, never judged.
+ */
 export function notJudgedFindings(
   file: string,
-  custom: ReadonlyArray<{ readonly logicalId: string; readonly type: string }>,
+  notJudged: readonly NotJudged[],
   loops: readonly UnexpandedLoop[],
   lines: Readonly<Record<string, number>>,
 ): GateFinding[] {
   return [
-    ...custom.map(({ logicalId, type }) => ({
-      file,
-      ...(lines[logicalId] !== undefined && { line: lines[logicalId] }),
-      logicalId,
-      type,
-      ruleId: NOT_JUDGED_RULE_ID,
-      severity: 'info' as const,
-      status: 'not-judged' as const,
-      blocking: false,
-      message: 'not judged: a custom resource creates whatever its provider decides',
-    })),
+    ...notJudged.map(({ logicalId, type, reason, line }) => {
+      const at = line ?? lines[logicalId];
+      return {
+        file,
+        ...(at !== undefined && { line: at }),
+        logicalId,
+        type,
+        ruleId: NOT_JUDGED_RULE_ID,
+        severity: 'info' as const,
+        status: 'not-judged' as const,
+        blocking: false,
+        message: `not judged: ${reason}`,
+      };
+    }),
     ...loops.map((loop) => ({
       file,
       logicalId: loop.loop,
@@ -196,7 +223,8 @@ export function gateRules(hasTagPolicy: boolean, costPolicy: CostPolicy | undefi
     {
       id: NOT_JUDGED_RULE_ID,
       kind: 'not-judged',
-      description: 'Custom resources are not judged.',
+      description:
+        'Custom resources, types the resource specification does not know, and what a transform writes at deploy are not judged.',
       severity: 'info',
     },
     {

@@ -14,10 +14,16 @@ import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
 import { expandForEach, type UnexpandedLoop } from '../../checks/template/language-extensions.js';
 import { applySamGlobals } from '../../checks/template/sam-globals.js';
+import {
+  type DeployTimeContent,
+  splitIncludedResources,
+  unmodelledTransforms,
+} from '../../checks/template/transforms.js';
 import { formatIssues } from '../../config/issue-format.js';
 import { yamlToJs } from '../../config/yaml-document.js';
 import { InputError } from '../../core/errors.js';
 import { parseJsonText } from './json-text.js';
+import { indentQuotedContinuation } from './yaml-flow-continuation.js';
 
 /**
  * Short-form intrinsics of CloudFormation YAML, besides `!Ref`, `!Condition`
@@ -87,6 +93,13 @@ export interface ParsedTemplate {
   readonly unexpandedLoops: readonly UnexpandedLoop[];
   /** The 1-based line of each resource's logical id (of its loop, for generated ones), where found. */
   readonly resourceLines: Readonly<Record<string, number>>;
+  /**
+   * What a transform writes at deploy: template-level transforms the gate
+   * does not model, `Fn::Transform` entries of `Resources` (left out of
+   * {@link template}), and resources whose properties one fills in (kept in
+   * {@link template}, but not to be judged). Each with its line, where found.
+   */
+  readonly deployTimeContent: ReadonlyArray<DeployTimeContent & { readonly line?: number }>;
 }
 
 /**
@@ -112,11 +125,24 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
     isRecord(raw) && isRecord(raw.Resources)
       ? expandForEach(raw.Resources)
       : { resources: undefined, unexpanded: [], generatedBy: new Map<string, string>() };
+  const split = expanded.resources && splitIncludedResources(expanded.resources);
   const withGlobals =
-    expanded.resources && isRecord(raw)
-      ? { ...raw, Resources: applySamGlobals(expanded.resources, raw.Globals) }
-      : raw;
+    split && isRecord(raw) ? { ...raw, Resources: applySamGlobals(split.resources, raw.Globals) } : raw;
   const result = cfnTemplateSchema.safeParse(withGlobals);
+  const macros = unmodelledTransforms(isRecord(raw) ? raw.Transform : undefined);
+  if (!result.success && macros.length > 0) {
+    // CloudFormation runs the macro first: only its output must have a template's shape.
+    const issues = formatIssues(result.error.issues).join('; ');
+    return {
+      template: { Resources: {} },
+      unexpandedLoops: [],
+      resourceLines: {},
+      deployTimeContent: macros.map((macro) => ({
+        ...macro,
+        reason: `the transform ${macro.type} rewrites the template at deploy, and as written it is not yet a CloudFormation template (${issues}): nothing in it is judged`,
+      })),
+    };
+  }
   if (!result.success) {
     throw new InputError(
       file,
@@ -131,7 +157,13 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
     const line = lines(expanded.generatedBy.get(logicalId) ?? logicalId);
     if (line !== undefined) resourceLines[logicalId] = line;
   }
-  return { template: result.data, unexpandedLoops: expanded.unexpanded, resourceLines };
+  const deployTimeContent = [...macros, ...(split ? [...split.included, ...split.partial] : [])].map(
+    (content) => {
+      const line = content.key === 'Transform' ? undefined : lines(content.key);
+      return line === undefined ? content : { ...content, line };
+    },
+  );
+  return { template: result.data, unexpandedLoops: expanded.unexpanded, resourceLines, deployTimeContent };
 }
 
 /** Reads and parses one template file. */
@@ -179,15 +211,27 @@ function lineAt(text: string, offset: number): number {
   return line;
 }
 
+/** How many under-indented quoted scalars one template may have before its YAML error is reported. */
+const MAX_REINDENTED_SCALARS = 20;
+
 function parseYaml(text: string, file: string): Parsed {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, {
-    customTags: CFN_YAML_TAGS,
-    prettyErrors: true,
-    uniqueKeys: true,
-    lineCounter,
-  });
-  const problem = doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  let lineCounter = new LineCounter();
+  const parse = (source: string) =>
+    parseDocument(source, { customTags: CFN_YAML_TAGS, prettyErrors: true, uniqueKeys: true, lineCounter });
+  let doc = parse(text);
+  const firstProblem = yamlProblem(doc);
+  // A quoted scalar continued on a line no deeper than its key: read as YAML 1.1 parsers do.
+  for (let attempt = 0, source = text; attempt < MAX_REINDENTED_SCALARS; attempt++) {
+    const problem = yamlProblem(doc);
+    const quote = problem?.message.match(/^Missing closing (['"])quote/)?.[1] as "'" | '"' | undefined;
+    const line = problem?.linePos?.[0]?.line;
+    const repaired = quote && line ? indentQuotedContinuation(source, line, quote) : undefined;
+    if (repaired === undefined) break;
+    source = repaired;
+    lineCounter = new LineCounter();
+    doc = parse(source);
+  }
+  const problem = yamlProblem(doc) && firstProblem;
   if (problem) {
     const line = problem.linePos?.[0];
     const where = line ? `${file}:${line.line}:${line.col}` : file;
@@ -204,6 +248,11 @@ function parseYaml(text: string, file: string): Parsed {
     return offset === undefined ? undefined : lineCounter.linePos(offset).line;
   };
   return { value: yamlToJs(doc, { file, lineCounter }), lines };
+}
+
+/** The first error of a parsed document, or an unknown tag (reported as a warning by `yaml`). */
+function yamlProblem(doc: ReturnType<typeof parseDocument>) {
+  return doc.errors[0] ?? doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

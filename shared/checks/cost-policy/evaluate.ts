@@ -116,6 +116,13 @@ function judgeRule(
   };
   if (!rule.environments && !definition.readsEnvironment)
     return judgeIn(environment.kind === 'known' ? environment.value : undefined);
+  if (environment.kind !== 'known') {
+    // A rule that never applies to this resource (a NAT-gateway limit on a bucket) does not
+    // depend on its environment: not applicable, rather than unresolved for want of a tag.
+    // Rules decide applicability from the resource alone, so judging with no environment tells.
+    const applies = judgeIn(undefined);
+    if (applies.status === 'not-applicable') return applies;
+  }
   return judgeEach(environment, (env) => `${environmentTagKey}=${env ?? '(none)'}`, judgeIn);
 }
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
+import { ifBranches } from '../template/if-branches.js';
 import { type CompiledTagPolicy, isExempt, tagProblems } from './policy.js';
-import { type TaggabilityLookup, type TagShape, taggability } from './taggable-types.js';
+import { type TaggabilityLookup, type TaggableType, type TagShape, taggability } from './taggable-types.js';
 import type { TagProblem } from './types.js';
 
 /** The part of a CloudFormation template the tag check reads; everything else passes through. */
@@ -188,7 +189,53 @@ export function resourceTagVerdict(
   const account = options.accountId ?? '';
   if ([type, known.arnType ?? guessArnType(type)].some((t) => isExempt(t, account, policy)))
     return { status: 'exempt' };
+  const branches = ifBranches(tagsValue);
+  if (branches === undefined) return branchVerdict(type, known, tagsValue, policy, options);
+  return everyBranch(branches.map((branch) => branchVerdict(type, known, branch, policy, options)));
+}
 
+type CheckedVerdict = Extract<ResourceTagVerdict, { status: 'checked' }>;
+
+/**
+ * The verdict over every `Fn::If` branch of the tags: a problem in every
+ * branch is certain; one in some branches only depends on the conditions,
+ * so its key is unresolved (`Fn::If`). A shape the type rejects in any
+ * branch is reported as it is.
+ */
+function everyBranch(verdicts: readonly CheckedVerdict[]): CheckedVerdict {
+  const shaped = verdicts.find((v) => v.invalidShape !== undefined);
+  if (shaped) return shaped;
+  const id = (problem: TagProblem) => JSON.stringify(problem);
+  const counts = new Map<string, { problem: TagProblem; branches: number }>();
+  for (const verdict of verdicts)
+    for (const problem of new Map(verdict.problems.map((p) => [id(p), p])).values()) {
+      const seen = counts.get(id(problem));
+      counts.set(id(problem), { problem, branches: (seen?.branches ?? 0) + 1 });
+    }
+  const problems: TagProblem[] = [];
+  const unresolved = new Map<string, UnresolvedTag>();
+  for (const { problem, branches } of counts.values()) {
+    if (branches === verdicts.length) problems.push(problem);
+    else unresolved.set(problem.key, { key: problem.key, reason: 'Fn::If' });
+  }
+  for (const verdict of verdicts)
+    for (const tag of verdict.unresolved) if (!unresolved.has(tag.key)) unresolved.set(tag.key, tag);
+  const certain = new Set(problems.map((p) => p.key));
+  return {
+    status: 'checked',
+    problems,
+    unresolved: [...unresolved.values()].filter((tag) => !certain.has(tag.key)),
+  };
+}
+
+/** The verdict on one value of the tag property (the only one, or one `Fn::If` branch). */
+function branchVerdict(
+  type: string,
+  known: TaggableType,
+  tagsValue: unknown,
+  policy: CompiledTagPolicy,
+  options: TemplateTagOptions,
+): CheckedVerdict {
   const invalidShape = shapeProblem(type, known.tagProperty, known.shape, tagsValue);
   if (invalidShape !== undefined) return { status: 'checked', problems: [], unresolved: [], invalidShape };
   const read = readTags(tagsValue, known.shape);

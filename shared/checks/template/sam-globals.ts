@@ -3,6 +3,13 @@ import { intrinsic, isRecord } from './resolve.js';
 const SERVERLESS_PREFIX = 'AWS::Serverless::';
 
 /**
+ * The Globals sections that accept `Tags` (globals.py `supported_properties`).
+ * SAM refuses any other section's `Tags`, so the gate never lets one tag a
+ * resource: an `Api` with `Tags` only in Globals is judged untagged.
+ */
+const SECTIONS_WITH_TAGS = new Set(['Function', 'HttpApi']);
+
+/**
  * Applies a SAM template's `Globals` to its `AWS::Serverless::*` resources,
  * as the SAM translator does (samtranslator/plugins/globals/globals.py):
  * maps merge recursively with the resource's entry winning, lists are
@@ -24,8 +31,12 @@ export function applySamGlobals(
         !resource.Type.startsWith(SERVERLESS_PREFIX)
       )
         return [id, resource];
-      const section = globals[resource.Type.slice(SERVERLESS_PREFIX.length)];
-      if (!isRecord(section)) return [id, resource];
+      const name = resource.Type.slice(SERVERLESS_PREFIX.length);
+      const declared = globals[name];
+      if (!isRecord(declared)) return [id, resource];
+      const section = SECTIONS_WITH_TAGS.has(name)
+        ? declared
+        : Object.fromEntries(Object.entries(declared).filter(([key]) => key !== 'Tags'));
       const ignored = resource.IgnoreGlobals;
       if (ignored === '*') return [id, resource];
       const applied = Array.isArray(ignored)

@@ -1,4 +1,5 @@
 import { taggability } from '../../tag-coverage/taggable-types.js';
+import { ifBranches } from '../../template/if-branches.js';
 import {
   intrinsic,
   isRecord,
@@ -25,6 +26,13 @@ export function templateResourceTags(
   if (known.kind !== 'taggable') return { values };
   const raw = properties[known.tagProperty];
   if (raw === undefined) return { values };
+  const branches = ifBranches(raw);
+  if (branches !== undefined) {
+    const each = branches.map((branch) =>
+      templateResourceTags(type, { ...properties, [known.tagProperty]: branch }, stackTags, scope),
+    );
+    return everyBranch(each);
+  }
   const whole = intrinsic(raw);
   if (whole) return { values, opaque: whole[0] };
   let opaque: string | undefined;
@@ -45,5 +53,29 @@ export function templateResourceTags(
       else put(item.Key ?? item.TagKey, item.Value ?? item.TagValue);
     }
   } else opaque = 'not a tag list';
+  return opaque === undefined ? { values } : { values, opaque };
+}
+
+/**
+ * The tags over every `Fn::If` branch: a key present in every branch takes
+ * each branch's value (a `choice`); a key some branches lack is `unknown`,
+ * with the values it has where present, since a missing tag is not a value.
+ */
+function everyBranch(branches: readonly ResourceTags[]): ResourceTags {
+  const opaque = branches.find((b) => b.opaque !== undefined)?.opaque;
+  const keys = [...new Set(branches.flatMap((b) => Object.keys(b.values)))];
+  const values: Record<string, Resolved<string>> = {};
+  for (const key of keys) {
+    const found = branches.map((b) => (Object.hasOwn(b.values, key) ? b.values[key] : undefined));
+    const options = [
+      ...new Set(found.flatMap((v) => (v === undefined ? [] : v.kind === 'known' ? [v.value] : v.options))),
+    ];
+    const certain = found.every((v) => v !== undefined && v.kind !== 'unknown');
+    const [only] = options;
+    values[key] =
+      certain && options.length === 1 && only !== undefined
+        ? { kind: 'known', value: only }
+        : { kind: certain ? 'choice' : 'unknown', via: 'Fn::If', options };
+  }
   return opaque === undefined ? { values } : { values, opaque };
 }

@@ -183,3 +183,39 @@ describe('waivers', () => {
     expect(byLogicalId.findings).toMatchObject([{ status: 'waived' }]);
   });
 });
+
+describe('evaluateCostPolicy with an environment computed at deploy', () => {
+  const policy = costPolicySchema.parse({
+    environmentTagKey: 'environment',
+    rules: [
+      {
+        id: 'no-nat-in-dev',
+        kind: 'resource-limit',
+        resourceType: 'AWS::EC2::NatGateway',
+        max: 0,
+        environments: ['dev'],
+      },
+    ],
+  });
+  // A tag key computed at deploy: no tag of the resource can be read for sure.
+  const opaqueTags = [{ Key: { Ref: 'TagKey' }, Value: 'dev' }];
+
+  it('does not report a rule as unresolved on a resource it never applies to', () => {
+    const resources = resourcesFromTemplate({
+      Resources: { Bucket: { Type: 'AWS::S3::Bucket', Properties: { Tags: opaqueTags } } },
+    });
+    const report = evaluateCostPolicy(resources, policy, { now: NOW });
+    expect(report.findings).toEqual([]);
+    expect(report.judged).toBe(0);
+  });
+
+  it('still reports it unresolved on a resource it applies to', () => {
+    const resources = resourcesFromTemplate({
+      Resources: { Egress: { Type: 'AWS::EC2::NatGateway', Properties: { Tags: opaqueTags } } },
+    });
+    const report = evaluateCostPolicy(resources, policy, { now: NOW });
+    expect(report.findings.map((f) => [f.resource.id, f.status, f.reason])).toEqual([
+      ['Egress', 'unresolved', 'the tags (Ref) is known only at deploy; no candidate value to judge'],
+    ]);
+  });
+});

@@ -66,4 +66,25 @@ describe('applySamGlobals', () => {
     expect(out.Intrinsic?.Properties?.Tags).toEqual({ 'Fn::If': ['C', { a: 'b' }, {}] });
     expect(out.Queue).toEqual({ Type: 'AWS::SQS::Queue' });
   });
+
+  it('lets Globals tag only Function and HttpApi, the sections SAM accepts Tags in', () => {
+    const out = applySamGlobals(
+      {
+        Api: { Type: 'AWS::Serverless::Api', Properties: { StageName: 'prod' } },
+        Machine: { Type: 'AWS::Serverless::StateMachine', Properties: { Tags: { owner: 'flows' } } },
+      },
+      {
+        Api: { Tags: { owner: 'api' }, TracingEnabled: true },
+        StateMachine: { Tags: { environment: 'prod' } },
+      },
+    );
+    expect(out.Api).toEqual({
+      Type: 'AWS::Serverless::Api',
+      Properties: { TracingEnabled: true, StageName: 'prod' },
+    });
+    expect(out.Machine).toEqual({
+      Type: 'AWS::Serverless::StateMachine',
+      Properties: { Tags: { owner: 'flows' } },
+    });
+  });
 });
