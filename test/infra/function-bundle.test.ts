@@ -19,12 +19,15 @@ const config = loadConfig(repoFile('examples/demo-org/guardrails.config.yaml'));
 const define = { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(config)) };
 
 /** Bundles a handler as GuardrailFunction does; returns its output directory and the inputs a cold start loads. */
-function bundled(handler: string): { dir: string; coldStartInputs: string[]; lazyInputs: string[] } {
-  const dir = join(out, handler);
+function bundled(
+  handler: string,
+  withConfig = true,
+): { dir: string; coldStartInputs: string[]; lazyInputs: string[] } {
+  const dir = join(out, withConfig ? handler : `${handler}-no-config`);
   const metafile = bundleFunction({
     entry: repoFile(`functions/${handler}/handler.ts`),
     outdir: dir,
-    define,
+    ...(withConfig && { define }),
   });
   const { coldStartFiles } = bundleBytes(metafile);
   const inputsOf = (files: readonly string[]) =>
@@ -42,7 +45,6 @@ describe('function bundles', () => {
     const { coldStartInputs, lazyInputs } = bundled('tag-coverage');
     // The demo config names only the Tagging API; the fan-out, the report and the schema are lazy.
     for (const lazy of [
-      'shared/config/schema.ts',
       '@aws-sdk/client-s3/',
       '@aws-sdk/client-sfn/',
       'shared/report/',
@@ -61,6 +63,17 @@ describe('function bundles', () => {
     }
     // The state lease is a run's first call.
     expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
+  });
+
+  it('leave the config schema out of a bundle with a compiled-in config, and lazy in one without', () => {
+    const compiled = bundled('scan-account');
+    for (const absent of ['shared/config/schema.ts', 'zod/v4/classic/']) {
+      expect(loaded(compiled.coldStartInputs, absent), absent).toBe(false);
+      expect(loaded(compiled.lazyInputs, absent), absent).toBe(false);
+    }
+    const fromEnvironment = bundled('scan-account', false);
+    expect(loaded(fromEnvironment.coldStartInputs, 'shared/config/schema.ts')).toBe(false);
+    expect(loaded(fromEnvironment.lazyInputs, 'shared/config/schema.ts')).toBe(true);
   });
 
   it('carry no evaluation, state table or pattern engine where a run only scans (scan-account)', () => {
