@@ -24,7 +24,7 @@ export const STATE_TABLE_ACTIONS: readonly string[] = [
 
 /**
  * DynamoDB decrypts a table's key with the caller's permissions (and caches
- * it per caller for minutes): reads and writes of a table under a
+ * it per connection for minutes): reads and writes of a table under a
  * customer-managed key need kms:Decrypt on it, through DynamoDB.
  */
 export const STATE_TABLE_KEY_ACTIONS: readonly string[] = ['kms:Decrypt'];
@@ -46,8 +46,14 @@ export const QUEUE_CONSUME_KEY_ACTIONS: readonly string[] = ['kms:Decrypt'];
 /** SnsSink publishing to an SSE-KMS topic generates and decrypts the data key through SNS. */
 export const TOPIC_PUBLISH_KEY_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
-/** An SSE-KMS object written (PutObject) or read (GetObject). */
-export const OBJECT_WRITE_KEY_ACTIONS: readonly string[] = ['kms:GenerateDataKey'];
+/**
+ * An SSE-KMS object written (PutObject) or read (GetObject). Writers get
+ * kms:Decrypt beside kms:GenerateDataKey: revisions of the S3 User Guide's
+ * SSE-KMS page disagree on whether a single-part upload needs it, its
+ * directory-bucket page and AWS's own troubleshooting answer list both, and a
+ * missing one would fail every scan write in a real account.
+ */
+export const OBJECT_WRITE_KEY_ACTIONS: readonly string[] = ['kms:GenerateDataKey', 'kms:Decrypt'];
 export const OBJECT_READ_KEY_ACTIONS: readonly string[] = ['kms:Decrypt'];
 
 /** The `kms:ViaService` value of a service in a region: `sqs.eu-west-1.amazonaws.com`. */

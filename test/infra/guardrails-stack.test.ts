@@ -500,7 +500,7 @@ describe('GuardrailsStack fan-out (accounts: auto)', () => {
         }),
         expect.objectContaining({ Action: 's3:PutObject' }),
         expect.objectContaining({
-          Action: 'kms:GenerateDataKey',
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
           Resource: { 'Fn::GetAtt': ['DataKey', 'Arn'] },
         }),
       ]),

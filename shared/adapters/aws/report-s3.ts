@@ -12,8 +12,8 @@ export interface S3ReportStoreOptions {
 /**
  * Writes report files to S3. No ACL and no encryption header: the bucket
  * blocks public access and encrypts with its default KMS key (S3 Bucket
- * Key), so the writer needs only `s3:PutObject` on its prefix and
- * `kms:GenerateDataKey` on that key.
+ * Key), so the writer needs `s3:PutObject` on its prefix and
+ * `kms:GenerateDataKey` and `kms:Decrypt` on that key.
  */
 export class S3ReportStore {
   readonly bucket: string;
