@@ -3,19 +3,14 @@ import { SlackWebhookSink } from '../adapters/slack/webhook-sink.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { Sink } from '../core/ports.js';
 import { lazySecretValue } from './lazy-secret.js';
+import { onFirstDelivery } from './lazy-sink.js';
 
 /** The EventBridge sink, its client loaded and built on the first delivery. */
 function lazyEventBridgeSink(eventBusArn: string): Sink {
-  let sink: Promise<Sink> | undefined;
-  return {
-    name: 'eventbridge',
-    async deliver(events) {
-      sink ??= import('../adapters/aws/eventbridge-sink.js').then(
-        ({ EventBridgeSink }) => new EventBridgeSink({ eventBusArn }),
-      );
-      return (await sink).deliver(events);
-    },
-  };
+  return onFirstDelivery('eventbridge', async () => {
+    const { EventBridgeSink } = await import('../adapters/aws/eventbridge-sink.js');
+    return new EventBridgeSink({ eventBusArn });
+  });
 }
 
 /**

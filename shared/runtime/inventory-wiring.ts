@@ -2,6 +2,7 @@ import type { RoleAssumer } from '../adapters/aws/assume-role.js';
 import { mergedInventory } from '../checks/tag-coverage/merged-inventory.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import type { InventorySource } from '../core/sources.js';
+import { loadOnce } from './load-once.js';
 
 /** The AWS inventory adapters, by the name each reports (`InventorySource.name`). */
 type AwsSourceName = 'resource-explorer' | 'config' | 'tagging-api';
@@ -77,8 +78,15 @@ async function loadSource(
  * loaded adapter must report the name it stands for.
  */
 function onFirstList(name: AwsSourceName, load: () => Promise<InventorySource>): InventorySource {
-  let loading: Promise<InventorySource> | undefined;
   let loaded: InventorySource | undefined;
+  // A failed load is not kept: the next listing (this run's next scope, or the next run) tries again.
+  const source = loadOnce(async () => {
+    const adapter = await load();
+    if (adapter.name !== name || adapter.globalScope !== true)
+      throw new Error(`inventory adapter ${adapter.name} loaded for ${name}`);
+    loaded = adapter;
+    return adapter;
+  });
   return {
     name,
     globalScope: true,
@@ -86,13 +94,7 @@ function onFirstList(name: AwsSourceName, load: () => Promise<InventorySource>):
       return loaded?.pageRequests ?? 0;
     },
     async listResources(accountId, region) {
-      loading ??= load().then((source) => {
-        if (source.name !== name || source.globalScope !== true)
-          throw new Error(`inventory adapter ${source.name} loaded for ${name}`);
-        loaded = source;
-        return source;
-      });
-      return (await loading).listResources(accountId, region);
+      return (await source()).listResources(accountId, region);
     },
   };
 }

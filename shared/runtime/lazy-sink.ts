@@ -1,5 +1,6 @@
 import type { Envelope } from '../core/envelope.js';
 import type { Sink } from '../core/ports.js';
+import { loadOnce } from './load-once.js';
 
 /**
  * A sink whose adapter, with its SDK client, is imported on the first
@@ -12,15 +13,16 @@ import type { Sink } from '../core/ports.js';
  * const sns = onFirstDelivery('sns', async () => new (await import('../adapters/aws/sns-sink.js')).SnsSink({ topicArn }));
  */
 export function onFirstDelivery(name: string, load: () => Promise<Sink>): Sink {
-  let loading: Promise<Sink> | undefined;
+  // A failed load is not kept: the run fails undelivered, and the next delivery tries again.
+  const sink = loadOnce(async () => {
+    const loaded = await load();
+    if (loaded.name !== name) throw new Error(`sink ${loaded.name} loaded for ${name}`);
+    return loaded;
+  });
   return {
     name,
     async deliver(events: readonly Envelope[]): Promise<void> {
-      loading ??= load().then((sink) => {
-        if (sink.name !== name) throw new Error(`sink ${sink.name} loaded for ${name}`);
-        return sink;
-      });
-      return (await loading).deliver(events);
+      return (await sink()).deliver(events);
     },
   };
 }

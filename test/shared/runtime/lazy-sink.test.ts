@@ -54,4 +54,18 @@ describe('onFirstDelivery', () => {
     }));
     await expect(sink.deliver([event])).rejects.toBe(failure);
   });
+
+  it('tries the load again after a failed one: a run fails undelivered, the container is not wedged', async () => {
+    const fake = recording('sqs');
+    let attempts = 0;
+    const sink = onFirstDelivery('sqs', async () => {
+      attempts += 1;
+      if (attempts === 1) throw new Error('chunk not readable');
+      return fake.load();
+    });
+    await expect(sink.deliver([event])).rejects.toThrow('chunk not readable');
+    await sink.deliver([event]);
+    expect(attempts).toBe(2);
+    expect(fake.delivered).toEqual([['e-1']]);
+  });
 });
