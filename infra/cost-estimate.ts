@@ -349,6 +349,11 @@ export const COST_ASSUMPTIONS = {
   fixedCustomMetrics: 45,
   /** Added by the fan-out's worker and aggregator. */
   fanOutCustomMetrics: 13,
+  /**
+   * Added by the cost-policy function (dimension `check: cost-policy`): Findings_ per severity (4),
+   * EventsDelivered, ScanGaps, LeaseHeld, PolicyJudgements, PolicyViolations, PolicyUnresolved, Digests.
+   */
+  costPolicyCustomMetrics: 11,
   /** Log bytes: per probe round, per fan-out batch, per forwarder invocation, and a fixed GB a month for the checks. */
   probeLogBytesPerRound: 2_000,
   batchLogBytes: 20_000,
@@ -653,7 +658,11 @@ export function usageFromConfig(
       (fanOut ? fanOut.batches * a.kmsRequestsPerBatch * tagRuns : 0),
     dashboards: a.dashboards + extraRegions,
     alarmMetrics: alarmMetrics(config, fanOutDeployed, forwarder) + extraRegions,
-    customMetrics: a.fixedCustomMetrics + probes.length * 2 + (fanOutDeployed ? a.fanOutCustomMetrics : 0),
+    customMetrics:
+      a.fixedCustomMetrics +
+      probes.length * 2 +
+      (fanOutDeployed ? a.fanOutCustomMetrics : 0) +
+      (config.costPolicy ? a.costPolicyCustomMetrics : 0),
     s3Puts: fanOutObjects,
     s3Gets: fanOutObjects,
     logsGb:
