@@ -220,15 +220,19 @@ export function dailyCase(index: number, seed: number): DailyCase {
     for (let k = rng.int(2, 4); k > 0; k--) starts.push(rng.int(15, days - 5));
     // A holiday looks like a weekend: spend falls most of the way to the weekend level.
     const dip = rng.uniform(0.5, 1) * (1 - weekendDip);
+    // One dip per day: a day inside two overlapping holiday windows is still one holiday (multiplying
+    // the dips took it to a tenth of a weekday, far below the weekend level meant above).
+    const holiday = new Uint8Array(days);
     for (const start of starts) {
       const len = rng.int(1, 4);
       for (let t = start; t < Math.min(days, start + len); t++) {
         // Weekend days of a holiday stay as they are.
         if ((shape.weekly[(firstDow + t) % 7] as number) < Math.max(...shape.weekly) * 0.95) continue;
-        factor[t] = (factor[t] as number) * (1 - dip);
+        holiday[t] = 1;
       }
       benign.push({ kind: 'holiday', from: start, to: Math.min(days, start + len) });
     }
+    for (let t = 0; t < days; t++) if (holiday[t] === 1) factor[t] = (factor[t] as number) * (1 - dip);
   }
 
   const weeklyAt = (t: number) => shape.weekly[(firstDow + t) % 7] as number;

@@ -48,6 +48,38 @@ describe('dailyCase', () => {
     }
   });
 
+  it('dips a holiday once, however many holiday windows cover the day', () => {
+    // A day in two overlapping windows against a day of the same weekday in one window only: the same
+    // dip (before, the dips multiplied, to as little as a tenth of a weekday).
+    const ratios: number[] = [];
+    for (let i = 0; i < 400; i++) {
+      const c = dailyCase(i, TUNING_SEED);
+      if (!c.irregularities.has('holidays')) continue;
+      const cover = new Uint8Array(c.days);
+      for (const w of c.benign) for (let t = w.from; t < w.to; t++) cover[t] = (cover[t] as number) + 1;
+      const valueOn = new Map<number, number>();
+      c.rows.forEach((r, k) => {
+        const day = c.rowDay[k] as number;
+        valueOn.set(day, (valueOn.get(day) ?? 0) + (r.value ?? Number.NaN));
+      });
+      // No incident near, no burst or shift on the day, no empty cell.
+      const quiet = (t: number) =>
+        Number.isFinite(valueOn.get(t)) &&
+        c.incidents.every((w) => t < w.start - 1) &&
+        c.marks.every((m) => m.day !== t);
+      for (let t = 0; t < c.days; t++) {
+        if (cover[t] !== 2 || !quiet(t)) continue;
+        const single = [t - 7, t + 7, t - 14, t + 14].find((u) => cover[u] === 1 && quiet(u));
+        if (single !== undefined) ratios.push((valueOn.get(t) as number) / (valueOn.get(single) as number));
+      }
+    }
+    ratios.sort((a, b) => a - b);
+    expect(ratios.length).toBeGreaterThan(5);
+    const median = ratios[ratios.length >> 1] as number;
+    expect(median).toBeGreaterThan(0.9);
+    expect(median).toBeLessThan(1.15);
+  });
+
   it('makes a spike stand out of the series around it', () => {
     for (const { c, w } of cases.flatMap((c) =>
       c.incidents.filter((w) => w.kind === 'spike').map((w) => ({ c, w })),

@@ -22,6 +22,11 @@
  * - scale: the mean absolute error (clipped, robust) of the recent one-step
  *   forecasts, per hour of the day on fine grids; floored so flat series are
  *   calm and mostly-zero series are not infinitely surprised by a charge.
+ *   On daily and coarser grids upward errors are clipped at 1 sigma (bursts
+ *   are one-sided: a scale that let them in would widen until they fit
+ *   inside it). Level and scale start from the first week's median and the
+ *   warm-up's median absolute deviation, not from its first point and first
+ *   error (either may be a burst).
  * - z: the error in sigmas, divided by the series' own tail scale on that
  *   side (`ResidualTail`): how far its usual large errors reach beyond
  *   normal noise. Routine bursts thus set their own bar.
@@ -109,8 +114,19 @@ const RETURN_SHARE = 0.3;
 const MAX_SHIFT_RATIO = 10;
 /** The mean absolute error is clipped here, so bursts do not inflate the scale (the tail model sees them). */
 const SCALE_CLIP = 2.5;
+/**
+ * Daily and coarser grids: upward errors are clipped here instead. Routine bursts are upward only;
+ * with the 2.5-sigma clip, a burst every third day keeps a scale several times too wide (the bursts
+ * then sit inside it, never count as bursts, and widen it further), a state it does not leave.
+ */
+const UP_SCALE_CLIP = 1;
 /** Mean absolute error to standard deviation for normal errors. */
 const MEAN_ABS_TO_SIGMA = 1.2533;
+/**
+ * The same with upward errors clipped at 1 sigma: for normal errors E[min(Z, 1) | Z > 0] = 0.6313
+ * against E[|Z|] = 0.7979, so the mean of both sides is 0.7146 and sigma = 1.2533 × 0.7979 / 0.7146.
+ */
+const ONE_SIDED_MEAN_ABS_TO_SIGMA = (MEAN_ABS_TO_SIGMA * 0.7979) / ((0.6313 + 0.7979) / 2);
 /** Share of the unclipped mean absolute error the scale never goes below (mostly-zero series). */
 const RAW_SCALE_SHARE = 0.1;
 const TREND_SMOOTHING = 0.1;
@@ -145,6 +161,8 @@ const HOLIDAY_CONTRAST = 0.9;
 const GUARD_MARGIN = 1.8;
 /** The bar is the second largest recent departure: a size seen once is not yet usual (see `BurstGuard`). */
 const GUARD_RANK = 2;
+/** Points per block (at least) whose median starts the level (see `startFromWarmUp`): a week of days. */
+const START_BLOCK = 7;
 /** Observed points the burst guard needs before it says anything. */
 const GUARD_MIN_POINTS = 14;
 
@@ -180,6 +198,8 @@ class BaselineModel {
   // Upward departures as a share of the level (daily and coarser grids): how large bursts get here.
   private readonly guard: BurstGuard | null;
   private scratch: Float64Array = new Float64Array(64);
+  // One block (a week on daily grids) of de-seasonalised values, for `startFromWarmUp`.
+  private readonly blockValues: Float64Array;
   // The scale per bucket, and a copy taken before a level shift (restored on a return).
   private readonly scales: ScaleState;
   private readonly savedScales: ScaleState;
@@ -238,7 +258,7 @@ class BaselineModel {
     this.buckets = period > 24 ? SCALE_BUCKETS_FINE : 1;
     this.relativeScale = this.buckets === 1;
     const seasons = Math.max(1, Math.min(MAX_PROFILE_SEASONS, Math.floor(window / period)));
-    this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay);
+    this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay, options.coarse);
     this.tail = new ResidualTail(options.tailMemory);
     this.sizeTail = new ResidualTail(options.tailMemory);
     this.guard = options.coarse ? new BurstGuard(options.tailMemory, GUARD_RANK) : null;
@@ -251,6 +271,7 @@ class BaselineModel {
     // Each bucket sees 1/buckets of the points; remember about 4 weeks (coarse) or 3 days (fine) of them.
     this.scaleRate = this.buckets === 1 ? 1 / 28 : Math.min(1, this.buckets / (3 * period));
     this.runLevels = new Float64Array(Math.max(1, options.shiftRun));
+    this.blockValues = new Float64Array(Math.max(period, START_BLOCK));
     this.warmUpErrors = new Float64Array(options.warmUp);
     this.warmUpFactors = new Float64Array(options.warmUp);
     this.warmUpBuckets = new Uint16Array(options.warmUp);
@@ -334,6 +355,7 @@ class BaselineModel {
     const initialSeasons = Math.floor(Math.min(n, this.o.warmUp) / period);
     const initialEnd = period > 1 && initialSeasons > 0 ? initialSeasons * period : 0;
     if (initialEnd > 0) this.initialProfile(initialEnd, initialSeasons);
+    this.startFromWarmUp(Math.min(n, this.o.warmUp), monthStarts);
     for (let t = 0; t < n; t++) {
       if (t > initialEnd && t % period === 0) this.refitProfile(t);
       if (pointsPerDay > 0 && t > 0 && t % pointsPerDay === 0) this.profile.refitWeekday(t);
@@ -552,7 +574,8 @@ class BaselineModel {
     expected: number,
     scales: ScaleState = this.scales,
   ): number {
-    const clipped = MEAN_ABS_TO_SIGMA * at(scales.clippedAbs, bucket);
+    const clipped =
+      (this.o.coarse ? ONE_SIDED_MEAN_ABS_TO_SIGMA : MEAN_ABS_TO_SIGMA) * at(scales.clippedAbs, bucket);
     const raw = RAW_SCALE_SHARE * MEAN_ABS_TO_SIGMA * at(scales.rawAbs, bucket);
     // An intermittent series' errors are its charges: the unclipped mean is its scale.
     const spread = this.intermittent ? Math.max(clipped, raw / RAW_SCALE_SHARE) : Math.max(clipped, raw);
@@ -668,6 +691,21 @@ class BaselineModel {
    */
   private guardFromWarmUp(end: number, monthStarts: Uint8Array | null): void {
     if (this.guard === null || this.intermittent) return;
+    const level = this.warmUpLevel(end, monthStarts);
+    if (!(level > 0)) return;
+    for (let i = 0; i < end; i++) {
+      const v = at(this.values, i);
+      const f = this.factorAt(i);
+      if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
+      this.guard.add(i, (v - level * f) / level, false);
+    }
+  }
+
+  /**
+   * The median de-seasonalised level of the regular points before `end` (the warm-up), or NaN when
+   * fewer than GUARD_MIN_POINTS are known.
+   */
+  private warmUpLevel(end: number, monthStarts: Uint8Array | null): number {
     const scratch = this.scratchOf(end);
     let n = 0;
     for (let i = 0; i < end; i++) {
@@ -676,15 +714,54 @@ class BaselineModel {
       if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
       scratch[n++] = v / f;
     }
-    if (n < GUARD_MIN_POINTS) return;
-    const level = medianInPlace(scratch, n);
-    if (!(level > 0)) return;
-    for (let i = 0; i < end; i++) {
-      const v = at(this.values, i);
-      const f = this.factorAt(i);
-      if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
-      this.guard.add(i, (v - level * f) / level, false);
+    return n < GUARD_MIN_POINTS ? Number.NaN : medianInPlace(scratch, n);
+  }
+
+  /**
+   * Daily and coarser grids: the level starts at the median of the first week (Holt–Winters' usual
+   * start is the first season's mean), and the scale at the median absolute deviation of the
+   * warm-up's points from their own week's median (counted as MIN_SCALE_ERRORS errors), instead of at
+   * the first point and the first error. A first point that is a burst set a level that took weeks to
+   * come down, and a first error that is a burst a scale many times the noise, which took months to
+   * shrink (the bursts after it fell inside it and kept it wide). Each week's own median keeps a ramp,
+   * trend or shift in the warm-up out of the scale. The warm-up is never judged, as for the initial
+   * profile, and every point still updates level and scale from the first one on.
+   */
+  private startFromWarmUp(end: number, monthStarts: Uint8Array | null): void {
+    if (!this.o.coarse || this.intermittent || this.buckets !== 1) return;
+    const block = this.blockValues.length;
+    const deviations = this.scratchOf(end);
+    let n = 0;
+    let firstLevel = Number.NaN;
+    for (let from = 0; from + block <= end; from += block) {
+      let count = 0;
+      for (let i = from; i < from + block; i++) {
+        const v = at(this.values, i);
+        const f = this.factorAt(i);
+        if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
+        this.blockValues[count++] = v / f;
+      }
+      if (count * 2 < block) continue;
+      const level = medianInPlace(this.blockValues, count);
+      if (!(level > 0)) continue;
+      if (Number.isNaN(firstLevel)) firstLevel = level;
+      for (let i = from; i < from + block; i++) {
+        const v = at(this.values, i);
+        const f = this.factorAt(i);
+        if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
+        // In the units of the scale: relative to the phase's factor (see `sigmaOf`).
+        deviations[n++] = Math.abs(v - level * f) / (this.relativeScale ? f : 1);
+      }
     }
+    if (n < GUARD_MIN_POINTS) return;
+    const meanAbs = (MAD_TO_SIGMA * medianInPlace(deviations, n)) / ONE_SIDED_MEAN_ABS_TO_SIGMA;
+    if (!(meanAbs > 0)) return;
+    this.clippedAbs[0] = meanAbs;
+    this.rawAbs[0] = meanAbs;
+    this.scaleCount[0] = MIN_SCALE_ERRORS;
+    this.level = firstLevel;
+    this.slope = 0;
+    this.levelAt = 0;
   }
 
   private removeEvent(r: number, size: number, weight: number): void {
@@ -723,8 +800,10 @@ class BaselineModel {
     this.rawAbs[bucket] = at(this.rawAbs, bucket) + rate * (absError - at(this.rawAbs, bucket));
     if (burst) return;
     const current = at(this.clippedAbs, bucket);
-    // The first error of a bucket sets it; later ones are clipped at SCALE_CLIP sigmas of the current scale.
-    const clipped = Math.abs(r) > SCALE_CLIP && count > 0 ? (SCALE_CLIP * absError) / Math.abs(r) : absError;
+    // The first error of a bucket sets it; later ones are clipped at SCALE_CLIP sigmas of the current
+    // scale (UP_SCALE_CLIP upwards on daily and coarser grids).
+    const clip = this.o.coarse && r > 0 ? UP_SCALE_CLIP : SCALE_CLIP;
+    const clipped = Math.abs(r) > clip && count > 0 ? (clip * absError) / Math.abs(r) : absError;
     this.clippedAbs[bucket] = current + rate * (clipped - current);
     this.scaleCount[bucket] = count + 1;
   }

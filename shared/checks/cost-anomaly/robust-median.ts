@@ -57,6 +57,22 @@ function quickselect(buf: Float64Array, n: number, k: number): void {
 }
 
 /**
+ * Lower median of `buf[0..n)` (the ⌈n/2⌉-th smallest: for an even count the lower of the two middle
+ * values), reordering those entries. Unlike the median it is never pulled towards values above the
+ * middle, so upward outliers up to half of the values leave it on the others. `n` must be at least 1.
+ *
+ * @example
+ * const buf = Float64Array.of(5, 1, 40, 2);
+ * lowerMedianInPlace(buf, 4); // 2
+ */
+export function lowerMedianInPlace(buf: Float64Array, n: number): number {
+  const lowerMid = (n - 1) >> 1;
+  if (n <= INSERTION_SORT_MAX) insertionSort(buf, n);
+  else quickselect(buf, n, lowerMid);
+  return at(buf, lowerMid);
+}
+
+/**
  * Median of `buf[0..n)`, reordering those entries. Even counts average the two
  * middle values. `n` must be at least 1.
  *

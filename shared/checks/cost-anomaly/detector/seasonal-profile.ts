@@ -14,8 +14,16 @@
  *   fill (double seasonality, Taylor 2003, in a form that learns fast).
  * - Warm-up: each season of the warm-up gets a profile from the others
  *   (leave one season out), so its errors are out of sample.
+ * - Upward bursts (daily and coarser grids, `lowerMedian`): a daily
+ *   profile has a few seasons per phase, and the median of four values two
+ *   of which are bursts lies halfway to them (with a burst every third day,
+ *   two in four happens to a third of the phases). Bursts only go up, so
+ *   such profiles take the lower median (of an even count, the lower of the
+ *   middle two): it stays on the regular values while at most half of them
+ *   are bursts. On an odd count it is the median; on an even one it sits a
+ *   little low on every phase alike, which the level takes up.
  */
-import { medianInPlace } from '../robust-median.js';
+import { lowerMedianInPlace, medianInPlace } from '../robust-median.js';
 
 /** Phases whose typical value is below 5% of their season's median (e.g. zero-cost Sundays) say nothing about the level. */
 export const MIN_INFORMATIVE_RATIO = 0.05;
@@ -63,11 +71,13 @@ export class SeasonalProfile {
   /**
    * @param seasons how many past seasons a phase median uses.
    * @param pointsPerDay points per day when weekday factors apply (fine grids whose period is a day), else 0.
+   * @param lowerMedian take each phase's lower median (daily and coarser grids; see the module comment).
    */
   constructor(
     private readonly period: number,
     private readonly seasons: number,
     private readonly pointsPerDay: number,
+    private readonly lowerMedian = false,
   ) {
     this.seasonal = new Float64Array(period).fill(1);
     this.phaseKnown = new Uint8Array(period);
@@ -203,7 +213,10 @@ export class SeasonalProfile {
         const b = at(gathered, 1);
         target[phase] = Math.min(MAX_FACTOR, Math.abs(a - 1) <= Math.abs(b - 1) ? a : b);
       } else if (count > 0) {
-        target[phase] = Math.min(MAX_FACTOR, medianInPlace(gathered, count));
+        const median = this.lowerMedian
+          ? lowerMedianInPlace(gathered, count)
+          : medianInPlace(gathered, count);
+        target[phase] = Math.min(MAX_FACTOR, median);
       }
     }
   }

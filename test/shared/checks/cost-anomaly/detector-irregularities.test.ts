@@ -162,6 +162,35 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(flagged(detected)).toEqual([100]);
   });
 
+  it('keeps bursts out of the weekly shape: a weekday with a burst in half its warm-up weeks keeps its level', () => {
+    // Prepare: +150 on the Mondays of weeks 1 and 3 of the warm-up (day 28 is the first Monday judged).
+    const values = weekly(70, 8).map((v, i) => (i === 0 || i === 14 ? v + 150 : v));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: a median of four Mondays, two of them bursts, would expect 175 on Mondays.
+    expect(detected[28]?.expected).toBeGreaterThan(90);
+    expect(detected[28]?.expected).toBeLessThan(110);
+    expect(flagged(detected)).toEqual([]);
+  });
+
+  it('does not take the noise from a burst on the second day: a drop a week after the warm-up is seen', () => {
+    // Prepare: ±2% noise around 100; +300 on day 1; -30% on day 35.
+    const random = seededRandom(3);
+    const values = Array.from({ length: 70 }, () => 100 * (1 + (random() - 0.5) * 0.04));
+    values[1] = (values[1] as number) + 300;
+    values[35] = 70;
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: a scale set by the burst (the first error) put the lower band near 55 on day 35.
+    expect(flagged(detected)).toEqual([35]);
+    expect(detected[35]?.direction).toBe('down');
+    expect(detected[35]?.lower).toBeGreaterThan(85);
+  });
+
   it('judges a new service by its own weeks, not by the zeros before it', () => {
     // Prepare: nothing for 40 days, then a service with a weekly shape and a spike on day 110.
     const values = weekly(120, 6).map((v, i) => (i < 40 ? 0 : v));

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { SeasonalProfile } from '../../../../../shared/checks/cost-anomaly/detector/seasonal-profile.js';
+
+/** Deterministic PRNG (mulberry32). */
+function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** Four weeks of daily spend: 100 on weekdays, 40 at the weekend (phases 5 and 6), ±3% noise. */
+function fourWeeks(seed: number): Float64Array {
+  const random = seededRandom(seed);
+  return Float64Array.from({ length: 28 }, (_, i) => (i % 7 >= 5 ? 40 : 100) * (1 + (random() - 0.5) * 0.06));
+}
+
+/** The seven factors of a daily profile fitted on `values` (four weeks). */
+function factors(values: Float64Array, lowerMedian: boolean): number[] {
+  const profile = new SeasonalProfile(7, 8, 0, lowerMedian);
+  profile.reset(values, null);
+  profile.refit(28);
+  return Array.from({ length: 7 }, (_, phase) => profile.factorAt(28 + phase));
+}
+
+describe('SeasonalProfile', () => {
+  it('with lower medians, keeps two bursty Mondays of four out of the Monday factor', () => {
+    // Prepare: +150 on the Mondays of weeks 1 and 3.
+    const values = fourWeeks(1);
+    values[0] = (values[0] as number) + 150;
+    values[14] = (values[14] as number) + 150;
+    const quiet = factors(fourWeeks(1), false);
+
+    // Act
+    const lower = factors(values, true);
+    const median = factors(values, false);
+
+    // Assess: the median of four with two bursts is halfway to them.
+    expect(lower[0]).toBeCloseTo(quiet[0] as number, 1);
+    expect(median[0]).toBeGreaterThan(1.5);
+  });
+
+  it('with lower medians, still learns a phase that is high every week', () => {
+    // Prepare: Wednesdays cost three times a weekday, every week.
+    const values = fourWeeks(2).map((v, i) => (i % 7 === 2 ? v * 3 : v));
+
+    // Act
+    const lower = factors(values, true);
+
+    // Assess: within the noise of the median's.
+    expect(lower[2]).toBeGreaterThan(2.8);
+    expect(lower[2]).toBeCloseTo(factors(values, false)[2] as number, 1);
+  });
+
+  it('with lower medians, keeps a profile without bursts within its noise, low by as much on every phase', () => {
+    // Prepare
+    const values = fourWeeks(3);
+
+    // Act
+    const lower = factors(values, true);
+    const median = factors(values, false);
+
+    // Assess: ±3% noise; the weekend stays at 0.4 of a weekday.
+    lower.forEach((f, phase) => {
+      expect(f).toBeLessThanOrEqual(median[phase] as number);
+      expect(Math.abs(f - (median[phase] as number))).toBeLessThan(0.03);
+    });
+    expect((lower[5] as number) / (lower[0] as number)).toBeCloseTo(0.4, 1);
+  });
+});
