@@ -33,20 +33,76 @@ export function extractTaggableTypes(db: SpecDatabase, version: string): Taggabl
     a.cloudFormationType < b.cloudFormationType ? -1 : a.cloudFormationType > b.cloudFormationType ? 1 : 0,
   );
   for (const resource of sorted) {
+    const type = resource.cloudFormationType;
+    const arnType = resource.arnTemplate ? arnTypeOf(resource.arnTemplate) : undefined;
+    const arn = arnType !== undefined ? { arnType } : {};
     const info = resource.tagInformation;
     const property = info && resource.properties[info.tagPropertyName];
-    if (!info || !property) {
-      resourceTypes[resource.cloudFormationType] = {};
-      continue;
+    const specificationType = SELF_TAG_SPECIFICATIONS[type];
+    if (info && property) {
+      resourceTypes[type] = {
+        tagProperty: info.tagPropertyName,
+        shape: info.variant === 'map' ? 'map' : shapeOf(db, property.type),
+        ...arn,
+      };
+    } else if (specificationType !== undefined && resource.properties.TagSpecifications) {
+      resourceTypes[type] = {
+        tagProperty: 'TagSpecifications',
+        shape: 'specifications',
+        specificationType,
+        ...arn,
+      };
+    } else {
+      const shape = untrackedTagsShape(db, resource.properties.Tags?.type);
+      resourceTypes[type] = shape ? { tagProperty: 'Tags', shape, ...arn } : {};
     }
-    const arnType = resource.arnTemplate ? arnTypeOf(resource.arnTemplate) : undefined;
-    resourceTypes[resource.cloudFormationType] = {
-      tagProperty: info.tagPropertyName,
-      shape: info.variant === 'map' ? 'map' : shapeOf(db, property.type),
-      ...(arnType !== undefined && { arnType }),
-    };
   }
-  return { source: `@aws-cdk/aws-service-spec ${version}`, resourceTypes };
+  for (const [type, info] of Object.entries(TYPES_NOT_IN_SPEC))
+    if (!Object.hasOwn(resourceTypes, type)) resourceTypes[type] = info;
+  const sortedTypes = Object.keys(resourceTypes).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return {
+    source: `@aws-cdk/aws-service-spec ${version}`,
+    resourceTypes: Object.fromEntries(sortedTypes.map((type) => [type, resourceTypes[type] ?? {}])),
+  };
+}
+
+/**
+ * Types the spec gives no tag information, although CloudFormation tags the
+ * resource itself through the `TagSpecifications` items whose `ResourceType`
+ * is this value (CloudFormation Template Reference: the TagSpecification
+ * property type of each; `LaunchTemplateTagSpecification` for launch templates).
+ */
+const SELF_TAG_SPECIFICATIONS: Readonly<Record<string, string>> = {
+  'AWS::EC2::CapacityReservation': 'capacity-reservation',
+  'AWS::EC2::ClientVpnEndpoint': 'client-vpn-endpoint',
+  'AWS::EC2::EC2Fleet': 'fleet',
+  'AWS::EC2::LaunchTemplate': 'launch-template',
+};
+
+/**
+ * SAM resource types the spec does not list (AWS SAM Developer Guide,
+ * resource reference): `GraphQLApi` takes `Tags` as a list of `{Key, Value}`,
+ * passed to its `AWS::AppSync::GraphQLApi`; `Connector` only writes IAM
+ * policies and has no tags.
+ */
+const TYPES_NOT_IN_SPEC: Readonly<Record<string, ResourceTypeInfo>> = {
+  'AWS::Serverless::Connector': {},
+  'AWS::Serverless::GraphQLApi': { tagProperty: 'Tags', shape: 'list' },
+};
+
+/**
+ * The shape of a top-level `Tags` property on a type the spec gives no tag
+ * information (`AWS::OpsWorks::Stack`, `AWS::OpsWorksCM::Server`): a list of
+ * tags, or of a type with `Key` and `Value`, or a map of strings. Anything
+ * else (a JSON blob) is not read as tags.
+ */
+function untrackedTagsShape(db: SpecDatabase, type: PropertyType | undefined): TagShape | undefined {
+  if (type?.type === 'map' && type.element.type === 'string') return 'map';
+  if (type?.type !== 'array') return undefined;
+  if (type.element.type === 'tag') return 'list';
+  if (type.element.type !== 'ref') return undefined;
+  const definition = db.get('typeDefinition', type.element.reference.$ref);
+  return 'Key' in definition.properties && 'Value' in definition.properties ? 'list' : undefined;
 }
 
 /** `standard` and `asg` tags are a list of `{Key, Value}`; one resource wraps the list in `{Items}`. */

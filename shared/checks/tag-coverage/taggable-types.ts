@@ -4,15 +4,19 @@ import extract from './taggable-types.json' with { type: 'json' };
  * How a resource type holds its tags in a CloudFormation template:
  * - `list`: `[{Key, Value}]` (most types; Auto Scaling groups add `PropagateAtLaunch`);
  * - `map`: `{key: value}` (e.g. `AWS::SSM::Parameter`, `AWS::Serverless::Function`);
- * - `items`: `{Items: [{Key, Value}]}` (e.g. `AWS::CloudFront::AnycastIpList`).
+ * - `items`: `{Items: [{Key, Value}]}` (e.g. `AWS::CloudFront::AnycastIpList`);
+ * - `specifications`: `[{ResourceType, Tags: [{Key, Value}]}]`, where the items whose
+ *   `ResourceType` is the type's own (`launch-template`) tag the resource itself.
  */
-export type TagShape = 'list' | 'map' | 'items';
+export type TagShape = 'list' | 'map' | 'items' | 'specifications';
 
 /** One CloudFormation resource type of the spec; empty when it cannot be tagged. */
 export interface ResourceTypeInfo {
   /** The property that holds the tags, usually `Tags` (`UserPoolTags`, `HostedZoneTags`, …). */
   readonly tagProperty?: string;
   readonly shape?: TagShape;
+  /** For `specifications`: the `ResourceType` that names the resource itself. */
+  readonly specificationType?: string;
   /** `service:type` as the Tagging API and ARNs name it (`logs:log-group`), where the spec has an ARN template. */
   readonly arnType?: string;
 }
@@ -28,6 +32,8 @@ export interface TaggableTypesData {
 export interface TaggableType {
   readonly tagProperty: string;
   readonly shape: TagShape;
+  /** For `specifications`: the `ResourceType` that names the resource itself. */
+  readonly specificationType?: string;
   readonly arnType?: string;
 }
 
@@ -51,6 +57,7 @@ export function taggabilityFrom(data: TaggableTypesData): TaggabilityLookup {
       kind: 'taggable',
       tagProperty: info.tagProperty,
       shape: info.shape,
+      ...(info.specificationType !== undefined && { specificationType: info.specificationType }),
       ...(info.arnType !== undefined && { arnType: info.arnType }),
     };
   };

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { ifBranches } from '../template/if-branches.js';
 import { type CompiledTagPolicy, isExempt, tagProblems } from './policy.js';
+import { ownTagSpecifications } from './tag-specifications.js';
 import { type TaggabilityLookup, type TaggableType, type TagShape, taggability } from './taggable-types.js';
 import type { TagProblem } from './types.js';
 
@@ -238,7 +239,10 @@ function branchVerdict(
 ): CheckedVerdict {
   const invalidShape = shapeProblem(type, known.tagProperty, known.shape, tagsValue);
   if (invalidShape !== undefined) return { status: 'checked', problems: [], unresolved: [], invalidShape };
-  const read = readTags(tagsValue, known.shape);
+  const read =
+    known.shape === 'specifications'
+      ? readTags(ownTagSpecifications(tagsValue, known.specificationType ?? ''), 'list')
+      : readTags(tagsValue, known.shape);
   const tags: Record<string, string> = { ...withoutSystemTags(options.stackTags ?? {}), ...read.tags };
   // A placeholder makes an unresolved key present; its value is judged at deploy, not here.
   for (const key of read.unresolved.keys()) tags[key] = UNRESOLVED_PLACEHOLDER;
@@ -272,6 +276,8 @@ function shapeProblem(type: string, property: string, shape: TagShape, value: un
     return `${property} is a list; ${type} takes a map of key: value`;
   if (shape === 'list' && isRecord(value))
     return `${property} is a map; ${type} takes a list of {Key, Value}`;
+  if (shape === 'specifications' && isRecord(value))
+    return `${property} is a map; ${type} takes a list of {ResourceType, Tags}`;
   return undefined;
 }
 

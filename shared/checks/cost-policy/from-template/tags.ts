@@ -1,3 +1,4 @@
+import { ownTagSpecifications } from '../../tag-coverage/tag-specifications.js';
 import { taggability } from '../../tag-coverage/taggable-types.js';
 import { ifBranches } from '../../template/if-branches.js';
 import {
@@ -45,7 +46,12 @@ export function templateResourceTags(
       typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '',
     );
   };
-  const list = known.shape === 'items' && isRecord(raw) ? raw.Items : raw;
+  const list =
+    known.shape === 'items' && isRecord(raw)
+      ? raw.Items
+      : known.shape === 'specifications'
+        ? ownTagSpecifications(raw, known.specificationType ?? '')
+        : raw;
   if (known.shape === 'map' && isRecord(raw)) for (const [key, value] of Object.entries(raw)) put(key, value);
   else if (Array.isArray(list)) {
     for (const item of list) {

@@ -54,6 +54,26 @@ describe('taggable-types.json', () => {
     expect(taggability('AWS::CloudFormation::WaitConditionHandle')).toEqual({ kind: 'not-taggable' });
     expect(taggability('AWS::Scheduler::Schedule')).toEqual({ kind: 'not-taggable' });
     expect(taggability('Custom::Anything')).toEqual({ kind: 'unknown' });
+  });
+
+  it('adds what the spec leaves out: tags through TagSpecifications, an untracked Tags property, SAM types it lacks', () => {
+    expect(taggability('AWS::EC2::LaunchTemplate')).toEqual({
+      kind: 'taggable',
+      tagProperty: 'TagSpecifications',
+      shape: 'specifications',
+      specificationType: 'launch-template',
+      arnType: 'ec2:launch-template',
+    });
+    expect(taggability('AWS::EC2::EC2Fleet')).toMatchObject({ specificationType: 'fleet' });
+    expect(taggability('AWS::OpsWorks::Stack')).toEqual({
+      kind: 'taggable',
+      tagProperty: 'Tags',
+      shape: 'list',
+    });
+    expect(taggability('AWS::Serverless::GraphQLApi')).toMatchObject({ kind: 'taggable', shape: 'list' });
+    expect(taggability('AWS::Serverless::Connector')).toEqual({ kind: 'not-taggable' });
+    // A JSON Tags property is not read as tags.
+    expect(taggability('AWS::Glue::CustomEntityType')).toEqual({ kind: 'not-taggable' });
     expect(taggability('constructor')).toEqual({ kind: 'unknown' });
   });
 });

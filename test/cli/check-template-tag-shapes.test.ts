@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkTemplateCommand } from '../../cli/commands/check-template.js';
+import { memoryIo } from '../support/memory-io.js';
+
+// Tag properties that the resource specification does not describe as tags (test/fixtures/cfn-gate/README.md).
+const FIXTURES = fileURLToPath(new URL('../fixtures/cfn-gate/', import.meta.url));
+const CONFIG = join(FIXTURES, 'gate.config.yaml');
+
+function check(name: string) {
+  const file = join(FIXTURES, name);
+  const io = memoryIo();
+  const code = checkTemplateCommand([file], { config: CONFIG, now: '2026-12-01T00:00:00Z' }, io);
+  const lines = io
+    .out()
+    .trimEnd()
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => line.slice(file.length));
+  return { code, lines, err: io.err() };
+}
+
+describe('check-template on resources tagged through TagSpecifications', () => {
+  it("reads the item naming the resource's own type, and not the tags of what it launches", () => {
+    // Act
+    const { code, lines, err } = check('tag-specifications.yaml');
+    // Assess
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      // The instance tags are complete; the launch template's own lack cost-center.
+      ':4: WebTemplate (AWS::EC2::LaunchTemplate): required-tags: missing cost-center (fix: add the tag cost-center)',
+      // Only tags for the instances it launches: the fleet itself has none.
+      ':37: BatchFleet (AWS::EC2::EC2Fleet): required-tags: missing owner (fix: add the tag owner)',
+      ':37: BatchFleet (AWS::EC2::EC2Fleet): required-tags: missing environment (fix: add the tag environment)',
+      ':37: BatchFleet (AWS::EC2::EC2Fleet): required-tags: missing cost-center (fix: add the tag cost-center)',
+    ]);
+    // The Client VPN endpoint, fully tagged, is judged and passes.
+    expect(err).toMatch(/^1 templates, 3 resources: 4 blocking violations/);
+  });
+});
+
+describe('check-template on taggable types the resource specification misses', () => {
+  it('judges an OpsWorks stack and a SAM GraphQL API, and a SAM connector is no unknown type', () => {
+    // Act
+    const { lines } = check('tags-beyond-the-spec.yaml');
+    // Assess
+    expect(lines).toEqual([
+      ':5: Chef (AWS::OpsWorks::Stack): required-tags: missing cost-center (fix: add the tag cost-center)',
+      ':14: Catalog (AWS::Serverless::GraphQLApi): required-tags: missing owner (fix: add the tag owner)',
+    ]);
+  });
+});
