@@ -51,3 +51,27 @@ describe('check-template on taggable types the resource specification misses', (
     ]);
   });
 });
+
+describe('check-template on the APIs SAM creates for function events', () => {
+  it('judges the implicit REST API (untaggable but by stack tags) and the implicit HTTP API (tagged by Globals)', () => {
+    // Act
+    const { code, lines, err } = check('sam-implicit-apis.yaml');
+    // Assess: reported at the first function whose event creates it; the explicit API passes.
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      ':19: ServerlessRestApi (AWS::Serverless::Api): required-tags: missing owner (fix: add the tag owner)',
+      ':19: ServerlessRestApi (AWS::Serverless::Api): required-tags: missing environment (fix: add the tag environment)',
+      ':19: ServerlessRestApi (AWS::Serverless::Api): required-tags: missing cost-center (fix: add the tag cost-center)',
+    ]);
+    expect(err).toMatch(/^1 templates, 6 resources: 3 blocking violations/);
+  });
+
+  it('passes the implicit REST API when the stack tags give every key', () => {
+    const file = join(FIXTURES, 'sam-implicit-apis.yaml');
+    const io = memoryIo();
+    const stackTags = 'owner=orders,environment=prod,cost-center=cc-0200';
+    const code = checkTemplateCommand([file], { config: CONFIG, stackTags, now: '2026-12-01T00:00:00Z' }, io);
+    expect(code).toBe(0);
+    expect(io.err()).toMatch(/^1 templates, 6 resources: 0 blocking violations/);
+  });
+});

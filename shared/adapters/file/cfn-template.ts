@@ -14,6 +14,7 @@ import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
 import { expandForEach, type UnexpandedLoop } from '../../checks/template/language-extensions.js';
 import { applySamGlobals } from '../../checks/template/sam-globals.js';
+import { addSamImplicitApis } from '../../checks/template/sam-implicit-apis.js';
 import {
   type DeployTimeContent,
   splitIncludedResources,
@@ -126,8 +127,9 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
       ? expandForEach(raw.Resources)
       : { resources: undefined, unexpanded: [], generatedBy: new Map<string, string>() };
   const split = expanded.resources && splitIncludedResources(expanded.resources);
+  const implicit = split && addSamImplicitApis(split.resources);
   const withGlobals =
-    split && isRecord(raw) ? { ...raw, Resources: applySamGlobals(split.resources, raw.Globals) } : raw;
+    implicit && isRecord(raw) ? { ...raw, Resources: applySamGlobals(implicit.resources, raw.Globals) } : raw;
   const result = cfnTemplateSchema.safeParse(withGlobals);
   const macros = unmodelledTransforms(isRecord(raw) ? raw.Transform : undefined);
   if (!result.success && macros.length > 0) {
@@ -154,7 +156,9 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
   }
   const resourceLines: Record<string, number> = {};
   for (const logicalId of Object.keys(result.data.Resources)) {
-    const line = lines(expanded.generatedBy.get(logicalId) ?? logicalId);
+    const line = lines(
+      expanded.generatedBy.get(logicalId) ?? implicit?.createdBy.get(logicalId) ?? logicalId,
+    );
     if (line !== undefined) resourceLines[logicalId] = line;
   }
   const deployTimeContent = [...macros, ...(split ? [...split.included, ...split.partial] : [])].map(
