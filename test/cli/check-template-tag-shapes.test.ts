@@ -75,3 +75,23 @@ describe('check-template on the APIs SAM creates for function events', () => {
     expect(io.err()).toMatch(/^1 templates, 6 resources: 0 blocking violations/);
   });
 });
+
+describe('check-template on local modules that a packager inlines', () => {
+  it('reports each module as not judged beside the resources the template declares', () => {
+    const { code, lines, err } = check('local-modules.yaml');
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      ': Modules.Assets (module ./modules/bucket.yaml): not judged: the module Assets (./modules/bucket.yaml) is inlined by a packager (aws cloudformation package, rain pkg) before deploy: its resources are not judged here; run the gate on the packaged template',
+      ': Modules.Logs (module ./modules/bucket.yaml): not judged: the module Logs (./modules/bucket.yaml) is inlined by a packager (aws cloudformation package, rain pkg) before deploy: its resources are not judged here; run the gate on the packaged template',
+    ]);
+    expect(err).toMatch(/^1 templates, 1 resources: 0 blocking violations, .* 2 not judged;/);
+  });
+
+  it('reports a file of modules only as not judged instead of refusing it', () => {
+    const { code, lines } = check('modules-only.yaml');
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      ': Modules.Network (module ./modules/vpc.yaml): not judged: the module Network (./modules/vpc.yaml) is inlined by a packager (aws cloudformation package, rain pkg) before deploy: its resources are not judged here; run the gate on the packaged template',
+    ]);
+  });
+});

@@ -13,6 +13,7 @@ import {
 import * as z from 'zod';
 import { type CfnTemplate, cfnTemplateSchema } from '../../checks/tag-coverage/template.js';
 import { expandForEach, type UnexpandedLoop } from '../../checks/template/language-extensions.js';
+import { localModules } from '../../checks/template/local-modules.js';
 import { applySamGlobals } from '../../checks/template/sam-globals.js';
 import { addSamImplicitApis } from '../../checks/template/sam-implicit-apis.js';
 import {
@@ -132,17 +133,23 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
     implicit && isRecord(raw) ? { ...raw, Resources: applySamGlobals(implicit.resources, raw.Globals) } : raw;
   const result = cfnTemplateSchema.safeParse(withGlobals);
   const macros = unmodelledTransforms(isRecord(raw) ? raw.Transform : undefined);
-  if (!result.success && macros.length > 0) {
+  const modules = localModules(isRecord(raw) ? raw.Modules : undefined);
+  // A file of modules only has no Resources until the packager inlines them.
+  const modulesOnly = modules.length > 0 && isRecord(raw) && raw.Resources === undefined;
+  if (!result.success && (macros.length > 0 || modulesOnly)) {
     // CloudFormation runs the macro first: only its output must have a template's shape.
     const issues = formatIssues(result.error.issues).join('; ');
     return {
       template: { Resources: {} },
       unexpandedLoops: [],
       resourceLines: {},
-      deployTimeContent: macros.map((macro) => ({
-        ...macro,
-        reason: `the transform ${macro.type} rewrites the template at deploy, and as written it is not yet a CloudFormation template (${issues}): nothing in it is judged`,
-      })),
+      deployTimeContent: [
+        ...macros.map((macro) => ({
+          ...macro,
+          reason: `the transform ${macro.type} rewrites the template at deploy, and as written it is not yet a CloudFormation template (${issues}): nothing in it is judged`,
+        })),
+        ...modules,
+      ],
     };
   }
   if (!result.success) {
@@ -167,6 +174,7 @@ export function parseCfnTemplateWithDetails(text: string, file: string): ParsedT
       return line === undefined ? content : { ...content, line };
     },
   );
+  deployTimeContent.push(...modules);
   return { template: result.data, unexpandedLoops: expanded.unexpanded, resourceLines, deployTimeContent };
 }
 
