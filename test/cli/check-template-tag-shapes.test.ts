@@ -95,3 +95,22 @@ describe('check-template on local modules that a packager inlines', () => {
     ]);
   });
 });
+
+describe('check-template on tag values chosen by parameters', () => {
+  it('judges every AllowedValue: certain when all fail, unresolved when some do, and a Default alone stays unresolved', () => {
+    const { lines } = check('parameter-tags.yaml');
+    expect(lines).toEqual([
+      // Neither allowed value is one of prod, dev.
+      ':19: Archive (AWS::SQS::Queue): required-tags: environment="Production" is not one of prod, dev (fix: set environment to one of prod, dev)',
+      ':19: Archive (AWS::SQS::Queue): required-tags: environment="Development" is not one of prod, dev (fix: set environment to one of prod, dev)',
+      // qa fails, prod and dev pass; a parameter with only a Default is not enumerated.
+      ':26: Events (AWS::SQS::Queue): required-tags: unresolved at synth: environment (Ref Env)',
+      ':26: Events (AWS::SQS::Queue): required-tags: unresolved at synth: owner (Ref)',
+      // cost-center is invalid in the live branch only.
+      ':33: Ledger (AWS::SQS::Queue): required-tags: unresolved at synth: cost-center (Ref Tier, Fn::If)',
+      // Each Fn::If branch gives another invalid value: invalid whichever the condition.
+      ':40: Mirror (AWS::SQS::Queue): required-tags: environment="Production" is not one of prod, dev (fix: set environment to one of prod, dev)',
+      ':40: Mirror (AWS::SQS::Queue): required-tags: environment="Development" is not one of prod, dev (fix: set environment to one of prod, dev)',
+    ]);
+  });
+});

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ifBranches } from '../template/if-branches.js';
+import { parameterBranches } from '../template/parameter-branches.js';
 import { type CompiledTagPolicy, isExempt, tagProblems } from './policy.js';
 import { ownTagSpecifications } from './tag-specifications.js';
 import { type TaggabilityLookup, type TaggableType, type TagShape, taggability } from './taggable-types.js';
@@ -61,6 +62,8 @@ export interface TemplateTagOptions {
   readonly stackTags?: Readonly<Record<string, string>>;
   /** The account the stack deploys to, when known, for `exemptAccounts`. */
   readonly accountId?: string;
+  /** The template's `Parameters`: a tag given by one with `AllowedValues` is judged on each value. */
+  readonly parameters?: Readonly<Record<string, unknown>>;
   /** @default the committed extract of the CloudFormation resource specification */
   readonly taggability?: TaggabilityLookup;
 }
@@ -100,6 +103,8 @@ export function checkTemplateTags(
   options: TemplateTagOptions = {},
 ): TemplateTagReport {
   const lookup = options.taggability ?? taggability;
+  const parameters = isRecord(template.Parameters) ? template.Parameters : {};
+  const withParameters = { ...options, parameters };
   const resources: ResourceTagReport[] = [];
   const unknownTypes = new Set<string>();
   const notJudged: Array<{ logicalId: string; type: string }> = [];
@@ -117,7 +122,7 @@ export function checkTemplateTags(
             },
           ];
     for (const { type, part, tags } of parts) {
-      const verdict = resourceTagVerdict(type, tags, policy, options);
+      const verdict = resourceTagVerdict(type, tags, policy, withParameters);
       switch (verdict.status) {
         case 'unknown-type':
           unknownTypes.add(resource.Type);
@@ -190,34 +195,48 @@ export function resourceTagVerdict(
   const account = options.accountId ?? '';
   if ([type, known.arnType ?? guessArnType(type)].some((t) => isExempt(t, account, policy)))
     return { status: 'exempt' };
-  const branches = ifBranches(tagsValue);
-  if (branches === undefined) return branchVerdict(type, known, tagsValue, policy, options);
-  return everyBranch(branches.map((branch) => branchVerdict(type, known, branch, policy, options)));
+  const choices = parameterBranches(tagsValue, options.parameters ?? {});
+  const values = choices?.branches ?? [tagsValue];
+  const expanded = values.map((value) => ifBranches(value));
+  if (choices === undefined && expanded[0] === undefined)
+    return branchVerdict(type, known, tagsValue, policy, options);
+  const branches = values.flatMap((value, i) => expanded[i] ?? [value]);
+  const via = [choices?.via, expanded.some((b) => b !== undefined) ? 'Fn::If' : undefined]
+    .filter((part) => part !== undefined)
+    .join(', ');
+  return everyBranch(
+    branches.map((branch) => branchVerdict(type, known, branch, policy, options)),
+    via,
+  );
 }
 
 type CheckedVerdict = Extract<ResourceTagVerdict, { status: 'checked' }>;
 
 /**
- * The verdict over every `Fn::If` branch of the tags: a problem in every
- * branch is certain; one in some branches only depends on the conditions,
- * so its key is unresolved (`Fn::If`). A shape the type rejects in any
+ * The verdict over every branch of the tags (each `Fn::If` branch, each
+ * allowed value of a parameter): a problem in every branch is certain; one
+ * in some branches only depends on the choice made at deploy, so its key is
+ * unresolved (`via`: `Fn::If`, `Ref Env`). A shape the type rejects in any
  * branch is reported as it is.
  */
-function everyBranch(verdicts: readonly CheckedVerdict[]): CheckedVerdict {
+function everyBranch(verdicts: readonly CheckedVerdict[], via: string): CheckedVerdict {
   const shaped = verdicts.find((v) => v.invalidShape !== undefined);
   if (shaped) return shaped;
-  const id = (problem: TagProblem) => JSON.stringify(problem);
-  const counts = new Map<string, { problem: TagProblem; branches: number }>();
+  // One kind of problem on one key, whatever the value: a key invalid in every branch is
+  // certainly invalid even when each branch gives it another value.
+  const id = (problem: TagProblem) => `${problem.kind}\u0000${problem.key.toLowerCase()}`;
+  const counts = new Map<string, { problems: Map<string, TagProblem>; branches: number }>();
   for (const verdict of verdicts)
-    for (const problem of new Map(verdict.problems.map((p) => [id(p), p])).values()) {
-      const seen = counts.get(id(problem));
-      counts.set(id(problem), { problem, branches: (seen?.branches ?? 0) + 1 });
+    for (const [key, group] of Map.groupBy(verdict.problems, id)) {
+      const seen = counts.get(key) ?? { problems: new Map<string, TagProblem>(), branches: 0 };
+      for (const problem of group) seen.problems.set(JSON.stringify(problem), problem);
+      counts.set(key, { problems: seen.problems, branches: seen.branches + 1 });
     }
   const problems: TagProblem[] = [];
   const unresolved = new Map<string, UnresolvedTag>();
-  for (const { problem, branches } of counts.values()) {
-    if (branches === verdicts.length) problems.push(problem);
-    else unresolved.set(problem.key, { key: problem.key, reason: 'Fn::If' });
+  for (const { problems: found, branches } of counts.values()) {
+    if (branches === verdicts.length) problems.push(...found.values());
+    else for (const problem of found.values()) unresolved.set(problem.key, { key: problem.key, reason: via });
   }
   for (const verdict of verdicts)
     for (const tag of verdict.unresolved) if (!unresolved.has(tag.key)) unresolved.set(tag.key, tag);
