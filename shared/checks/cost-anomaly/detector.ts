@@ -94,6 +94,12 @@ const FINE_LEVEL_MINUTES = 120;
 const DAILY_WINDOW = 56;
 const FINE_WINDOW_SEASONS = 8;
 const MIN_HISTORY = 28;
+/**
+ * Share of the `minHistory` slots that must hold a point before any is judged. `minHistory` is calendar
+ * time (slots of the grid), as the baseline's warm-up is; a series whose export misses days still needs
+ * this much data, but not `minHistory` points after every gap.
+ */
+const MIN_OBSERVED_SHARE = 0.5;
 /** Observed points (all zero) before spend counts as a new service. */
 const NEW_MIN_HISTORY = 14;
 /** A holiday-like dip longer than this (days) is a drop. */
@@ -194,8 +200,9 @@ function describeInterval(ms: number): string {
  * result has one verdict per input point, in input order; points that share
  * a timestamp share its verdict.
  *
- * A point is an anomaly only when all hold: at least `minHistory` observed
- * points precede it; its calibrated |z| >= `zThreshold`; |impact| >=
+ * A point is an anomaly only when all hold: at least `minHistory` slots of
+ * the grid precede it (calendar time, gaps included), at least half of them
+ * observed; its calibrated |z| >= `zThreshold`; |impact| >=
  * `minImpact`; and |impact| / expected >= `relativeThreshold` (an expected 0
  * counts as infinitely far).
  *
@@ -217,6 +224,7 @@ export function detectSeries(
   const period = resolved.period ?? (regular ? periodForInterval(grid.intervalMs) : 1);
   const monthStarts = resolved.monthStart ? monthStartsOf(points, grid) : null;
   const minHistory = resolved.minHistory ?? Math.max(MIN_HISTORY, period);
+  const minObserved = Math.ceil(MIN_OBSERVED_SHARE * minHistory);
   const baselineOptions = baselineOptionsFor(grid.intervalMs, period, resolved, minHistory);
   const baseline = computeBaseline(grid.values, monthStarts, baselineOptions);
   const { zThreshold, minImpact, relativeThreshold } = resolved;
@@ -285,11 +293,11 @@ export function detectSeries(
     const history = model.history[at] as number;
     // Spend after a history of nothing but zeros needs less history to be news.
     const isNew = impact > 0 && slot - firstPositive < period && firstPositive > 0 && slot < firstZeroAfter;
+    const judged = isNew
+      ? history >= Math.min(minHistory, NEW_MIN_HISTORY)
+      : at >= minHistory && history >= minObserved;
     const anomaly =
-      history >= (isNew ? Math.min(minHistory, NEW_MIN_HISTORY) : minHistory) &&
-      Math.abs(z) >= zThreshold &&
-      deviation >= minImpact &&
-      relative >= relativeThreshold;
+      judged && Math.abs(z) >= zThreshold && deviation >= minImpact && relative >= relativeThreshold;
     let reason: AnomalyReason | null = null;
     if (anomaly) {
       if (isNew) reason = 'new';

@@ -189,16 +189,25 @@ describe('detectAnomalies during warm-up', () => {
     expect(first).toMatchObject({ expected: 42, impact: 0, z: 0, score: 0, anomaly: false, direction: null });
   });
 
-  it('counts only observed points towards minHistory', () => {
-    // Prepare: 20 days, of which only 10 observed before the spike.
-    const costs: (number | null)[] = weeklyCosts(21).map((cost, i) => (i % 2 === 1 ? null : cost));
-    costs[20] = 1_000;
+  it('judges after minHistory days of calendar time, of which at least half observed', () => {
+    // Prepare: a spike on day 20; before it every other day observed (10 points), or every fourth (5).
+    const halfObserved: (number | null)[] = weeklyCosts(21).map((cost, i) => (i % 2 === 1 ? null : cost));
+    const quarterObserved: (number | null)[] = weeklyCosts(21).map((cost, i) => (i % 4 === 0 ? cost : null));
+    halfObserved[20] = 1_000;
+    quarterObserved[20] = 1_000;
+    // Every day observed, the spike on day 12: too little calendar time however complete the data.
+    const early = weeklyCosts(21);
+    early[12] = 1_000;
 
     // Act
-    const detected = detectAnomalies(dailySeries(MONDAY, costs), { minHistory: 14 });
+    const fromHalf = detectAnomalies(dailySeries(MONDAY, halfObserved), { minHistory: 14 });
+    const fromQuarter = detectAnomalies(dailySeries(MONDAY, quarterObserved), { minHistory: 14 });
+    const fromEarly = detectAnomalies(dailySeries(MONDAY, early), { minHistory: 14 });
 
-    // Assess
-    expect(detected[20]?.anomaly).toBe(false);
+    // Assess: export gaps do not postpone judging, but too few points still do.
+    expect(fromHalf[20]?.anomaly).toBe(true);
+    expect(fromQuarter[20]?.anomaly).toBe(false);
+    expect(fromEarly[12]?.anomaly).toBe(false);
   });
 });
 
