@@ -200,9 +200,11 @@ class BaselineModel {
   private scratch: Float64Array = new Float64Array(64);
   // One block (a week on daily grids) of de-seasonalised values, for `startFromWarmUp`.
   private readonly blockValues: Float64Array;
-  // The scale per bucket, and a copy taken before a level shift (restored on a return).
+  // The scale per bucket, and copies taken before the first and the latest of a series of level
+  // shifts (one is restored on a return).
   private readonly scales: ScaleState;
   private readonly savedScales: ScaleState;
+  private readonly latestScales: ScaleState;
   private readonly runStartScales: ScaleState;
   private runStartLevel = Number.NaN;
   private runStartSlot = 0;
@@ -226,11 +228,14 @@ class BaselineModel {
   private intermittent = false;
   // The most recent positive values, for judging a charge of an intermittent series.
   private readonly sizes = new RecentSample(RECENT_SIZES);
-  // Level-shift state: the current run beyond SHIFT_BAND, and the level before the last shift.
+  // Level-shift state: the current run beyond SHIFT_BAND, and the levels before the first and the
+  // latest of a series of shifts (each within `shiftMemory` of the one before), remembered until
+  // `shiftMemory` after the latest.
   private runSign = 0;
   private runLength = 0;
   private readonly runLevels: Float64Array;
   private previousLevel = Number.NaN;
+  private latestLevel = Number.NaN;
   private previousUntil = -1;
   private shiftError = 0;
   private shiftSize = 0;
@@ -264,6 +269,7 @@ class BaselineModel {
     this.guard = options.coarse ? new BurstGuard(options.tailMemory, GUARD_RANK) : null;
     this.scales = newScaleState(this.buckets);
     this.savedScales = newScaleState(this.buckets);
+    this.latestScales = newScaleState(this.buckets);
     this.runStartScales = newScaleState(this.buckets);
     this.clippedAbs = this.scales.clippedAbs;
     this.rawAbs = this.scales.rawAbs;
@@ -320,6 +326,7 @@ class BaselineModel {
     this.runSign = 0;
     this.runLength = 0;
     this.previousLevel = Number.NaN;
+    this.latestLevel = Number.NaN;
     this.previousUntil = -1;
     this.shiftError = 0;
     this.shiftSize = 0;
@@ -433,22 +440,23 @@ class BaselineModel {
       }
 
       if (!gap && !monthStart && !Number.isNaN(this.previousLevel) && t <= this.previousUntil) {
-        // Back to the level from before the last shift? Then that was an excursion, not a new normal.
-        const previousExpected = Math.max(0, this.previousLevel * factor);
-        const previousSigma = this.sigmaOf(
-          bucket,
-          factor,
-          this.previousLevel,
-          previousExpected,
-          this.savedScales,
-        );
+        // Back to the level from before the shifts? Then they were an excursion, not a new normal.
+        // Back to the level from before the first of them (a rise confirmed in two steps) or the
+        // latest (a small shift, then an incident's rise that ended): whichever the value is nearer.
+        const nearerLatest =
+          !Number.isNaN(this.latestLevel) &&
+          Math.abs(value - this.latestLevel * factor) < Math.abs(value - this.previousLevel * factor);
+        const previousLevel = nearerLatest ? this.latestLevel : this.previousLevel;
+        const previousScales = nearerLatest ? this.latestScales : this.savedScales;
+        const previousExpected = Math.max(0, previousLevel * factor);
+        const previousSigma = this.sigmaOf(bucket, factor, previousLevel, previousExpected, previousScales);
         const fromCurrent = Math.abs(value - pointExpected);
         if (
           fromCurrent > SHIFT_BAND * sigma &&
           Math.abs(value - previousExpected) < RETURN_SHARE * fromCurrent
         ) {
-          level = this.previousLevel;
-          this.restorePreviousLevel(t);
+          level = previousLevel;
+          this.restorePreviousLevel(t, previousLevel, previousScales);
           pointExpected = previousExpected;
           sigma = previousSigma;
         }
@@ -841,10 +849,21 @@ class BaselineModel {
     const newLevel = medianInPlace(scratch, run);
     // Remember the level (and its scale) from before the first of a series of shifts: the one a
     // return would go back to.
-    if (Number.isNaN(this.previousLevel) || t > this.previousUntil) {
+    const fresh = Number.isNaN(this.previousLevel) || t > this.previousUntil;
+    if (fresh) {
       this.previousLevel = this.runStartLevel;
-      this.previousUntil = t + this.o.shiftMemory;
       copyScales(this.runStartScales, this.savedScales);
+    }
+    if (this.o.coarse) {
+      // Daily and coarser grids: a later shift of the series keeps the level before it too, and both
+      // are remembered from the latest shift on; the first's level was otherwise forgotten days after
+      // a second shift (an incident's rise after a small lasting shift), and the rise's end paged as
+      // a drop. Fine grids keep the first level only (their bench is unchanged by either).
+      this.latestLevel = this.runStartLevel;
+      copyScales(this.runStartScales, this.latestScales);
+      this.previousUntil = t + this.o.shiftMemory;
+    } else if (fresh) {
+      this.previousUntil = t + this.o.shiftMemory;
     }
     this.shiftError = this.eventInTail ? this.eventError : 0;
     this.shiftSize = this.eventSize;
@@ -877,8 +896,8 @@ class BaselineModel {
   }
 
   /** The series came back: restore the old level, and count the excursion as a burst after all. */
-  private restorePreviousLevel(t: number): void {
-    this.level = this.previousLevel;
+  private restorePreviousLevel(t: number, level: number, scales: ScaleState): void {
+    this.level = level;
     this.slope = 0;
     this.levelAt = t - 1;
     if (this.shiftError !== 0) {
@@ -886,9 +905,10 @@ class BaselineModel {
       this.sizeTail.add(this.shiftSize, this.shiftWeight);
     }
     this.shiftError = 0;
-    copyScales(this.savedScales, this.scales);
+    copyScales(scales, this.scales);
     this.persistence?.restart();
     this.previousLevel = Number.NaN;
+    this.latestLevel = Number.NaN;
     this.runLength = 0;
     this.runSign = 0;
   }

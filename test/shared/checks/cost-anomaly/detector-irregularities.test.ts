@@ -259,6 +259,23 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(flagged(detected).filter((i) => i >= 70)).toEqual([]);
   });
 
+  it('remembers the old level for the full memory after a second shift, so the end of a rise is no alert', () => {
+    // Prepare: a lasting +15% shift from day 35 (confirmed ten days later), then +150% from day 60
+    // to day 82: the rise ends more than 35 days after the first shift, less than 35 after the second.
+    const values = weekly(130, 3).map((v, i) => v * (i >= 35 ? 1.15 : 1) * (i >= 60 && i < 82 ? 2.5 : 1));
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the rise alerts (until the run test confirms it), its end does not, and the level is
+    // the one from before the rise.
+    const alerts = flagged(detected).filter((i) => i >= 45);
+    expect(alerts[0]).toBe(60);
+    expect(alerts.every((i) => i < 70)).toBe(true);
+    expect(detected[85]?.expected).toBeGreaterThan(0.9 * (values[85] as number));
+    expect(detected[85]?.expected).toBeLessThan(1.1 * (values[85] as number));
+  });
+
   it('judges a weekday that looks like a weekend (a holiday) as quiet, but a weekday at zero as a drop', () => {
     // Prepare: Thursday (day 59) at the weekend level; Thursday (day 73) at zero.
     const values = weekly(90);
