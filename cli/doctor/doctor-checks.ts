@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient } from '@aws-sdk/client-cost-explorer';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { partitionOfRegion, type RoleAssumer } from '../../shared/adapters/aws/assume-role.js';
@@ -89,7 +90,8 @@ export async function runDoctor(config: GuardrailsConfig, options: DoctorOptions
   const { assumer, management } = organizationAccess(config, 'doctor');
   const managementOk = await checkManagementRole(config, caller, assumer, results);
   const accounts = await listAccountsToScan(config, assumer, managementOk, results);
-  await checkMemberRoles(config, accounts, assumer, options.maxAccounts, results);
+  const assumed = await checkMemberRoles(config, accounts, assumer, options.maxAccounts, results);
+  await checkMemberLogGroups(config, assumed, assumer, results);
   await checkCostAllocationTags(
     config,
     managementOk,
@@ -196,17 +198,18 @@ async function listAccountsToScan(
   }
 }
 
+/** Assumes the member role in (up to maxAccounts of) the accounts; returns those where it was assumed. */
 async function checkMemberRoles(
   config: GuardrailsConfig,
   accounts: readonly string[],
   assumer: RoleAssumer,
   maxAccounts: number,
   results: DoctorResult[],
-): Promise<void> {
+): Promise<string[]> {
   const { memberRoleName, scanConcurrency, regions } = config.organization;
   if (accounts.length === 0) {
     results.push({ check: 'member roles', status: 'skip', detail: 'no account to check' });
-    return;
+    return [];
   }
   const checked = maxAccounts > 0 ? accounts.slice(0, maxAccounts) : [...accounts];
   const partition = partitionOfRegion(regions[0] ?? config.deployment.toolingRegion);
@@ -220,19 +223,67 @@ async function checkMemberRoles(
     checked.length < accounts.length
       ? ` (checked ${checked.length} of ${accounts.length}; --max-accounts 0 checks all)`
       : '';
+  const assumed = checked.filter((_, i) => settled[i]?.status === 'fulfilled');
   if (refused.length === 0) {
     results.push({
       check: 'member roles',
       status: 'ok',
       detail: `assumed ${memberRoleName} in ${checked.length} of ${checked.length} accounts${sample}`,
     });
-    return;
+    return assumed;
   }
   results.push({
     check: 'member roles',
     status: 'fail',
     detail: `${memberRoleName} refused in ${refused.length} of ${checked.length} accounts${sample}: ${refused.join('; ')}`,
     fix: `deploy the member role there: the StackSet of ManagementAccessStack covers the OUs in organization.stackSetTargetOus (and accounts that join them later); the management account gets it from the MemberReadRole stack.`,
+  });
+  return assumed;
+}
+
+/**
+ * cost-policy's `log-retention` rule reads log groups through the member
+ * role (`logs:DescribeLogGroups`), a grant member roles deployed before the
+ * rule existed lack: one DescribeLogGroups (limit 1) per assumed account, in
+ * the first configured region, says whether the StackSet needs redeploying.
+ */
+async function checkMemberLogGroups(
+  config: GuardrailsConfig,
+  accounts: readonly string[],
+  assumer: RoleAssumer,
+  results: DoctorResult[],
+): Promise<void> {
+  if (!config.costPolicy?.rules.some((rule) => rule.kind === 'log-retention')) return;
+  const check = 'member log groups';
+  const { memberRoleName, scanConcurrency, regions } = config.organization;
+  const region = regions[0] ?? config.deployment.toolingRegion;
+  if (accounts.length === 0) {
+    results.push({ check, status: 'skip', detail: 'no member role assumed' });
+    return;
+  }
+  const partition = partitionOfRegion(region);
+  const settled = await mapSettled(accounts, scanConcurrency, async (id) => {
+    const role = assumer.assume(id, memberRoleName, partition);
+    await awsClient(CloudWatchLogsClient, { region, ...role }).send(
+      new DescribeLogGroupsCommand({ limit: 1 }),
+    );
+  });
+  const refused = settled.flatMap((s, i) =>
+    s.status === 'rejected' ? [`${accounts[i]}: ${messageOf(s.reason)}`] : [],
+  );
+  if (refused.length === 0) {
+    results.push({
+      check,
+      status: 'ok',
+      detail: `${memberRoleName} reads log groups in ${accounts.length} of ${accounts.length} accounts (${region})`,
+    });
+    return;
+  }
+  results.push({
+    check,
+    status: 'fail',
+    detail: `${memberRoleName} cannot read log groups in ${refused.length} of ${accounts.length} accounts (${region}): ${refused.join('; ')}`,
+    fix: 'the log-retention rule needs logs:DescribeLogGroups in the member role: redeploy ManagementAccessStack (its StackSet updates the role in every account) and the MemberReadRole stack.',
   });
 }
 

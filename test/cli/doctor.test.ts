@@ -1,3 +1,4 @@
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CostExplorerClient, ListCostAllocationTagsCommand } from '@aws-sdk/client-cost-explorer';
 import {
   ListAccountsCommand,
@@ -73,10 +74,12 @@ describe('finops-guardrails doctor', () => {
   const sts = mockClient(STSClient);
   const organizations = mockClient(OrganizationsClient);
   const ce = mockClient(CostExplorerClient);
+  const logs = mockClient(CloudWatchLogsClient);
   afterEach(() => {
     sts.reset();
     organizations.reset();
     ce.reset();
+    logs.reset();
     clearAwsClients();
   });
   const region: typeof resolveAwsRegion = async () => ({ region: 'us-east-1' });
@@ -224,6 +227,53 @@ describe('finops-guardrails doctor', () => {
     expect(sts).not.toReceiveCommandWith(AssumeRoleCommand, {
       RoleArn: `arn:aws:iam::${MANAGEMENT}:role/FinopsGuardrailsManagementRead`,
     });
+  });
+
+  it('with a log-retention rule, says which member roles cannot read log groups and to redeploy the StackSet', async () => {
+    sts.on(GetCallerIdentityCommand).resolves(identity(TOOLING, 'GuardrailsStack-CostPolicyRole1A2B'));
+    // Each role's credentials name its account, so the log-groups call can tell them apart.
+    sts.on(AssumeRoleCommand).callsFake((input: { RoleArn: string }) => ({
+      Credentials: { ...assumed().Credentials, AccessKeyId: `ASIA${input.RoleArn.split(':')[4]}` },
+    }));
+    organization();
+    ce.on(ListCostAllocationTagsCommand).resolves({
+      CostAllocationTags: [
+        tag('owner', 'Active'),
+        tag('environment', 'Active'),
+        tag('cost-center', 'Active'),
+      ],
+    });
+    // CloudWatch Logs API reference, DescribeLogGroups: logGroups[], nextToken.
+    logs.on(DescribeLogGroupsCommand).callsFake(async (_input, getClient) => {
+      const { accessKeyId } = await getClient().config.credentials();
+      if (accessKeyId.endsWith('555555555555'))
+        throw accessDenied('not authorized to perform: logs:DescribeLogGroups');
+      return { logGroups: [] };
+    });
+    const file = configFile(`costPolicy:
+  rules:
+    - id: log-retention
+      kind: log-retention
+      maxDays: 400
+`);
+
+    const { code, out } = await doctor(file);
+    const flat = out.replace(/\n {28}/g, ' ');
+
+    expect(code).toBe(1);
+    expect(flat).toMatch(/^ok {4}member roles +assumed FinopsGuardrailsMemberRead in 4 of 4 accounts$/m);
+    expect(flat).toMatch(
+      /^FAIL {2}member log groups +FinopsGuardrailsMemberRead cannot read log groups in 1 of 4 accounts \(us-east-1\): 555555555555: [^\n]*not authorized to perform: logs:DescribeLogGroups/m,
+    );
+    expect(flat).toContain('→ the log-retention rule needs logs:DescribeLogGroups in the member role');
+    expect(logs).toReceiveCommandTimes(DescribeLogGroupsCommand, 4);
+    expect(logs).toReceiveCommandWith(DescribeLogGroupsCommand, { limit: 1 });
+
+    // Without a log-retention rule the check is not run at all.
+    logs.reset();
+    const { out: without } = await doctor(configFile());
+    expect(without).not.toContain('member log groups');
+    expect(logs).not.toReceiveCommand(DescribeLogGroupsCommand);
   });
 
   it('names the trusted role prefix the infra derives from the stack name', () => {
