@@ -108,10 +108,10 @@ describe('check-template on tags chosen by Fn::If', () => {
 });
 
 describe('check-template on YAML 1.1 leniency that templates rely on', () => {
-  it("reads a quoted scalar continued at its key's depth, and judges the template", () => {
+  it("reads a quoted scalar continued at its key's depth, at once or after deeper lines, and judges the template", () => {
     const { code, lines, err } = check('quoted-continuation.yaml');
     expect(code).toBe(0);
     expect(lines).toEqual([]);
-    expect(err).toMatch(/^1 templates, 1 resources: 0 blocking violations/);
+    expect(err).toMatch(/^1 templates, 2 resources: 0 blocking violations/);
   });
 });

@@ -15,6 +15,14 @@ describe('indentQuotedContinuation', () => {
     expect(indentQuotedContinuation('a:\n b: "x \\"y\n b"\n', 2, '"')).toBe('a:\n b: "x \\"y\n  b"\n');
   });
 
+  it('finds the opening line above when the parser reports a later, deeper continuation line', () => {
+    // `yaml` reports the missing quote on line 3 (the last line it read), not on line 2.
+    const text = 'Rule:\n  Template: \'{\n    "name": [<name>]\n  }\'\n  Next: 1\n';
+    const repaired = indentQuotedContinuation(text, 3, "'");
+    expect(repaired).toBe('Rule:\n  Template: \'{\n    "name": [<name>]\n   }\'\n  Next: 1\n');
+    expect(parse(repaired ?? '')).toEqual({ Rule: { Template: '{ "name": [<name>] }', Next: 1 } });
+  });
+
   it('gives up when the scalar never closes, or the line holds no quote', () => {
     expect(indentQuotedContinuation("a: 'open\nb: 1\n", 1, '"')).toBeUndefined();
     expect(indentQuotedContinuation("a: 'open\nb: 1\n", 1, "'")).toBeUndefined();
