@@ -114,3 +114,22 @@ describe('check-template on tag values chosen by parameters', () => {
     ]);
   });
 });
+
+describe('check-template on tag values from Fn::Sub and Fn::FindInMap', () => {
+  it('judges a parameter substituted by Fn::Sub as Ref, and a mapping looked up on literal keys or its DefaultValue', () => {
+    const { code, lines, err } = check('mapped-tags.yaml');
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      // Neither allowed value of Stage is one of prod, dev.
+      ':16: Staging (AWS::SQS::Queue): required-tags: environment="qa" is not one of prod, dev (fix: set environment to one of prod, dev)',
+      ':16: Staging (AWS::SQS::Queue): required-tags: environment="uat" is not one of prod, dev (fix: set environment to one of prod, dev)',
+      // The mapped owner breaks the pattern; ${Tier} is dev or prod, both valid.
+      ':23: Orders (AWS::SNS::Topic): required-tags: owner="Orders_Team" is not /^[a-z][a-z0-9-]+$/ (fix: set owner to /^[a-z][a-z0-9-]+$/)',
+      // The map has no payments entry: the DefaultValue is the tag.
+      ':30: Billing (AWS::SNS::Topic): required-tags: owner="Payments" is not /^[a-z][a-z0-9-]+$/ (fix: set owner to /^[a-z][a-z0-9-]+$/)',
+      // Whichever the region, the environment is dev (mapped or the default): the dev-only limit applies.
+      ':37: Egress (AWS::EC2::NatGateway): no-nat-in-dev: AWS::EC2::NatGateway is not allowed in dev (every value of Fn::FindInMap Teams) (fix: remove it, or deploy it to an environment the rule no-nat-in-dev does not cover)',
+    ]);
+    expect(err).toMatch(/^1 templates, 4 resources: 5 blocking violations/);
+  });
+});

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { ifBranches } from '../template/if-branches.js';
+import { literalValues } from '../template/literal-values.js';
 import { parameterBranches } from '../template/parameter-branches.js';
 import { type CompiledTagPolicy, isExempt, tagProblems } from './policy.js';
 import { ownTagSpecifications } from './tag-specifications.js';
@@ -64,6 +65,8 @@ export interface TemplateTagOptions {
   readonly accountId?: string;
   /** The template's `Parameters`: a tag given by one with `AllowedValues` is judged on each value. */
   readonly parameters?: Readonly<Record<string, unknown>>;
+  /** The template's `Mappings`: a tag given by `Fn::FindInMap` on literal keys is judged on its value. */
+  readonly mappings?: Readonly<Record<string, unknown>>;
   /** @default the committed extract of the CloudFormation resource specification */
   readonly taggability?: TaggabilityLookup;
 }
@@ -104,7 +107,8 @@ export function checkTemplateTags(
 ): TemplateTagReport {
   const lookup = options.taggability ?? taggability;
   const parameters = isRecord(template.Parameters) ? template.Parameters : {};
-  const withParameters = { ...options, parameters };
+  const mappings = isRecord(template.Mappings) ? template.Mappings : {};
+  const withParameters = { ...options, parameters, mappings };
   const resources: ResourceTagReport[] = [];
   const unknownTypes = new Set<string>();
   const notJudged: Array<{ logicalId: string; type: string }> = [];
@@ -195,11 +199,12 @@ export function resourceTagVerdict(
   const account = options.accountId ?? '';
   if ([type, known.arnType ?? guessArnType(type)].some((t) => isExempt(t, account, policy)))
     return { status: 'exempt' };
-  const choices = parameterBranches(tagsValue, options.parameters ?? {});
-  const values = choices?.branches ?? [tagsValue];
+  const scope = { parameters: options.parameters ?? {}, mappings: options.mappings ?? {} };
+  const choices = parameterBranches(tagsValue, scope.parameters);
+  const values = (choices?.branches ?? [tagsValue]).map((value) => literalValues(value, scope));
   const expanded = values.map((value) => ifBranches(value));
   if (choices === undefined && expanded[0] === undefined)
-    return branchVerdict(type, known, tagsValue, policy, options);
+    return branchVerdict(type, known, values[0], policy, options);
   const branches = values.flatMap((value, i) => expanded[i] ?? [value]);
   const via = [choices?.via, expanded.some((b) => b !== undefined) ? 'Fn::If' : undefined]
     .filter((part) => part !== undefined)

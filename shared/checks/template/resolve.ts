@@ -44,9 +44,7 @@ export function resolveValue(raw: unknown, scope: TemplateScope): Resolved<unkno
     case 'Fn::FindInMap':
       return resolveFindInMap(arg, scope);
     case 'Fn::Sub':
-      return typeof arg === 'string' && !/\$\{[^!]/.test(arg)
-        ? { kind: 'known', value: arg.replaceAll('${!', '${') }
-        : unknown('Fn::Sub');
+      return resolveSub(arg, scope);
     case 'Fn::Join':
       return resolveJoin(arg, scope);
     default:
@@ -157,30 +155,58 @@ function resolveIf(arg: unknown, scope: TemplateScope): Resolved<unknown> {
   );
 }
 
+/** A key the mapping lacks, when the lookup has a `DefaultValue` to fall back on. */
+const MISSING_KEY = Symbol('missing mapping key');
+
 function resolveFindInMap(arg: unknown, scope: TemplateScope): Resolved<unknown> {
   if (!Array.isArray(arg) || arg.length < 3) return unknown('Fn::FindInMap');
-  const [mapName, topKey, secondKey] = arg;
+  const [mapName, topKey, secondKey, options] = arg;
   const map =
     typeof mapName === 'string' && Object.hasOwn(scope.mappings, mapName)
       ? scope.mappings[mapName]
       : undefined;
   if (!isRecord(map)) return unknown('Fn::FindInMap');
   const via = `Fn::FindInMap ${String(mapName)}`;
+  // AWS::LanguageExtensions: `{DefaultValue: x}` is the value when either key is missing.
+  const hasDefault = isRecord(options) && Object.hasOwn(options, 'DefaultValue');
+  const missing = (): Resolved<unknown> =>
+    hasDefault ? resolveValue(options.DefaultValue, scope) : unknown(via);
   const keysOf = (raw: unknown, all: readonly string[]): Resolved<unknown> => {
     const key = resolveValue(raw, scope);
-    // A key computed at deploy (Ref AWS::Region) can only be one of the map's keys: deploy fails otherwise.
-    return key.kind === 'unknown' ? { kind: 'choice', via, options: all } : key;
+    // A key computed at deploy (Ref AWS::Region) can only be one of the map's keys: deploy fails
+    // otherwise, unless a DefaultValue stands in for the missing one.
+    return key.kind === 'unknown'
+      ? { kind: 'choice', via, options: hasDefault ? [...all, MISSING_KEY] : all }
+      : key;
   };
   const tops = keysOf(topKey, Object.keys(map));
   return flatMapResolved(tops, (top) => {
     const level = typeof top === 'string' && Object.hasOwn(map, top) ? map[top] : undefined;
-    if (!isRecord(level)) return unknown(via);
+    if (!isRecord(level)) return missing();
     return flatMapResolved(keysOf(secondKey, Object.keys(level)), (second) =>
       typeof second === 'string' && Object.hasOwn(level, second)
         ? resolveValue(level[second], scope)
-        : unknown(via),
+        : missing(),
     );
   });
+}
+
+/**
+ * `Fn::Sub` of a string whose placeholders are all parameters with
+ * `AllowedValues`: one value per combination. Any other placeholder
+ * (`${AWS::StackName}`, `${Bucket.Arn}`) is known only at deploy.
+ */
+function resolveSub(arg: unknown, scope: TemplateScope): Resolved<unknown> {
+  if (typeof arg !== 'string') return unknown('Fn::Sub');
+  const pattern = /\$\{([^!}][^}]*)\}/g;
+  const names = [...new Set([...arg.matchAll(pattern)].map((match) => (match[1] ?? '').trim()))];
+  const values = names.map((name) => resolveRef(name, scope));
+  if (values.some((value) => value.kind === 'unknown')) return unknown('Fn::Sub');
+  return mapResolved(sequenceResolved(values), (picked) =>
+    arg
+      .replace(pattern, (_, name: string) => String(picked[names.indexOf(name.trim())]))
+      .replaceAll('${!', '${'),
+  );
 }
 
 function resolveJoin(arg: unknown, scope: TemplateScope): Resolved<unknown> {

@@ -76,6 +76,42 @@ describe('intrinsic values are judged for every candidate, never guessed', () =>
     });
   });
 
+  it('falls back on the DefaultValue of Fn::FindInMap (AWS::LanguageExtensions) for a missing key', () => {
+    const mappings = { Mappings: { Sizes: { dev: { Db: 'db.t4g.micro' } } } };
+    const withDefault = (key: unknown, fallback: string) =>
+      db({ 'Fn::FindInMap': ['Sizes', key, 'Db', { DefaultValue: fallback }] }, mappings);
+    expect(verdict(withDefault('prod', 'db.r6g.large'), sizes)).toMatchObject({
+      status: 'non-compliant',
+      reason: 'DBInstanceClass db.r6g.large is not an allowed type',
+    });
+    expect(verdict(withDefault('dev', 'db.r6g.large'), sizes)).toEqual({ status: 'compliant' });
+    // A key known only at deploy may be one the map lacks: the default is a candidate too.
+    expect(verdict(withDefault({ Ref: 'AWS::Region' }, 'db.r6g.large'), sizes)).toMatchObject({
+      status: 'unresolved',
+      candidates: [
+        { value: 'db.t4g.micro', status: 'compliant' },
+        { value: 'db.r6g.large', status: 'non-compliant' },
+      ],
+    });
+  });
+
+  it('judges Fn::Sub over parameters with AllowedValues on each value, and leaves any other placeholder unresolved', () => {
+    const family = { Parameters: { Family: { Type: 'String', AllowedValues: ['t4g', 'r6g'] } } };
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub syntax
+    expect(verdict(db({ 'Fn::Sub': 'db.${Family}.micro' }, family), sizes)).toMatchObject({
+      status: 'unresolved',
+      candidates: [
+        { value: 'db.t4g.micro', status: 'compliant' },
+        { value: 'db.r6g.micro', status: 'non-compliant' },
+      ],
+    });
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Fn::Sub syntax
+    expect(verdict(db({ 'Fn::Sub': 'db.t4g.${AWS::Region}' }, family), sizes)).toMatchObject({
+      status: 'unresolved',
+      reason: 'Fn::Sub is known only at deploy; no candidate value to judge',
+    });
+  });
+
   it('reports values computed at deploy (ImportValue, GetAtt) as unresolved without candidates', () => {
     expect(verdict(db({ 'Fn::ImportValue': 'shared-db-class' }), sizes)).toEqual({
       status: 'unresolved',
