@@ -129,7 +129,10 @@ describe('check-template on tag values from Fn::Sub and Fn::FindInMap', () => {
       ':30: Billing (AWS::SNS::Topic): required-tags: owner="Payments" is not /^[a-z][a-z0-9-]+$/ (fix: set owner to /^[a-z][a-z0-9-]+$/)',
       // Whichever the region, the environment is dev (mapped or the default): the dev-only limit applies.
       ':37: Egress (AWS::EC2::NatGateway): no-nat-in-dev: AWS::EC2::NatGateway is not allowed in dev (every value of Fn::FindInMap Teams) (fix: remove it, or deploy it to an environment the rule no-nat-in-dev does not cover)',
+      // The variables of Fn::Sub's map: a literal, and a parameter whose allowed values both fail.
+      ':45: Ledger (AWS::SQS::Queue): required-tags: environment="qa" is not one of prod, dev (fix: set environment to one of prod, dev)',
+      ':45: Ledger (AWS::SQS::Queue): required-tags: environment="uat" is not one of prod, dev (fix: set environment to one of prod, dev)',
     ]);
-    expect(err).toMatch(/^1 templates, 4 resources: 5 blocking violations/);
+    expect(err).toMatch(/^1 templates, 5 resources: 7 blocking violations/);
   });
 });

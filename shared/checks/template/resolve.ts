@@ -192,19 +192,24 @@ function resolveFindInMap(arg: unknown, scope: TemplateScope): Resolved<unknown>
 }
 
 /**
- * `Fn::Sub` of a string whose placeholders are all parameters with
- * `AllowedValues`: one value per combination. Any other placeholder
- * (`${AWS::StackName}`, `${Bucket.Arn}`) is known only at deploy.
+ * `Fn::Sub` whose placeholders are all parameters with `AllowedValues` or
+ * variables of its map that resolve (`[text, {Name: value}]`): one value
+ * per combination. Any other placeholder (`${AWS::StackName}`,
+ * `${Bucket.Arn}`) is known only at deploy.
  */
 function resolveSub(arg: unknown, scope: TemplateScope): Resolved<unknown> {
-  if (typeof arg !== 'string') return unknown('Fn::Sub');
+  const [text, variables] = Array.isArray(arg) ? arg : [arg, {}];
+  if (typeof text !== 'string' || !isRecord(variables) || (Array.isArray(arg) && arg.length !== 2))
+    return unknown('Fn::Sub');
   const pattern = /\$\{([^!}][^}]*)\}/g;
-  const names = [...new Set([...arg.matchAll(pattern)].map((match) => (match[1] ?? '').trim()))];
-  const values = names.map((name) => resolveRef(name, scope));
+  const names = [...new Set([...text.matchAll(pattern)].map((match) => (match[1] ?? '').trim()))];
+  const values = names.map((name) =>
+    Object.hasOwn(variables, name) ? resolveValue(variables[name], scope) : resolveRef(name, scope),
+  );
   if (values.some((value) => value.kind === 'unknown')) return unknown('Fn::Sub');
   return mapResolved(sequenceResolved(values), (picked) =>
-    arg
-      .replace(pattern, (_, name: string) => String(picked[names.indexOf(name.trim())]))
+    text
+      .replace(pattern, (_, name: string) => String(asString(picked[names.indexOf(name.trim())]) ?? ''))
       .replaceAll('${!', '${'),
   );
 }
