@@ -37,7 +37,9 @@
  *   its median level, so they are known from the first judged day.
  *
  * Gaps (NaN) are skipped everywhere. Month-start points are kept out of the
- * regular model and get their own fee profile from previous month starts.
+ * regular model and get their own fee profile from previous month starts; the
+ * return test applies to them too (less the fee), and a shift re-measures the
+ * fees learnt during its run.
  */
 
 import { BurstGuard } from './detector/burst-guard.js';
