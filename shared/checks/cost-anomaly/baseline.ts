@@ -37,7 +37,9 @@
  *   its median level, so they are known from the first judged day.
  *
  * Gaps (NaN) are skipped everywhere. Month-start points are kept out of the
- * regular model and get their own fee profile from previous month starts.
+ * regular model and get their own fee profile from previous month starts; the
+ * return test applies to them too (less the fee), and a shift re-measures the
+ * fees learnt during its run.
  */
 
 import { BurstGuard } from './detector/burst-guard.js';
@@ -208,6 +210,8 @@ class BaselineModel {
   private readonly runStartScales: ScaleState;
   private runStartLevel = Number.NaN;
   private runStartSlot = 0;
+  // The latest slot whose error was within SHIFT_BAND: month starts after it belong to the run.
+  private calmSlot = -1;
   private readonly clippedAbs: Float64Array;
   private readonly rawAbs: Float64Array;
   private readonly scaleCount: Float64Array;
@@ -215,6 +219,8 @@ class BaselineModel {
   // Off (null) on daily and coarser grids, where one point is evidence enough.
   private readonly persistence: PersistenceChart | null;
   private readonly feeResiduals = new Float64Array(MONTH_START_MEMORY);
+  // The slot of each remembered fee (see `refeeRun`).
+  private readonly feeSlots = new Int32Array(MONTH_START_MEMORY);
   private feeCount = 0;
   private pendingFee = -1;
 
@@ -325,6 +331,7 @@ class BaselineModel {
     this.sizes.clear();
     this.runSign = 0;
     this.runLength = 0;
+    this.calmSlot = -1;
     this.previousLevel = Number.NaN;
     this.latestLevel = Number.NaN;
     this.previousUntil = -1;
@@ -393,10 +400,10 @@ class BaselineModel {
 
       let level = this.levelForecast(t);
       if (this.pendingFee >= 0 && this.profileReady) this.learnPendingFee();
-      const regularExpected = Math.max(0, level * factor);
+      let regularExpected = Math.max(0, level * factor);
       const bucket = this.buckets === 1 ? 0 : Math.floor(((t % period) * this.buckets) / period);
       let sigma = this.sigmaOf(bucket, factor, level, regularExpected);
-      const regularSigma = sigma;
+      let regularSigma = sigma;
       if (this.intermittent && !monthStart && this.sizes.size >= MIN_SIZES) {
         // Mostly zeros: a zero is normal, and a charge is judged against the recent charges' sizes.
         const typical = this.sizes.sample.median();
@@ -421,45 +428,52 @@ class BaselineModel {
       }
       if (!gap && !monthStart && value > 0) this.sizes.push(value, t);
 
-      let pointExpected = regularExpected;
+      // What a month start carries on top of a regular day (the fee), and how sure that is.
       let fee = 0;
+      let feeSpread = 0;
       if (monthStart && this.feeCount > 0) {
         const remembered = Math.min(this.feeCount, MONTH_START_MEMORY);
         const scratch = this.scratchOf(remembered);
         for (let i = 0; i < remembered; i++) scratch[i] = at(this.feeResiduals, i);
         fee = medianInPlace(scratch, remembered);
-        pointExpected = Math.max(0, regularExpected + fee);
         // One or two month starts say little about a fee (a burst may have landed on the first).
         const unsure = (FEE_UNCERTAINTY * Math.abs(fee)) / (remembered * remembered);
-        sigma = Math.max(
-          sigma,
-          MAD_TO_SIGMA * madInPlace(scratch, remembered, fee),
-          unsure,
-          scaleFloor * pointExpected,
-        );
+        feeSpread = Math.max(MAD_TO_SIGMA * madInPlace(scratch, remembered, fee), unsure);
       }
 
-      if (!gap && !monthStart && !Number.isNaN(this.previousLevel) && t <= this.previousUntil) {
+      // The end of an incident is recognised on any day: on a month start, from what the day carried
+      // besides the fee, beyond the fee's own uncertainty (a step's end that fell on the first was
+      // paged, and taught the fee a saving).
+      if (!gap && !Number.isNaN(this.previousLevel) && t <= this.previousUntil) {
         // Back to the level from before the shifts? Then they were an excursion, not a new normal.
         // Back to the level from before the first of them (a rise confirmed in two steps) or the
         // latest (a small shift, then an incident's rise that ended): whichever the value is nearer.
+        const regularValue = value - fee;
         const nearerLatest =
           !Number.isNaN(this.latestLevel) &&
-          Math.abs(value - this.latestLevel * factor) < Math.abs(value - this.previousLevel * factor);
+          Math.abs(regularValue - this.latestLevel * factor) <
+            Math.abs(regularValue - this.previousLevel * factor);
         const previousLevel = nearerLatest ? this.latestLevel : this.previousLevel;
         const previousScales = nearerLatest ? this.latestScales : this.savedScales;
         const previousExpected = Math.max(0, previousLevel * factor);
         const previousSigma = this.sigmaOf(bucket, factor, previousLevel, previousExpected, previousScales);
-        const fromCurrent = Math.abs(value - pointExpected);
+        const fromCurrent = Math.abs(regularValue - regularExpected);
         if (
-          fromCurrent > SHIFT_BAND * sigma &&
-          Math.abs(value - previousExpected) < RETURN_SHARE * fromCurrent
+          fromCurrent > SHIFT_BAND * Math.max(sigma, feeSpread) &&
+          Math.abs(regularValue - previousExpected) < RETURN_SHARE * fromCurrent
         ) {
           level = previousLevel;
           this.restorePreviousLevel(t, previousLevel, previousScales);
-          pointExpected = previousExpected;
+          regularExpected = previousExpected;
           sigma = previousSigma;
+          regularSigma = previousSigma;
         }
+      }
+
+      let pointExpected = regularExpected;
+      if (monthStart && this.feeCount > 0) {
+        pointExpected = Math.max(0, regularExpected + fee);
+        sigma = Math.max(sigma, feeSpread, scaleFloor * pointExpected);
       }
 
       expected[t] = pointExpected;
@@ -510,6 +524,7 @@ class BaselineModel {
         // A month start of a series that has not started spending says nothing about its fees.
         if (value === 0 && !(regularExpected > 0)) continue;
         this.feeResiduals[this.feeCount % MONTH_START_MEMORY] = value - regularExpected;
+        this.feeSlots[this.feeCount % MONTH_START_MEMORY] = t;
         this.feeCount++;
         continue;
       }
@@ -538,6 +553,20 @@ class BaselineModel {
     return Math.max(r, Math.min(0, (value - lowExpected) / lowSigma));
   }
 
+  /**
+   * A month start inside a run that proved a level shift carried the shift, not only the fee: its fee
+   * is what it carried above the new level (an incident's step that spanned the first taught a fee the
+   * size of the step, which paged every next month start as a saving or, once the step ended, as a rise).
+   */
+  private refeeRun(newLevel: number): void {
+    const remembered = Math.min(this.feeCount, MONTH_START_MEMORY);
+    for (let i = 0; i < remembered; i++) {
+      const slot = this.feeSlots[i] as number;
+      if (slot <= this.calmSlot) continue;
+      this.feeResiduals[i] = at(this.values, slot) - Math.max(0, newLevel * this.factorAt(slot));
+    }
+  }
+
   /** The fee of a month start that came before the level: what it carried above today's regular value. */
   private learnPendingFee(): void {
     const t = this.pendingFee;
@@ -548,6 +577,7 @@ class BaselineModel {
     if (this.feeCount > 0) return;
     const regular = Math.max(0, this.level * this.factorAt(t));
     this.feeResiduals[0] = at(this.values, t) - regular;
+    this.feeSlots[0] = t;
     this.feeCount = 1;
   }
 
@@ -827,6 +857,7 @@ class BaselineModel {
     if (sign === 0) {
       this.runLength = 0;
       this.runSign = 0;
+      this.calmSlot = t;
       return false;
     }
     if (sign !== this.runSign) {
@@ -880,6 +911,7 @@ class BaselineModel {
       this.rescale(ratio);
     }
     this.level = newLevel;
+    this.refeeRun(newLevel);
     this.persistence?.restart();
     this.slope = 0;
     this.levelAt = t;

@@ -276,6 +276,46 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(detected[85]?.expected).toBeLessThan(1.1 * (values[85] as number));
   });
 
+  it('does not alert when a temporary rise ends on the first of a month', () => {
+    // Prepare: a series with no weekly shape (a weekday at the weekend level would pass for a
+    // holiday), +150% from day 60 to day 84; day 85 is 2025-04-01, a month start (kept out of the
+    // regular model for its fee, which this series does not have).
+    expect(day(85)).toBe('2025-04-01');
+    const random = seededRandom(4);
+    const values = Array.from(
+      { length: 130 },
+      (_, i) => 100 * (1 + (random() - 0.5) * 0.1) * (i >= 60 && i < 85 ? 2.5 : 1),
+    );
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: the end of the rise is recognised on the month start too: no drop is paged there, and
+    // the level is the one from before the rise.
+    const alerts = flagged(detected).filter((i) => i >= 45);
+    expect(alerts[0]).toBe(60);
+    expect(alerts.every((i) => i < 70)).toBe(true);
+    expect(detected[86]?.expected).toBeGreaterThan(0.9 * (values[86] as number));
+    expect(detected[86]?.expected).toBeLessThan(1.1 * (values[86] as number));
+  });
+
+  it('learns the fee of a month start on which a lasting rise began from the new level, not the old', () => {
+    // Prepare: a fee of 200 on every first (2025-03-01, 04-01, 05-01 are days 26, 57 and 87), and
+    // spend three times higher for good from 2025-04-01 on.
+    const start = Date.parse('2025-02-03');
+    const at = (i: number) => new Date(start + i * DAY_MS).toISOString().slice(0, 10);
+    const values = weekly(110, 5).map((v, i) => v * (i >= 57 ? 3 : 1) + (at(i).endsWith('-01') ? 200 : 0));
+
+    // Act
+    const detected = detectAnomalies(values.map((value, i) => ({ timestamp: at(i), value })));
+
+    // Assess: once the rise is confirmed as a shift, the first of April counts as 200 above the new
+    // level, so May's first is expected at its new level plus the fee (not plus half the rise).
+    expect(at(87)).toBe('2025-05-01');
+    expect(detected[87]?.expected).toBeGreaterThan(0.93 * (values[87] as number));
+    expect(detected[87]?.expected).toBeLessThan(1.07 * (values[87] as number));
+  });
+
   it('judges a weekday that looks like a weekend (a holiday) as quiet, but a weekday at zero as a drop', () => {
     // Prepare: Thursday (day 59) at the weekend level; Thursday (day 73) at zero.
     const values = weekly(90);
