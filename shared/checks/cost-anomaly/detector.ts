@@ -142,7 +142,8 @@ function monthStartsOf(points: ReadonlyArray<SeriesPoint>, grid: TimeGrid): Uint
   for (let s = 0; s < slots; s++) {
     const first = grid.firstPoint[s] as number;
     if (first < 0) continue;
-    if (isMonthStart((points[first] as SeriesPoint).timestamp, `series[${first}].timestamp`)) {
+    // The location is built only for an error: this runs once per slot of every series.
+    if (isMonthStart((points[first] as SeriesPoint).timestamp, () => `series[${first}].timestamp`)) {
       marks[s] = 1;
       if (s > 0 && marks[s - 1] === 1) consecutive = true;
     }

@@ -90,7 +90,7 @@ function twoDigitsAt(text: string, i: number): number {
  * isMonthStart('2025-03-01'); // true
  * isMonthStart('2025-03-01T05:00:00Z'); // false: hourly data has one month start, at midnight
  */
-export function isMonthStart(timestamp: string, location = 'timestamp'): boolean {
+export function isMonthStart(timestamp: string, location: string | (() => string) = 'timestamp'): boolean {
   // Fast path without Date.parse or allocation: it runs once per point of every series.
   if (
     timestamp.length >= 10 &&
@@ -107,6 +107,10 @@ export function isMonthStart(timestamp: string, location = 'timestamp'): boolean
     }
   }
   const ms = timestampMs(timestamp);
-  if (Number.isNaN(ms)) throw new InputError(location, `"${timestamp}" is not an ISO 8601 timestamp`);
+  if (Number.isNaN(ms))
+    throw new InputError(
+      typeof location === 'string' ? location : location(),
+      `"${timestamp}" is not an ISO 8601 timestamp`,
+    );
   return ms % DAY_MS === 0 && new Date(ms).getUTCDate() === 1;
 }

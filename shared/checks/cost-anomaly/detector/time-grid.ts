@@ -165,6 +165,14 @@ function medianOfSorted(sorted: ArrayLike<number>): number {
  * `null` for fewer than two distinct timestamps.
  */
 export function intervalOfMs(ms: Float64Array): number | null {
+  // Fast path, the common case (a complete export in time order): one step throughout, nothing to sort.
+  const first = ms.length >= 2 ? (ms[1] as number) - (ms[0] as number) : 0;
+  if (first > 0) {
+    let regular = true;
+    for (let i = 2; i < ms.length && regular; i++)
+      regular = (ms[i] as number) - (ms[i - 1] as number) === first;
+    if (regular) return snapInterval(first);
+  }
   const distinct = distinctSorted(ms);
   if (distinct.length < 2) return null;
   const steps = new Float64Array(distinct.length - 1);
@@ -174,7 +182,11 @@ export function intervalOfMs(ms: Float64Array): number | null {
   const p10 = steps[Math.floor((steps.length - 1) * 0.1)] as number;
   let kept = 0;
   while (kept < steps.length && (steps[kept] as number) <= 1.5 * p10) kept++;
-  const interval = medianOfSorted(steps.subarray(0, kept));
+  return snapInterval(medianOfSorted(steps.subarray(0, kept)));
+}
+
+/** An interval snapped to a common exporter interval within the tolerance. */
+function snapInterval(interval: number): number {
   for (const nice of NICE_INTERVALS_MS) if (Math.abs(interval - nice) <= nice * SNAP_TOLERANCE) return nice;
   return interval;
 }
