@@ -52,14 +52,29 @@ export const allowedInstanceTypesRuleSchema = z
       .array(glob)
       .min(1)
       .describe(
-        'Instance types, classes or node types allowed: t3.*, m7g.large, db.t4g.*, cache.t4g.*, *.search',
+        "Instance types, classes or node types allowed, in each service's own names: t3.*, m7g.large, db.t4g.* (RDS, Aurora, Neptune, DocumentDB, MemoryDB), cache.t4g.*, *.search, ra3.* (Redshift), dms.t3.*, ml.t3.*, mq.m5.*, kafka.m7g.* and express.m7g.* (MSK); Batch also takes families (c5) and optimal, default_x86_64, default_arm64",
       ),
     deny: z.array(glob).default([]).describe('Denied even when allowed: db.*.16xlarge'),
     services: z
-      .array(z.enum(['ec2', 'rds', 'elasticache', 'opensearch']))
+      .array(
+        z.enum([
+          'ec2',
+          'rds',
+          'elasticache',
+          'opensearch',
+          'memorydb',
+          'redshift',
+          'dms',
+          'sagemaker',
+          'mq',
+          'msk',
+        ]),
+      )
       .min(1)
       .optional()
-      .describe('Judge only these services; absent means all four.'),
+      .describe(
+        'Judge only these services; absent means all. ec2 includes EKS node groups, EMR and Batch; rds includes Aurora, Neptune and DocumentDB.',
+      ),
   })
   .strict();
 

@@ -23,7 +23,10 @@ import type { CostRuleKind } from '../../config/cost-policy-schema.js';
  * enum has no such value): `AWS::Logs::LogGroup` (log-retention reads
  * CloudWatch Logs `DescribeLogGroups` instead) and ElastiCache clusters and
  * replication groups (allowed-instance-types would need
- * `DescribeCacheClusters`/`DescribeReplicationGroups`).
+ * `DescribeCacheClusters`/`DescribeReplicationGroups`); nor Neptune and
+ * DocumentDB instances under their own types, DMS replication instances,
+ * EKS node groups, EMR clusters, MemoryDB clusters and SageMaker notebook
+ * instances, which allowed-instance-types judges in templates only.
  */
 export interface ConfigQuery {
   readonly kind: CostRuleKind;
@@ -49,6 +52,10 @@ const INSTANCE_TYPES = [
   'AWS::RDS::DBInstance',
   'AWS::OpenSearch::Domain',
   'AWS::Elasticsearch::Domain',
+  'AWS::Redshift::Cluster',
+  'AWS::AmazonMQ::Broker',
+  'AWS::MSK::Cluster',
+  'AWS::Batch::ComputeEnvironment',
 ];
 const VOLUME_TYPES = [
   'AWS::EC2::Volume',
@@ -80,6 +87,10 @@ export const CONFIG_QUERIES: readonly ConfigQuery[] = [
         'configuration.elasticsearchClusterConfig.instanceType',
         'configuration.elasticsearchClusterConfig.dedicatedMasterType',
         'configuration.elasticsearchClusterConfig.warmType',
+        'configuration.nodeType',
+        'configuration.HostInstanceType',
+        'configuration.BrokerNodeGroupInfo.InstanceType',
+        'configuration.ComputeResources.InstanceTypes',
       ],
       INSTANCE_TYPES,
     ),

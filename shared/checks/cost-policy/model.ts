@@ -37,9 +37,19 @@ export interface ResourceTags {
 }
 
 /** The service whose size vocabulary an instance type belongs to. */
-export type InstanceService = 'ec2' | 'rds' | 'elasticache' | 'opensearch';
+export type InstanceService =
+  | 'ec2'
+  | 'rds'
+  | 'elasticache'
+  | 'opensearch'
+  | 'memorydb'
+  | 'redshift'
+  | 'dms'
+  | 'sagemaker'
+  | 'mq'
+  | 'msk';
 
-/** One size-bearing property: an EC2 instance type, RDS class, ElastiCache node type, OpenSearch type. */
+/** One size-bearing property: an EC2 instance type, RDS class, ElastiCache node type, OpenSearch type, a managed service's node type. */
 export interface SizeFact {
   readonly service: InstanceService;
   /** Where it is set, for the reason and the fix: `InstanceType`, `LaunchTemplateData.InstanceType`. */

@@ -102,6 +102,23 @@ function configFacts(item: ConfigItem, options: ConfigItemOptions): ResourceFact
         ),
       };
     }
+    case 'AWS::Redshift::Cluster':
+      return { sizes: [size('redshift', 'NodeType', c.nodeType)] };
+    case 'AWS::AmazonMQ::Broker':
+      return { sizes: [size('mq', 'HostInstanceType', c.HostInstanceType)] };
+    case 'AWS::MSK::Cluster':
+      return {
+        sizes: [size('msk', 'BrokerNodeGroupInfo.InstanceType', record(c.BrokerNodeGroupInfo).InstanceType)],
+      };
+    case 'AWS::Batch::ComputeEnvironment': {
+      // Fargate and unmanaged environments list no instance types: nothing to judge.
+      const types = record(c.ComputeResources).InstanceTypes;
+      return {
+        sizes: Array.isArray(types)
+          ? types.map((t, i) => size('ec2', `ComputeResources.InstanceTypes.${i}`, t))
+          : [],
+      };
+    }
     case 'AWS::S3::Bucket':
       return { lifecycle: known(bucketLifecycle(item.supplementary.BucketLifecycleConfiguration)) };
     case 'AWS::EC2::Volume':

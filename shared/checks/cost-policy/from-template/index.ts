@@ -3,6 +3,7 @@ import type { CostResource, ResourceFacts } from '../model.js';
 import { numberAt, templateSizes, templateVolumes } from './compute.js';
 import { templateLogGroups } from './logs.js';
 import { templateEgress } from './network.js';
+import { serviceSizes } from './service-sizes.js';
 import { templateLifecycle } from './storage.js';
 import { templateResourceTags } from './tags.js';
 
@@ -35,7 +36,7 @@ export function resourcesFromTemplate(
   return Object.entries(template.Resources).map(([logicalId, resource]) => {
     const props = resource.Properties ?? {};
     const type = resource.Type;
-    const sizes = templateSizes(type, props, scope);
+    const sizes = templateSizes(type, props, scope) ?? serviceSizes(type, props, scope);
     const volumes = templateVolumes(type, props, scope);
     const functionLogGroup = logs.functions.get(logicalId);
     const owner = logs.ownedBy.get(logicalId);

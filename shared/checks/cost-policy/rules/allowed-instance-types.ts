@@ -4,9 +4,13 @@ import { allOf, COMPLIANT, judgeEach, nonCompliant, notApplicable } from '../ver
 
 /**
  * `allowed-instance-types`: EC2 instance types (instances, launch templates,
- * launch configurations, mixed-instances overrides), RDS and Aurora classes,
- * ElastiCache node types and OpenSearch instance types must match `allow`
- * and no `deny` glob.
+ * launch configurations, mixed-instances overrides, EKS node groups, EMR
+ * instance groups and fleets, Batch compute environments), RDS, Aurora,
+ * Neptune and DocumentDB classes, ElastiCache and MemoryDB node types,
+ * OpenSearch instance types, Redshift node types, DMS replication instance
+ * classes, SageMaker notebook instance types, Amazon MQ broker and MSK
+ * broker instance types must match `allow` and no `deny` glob. A list
+ * (`InstanceTypes`) is judged element by element.
  */
 export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> = {
   kind: 'allowed-instance-types',
@@ -21,6 +25,19 @@ export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> 
     'AWS::ElastiCache::ReplicationGroup',
     'AWS::OpenSearchService::Domain',
     'AWS::Elasticsearch::Domain',
+    'AWS::Neptune::DBInstance',
+    'AWS::DocDB::DBInstance',
+    'AWS::DMS::ReplicationInstance',
+    'AWS::MemoryDB::Cluster',
+    'AWS::Redshift::Cluster',
+    'AWS::SageMaker::NotebookInstance',
+    'AWS::AmazonMQ::Broker',
+    'AWS::MSK::Cluster',
+    'AWS::EKS::Nodegroup',
+    'AWS::Batch::ComputeEnvironment',
+    'AWS::EMR::Cluster',
+    'AWS::EMR::InstanceGroupConfig',
+    'AWS::EMR::InstanceFleetConfig',
   ],
   configTypes: [
     'AWS::EC2::Instance',
@@ -29,6 +46,10 @@ export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> 
     'AWS::RDS::DBInstance',
     'AWS::OpenSearch::Domain',
     'AWS::Elasticsearch::Domain',
+    'AWS::Redshift::Cluster',
+    'AWS::AmazonMQ::Broker',
+    'AWS::MSK::Cluster',
+    'AWS::Batch::ComputeEnvironment',
   ],
   readsEnvironment: false,
   judge(resource, rule) {
@@ -49,19 +70,36 @@ export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> 
   },
 };
 
+/**
+ * The name prefixes of each service's vocabulary (the services' own docs:
+ * `db.r6g.large`, `cache.t4g.small`, `dms.t3.medium`, `ml.t3.medium`,
+ * `mq.m5.large`, `kafka.m5.large` or `express.m7g.large`, Redshift's
+ * `ra3.*`/`dc2.*`/`ds2.*`/`dc1.*`). EC2 names (also EKS, EMR and Batch)
+ * have none; OpenSearch's end in `.search` instead.
+ */
+const PREFIXES: Readonly<Record<Exclude<SizeFact['service'], 'ec2' | 'opensearch'>, readonly string[]>> = {
+  rds: ['db.'],
+  memorydb: ['db.'],
+  elasticache: ['cache.'],
+  dms: ['dms.'],
+  sagemaker: ['ml.'],
+  mq: ['mq.'],
+  msk: ['kafka.', 'express.'],
+  redshift: ['ra3.', 'dc2.', 'ds2.', 'dc1.'],
+};
+const OTHER_PREFIXES = Object.values(PREFIXES).flat();
+
 /** The allow patterns that can match the service's names, for a readable fix; all of them if none does. */
 function patternsFor(service: SizeFact['service'], allow: readonly string[]): readonly string[] {
   const fits = (p: string) => {
     const wild = p.startsWith('*') || p.startsWith('?');
     switch (service) {
-      case 'rds':
-        return wild || p.startsWith('db.');
-      case 'elasticache':
-        return wild || p.startsWith('cache.');
       case 'opensearch':
         return p.endsWith('.search') || p === '*';
       case 'ec2':
-        return !p.startsWith('db.') && !p.startsWith('cache.') && !p.endsWith('.search');
+        return !OTHER_PREFIXES.some((prefix) => p.startsWith(prefix)) && !p.endsWith('.search');
+      default:
+        return wild || PREFIXES[service].some((prefix) => p.startsWith(prefix));
     }
   };
   const mine = allow.filter(fits);

@@ -1,0 +1,150 @@
+import { asString, resolveAt, type TemplateScope } from '../../template/resolve.js';
+import type { InstanceService, Resolved, SizeFact } from '../model.js';
+import { stringAt } from './compute.js';
+
+type Props = Readonly<Record<string, unknown>>;
+type Path = readonly (string | number)[];
+
+/**
+ * Managed node groups launch t3.medium when neither `InstanceTypes` nor the
+ * launch template names a type (EKS CreateNodegroup, `instanceTypes`).
+ */
+const EKS_NODEGROUP_DEFAULT_TYPE = 't3.medium';
+
+/**
+ * The instance classes and node types of managed services that run sized
+ * instances, beyond EC2, RDS, ElastiCache and OpenSearch
+ * ({@link templateSizes} covers those). Property paths are those of the
+ * CloudFormation template reference for each type. A list-valued property
+ * (`InstanceTypes`, instance groups and fleets) gives one fact per element;
+ * a list computed as a whole gives one fact whose candidates are every
+ * element of every value it may take.
+ */
+export function serviceSizes(type: string, props: Props, scope: TemplateScope): SizeFact[] | undefined {
+  const one = (service: InstanceService, path: Path): SizeFact[] => [size(service, props, path, scope)];
+  switch (type) {
+    // Neptune and DocumentDB instances are RDS DB instances underneath: RDS's db.* classes.
+    case 'AWS::Neptune::DBInstance':
+    case 'AWS::DocDB::DBInstance':
+      return one('rds', ['DBInstanceClass']);
+    case 'AWS::DMS::ReplicationInstance':
+      return one('dms', ['ReplicationInstanceClass']);
+    case 'AWS::MemoryDB::Cluster':
+      return one('memorydb', ['NodeType']);
+    case 'AWS::Redshift::Cluster':
+      return one('redshift', ['NodeType']);
+    case 'AWS::SageMaker::NotebookInstance':
+      return one('sagemaker', ['InstanceType']);
+    case 'AWS::AmazonMQ::Broker':
+      return one('mq', ['HostInstanceType']);
+    case 'AWS::MSK::Cluster':
+      return one('msk', ['BrokerNodeGroupInfo', 'InstanceType']);
+    case 'AWS::EKS::Nodegroup':
+      return eksNodegroupSizes(props, scope);
+    case 'AWS::Batch::ComputeEnvironment':
+      // Fargate environments and unmanaged ones have no InstanceTypes: nothing to judge.
+      return listSizes('ec2', props, ['ComputeResources', 'InstanceTypes'], scope);
+    case 'AWS::EMR::Cluster':
+      return emrClusterSizes(props, scope);
+    case 'AWS::EMR::InstanceGroupConfig':
+      return one('ec2', ['InstanceType']);
+    case 'AWS::EMR::InstanceFleetConfig':
+      return listOfObjects(props, ['InstanceTypeConfigs'], ['InstanceType'], scope);
+    default:
+      return undefined;
+  }
+}
+
+function size(service: InstanceService, props: unknown, path: Path, scope: TemplateScope): SizeFact {
+  return { service, property: path.join('.'), value: stringAt(props, path, scope) };
+}
+
+function eksNodegroupSizes(props: Props, scope: TemplateScope): SizeFact[] {
+  const path = ['InstanceTypes'];
+  const listed = resolveAt(props, path, scope);
+  if (listed.kind === 'known' && listed.value === undefined)
+    return [
+      {
+        service: 'ec2',
+        property: 'InstanceTypes',
+        value:
+          props.LaunchTemplate === undefined
+            ? { kind: 'known', value: EKS_NODEGROUP_DEFAULT_TYPE }
+            : { kind: 'unknown', via: 'its LaunchTemplate', options: [] },
+      },
+    ];
+  return listSizes('ec2', props, path, scope);
+}
+
+/** The master, core and task groups or fleets of a cluster's `Instances`. */
+function emrClusterSizes(props: Props, scope: TemplateScope): SizeFact[] {
+  const instances = ['Instances'];
+  return [
+    ...['MasterInstanceGroup', 'CoreInstanceGroup'].flatMap((group) =>
+      present(props, [...instances, group], scope)
+        ? [size('ec2', props, [...instances, group, 'InstanceType'], scope)]
+        : [],
+    ),
+    ...listOfObjects(props, [...instances, 'TaskInstanceGroups'], ['InstanceType'], scope),
+    ...['MasterInstanceFleet', 'CoreInstanceFleet'].flatMap((fleet) =>
+      listOfObjects(props, [...instances, fleet, 'InstanceTypeConfigs'], ['InstanceType'], scope),
+    ),
+    ...eachElement(props, [...instances, 'TaskInstanceFleets'], scope).flatMap((fleet) =>
+      listOfObjects(props, [...fleet, 'InstanceTypeConfigs'], ['InstanceType'], scope),
+    ),
+  ];
+}
+
+function present(props: Props, path: Path, scope: TemplateScope): boolean {
+  const value = resolveAt(props, path, scope);
+  return !(value.kind === 'known' && value.value === undefined);
+}
+
+/**
+ * The paths of a list's elements when the list is written out; a list
+ * computed as a whole is judged through {@link listSizes} or
+ * {@link listOfObjects} instead.
+ */
+function eachElement(props: Props, path: Path, scope: TemplateScope): Path[] {
+  const list = resolveAt(props, path, scope);
+  if (list.kind !== 'known' || !Array.isArray(list.value)) return [];
+  return list.value.map((_, i) => [...path, i]);
+}
+
+/** A list of objects with a size field each (`InstanceTypeConfigs[].InstanceType`). */
+function listOfObjects(props: Props, path: Path, field: Path, scope: TemplateScope): SizeFact[] {
+  const list = resolveAt(props, path, scope);
+  if (list.kind === 'known') {
+    if (!Array.isArray(list.value)) return [];
+    return list.value.map((_, i) => size('ec2', props, [...path, i, ...field], scope));
+  }
+  // The list itself is computed (`!If` between two lists, an import): judge every element it may hold.
+  const options = list.options.flatMap((option) =>
+    Array.isArray(option) ? option.flatMap((element) => candidates(stringAt(element, field, scope))) : [],
+  );
+  return [{ service: 'ec2', property: [...path, ...field].join('.'), value: { ...list, options } }];
+}
+
+/** A list of size strings (`InstanceTypes`), judged per element. */
+function listSizes(service: InstanceService, props: Props, path: Path, scope: TemplateScope): SizeFact[] {
+  const list = resolveAt(props, path, scope);
+  if (list.kind === 'known') {
+    if (list.value === undefined) return [];
+    if (!Array.isArray(list.value)) return [size(service, props, path, scope)];
+    return list.value.map((_, i) => size(service, props, [...path, i], scope));
+  }
+  // A CommaDelimitedList parameter, `Fn::Split`, `!If` between lists: every element of every candidate.
+  const value: Resolved<string | undefined> = { ...list, options: list.options.flatMap(elements) };
+  return [{ service, property: path.join('.'), value }];
+}
+
+function candidates(value: Resolved<string | undefined>): (string | undefined)[] {
+  return value.kind === 'known' ? [value.value] : [...value.options];
+}
+
+/** The elements of one candidate list: an array, or a CommaDelimitedList's `"a,b"`. */
+function elements(option: unknown): (string | undefined)[] {
+  if (Array.isArray(option)) return option.map(asString);
+  const text = asString(option);
+  return text === undefined ? [undefined] : text.split(',').map((t) => t.trim());
+}
