@@ -138,6 +138,31 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       Math.round(overBare),
     ]);
   }
+  // The floor of the functions that keep state: the state table's client alone, bundled the same way.
+  const floorDir = join(OUT, 'state-client-only');
+  rmSync(floorDir, { recursive: true, force: true });
+  const floorBuild = await build(
+    functionBuildOptions({
+      entry: join(ROOT, 'bench/entries/state-client-only.ts'),
+      outdir: floorDir,
+      define,
+      sourcemap: false,
+    }),
+  );
+  if (!floorBuild.metafile) throw new Error('state-client-only: esbuild returned no metafile');
+  const floorRuns = Array.from({ length: samples }, () => importSample(join(floorDir, 'index.mjs')));
+  figures.push(
+    info(
+      'floor: the state table client alone, loaded (minified)',
+      bundleBytes(floorBuild.metafile).coldStart / 1024,
+      'KiB',
+    ),
+    info(
+      'floor: the state table client alone, import over a bare start (CPU)',
+      median(floorRuns.map((r) => r.processCpuMs)) - bare,
+      'ms',
+    ),
+  );
   writeFileSync(join(OUT, 'figures.json'), `${JSON.stringify(rows)}\n`);
   return {
     scenario: 'cold-start',
@@ -149,6 +174,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       'Cold-start KiB = index.mjs and the chunks it imports statically (what an init loads); whole bundle = every chunk, including those behind import().',
       'Import over a bare start = median CPU time (user + system, all threads) of a fresh `node` that imports the bundle, less that of a bare `node`: load on a shared machine stretches wall time, not CPU time. Wall time of the import() is reported beside it.',
       'The import runs the cold-start code with the environment the stacks set (fake ARNs and credentials); nothing is sent.',
+      'Floor: bench/entries/state-client-only.ts, the state table adapter alone, bundled and imported the same way: what every function that keeps state loads before its own code.',
     ],
     tables: [
       {
