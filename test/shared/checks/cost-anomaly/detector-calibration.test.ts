@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seededRng } from '../../../../bench/random.js';
 import { detectAnomalies } from '../../../../shared/checks/cost-anomaly/detector.js';
 
 /** Deterministic PRNG (mulberry32) and standard normal draws. */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return seededRng(seed).next;
 }
 const normal = (random: () => number) =>
   Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seededRng } from '../../../../bench/random.js';
 import {
   type DetectedPoint,
   detectAnomalies,
@@ -13,14 +14,7 @@ const MONDAY = Date.parse('2025-01-06');
 
 /** Deterministic PRNG (mulberry32). */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return seededRng(seed).next;
 }
 
 /** Weekday spend around 100, weekend around 40, ±5% noise. */

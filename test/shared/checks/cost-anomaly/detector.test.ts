@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seededRng } from '../../../../bench/random.js';
 import {
   type DetectedPoint,
   detectAnomalies,
@@ -14,14 +15,7 @@ const DAY_MS = 86_400_000;
 
 /** Deterministic PRNG (mulberry32), so the noisy fixtures are the same on every run. */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return seededRng(seed).next;
 }
 
 function dailyTimestamps(start: string, days: number): string[] {

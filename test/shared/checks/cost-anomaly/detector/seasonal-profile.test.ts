@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as seededRng } from '../../../../../bench/random.js';
 import { SeasonalProfile } from '../../../../../shared/checks/cost-anomaly/detector/seasonal-profile.js';
 
 /** Deterministic PRNG (mulberry32). */
 function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  return seededRng(seed).next;
 }
 
 /** Four weeks of daily spend: 100 on weekdays, 40 at the weekend (phases 5 and 6), ±3% noise. */
