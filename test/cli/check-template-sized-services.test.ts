@@ -1,33 +1,18 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkTemplateCommand } from '../../cli/commands/check-template.js';
-import { memoryIo } from '../support/memory-io.js';
+import { checkGateFixture } from '../support/cfn-gate-fixture.js';
 
 // Round 4 over AWS's sample templates: a Neptune db.r4.8xlarge passed allowed-instance-types without a
 // word. The fixture holds, for every managed service whose class the rule now reads, a violation, a
 // compliant resource and a class given by a parameter without AllowedValues (test/fixtures/cfn-gate/README.md).
-const FIXTURES = fileURLToPath(new URL('../fixtures/cfn-gate/', import.meta.url));
 
 describe('check-template on the instance classes of managed services', () => {
   it('flags every oversized class, passes the allowed ones and reports parameter-given ones as unresolved', () => {
-    // Arrange
-    const file = join(FIXTURES, 'sized-services.yaml');
-    const io = memoryIo();
     // Act
-    const code = checkTemplateCommand(
-      [file],
-      { config: join(FIXTURES, 'sized-services.config.yaml'), now: '2026-12-01T00:00:00Z' },
-      io,
-    );
+    const { code, lines, err } = checkGateFixture('sized-services.yaml', {
+      config: 'sized-services.config.yaml',
+    });
     // Assess: the *Good resources, the default EKS node group and the Fargate environment print nothing.
     expect(code).toBe(1);
-    const lines = io
-      .out()
-      .trimEnd()
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => line.slice(file.length));
     expect(lines).toEqual([
       ':12: NeptuneBad (AWS::Neptune::DBInstance): approved-sizes: DBInstanceClass db.r4.8xlarge matches the denied *.8xlarge (fix: set DBInstanceClass to a type the policy allows (db.t4g.*))',
       ':20: NeptuneParam (AWS::Neptune::DBInstance): approved-sizes: unresolved: Ref SizeParam is known only at deploy: m5.8xlarge non-compliant (DBInstanceClass m5.8xlarge matches the denied *.8xlarge)',
@@ -57,7 +42,7 @@ describe('check-template on the instance classes of managed services', () => {
       ':344: FleetBad (AWS::EMR::InstanceFleetConfig): approved-sizes: InstanceTypeConfigs.1.InstanceType c5.24xlarge matches the denied *.24xlarge (fix: set InstanceTypeConfigs.1.InstanceType to a type the policy allows (t3.*, m5.*, c5, optimal))',
       ':361: FleetParam (AWS::EMR::InstanceFleetConfig): approved-sizes: unresolved: Ref SizeParam is known only at deploy: m5.8xlarge non-compliant (InstanceTypeConfigs.0.InstanceType m5.8xlarge matches the denied *.8xlarge)',
     ]);
-    expect(io.err()).toMatch(
+    expect(err).toMatch(
       /^1 templates, 42 resources: 13 blocking violations, 0 informational, 14 unresolved at synth, 0 waived, 0 not judged;/,
     );
   });

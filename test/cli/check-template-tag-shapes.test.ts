@@ -1,25 +1,8 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkTemplateCommand } from '../../cli/commands/check-template.js';
-import { memoryIo } from '../support/memory-io.js';
+import { checkGateFixture } from '../support/cfn-gate-fixture.js';
 
 // Tag properties that the resource specification does not describe as tags (test/fixtures/cfn-gate/README.md).
-const FIXTURES = fileURLToPath(new URL('../fixtures/cfn-gate/', import.meta.url));
-const CONFIG = join(FIXTURES, 'gate.config.yaml');
-
-function check(name: string) {
-  const file = join(FIXTURES, name);
-  const io = memoryIo();
-  const code = checkTemplateCommand([file], { config: CONFIG, now: '2026-12-01T00:00:00Z' }, io);
-  const lines = io
-    .out()
-    .trimEnd()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => line.slice(file.length));
-  return { code, lines, err: io.err() };
-}
+const check = (name: string) => checkGateFixture(name);
 
 describe('check-template on resources tagged through TagSpecifications', () => {
   it("reads the item naming the resource's own type, and not the tags of what it launches", () => {
@@ -67,12 +50,10 @@ describe('check-template on the APIs SAM creates for function events', () => {
   });
 
   it('passes the implicit REST API when the stack tags give every key', () => {
-    const file = join(FIXTURES, 'sam-implicit-apis.yaml');
-    const io = memoryIo();
     const stackTags = 'owner=orders,environment=prod,cost-center=cc-0200';
-    const code = checkTemplateCommand([file], { config: CONFIG, stackTags, now: '2026-12-01T00:00:00Z' }, io);
+    const { code, err } = checkGateFixture('sam-implicit-apis.yaml', { stackTags });
     expect(code).toBe(0);
-    expect(io.err()).toMatch(/^1 templates, 6 resources: 0 blocking violations/);
+    expect(err).toMatch(/^1 templates, 6 resources: 0 blocking violations/);
   });
 });
 

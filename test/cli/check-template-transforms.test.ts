@@ -1,26 +1,8 @@
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkTemplateCommand } from '../../cli/commands/check-template.js';
-import { memoryIo } from '../support/memory-io.js';
+import { checkGateFixture } from '../support/cfn-gate-fixture.js';
 
 // Regression tests for what a run over AWS's public sample templates found (test/fixtures/cfn-gate/README.md).
-const FIXTURES = fileURLToPath(new URL('../fixtures/cfn-gate/', import.meta.url));
-const CONFIG = join(FIXTURES, 'gate.config.yaml');
-
-function check(name: string) {
-  const file = join(FIXTURES, name);
-  const io = memoryIo();
-  const code = checkTemplateCommand([file], { config: CONFIG, now: '2026-12-01T00:00:00Z' }, io);
-  // One finding a line, without the file name, so the expectations read as the report does.
-  const lines = io
-    .out()
-    .trimEnd()
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => line.slice(file.length));
-  return { code, lines, err: io.err() };
-}
+const check = (name: string) => checkGateFixture(name);
 
 describe('check-template on what a transform writes at deploy', () => {
   it('accepts Fn::Transform in Resources and reports each inclusion as not judged', () => {
