@@ -1,10 +1,10 @@
 import { S3_SCAN_RESULTS_SOURCE } from '../../shared/adapters/aws/source-names.js';
 import { type ScanResultSource, tagCoverageFromScans } from '../../shared/checks/tag-coverage/from-scans.js';
+import { loadOnce } from '../../shared/core/load-once.js';
 import { aggregateEventSchema } from '../../shared/runtime/fan-out.js';
 import { lambdaPortsFromEnv } from '../../shared/runtime/lambda-env.js';
 import { runInLambda } from '../../shared/runtime/lambda-run.js';
 import { lazyAdapter } from '../../shared/runtime/lazy-adapter.js';
-import { loadOnce } from '../../shared/runtime/load-once.js';
 import { guardrailHandler } from '../../shared/runtime/middleware.js';
 import { withReportPublisher } from '../../shared/runtime/report-publisher-env.js';
 import { awsTagSources } from '../../shared/runtime/tag-coverage-wiring.js';

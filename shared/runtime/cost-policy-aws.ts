@@ -3,7 +3,7 @@ import { OrganizationsDirectory } from '../adapters/aws/organizations-directory.
 import type { ConfigQuerySource, CostPolicyPorts } from '../checks/cost-policy/runtime/ports.js';
 import type { GuardrailsConfig } from '../config/schema.js';
 import { ScanError } from '../core/errors.js';
-import { loadOnce } from './load-once.js';
+import { loadOnce } from '../core/load-once.js';
 import { organizationAccess } from './organization-access.js';
 
 /** Said by every rule when no aggregator is configured: the run names what it could not judge. */

@@ -1,8 +1,8 @@
 import type { RoleAssumer } from '../adapters/aws/assume-role.js';
 import { mergedInventory } from '../checks/tag-coverage/merged-inventory.js';
 import type { GuardrailsConfig } from '../config/schema.js';
+import { loadOnce } from '../core/load-once.js';
 import type { InventorySource } from '../core/sources.js';
-import { loadOnce } from './load-once.js';
 
 /** The AWS inventory adapters, by the name each reports (`InventorySource.name`). */
 type AwsSourceName = 'resource-explorer' | 'config' | 'tagging-api';

@@ -1,4 +1,4 @@
-import { loadOnce } from './load-once.js';
+import { loadOnce } from '../core/load-once.js';
 
 /** The keys of T whose values are functions that return a promise. */
 type AsyncMethodKeys<T> = {

@@ -1,6 +1,6 @@
 import type { Envelope } from '../core/envelope.js';
+import { loadOnce } from '../core/load-once.js';
 import type { Sink } from '../core/ports.js';
-import { loadOnce } from './load-once.js';
 
 /**
  * A sink whose adapter, with its SDK client, is imported on the first

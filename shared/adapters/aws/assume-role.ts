@@ -1,6 +1,7 @@
 import type { AssumeRoleCommandOutput } from '@aws-sdk/client-sts';
 import { parseArn } from '../../core/arn.js';
 import { GuardrailError } from '../../core/errors.js';
+import { loadOnce } from '../../core/load-once.js';
 import {
   type AwsClientOptions,
   awsClient,
@@ -8,19 +9,12 @@ import {
   type StaticCredentials,
 } from './clients.js';
 
-let stsModule: Promise<typeof import('@aws-sdk/client-sts')> | undefined;
 /**
  * The STS client module, imported on the first AssumeRole or
  * GetCallerIdentity rather than at a Lambda init (issue 10); a failed import
  * is retried by the next call.
  */
-function loadSts(): Promise<typeof import('@aws-sdk/client-sts')> {
-  stsModule ??= import('@aws-sdk/client-sts').catch((error: unknown) => {
-    stsModule = undefined;
-    throw error;
-  });
-  return stsModule;
-}
+const loadSts = loadOnce(() => import('@aws-sdk/client-sts'));
 
 /** Role chaining (a Lambda role assuming another role) caps a session at one hour; AssumeRole fails above it. */
 export const ASSUME_ROLE_DURATION_SECONDS = 3600;

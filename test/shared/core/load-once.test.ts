@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadOnce } from '../../../shared/runtime/load-once.js';
+import { loadOnce } from '../../../shared/core/load-once.js';
 
 describe('loadOnce', () => {
   it('loads on the first call only, however many calls wait on it', async () => {
