@@ -8,12 +8,16 @@
  *   timestamps dropped (first kept), missing rows not inserted, the period
  *   from `inferPeriod`.
  * - `naive`: rolling mean ± 3σ over the previous 28 rows (gaps skipped).
+ * - `weekdayMedian`: the issue's reference, a same-weekday median with a
+ *   residual quantile guard (bench/weekday-median-detector.ts), on calendar
+ *   days with duplicate rows summed.
  */
 import { type DetectorOptions, detectAnomalies } from '../shared/checks/cost-anomaly/detector.js';
 import type { ExportRow } from './anomaly-daily-series.js';
 import { NAIVE_DEFAULTS, naiveFlags } from './naive-detector.js';
 import { detectAnomalies as previousDetect } from './previous-detector/detector.js';
 import { inferPeriod as previousInferPeriod } from './previous-detector/period.js';
+import { WEEKDAY_MEDIAN_DEFAULTS, weekdayMedianFlags } from './weekday-median-detector.js';
 
 /** Flags one export, one entry (0 or 1) per row. */
 export type RowDetector = (rows: readonly ExportRow[]) => Uint8Array;
@@ -68,6 +72,27 @@ export function naiveDetector(): RowDetector {
     const flags = new Uint8Array(rows.length);
     order.forEach((row, k) => {
       flags[row] = naive[k] ? 1 : 0;
+    });
+    return flags;
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The weekday-median reference on calendar days: duplicate rows summed, a day with no value missing. */
+export function weekdayMedianDetector(): RowDetector {
+  return (rows) => {
+    const flags = new Uint8Array(rows.length);
+    const rowDay = rows.map((row) => Math.floor(toMs(row.timestamp) / DAY_MS));
+    const first = Math.min(...rowDay);
+    const days = new Array<number | null>(Math.max(...rowDay) - first + 1).fill(null);
+    rows.forEach((row, i) => {
+      const d = (rowDay[i] as number) - first;
+      if (row.value !== null) days[d] = (days[d] ?? 0) + row.value;
+    });
+    const dayFlags = weekdayMedianFlags(days, WEEKDAY_MEDIAN_DEFAULTS);
+    rows.forEach((row, i) => {
+      flags[i] = row.value !== null && dayFlags[(rowDay[i] as number) - first] ? 1 : 0;
     });
     return flags;
   };
