@@ -55,7 +55,10 @@ describe('finops-guardrails detect', () => {
   it('reports a bad line on stderr as file:line, prints a row for it as a gap, and exits 2 (a bad file is never a success)', async () => {
     const { code, err, out } = await detect('--input', daily);
     expect(code).toBe(2);
-    expect(err).toBe(`${daily}:3: value: not a number: "oops"\n`);
+    // A 40-day file is mostly warm-up (27 points, the bad line being a gap), and stderr says so.
+    expect(err).toBe(
+      `${daily}:3: value: not a number: "oops"\nwarning: ${daily}: 27 point(s), up to 2025-01-28T00:00:00.000Z, are in the warm-up (the first 28 slots, 28 d): scored, never flagged\n`,
+    );
     expect(out.split('\n')[2]).toMatch(/^2025-01-02T00:00:00\.000Z,,[\d.]+,[\d.]+,[\d.]+,0,false$/);
   });
 

@@ -100,6 +100,23 @@ const MIN_HISTORY = 28;
  * this much data, but not `minHistory` points after every gap.
  */
 const MIN_OBSERVED_SHARE = 0.5;
+/**
+ * Fewest points before a grid coarser than daily (weekly, monthly) is judged. `MIN_HISTORY` slots
+ * would be 28 weeks or 28 months there; eight points are enough for the median and the median absolute
+ * deviation the scale starts from, and a monthly series is then judged after eight months, not two
+ * years and four months.
+ */
+const COARSE_MIN_POINTS = 8;
+/** Grids with a step longer than this are coarser than daily. */
+const COARSER_THAN_DAILY_MS = 1.5 * DAY_MS;
+
+/** The default warm-up in slots: 28 days of a daily or finer grid (at least one season), or its calendar equivalent on a coarser one. */
+function defaultMinHistory(intervalMs: number | null, period: number): number {
+  if (intervalMs !== null && intervalMs > COARSER_THAN_DAILY_MS)
+    return Math.max(COARSE_MIN_POINTS, Math.ceil((MIN_HISTORY * DAY_MS) / intervalMs));
+  return Math.max(MIN_HISTORY, period);
+}
+
 /** Observed points (all zero) before spend counts as a new service. */
 const NEW_MIN_HISTORY = 14;
 /** A holiday-like dip longer than this (days) is a drop. */
@@ -184,6 +201,11 @@ function baselineOptionsFor(
   };
 }
 
+/** `slots` of the grid in calendar words ("28 d", "8 months"). */
+function describeSpan(slots: number, grid: TimeGrid): string {
+  return grid.monthly ? `${slots} months` : describeInterval(slots * (grid.intervalMs as number));
+}
+
 function describeInterval(ms: number): string {
   if (ms % DAY_MS === 0) return `${ms / DAY_MS} d`;
   if (ms % HOUR_MS === 0) return `${ms / HOUR_MS} h`;
@@ -224,7 +246,7 @@ export function detectSeries(
   const regular = grid.intervalMs !== null && (grid.monthly || isRegularGrid(ms, grid.intervalMs));
   const period = resolved.period ?? (regular ? periodForInterval(grid.intervalMs) : 1);
   const monthStarts = resolved.monthStart ? monthStartsOf(points, grid) : null;
-  const minHistory = resolved.minHistory ?? Math.max(MIN_HISTORY, period);
+  const minHistory = resolved.minHistory ?? defaultMinHistory(grid.intervalMs, period);
   const minObserved = Math.ceil(MIN_OBSERVED_SHARE * minHistory);
   const baselineOptions = baselineOptionsFor(grid.intervalMs, period, resolved, minHistory);
   const baseline = computeBaseline(grid.values, monthStarts, baselineOptions);
@@ -324,6 +346,25 @@ export function detectSeries(
   if (grid.combinedPoints > 0) {
     warnings.push(
       `${grid.combinedPoints} point(s) shared a timestamp${grid.intervalMs === null ? '' : ` (or a ${describeInterval(grid.intervalMs)} slot)`} with another point, on ${grid.combinedSlots} timestamp(s): combined by ${grid.combinedBy === 'repeat' ? 'keeping one of each identical repeat' : grid.combinedBy}`,
+    );
+  }
+  // Points in the warm-up get a score but are never flagged: when they are half the series or more,
+  // say so, or a short series looks calm.
+  let warmUpPoints = 0;
+  let observedPoints = 0;
+  let warmUpLast = -1;
+  for (let i = 0; i < points.length; i++) {
+    const slot = grid.slotOf[i] as number;
+    if (Number.isNaN(grid.values[slot] as number)) continue;
+    observedPoints++;
+    if (slot >= minHistory) continue;
+    warmUpPoints++;
+    if (warmUpLast < 0 || slot > (grid.slotOf[warmUpLast] as number)) warmUpLast = i;
+  }
+  if (warmUpPoints > 0 && warmUpPoints * 2 >= observedPoints) {
+    const span = grid.intervalMs === null ? '' : `, ${describeSpan(minHistory, grid)}`;
+    warnings.push(
+      `${warmUpPoints} point(s), up to ${(points[warmUpLast] as SeriesPoint).timestamp}, are in the warm-up (the first ${minHistory} slots${span}): scored, never flagged`,
     );
   }
   if (grid.intervalMs !== null && !regular && resolved.period === undefined) {

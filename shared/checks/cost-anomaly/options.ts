@@ -11,7 +11,7 @@ import '../../core/zod-locale.js';
 export const DetectorOptionsSchema = z.strictObject({
   /** Points per season. Default: 7 for daily data (day of week), one day of points for finer grids (24 hourly, 288 at 5 minutes), else 1. */
   period: z.optional(z.int().check(z.gte(1), z.lte(10_000))),
-  /** Points of calendar time (slots of the grid, gaps included) before any point may be flagged; at least half of them must be observed. Default: the larger of 28 and one period (14 observed points for spend on a series that was all zeros, `new`). */
+  /** Points of calendar time (slots of the grid, gaps included) before any point may be flagged; at least half of them must be observed. Default: the larger of 28 and one period on daily and finer grids; on coarser ones 28 days' worth, at least 8 (8 weeks, 8 months); 14 observed points for spend on a series that was all zeros (`new`). */
   minHistory: z.optional(z.int().check(z.gte(1))),
   /** Points of history the seasonal profile uses (whole seasons of it). Default: 56 on daily grids, 8 seasons on finer ones. */
   window: z.optional(z.int().check(z.gte(2), z.lte(100_000))),

@@ -3,6 +3,7 @@ import { seededRandom as seededRng } from '../../../../bench/random.js';
 import {
   type DetectedPoint,
   detectAnomalies,
+  detectSeries,
   inferInterval,
   inferPeriod,
   isMonthStart,
@@ -554,5 +555,55 @@ describe('isMonthStart', () => {
   ])('reads %s as month start: %s', (timestamp, expected) => {
     // Act / Assess
     expect(isMonthStart(timestamp)).toBe(expected);
+  });
+});
+
+describe('detectSeries on grids coarser than daily', () => {
+  /** Calm values around 1,000 (±2%), one per step from `start`. */
+  const calm = (count: number, seed: number) => {
+    const random = seededRandom(seed);
+    return Array.from({ length: count }, () => 1000 * (1 + (random() - 0.5) * 0.04));
+  };
+  const monthly = (values: readonly number[]): SeriesPoint[] =>
+    values.map((value, i) => ({
+      timestamp: `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+      value,
+    }));
+  const weekly = (values: readonly number[]): SeriesPoint[] =>
+    values.map((value, i) => ({
+      timestamp: new Date(Date.parse(MONDAY) + i * 7 * DAY_MS).toISOString(),
+      value,
+    }));
+
+  it('judges a monthly series after eight months, not after 28, and flags a doubled month', () => {
+    // Prepare: month 13 (index 12) doubles; the warm-up's last month (index 7) doubles too.
+    const values = calm(16, 3);
+    values[12] = 2000;
+    const withEarlySpike = [...values];
+    withEarlySpike[7] = 2000;
+    // Act
+    const detected = detectSeries(monthly(values));
+    const early = detectSeries(monthly(withEarlySpike));
+    // Assess
+    expect(anomalyIndices(detected.points)).toEqual([12]);
+    expect(early.points[7]?.anomaly).toBe(false);
+    expect(detected.warnings).toContain(
+      '8 point(s), up to 2024-08-01, are in the warm-up (the first 8 slots, 8 months): scored, never flagged',
+    );
+  });
+
+  it('judges a weekly series after eight weeks and leaves a calm one calm', () => {
+    const calmWeeks = calm(40, 5);
+    const spiked = [...calmWeeks];
+    spiked[9] = 1600;
+    expect(anomalyIndices(detectAnomalies(weekly(calmWeeks)))).toEqual([]);
+    expect(anomalyIndices(detectAnomalies(weekly(spiked)))).toEqual([9]);
+  });
+
+  it('keeps 28 days of warm-up on a daily series and says so', () => {
+    const detected = detectSeries(dailySeries(MONDAY, weeklyCosts(40)));
+    expect(detected.warnings).toContain(
+      '28 point(s), up to 2025-02-02, are in the warm-up (the first 28 slots, 28 d): scored, never flagged',
+    );
   });
 });
