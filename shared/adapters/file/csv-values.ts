@@ -23,6 +23,39 @@ export function parseDecimal(text: string): number | undefined {
 }
 
 /**
+ * Why a cell is not a number, for the error: `not a number: "…"` and, when
+ * the text looks like a spreadsheet's formatting, what to change.
+ *
+ * @example notANumber('1,234.50') // 'not a number: "1,234.50" (no thousands separators: 1234.50)'
+ */
+export function notANumber(raw: string | null): string {
+  const text = raw ?? '';
+  const quoted = `not a number: ${JSON.stringify(raw)}`;
+  if (/[$€£¥]/.test(text)) return `${quoted} (no currency symbol)`;
+  if (/^\s*[+-]?\d{1,3}(,\d{3})+(\.\d+)?\s*$/.test(text))
+    return `${quoted} (no thousands separators: ${text.trim().replaceAll(',', '')})`;
+  if (/^\s*[+-]?\d+,\d+\s*$/.test(text)) return `${quoted} (a dot for decimals, not a comma)`;
+  return quoted;
+}
+
+/**
+ * Why a cell is not a timestamp, for the error, with the format to use when
+ * the text is a date in another common layout.
+ *
+ * @example notATimestamp('01/02/2025') // 'not a timestamp: "01/02/2025" (dates are YYYY-MM-DD, …)'
+ */
+export function notATimestamp(raw: string | null): string {
+  const text = (raw ?? '').trim();
+  const quoted = `not a timestamp: ${JSON.stringify(raw)}`;
+  if (/^\d{4}[/.]\d{1,2}[/.]\d{1,2}\b/.test(text)) return `${quoted} (dates are YYYY-MM-DD, with dashes)`;
+  if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/.test(text))
+    return `${quoted} (dates are YYYY-MM-DD: day and month order is ambiguous here)`;
+  if (/^\d{9,13}(\.\d+)?$/.test(text))
+    return `${quoted} (epoch numbers are not read: ISO 8601, e.g. 2025-01-31T00:00:00Z)`;
+  return quoted;
+}
+
+/**
  * Parses a date or timestamp into a canonical ISO-8601 UTC string.
  *
  * Accepts `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]` and the same with `T`,

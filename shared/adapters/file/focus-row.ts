@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { InputError } from '../../core/errors.js';
 import '../../core/zod-locale.js';
-import { parseDecimal, parseUtcTimestamp } from './csv-values.js';
+import { notANumber, notATimestamp, parseDecimal, parseUtcTimestamp } from './csv-values.js';
 
 /**
  * The largest cost one row may carry. A trillion dollars is beyond any real
@@ -127,12 +127,12 @@ export function createFocusRowParser(
     const rawStart = cell(fields, columns.ChargePeriodStart);
     const chargePeriodStart = rawStart === null ? undefined : timestamp(rawStart);
     if (chargePeriodStart === undefined) {
-      return new InputError(location, `ChargePeriodStart: not a timestamp: ${JSON.stringify(rawStart)}`);
+      return new InputError(location, `ChargePeriodStart: ${notATimestamp(rawStart)}`);
     }
     const rawCost = cell(fields, columns.Cost);
     const cost = rawCost === null ? undefined : parseDecimal(rawCost);
     if (cost === undefined) {
-      return new InputError(location, `${costColumn}: not a number: ${JSON.stringify(rawCost)}`);
+      return new InputError(location, `${costColumn}: ${notANumber(rawCost)}`);
     }
     if (Math.abs(cost) > MAX_ROW_COST_USD) {
       return new InputError(location, `${costColumn}: ${rawCost} is beyond any bill line (at most 1e12)`);

@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import { type CsvSource, csvSourceName, readCsvRecords } from './csv-reader.js';
-import { parseDecimal, parseUtcTimestamp } from './csv-values.js';
+import { notANumber, notATimestamp, parseDecimal, parseUtcTimestamp } from './csv-values.js';
 
 /** The largest metric value a row may carry: far past any count, byte total or latency, far from overflow. */
 export const MAX_METRIC_VALUE = 1e30;
@@ -57,10 +57,9 @@ export async function parseMetricsCsv(source: CsvSource): Promise<MetricsCsvResu
     const timestamp = parseUtcTimestamp(rawTime);
     const value = parseDecimal(rawValue);
     if (timestamp === undefined)
-      errors.push(new InputError(location, `Timestamp: not a timestamp: ${JSON.stringify(rawTime)}`));
+      errors.push(new InputError(location, `Timestamp: ${notATimestamp(rawTime)}`));
     else if (id.trim() === '') errors.push(new InputError(location, 'Id: empty'));
-    else if (value === undefined)
-      errors.push(new InputError(location, `Value: not a number: ${JSON.stringify(rawValue)}`));
+    else if (value === undefined) errors.push(new InputError(location, `Value: ${notANumber(rawValue)}`));
     else if (Math.abs(value) > MAX_METRIC_VALUE)
       errors.push(new InputError(location, `Value: ${rawValue} is out of range (at most 1e30)`));
     else {

@@ -1,6 +1,6 @@
 import { InputError } from '../../core/errors.js';
 import { type CsvSource, csvSourceName, readCsvRecords } from './csv-reader.js';
-import { parseDecimal, parseUtcTimestamp } from './csv-values.js';
+import { notANumber, notATimestamp, parseDecimal, parseUtcTimestamp } from './csv-values.js';
 
 /** One point of a `detect` series; `value` is `null` for a gap. */
 export interface SeriesPoint {
@@ -93,7 +93,7 @@ function toRow(
     return {
       ...base,
       value: null,
-      error: new InputError(location, `timestamp: not a timestamp: ${JSON.stringify(rawTime)}`),
+      error: new InputError(location, `timestamp: ${notATimestamp(rawTime)}`),
     };
   if (rawValue.trim() === '') return { ...base, value: null };
   const value = parseDecimal(rawValue);
@@ -101,7 +101,7 @@ function toRow(
     return {
       ...base,
       value: null,
-      error: new InputError(location, `value: not a number: ${JSON.stringify(rawValue)}`),
+      error: new InputError(location, `value: ${notANumber(rawValue)}`),
     };
   return { ...base, value };
 }

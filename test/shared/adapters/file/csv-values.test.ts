@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { parseDecimal, parseUtcTimestamp } from '../../../../shared/adapters/file/csv-values.js';
+import {
+  notANumber,
+  notATimestamp,
+  parseDecimal,
+  parseUtcTimestamp,
+} from '../../../../shared/adapters/file/csv-values.js';
 
 describe('parseDecimal', () => {
   it.each([
@@ -49,5 +54,33 @@ describe('parseUtcTimestamp', () => {
     '1726696800',
   ])('rejects %j', (text) => {
     expect(parseUtcTimestamp(text)).toBeUndefined();
+  });
+});
+
+describe('notANumber', () => {
+  it('says what to change when a value carries a spreadsheet format', () => {
+    expect(notANumber('1,234.50')).toBe('not a number: "1,234.50" (no thousands separators: 1234.50)');
+    expect(notANumber('$12.00')).toBe('not a number: "$12.00" (no currency symbol)');
+    expect(notANumber('12,5')).toBe('not a number: "12,5" (a dot for decimals, not a comma)');
+  });
+
+  it('names the text alone when there is nothing better to say', () => {
+    expect(notANumber('oops')).toBe('not a number: "oops"');
+    expect(notANumber(null)).toBe('not a number: null');
+  });
+});
+
+describe('notATimestamp', () => {
+  it('points other date layouts to YYYY-MM-DD, and says why a day-first or month-first date is not guessed', () => {
+    expect(notATimestamp('2025/01/31')).toBe(
+      'not a timestamp: "2025/01/31" (dates are YYYY-MM-DD, with dashes)',
+    );
+    expect(notATimestamp('01/02/2025')).toBe(
+      'not a timestamp: "01/02/2025" (dates are YYYY-MM-DD: day and month order is ambiguous here)',
+    );
+    expect(notATimestamp('1735689600')).toBe(
+      'not a timestamp: "1735689600" (epoch numbers are not read: ISO 8601, e.g. 2025-01-31T00:00:00Z)',
+    );
+    expect(notATimestamp('bad')).toBe('not a timestamp: "bad"');
   });
 });
