@@ -104,10 +104,28 @@ function line(row: SeriesRow, point: DetectedPoint | null, json: boolean): strin
   ].join(',');
 }
 
+/** Bad lines reported one by one, this many at most: a file bad throughout is named, not printed twice over. */
+const MAX_LINE_REPORTS = 20;
+
+/** Writes a line's problem to stderr, up to `MAX_LINE_REPORTS`; `finish` counts the rest. */
+function lineReporter(io: CliIo, file: string): ((message: string) => void) & { finish(): void } {
+  let count = 0;
+  const report = (message: string) => {
+    count++;
+    if (count <= MAX_LINE_REPORTS) io.stderr.write(`${message}\n`);
+  };
+  return Object.assign(report, {
+    finish() {
+      if (count > MAX_LINE_REPORTS)
+        io.stderr.write(`${file}: ${count - MAX_LINE_REPORTS} more line(s) with a problem, not shown\n`);
+    },
+  });
+}
+
 /** The points the detector can score, and for each row the index of its point (-1 for none). */
 function pointsOf(
   rows: readonly SeriesRow[],
-  io: CliIo,
+  report: (message: string) => void,
   file: string,
 ): { points: SeriesPoint[]; pointOf: Int32Array } {
   const points: SeriesPoint[] = [];
@@ -117,7 +135,7 @@ function pointsOf(
     let value = row.value;
     if (value !== null && value < 0) {
       // Negative values (credits, refunds) have no place in the detector's model: a gap, said out loud.
-      io.stderr.write(`${file}:${row.line}: value: negative (${value}): scored as a gap\n`);
+      report(`${file}:${row.line}: value: negative (${value}): scored as a gap`);
       value = null;
     }
     pointOf[i] = points.length;
@@ -137,8 +155,10 @@ function pointsOf(
 export async function detectCommand(options: DetectOptions, io: CliIo): Promise<number> {
   try {
     const { rows, errors } = await parseSeriesCsv({ path: options.input });
-    for (const error of errors) io.stderr.write(`${error.message}\n`);
-    const { points, pointOf } = pointsOf(rows, io, options.input);
+    const report = lineReporter(io, options.input);
+    for (const error of errors) report(error.message);
+    const { points, pointOf } = pointsOf(rows, report, options.input);
+    report.finish();
     if (points.length === 0) throw new InputError(options.input, 'no point to score');
     const detectorOptions: Partial<DetectorOptions> = {
       ...(options.period !== undefined && { period: options.period }),

@@ -62,6 +62,26 @@ describe('finops-guardrails detect', () => {
     expect(out.split('\n')[2]).toMatch(/^2025-01-02T00:00:00\.000Z,,[\d.]+,[\d.]+,[\d.]+,0,false$/);
   });
 
+  it('reports the first 20 bad lines of a file bad throughout, then counts the rest, and still prints every row', async () => {
+    // Prepare: 30 rows with thousands separators, 5 with credits (negative).
+    const lines = ['timestamp,value'];
+    for (let i = 0; i < 35; i++) {
+      const day = new Date(Date.UTC(2025, 0, 1 + i)).toISOString().slice(0, 10);
+      lines.push(i < 30 ? `${day},"1,2${String(i).padStart(2, '0')}.00"` : `${day},-5`);
+    }
+    const file = join(dir, 'formatted.csv');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+    // Act
+    const { code, err, out } = await detect('--input', file);
+    // Assess
+    const reported = err.split('\n').filter((l) => l.startsWith(`${file}:`));
+    expect(code).toBe(2);
+    expect(reported).toHaveLength(21);
+    expect(reported[0]).toBe(`${file}:2: value: not a number: "1,200.00" (no thousands separators: 1200.00)`);
+    expect(reported[20]).toBe(`${file}: 15 more line(s) with a problem, not shown`);
+    expect(out.trimEnd().split('\n')).toHaveLength(1 + 35);
+  });
+
   it('prints JSON lines with --json', async () => {
     const { out } = await detect('--input', daily, '--json');
     const rows = out
