@@ -192,7 +192,8 @@ export async function run({ quick }: ScenarioOptions): Promise<ScenarioResult> {
   ];
   return {
     scenario: 'anomaly-eval',
-    title: 'detector alone on irregular daily cost exports: current vs previous, naive and the weekday-median reference',
+    title:
+      'detector alone on irregular daily cost exports: current vs previous, naive and the weekday-median reference',
     sizes: {
       seriesPerSet: count,
       incidentsHeldOut: all.incidents,
