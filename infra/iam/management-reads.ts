@@ -18,6 +18,7 @@ export type ManagementRead =
   | 'anomalies'
   | 'budgets'
   | 'inventoryView'
+  | 'inventoryIndexes'
   | 'inventoryAggregator'
   | 'aggregatorStatus'
   | 'resourceCosts';
@@ -32,8 +33,17 @@ export const MANAGEMENT_READ_ACTIONS: Readonly<Record<ManagementRead, readonly s
   anomalies: ['ce:GetAnomalies'],
   // DescribeBudgets is authorized by budgets:ViewBudget.
   budgets: ['budgets:ViewBudget'],
-  // organization.inventory: the Resource Explorer view is checked (GetView), then listed.
-  inventoryView: ['resource-explorer-2:GetView', 'resource-explorer-2:ListResources'],
+  // organization.inventory: the Resource Explorer view is checked (GetView), then listed. The API
+  // reference names resource-explorer-2:Search as ListResources' permission, and the user guide asks for
+  // GetView and Search on the view; resource-explorer-2:ListResources is granted too, as public policies
+  // do, because the Service Authorization Reference row could not be read to rule it out.
+  inventoryView: [
+    'resource-explorer-2:GetView',
+    'resource-explorer-2:Search',
+    'resource-explorer-2:ListResources',
+  ],
+  // Which Regions of an account hold an index (no index: a scan gap, not an empty account).
+  inventoryIndexes: ['resource-explorer-2:ListIndexesForMembers'],
   inventoryAggregator: ['config:SelectAggregateResourceConfig'],
   // The runtime cost policy checks which regions the aggregator holds before it trusts a query.
   aggregatorStatus: ['config:DescribeConfigurationAggregatorSourcesStatus'],
@@ -52,7 +62,7 @@ function inventoryReads(config: GuardrailsConfig): ManagementRead[] {
   const reads: ManagementRead[] = [];
   if (inventory.sources.includes('resource-explorer') && inventory.resourceExplorer) {
     if (!inventoryElsewhere(config, viewAccount(inventory.resourceExplorer.viewArn)))
-      reads.push('inventoryView');
+      reads.push('inventoryView', 'inventoryIndexes');
   }
   if (inventory.sources.includes('config') && inventory.config) {
     if (!inventoryElsewhere(config, inventory.config.accountId)) reads.push('inventoryAggregator');
@@ -205,6 +215,7 @@ const READ_SIDS: Readonly<Record<ManagementRead, string>> = {
   anomalies: 'CostExplorer',
   budgets: 'Budgets',
   inventoryView: 'ResourceExplorerView',
+  inventoryIndexes: 'ResourceExplorerIndexes',
   inventoryAggregator: 'ConfigAggregator',
   aggregatorStatus: 'ConfigAggregator',
   resourceCosts: 'CostExplorer',

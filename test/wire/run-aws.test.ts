@@ -165,6 +165,71 @@ describe('run --source aws over the wire', () => {
     expect(explorer.filter((c) => c.operation === '/GetView')).toHaveLength(1);
   });
 
+  it('with Resource Explorer, lists a scope of more than 1,000 resources whole (at 1,000 a page AWS gives no next token)', async () => {
+    // Prepare: 1,300 never-tagged volumes more in payments' eu-west-1.
+    const world = defaultWorld();
+    const extra = Array.from({ length: 1300 }, (_, i) => ({
+      arn: `arn:aws:ec2:eu-west-1:${PAYMENTS}:volume/vol-never${i}`,
+      accountId: PAYMENTS,
+      region: 'eu-west-1',
+      type: { explorer: 'ec2:volume', config: 'AWS::EC2::Volume' },
+      tags: {},
+      everTagged: false,
+    }));
+    const big = await startFakeAws({ ...world, resources: [...world.resources, ...extra] });
+    for (const [name, value] of Object.entries(big.env)) vi.stubEnv(name, value);
+    try {
+      // Act
+      const { code, events } = await runAws(
+        writeConfig({ sources: ['resource-explorer'], resourceExplorer: { viewArn: VIEW_ARN } }),
+        '--region',
+        'us-east-1',
+      );
+      // Assess: every resource but the IAM role (whose tags are not indexed).
+      expect(code).toBe(0);
+      const taggable = PAYMENTS_TAGGED + PAYMENTS_NEVER_TAGGED + 1 + 3 + 1 + 1300;
+      expect(coverageOf(events, PAYMENTS)).toMatchObject({
+        taggable,
+        countedBy: { 'resource-explorer': taggable },
+      });
+    } finally {
+      await big.close();
+    }
+  });
+
+  it('with Resource Explorer, reads a Region without an index as a scan gap, not as an account with nothing in it', async () => {
+    const world = defaultWorld();
+    const indexes = world.accounts.flatMap((a) => ['us-east-1', 'eu-west-1'].map((r) => `${a.id}/${r}`));
+    const partial = await startFakeAws({
+      ...world,
+      explorerIndexes: indexes.filter((key) => key !== `${PAYMENTS}/eu-west-1`),
+    });
+    for (const [name, value] of Object.entries(partial.env)) vi.stubEnv(name, value);
+    try {
+      const { events, err } = await runAws(
+        writeConfig({ sources: ['resource-explorer'], resourceExplorer: { viewArn: VIEW_ARN } }),
+        '--region',
+        'us-east-1',
+      );
+      const gap = events.find(
+        (e) => e.type === 'finops-guardrails.guardrail.scan-gap' && e.subject === `${PAYMENTS}/eu-west-1`,
+      );
+      expect(gap?.data.evidence).toMatchObject({
+        reason: expect.stringContaining(
+          `no Resource Explorer index in account ${PAYMENTS}, Region eu-west-1: its resources cannot be listed; create one there`,
+        ),
+      });
+      expect(err).toContain(`scan gap: ${PAYMENTS}/eu-west-1: no Resource Explorer index`);
+      // Payments' us-east-1 and global resources are still counted; its eu-west-1 volumes are not read as gone.
+      expect(coverageOf(events, PAYMENTS)).toMatchObject({
+        taggable: PAYMENTS_TAGGED + PAYMENTS_NEVER_TAGGED + 1 + 1,
+      });
+      expect(partial.calls.filter((c) => c.operation === '/ListIndexesForMembers').length).toBeGreaterThan(0);
+    } finally {
+      await partial.close();
+    }
+  });
+
   it('with Config, counts the IAM role Resource Explorer cannot judge, in <account>/global, and skips deleted resources', async () => {
     const { code, events } = await runAws(
       writeConfig({ sources: ['config'], config: { aggregatorName: AGGREGATOR, region: 'us-east-1' } }),

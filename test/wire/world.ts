@@ -32,7 +32,12 @@ export interface FakeAccount {
 export interface World {
   readonly accounts: readonly FakeAccount[];
   readonly resources: readonly FakeResource[];
+  /** Where Resource Explorer has an index, as `<account>/<region>`; default: every account in {@link WORLD_REGIONS}. */
+  readonly explorerIndexes?: readonly string[];
 }
+
+/** The Regions the world's resources live in, and the configs scan. */
+export const WORLD_REGIONS = ['us-east-1', 'eu-west-1'] as const;
 
 const instance = (
   account: string,

@@ -1,5 +1,6 @@
 import {
   GetViewCommand,
+  ListIndexesForMembersCommand,
   ListResourcesCommand,
   type Resource,
   ResourceExplorer2Client,
@@ -16,8 +17,14 @@ import { awsFailureReason } from './cost-explorer-query.js';
 
 /** Name of this source in `TagObservations.sources` and coverage evidence. */
 export const RESOURCE_EXPLORER_SOURCE = 'resource-explorer';
-/** ListResources' largest page (API reference: MaxResults 1–1000). */
-export const LIST_RESOURCES_PAGE = 1000;
+/**
+ * ListResources' page. MaxResults goes to 1,000, but at exactly 1,000 the
+ * operation returns no NextToken (SDK reference, ListResourcesInput.NextToken):
+ * every listing would end at 1,000 resources, silently. At 999 it pages on.
+ */
+export const LIST_RESOURCES_PAGE = 999;
+/** The IAM action that authorizes ListResources (API reference, ListResources, "Minimum permissions"). */
+const LIST_RESOURCES_ACTION = 'resource-explorer-2:Search';
 /** The view property that carries each resource's tags. */
 const TAGS_PROPERTY = 'tags';
 
@@ -31,7 +38,7 @@ export interface ResourceExplorerInventoryOptions {
 
 interface ViewAccess {
   readonly client: ResourceExplorer2Client;
-  /** The one account an account-scoped view can list; undefined for an organization or OU view. */
+  /** The one account an account-scoped view can list; undefined for an organization view. */
   readonly onlyAccount?: string;
 }
 
@@ -42,11 +49,19 @@ interface ViewAccess {
  * API it lists resources that were never tagged, with empty tags.
  *
  * Each (account, region) is one filtered listing, `accountid:<id>
- * region:<region>`, paged by NextToken at 1,000 a page; `region:global` lists
+ * region:<region>`, paged by NextToken at 999 a page (see LIST_RESOURCES_PAGE); `region:global` lists
  * the account's global resources. Before the first listing it checks the
  * view (`GetView`) once: a view without the `tags` property would make every
  * resource look untagged, and a view with a filter would hide resources, so
  * both fail every scope with a {@link ScanError} saying how to fix the view.
+ *
+ * A scope Resource Explorer cannot see is a scan gap, never an empty
+ * account: before an account's first listing it asks which Regions hold an
+ * index there (`ListIndexesForMembers`, from the view's account, the
+ * management account or a delegated administrator), and a Region without
+ * one fails with a ScanError saying how to turn it on. A view scoped to an
+ * organizational unit is refused like a filtered one: accounts outside the
+ * OU would list nothing.
  *
  * IAM resources are left out: Resource Explorer does not index their tags
  * (Resource Explorer user guide, "Search query syntax reference"), so they
@@ -62,6 +77,8 @@ export class ResourceExplorerInventory implements InventorySource {
   readonly #options: ResourceExplorerInventoryOptions;
   readonly #view: { readonly accountId: string; readonly region: string };
   #access: Promise<ViewAccess> | undefined;
+  /** Per account, the Regions where it has a Resource Explorer index. */
+  readonly #indexed = new Map<string, Promise<ReadonlySet<string>>>();
   #pageRequests = 0;
 
   constructor(options: ResourceExplorerInventoryOptions) {
@@ -85,15 +102,38 @@ export class ResourceExplorerInventory implements InventorySource {
           `the Resource Explorer view ${this.#options.viewArn} covers only account ${access.onlyAccount}: use a view whose scope is the organization`,
         );
       }
+      if (region !== GLOBAL_REGION) {
+        const indexed = await this.#indexedRegions(access.client, accountId);
+        if (!indexed.has(region))
+          throw new ScanError(
+            scope,
+            `no Resource Explorer index in account ${accountId}, Region ${region}: its resources cannot be listed; create one there (aws resource-explorer-2 create-index --region ${region}, or Systems Manager Quick Setup for Resource Explorer)`,
+          );
+      }
       return await this.#readAllPages(access.client, accountId, region);
     } catch (cause) {
       if (cause instanceof ScanError) throw cause;
-      throw new ScanError(
-        scope,
-        `Resource Explorer: ${awsFailureReason(cause, 'resource-explorer-2:ListResources')}`,
-        { cause },
-      );
+      throw new ScanError(scope, `Resource Explorer: ${awsFailureReason(cause, LIST_RESOURCES_ACTION)}`, {
+        cause,
+      });
     }
+  }
+
+  /** The Regions where `accountId` has an index; asked once per account, again after a failure. */
+  #indexedRegions(client: ResourceExplorer2Client, accountId: string): Promise<ReadonlySet<string>> {
+    let regions = this.#indexed.get(accountId);
+    if (regions === undefined) {
+      regions = listIndexedRegions(client, accountId).catch((cause: unknown) => {
+        this.#indexed.delete(accountId);
+        throw new ScanError(
+          `${accountId}/*`,
+          `Resource Explorer ListIndexesForMembers: ${awsFailureReason(cause, 'resource-explorer-2:ListIndexesForMembers')}`,
+          { cause },
+        );
+      });
+      this.#indexed.set(accountId, regions);
+    }
+    return regions;
   }
 
   /** The client in the view's account and region, and what the view covers; checked once, retried after a failure. */
@@ -165,6 +205,30 @@ export class ResourceExplorerInventory implements InventorySource {
   }
 }
 
+/** Regions where one member account has a Resource Explorer index, all pages of ListIndexesForMembers. */
+async function listIndexedRegions(
+  client: ResourceExplorer2Client,
+  accountId: string,
+): Promise<ReadonlySet<string>> {
+  const regions = new Set<string>();
+  const seen = new Set<string>();
+  let token: string | undefined;
+  do {
+    const page = await client.send(
+      new ListIndexesForMembersCommand({ AccountIdList: [accountId], NextToken: token }),
+    );
+    for (const index of page.Indexes ?? []) {
+      if (index.AccountId === accountId && index.Region) regions.add(index.Region);
+    }
+    token = page.NextToken || undefined;
+    if (token !== undefined) {
+      if (seen.has(token)) throw new Error('ListIndexesForMembers repeated a NextToken');
+      seen.add(token);
+    }
+  } while (token !== undefined);
+  return regions;
+}
+
 /**
  * The ListResources filter of one scope. ListResources takes filter
  * prefixes only, no free text; `global` is the region Resource Explorer
@@ -182,6 +246,8 @@ export function viewProblem(view: View | undefined): string | undefined {
   if (!view) return 'was not returned by GetView';
   const filter = view.Filters?.FilterString?.trim();
   if (filter) return `has a filter (${filter}), which hides resources: coverage needs an unfiltered view`;
+  if (/:ou\/o-[a-z0-9]+\/ou-/.test(view.Scope ?? ''))
+    return `is scoped to an organizational unit (${view.Scope}), so accounts outside it would list nothing: coverage needs a view whose scope is the organization`;
   if (!view.IncludedProperties?.some((p) => p.Name === TAGS_PROPERTY)) {
     return 'does not include the tags property, so every resource would look untagged: add it (aws resource-explorer-2 update-view --included-properties Name=tags)';
   }

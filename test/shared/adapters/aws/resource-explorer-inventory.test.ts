@@ -1,5 +1,7 @@
 import {
+  AccessDeniedException,
   GetViewCommand,
+  ListIndexesForMembersCommand,
   ListResourcesCommand,
   ResourceExplorer2Client,
   UnauthorizedException,
@@ -54,6 +56,15 @@ describe('ResourceExplorerInventory', () => {
       },
     });
     explorer.on(GetViewCommand).resolves({ View: orgView });
+    // Indexes as ListIndexesForMembers returns them (API reference, MemberIndex).
+    explorer.on(ListIndexesForMembersCommand).callsFake((input: { AccountIdList: string[] }) => ({
+      Indexes: input.AccountIdList.map((account) => ({
+        AccountId: account,
+        Region: 'eu-west-1',
+        Type: account === MANAGEMENT ? 'AGGREGATOR' : 'LOCAL',
+        Arn: `arn:aws:resource-explorer-2:eu-west-1:${account}:index/0`,
+      })),
+    }));
   });
   afterEach(() => {
     explorer.reset();
@@ -67,7 +78,7 @@ describe('ResourceExplorerInventory', () => {
       assumer: roleAssumer({ purpose: 'tag-coverage' }),
     });
 
-  it('lists one account and region through the view, 1,000 a page, never-tagged resources included', async () => {
+  it('lists one account and region through the view, 999 a page, never-tagged resources included', async () => {
     explorer
       .on(ListResourcesCommand, { NextToken: undefined })
       .resolves({
@@ -172,6 +183,74 @@ describe('ResourceExplorerInventory', () => {
       scope: `${A}/eu-west-1`,
       reason: 'Resource Explorer: UnauthorizedException: no access',
     });
+  });
+
+  it('pages at 999, because at 1,000 ListResources gives no NextToken and a listing would stop there', async () => {
+    // Prepare: 2,500 resources, served as AWS does: no NextToken when MaxResults is 1,000.
+    const all = Array.from({ length: 2500 }, (_, i) =>
+      resource(`arn:aws:ec2:eu-west-1:${A}:instance/i-${i}`, 'eu-west-1'),
+    );
+    explorer.on(ListResourcesCommand).callsFake((input: { MaxResults?: number; NextToken?: string }) => {
+      const size = input.MaxResults ?? 100;
+      const from = Number(input.NextToken ?? 0);
+      const next = from + size;
+      return {
+        Resources: all.slice(from, next),
+        ...(size < 1000 && next < all.length && { NextToken: String(next) }),
+      };
+    });
+    // Act
+    const source = inventory();
+    const resources = await source.listResources(A, 'eu-west-1');
+    // Assess
+    expect(resources).toHaveLength(2500);
+    expect(source.pageRequests).toBe(3);
+  });
+
+  it('fails a Region without an index with a scan gap saying how to create one, asking once per account', async () => {
+    explorer.on(ListResourcesCommand).resolves({ Resources: [] });
+    const source = inventory();
+
+    await expect(source.listResources(A, 'eu-west-1')).resolves.toEqual([]);
+    await expect(source.listResources(A, 'ap-south-1')).rejects.toMatchObject({
+      name: 'ScanError',
+      scope: `${A}/ap-south-1`,
+      reason: expect.stringContaining(
+        `no Resource Explorer index in account ${A}, Region ap-south-1: its resources cannot be listed; create one there (aws resource-explorer-2 create-index --region ap-south-1`,
+      ),
+    });
+    // Global resources are listed whatever the account's Regions.
+    await expect(source.listResources(A, 'global')).resolves.toEqual([]);
+    expect(explorer).toReceiveCommandTimes(ListIndexesForMembersCommand, 1);
+    expect(explorer).toReceiveCommandWith(ListIndexesForMembersCommand, { AccountIdList: [A] });
+    expect(explorer.commandCalls(ListResourcesCommand)).toHaveLength(2);
+  });
+
+  it('turns a denied ListIndexesForMembers into a scan gap naming the permission, and asks again next time', async () => {
+    explorer
+      .on(ListIndexesForMembersCommand)
+      .rejectsOnce(new AccessDeniedException({ $metadata: { httpStatusCode: 403 }, message: 'denied' }))
+      .resolves({ Indexes: [{ AccountId: A, Region: 'eu-west-1' }] });
+    explorer.on(ListResourcesCommand).resolves({ Resources: [] });
+    const source = inventory();
+
+    await expect(source.listResources(A, 'eu-west-1')).rejects.toMatchObject({
+      name: 'ScanError',
+      reason: expect.stringContaining('resource-explorer-2:ListIndexesForMembers'),
+    });
+    await expect(source.listResources(A, 'eu-west-1')).resolves.toEqual([]);
+    expect(explorer).not.toHaveReceivedCommandWith(ListResourcesCommand, { MaxResults: 1000 });
+  });
+
+  it('refuses a view scoped to an organizational unit, whose other accounts would list nothing', async () => {
+    explorer.on(GetViewCommand).resolves({
+      View: { ...orgView, Scope: `arn:aws:organizations::${MANAGEMENT}:ou/o-abcdefghij/ou-ab12-cdef3456` },
+    });
+
+    await expect(inventory().listResources(A, 'eu-west-1')).rejects.toMatchObject({
+      reason: expect.stringContaining('is scoped to an organizational unit'),
+    });
+    expect(explorer).not.toHaveReceivedCommand(ListResourcesCommand);
   });
 
   it('writes the filter with the accountid: and region: prefixes', () => {
