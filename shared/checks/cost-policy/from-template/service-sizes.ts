@@ -13,7 +13,9 @@ const EKS_NODEGROUP_DEFAULT_TYPE = 't3.medium';
 
 /**
  * The instance classes and node types of managed services that run sized
- * instances, beyond EC2, RDS, ElastiCache and OpenSearch
+ * instances (and of services that launch EC2 instances of a type they name:
+ * Cloud9, OpsWorks, GameLift, Image Builder, dedicated hosts and capacity
+ * reservations), beyond EC2, RDS, ElastiCache and OpenSearch
  * ({@link templateSizes} covers those). Property paths are those of the
  * CloudFormation template reference for each type. A list-valued property
  * (`InstanceTypes`, instance groups and fleets) gives one fact per element;
@@ -50,6 +52,18 @@ export function serviceSizes(type: string, props: Props, scope: TemplateScope): 
       return one('ec2', ['InstanceType']);
     case 'AWS::EMR::InstanceFleetConfig':
       return listOfObjects(props, ['InstanceTypeConfigs'], ['InstanceType'], scope);
+    // Services that launch (or reserve capacity for) EC2 instances of a type they name themselves.
+    case 'AWS::Cloud9::EnvironmentEC2':
+    case 'AWS::OpsWorks::Instance':
+    case 'AWS::OpsWorksCM::Server':
+    case 'AWS::EC2::Host':
+    case 'AWS::EC2::CapacityReservation':
+      return one('ec2', ['InstanceType']);
+    case 'AWS::GameLift::Fleet':
+      // Anywhere and container fleets name no EC2InstanceType: not set, nothing to judge.
+      return one('ec2', ['EC2InstanceType']);
+    case 'AWS::ImageBuilder::InfrastructureConfiguration':
+      return listSizes('ec2', props, ['InstanceTypes'], scope);
     default:
       return undefined;
   }
