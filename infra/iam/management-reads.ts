@@ -65,7 +65,9 @@ function inventoryReads(config: GuardrailsConfig): ManagementRead[] {
       reads.push('inventoryView', 'inventoryIndexes');
   }
   if (inventory.sources.includes('config') && inventory.config) {
-    if (!inventoryElsewhere(config, inventory.config.accountId)) reads.push('inventoryAggregator');
+    // Which regions the aggregator holds: one it does not is a scan gap, not an empty account.
+    if (!inventoryElsewhere(config, inventory.config.accountId))
+      reads.push('inventoryAggregator', 'aggregatorStatus');
   }
   return reads;
 }

@@ -230,7 +230,7 @@ describe('run --source aws over the wire', () => {
     }
   });
 
-  it('with Config, counts the IAM role Resource Explorer cannot judge, in <account>/global, and skips deleted resources', async () => {
+  it('with Config, counts the IAM role Resource Explorer cannot judge, in <account>/global, and skips deleted resources and Systems Manager records', async () => {
     const { code, events } = await runAws(
       writeConfig({ sources: ['config'], config: { aggregatorName: AGGREGATOR, region: 'us-east-1' } }),
       '--region',
@@ -240,9 +240,33 @@ describe('run --source aws over the wire', () => {
     expect(code).toBe(0);
     const taggable = PAYMENTS_TAGGED + PAYMENTS_NEVER_TAGGED + 1 + 3 + 1 + 1;
     expect(coverageOf(events, PAYMENTS)).toMatchObject({ taggable, countedBy: { config: taggable } });
-    // 251 rows (+1 deleted) in payments' us-east-1: three pages of at most 100.
+    // 251 resources, 251 instance inventory records and a deleted one in payments' us-east-1: six pages of
+    // at most 100; each region's coverage by the aggregator is asked once.
     const selects = fake.calls.filter((c) => c.operation === 'SelectAggregateResourceConfig');
     expect(selects.every((c) => c.accountId === MANAGEMENT && c.region === 'us-east-1')).toBe(true);
+    expect(
+      fake.calls.filter((c) => c.operation === 'DescribeConfigurationAggregatorSourcesStatus'),
+    ).toHaveLength(2);
+  });
+
+  it('with Config, reads a region the aggregator does not hold as a scan gap', async () => {
+    const partial = await startFakeAws({ ...defaultWorld(), configRegions: ['us-east-1'] });
+    for (const [name, value] of Object.entries(partial.env)) vi.stubEnv(name, value);
+    try {
+      const { events } = await runAws(
+        writeConfig({ sources: ['config'], config: { aggregatorName: AGGREGATOR, region: 'us-east-1' } }),
+        '--region',
+        'us-east-1',
+      );
+
+      const gaps = events
+        .filter((e) => e.type === 'finops-guardrails.guardrail.scan-gap')
+        .map((e) => e.subject);
+      expect(gaps).toEqual(expect.arrayContaining([`${PAYMENTS}/eu-west-1`, `${MANAGEMENT}/eu-west-1`]));
+      expect(gaps.some((g) => g?.endsWith('/us-east-1'))).toBe(false);
+    } finally {
+      await partial.close();
+    }
   });
 
   it('works with no region set anywhere, warning what to set, instead of failing on "Region is missing"', async () => {

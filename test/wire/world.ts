@@ -34,6 +34,8 @@ export interface World {
   readonly resources: readonly FakeResource[];
   /** Where Resource Explorer has an index, as `<account>/<region>`; default: every account in {@link WORLD_REGIONS}. */
   readonly explorerIndexes?: readonly string[];
+  /** Regions the Config aggregator holds; default: {@link WORLD_REGIONS}. */
+  readonly configRegions?: readonly string[];
 }
 
 /** The Regions the world's resources live in, and the configs scan. */

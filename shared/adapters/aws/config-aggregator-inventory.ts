@@ -2,9 +2,11 @@ import { ConfigServiceClient, SelectAggregateResourceConfigCommand } from '@aws-
 import type { TaggedResource } from '../../checks/tag-coverage/types.js';
 import { parseArn } from '../../core/arn.js';
 import { InputError, ScanError } from '../../core/errors.js';
+import { GLOBAL_REGION } from '../../core/global-region.js';
 import type { InventorySource } from '../../core/sources.js';
 import { type ManagementAccount, managementAccess, type RoleAssumer } from './assume-role.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
+import { ConfigAggregatorQuery } from './config-aggregator-query.js';
 import { awsFailureReason } from './cost-explorer-query.js';
 
 /** Name of this source in `TagObservations.sources` and coverage evidence. */
@@ -13,8 +15,14 @@ export const CONFIG_SOURCE = 'config';
 export const SELECT_PAGE_LIMIT = 100;
 /** Configuration items of a resource that no longer exists. */
 const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
-/** Config's own compliance records: rows about evaluations, not resources anyone tags. */
-const NOT_RESOURCES = /^AWS::Config::\w*Compliance$/;
+/**
+ * Types Config records that are records, not resources anyone can tag: Config's own compliance
+ * evaluations, Systems Manager's inventory and compliance data of managed instances (AWS Config
+ * Developer Guide, "Supported Resource Types", Systems Manager), and the account-level S3 Block
+ * Public Access setting. Counted, they would reach owners as untagged resources nobody can tag.
+ */
+const NOT_RESOURCES =
+  /^(?:AWS::Config::\w*Compliance|AWS::SSM::(?:ManagedInstanceInventory|PatchCompliance|AssociationCompliance|FileData)|AWS::S3::AccountPublicAccessBlock)$/;
 
 export interface ConfigAggregatorInventoryOptions {
   readonly aggregatorName: string;
@@ -36,8 +44,12 @@ export interface ConfigAggregatorInventoryOptions {
  * compliance records are left out. Any failure fails the scope with a
  * {@link ScanError}: a partial list never passes for a complete one.
  *
- * Config sees only the resource types its recorders record; an account or
- * region without a recorder, or not yet aggregated, lists nothing.
+ * A region the aggregator does not hold, or last failed to collect
+ * (`DescribeConfigurationAggregatorSourcesStatus`, asked once per region), is
+ * a scan gap, never an empty list. Config still sees only the resource
+ * types its recorders record: an account whose recorder is off, or does not
+ * record a type, lists none of it (the status is per region, not per
+ * account).
  *
  * @example
  * const inventory = new ConfigAggregatorInventory({ aggregatorName: 'org', region: 'us-east-1', account, assumer });
@@ -47,10 +59,14 @@ export class ConfigAggregatorInventory implements InventorySource {
   readonly name = CONFIG_SOURCE;
   readonly globalScope = true;
   readonly #options: ConfigAggregatorInventoryOptions;
+  readonly #status: ConfigAggregatorQuery;
+  /** Per region, why the aggregator does not hold it (undefined: it does). */
+  readonly #uncovered = new Map<string, Promise<string | undefined>>();
   #pageRequests = 0;
 
   constructor(options: ConfigAggregatorInventoryOptions) {
     this.#options = options;
+    this.#status = new ConfigAggregatorQuery(options);
   }
 
   /** SelectAggregateResourceConfig calls sent so far. */
@@ -60,6 +76,13 @@ export class ConfigAggregatorInventory implements InventorySource {
 
   async listResources(accountId: string, region: string): Promise<TaggedResource[]> {
     const scope = `${accountId}/${region}`;
+    if (region !== GLOBAL_REGION) {
+      const uncovered = await this.#whyUncovered(region).catch((cause: unknown) => {
+        throw cause instanceof ScanError ? new ScanError(scope, cause.reason, { cause }) : cause;
+      });
+      if (uncovered !== undefined)
+        throw new ScanError(scope, `AWS Config: ${uncovered}: its resources cannot be listed`);
+    }
     try {
       const options: AwsClientOptions = {
         region: this.#options.region,
@@ -99,6 +122,22 @@ export class ConfigAggregatorInventory implements InventorySource {
         { cause },
       );
     }
+  }
+
+  /** Why the aggregator holds no data of `region` (asked once per region, again after a failure). */
+  #whyUncovered(region: string): Promise<string | undefined> {
+    let why = this.#uncovered.get(region);
+    if (why === undefined) {
+      why = this.#status.uncoveredRegions([region]).then(
+        (uncovered) => uncovered[0]?.reason,
+        (cause: unknown) => {
+          this.#uncovered.delete(region);
+          throw cause;
+        },
+      );
+      this.#uncovered.set(region, why);
+    }
+    return why;
   }
 }
 

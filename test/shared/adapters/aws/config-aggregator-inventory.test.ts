@@ -1,5 +1,6 @@
 import {
   ConfigServiceClient,
+  DescribeConfigurationAggregatorSourcesStatusCommand,
   NoSuchConfigurationAggregatorException,
   SelectAggregateResourceConfigCommand,
 } from '@aws-sdk/client-config-service';
@@ -37,6 +38,31 @@ describe('ConfigAggregatorInventory', () => {
     sts
       .on(GetCallerIdentityCommand)
       .resolves({ Account: MANAGEMENT, Arn: `arn:aws:sts::${MANAGEMENT}:assumed-role/r/s` });
+    // An organization aggregator's sources, per region (API reference, AggregatedSourceStatus).
+    config.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
+      AggregatedSourceStatusList: [
+        {
+          SourceId: 'o-abc',
+          SourceType: 'ORGANIZATION',
+          AwsRegion: 'eu-west-1',
+          LastUpdateStatus: 'SUCCEEDED',
+        },
+        {
+          SourceId: 'o-abc',
+          SourceType: 'ORGANIZATION',
+          AwsRegion: 'us-east-1',
+          LastUpdateStatus: 'SUCCEEDED',
+        },
+        {
+          SourceId: 'o-abc',
+          SourceType: 'ORGANIZATION',
+          AwsRegion: 'ap-southeast-2',
+          LastUpdateStatus: 'FAILED',
+          LastErrorCode: 'OrganizationAccessDeniedException',
+          LastErrorMessage: 'denied',
+        },
+      ],
+    });
   });
   afterEach(() => {
     config.reset();
@@ -121,6 +147,45 @@ describe('ConfigAggregatorInventory', () => {
       scope: `${A}/global`,
       reason: 'AWS Config: NoSuchConfigurationAggregatorException: no such aggregator',
     });
+  });
+
+  it('leaves out the records Config keeps that are not resources, even without an ARN', async () => {
+    config.on(SelectAggregateResourceConfigCommand).resolves({
+      Results: [
+        row({ resourceType: 'AWS::SSM::ManagedInstanceInventory' }),
+        row({ resourceType: 'AWS::SSM::PatchCompliance', arn: `arn:aws:ssm:eu-west-1:${A}:x` }),
+        row({ resourceType: 'AWS::SSM::AssociationCompliance' }),
+        row({ resourceType: 'AWS::SSM::FileData' }),
+        row({ resourceType: 'AWS::S3::AccountPublicAccessBlock' }),
+        row({ resourceType: 'AWS::EC2::Instance', arn: `arn:aws:ec2:eu-west-1:${A}:instance/i-9` }),
+      ],
+    });
+
+    const resources = await inventory().listResources(A, 'eu-west-1');
+
+    expect(resources.map((r) => r.arn)).toEqual([`arn:aws:ec2:eu-west-1:${A}:instance/i-9`]);
+  });
+
+  it('fails a region the aggregator does not hold, or last failed to collect, instead of listing it empty', async () => {
+    config.on(SelectAggregateResourceConfigCommand).resolves({ Results: [] });
+    const source = inventory();
+
+    await expect(source.listResources(A, 'ap-south-1')).rejects.toMatchObject({
+      name: 'ScanError',
+      scope: `${A}/ap-south-1`,
+      reason: 'AWS Config: the aggregator org does not aggregate ap-south-1: its resources cannot be listed',
+    });
+    await expect(source.listResources(A, 'ap-southeast-2')).rejects.toMatchObject({
+      reason: expect.stringContaining(
+        'last failed to collect ap-southeast-2: FAILED (OrganizationAccessDeniedException',
+      ),
+    });
+    await expect(source.listResources(A, 'eu-west-1')).resolves.toEqual([]);
+    await expect(source.listResources('444444444444', 'eu-west-1')).resolves.toEqual([]);
+    await expect(source.listResources(A, 'global')).resolves.toEqual([]);
+    // One status read per region asked about; none for global; no query for an uncovered region.
+    expect(config).toReceiveCommandTimes(DescribeConfigurationAggregatorSourcesStatusCommand, 3);
+    expect(config).toReceiveCommandTimes(SelectAggregateResourceConfigCommand, 3);
   });
 
   it('fails the scope on a row it cannot read, rather than skip a resource', async () => {
