@@ -347,7 +347,9 @@ describe('the audit itself', () => {
   }
 
   it('names the function, command and action of a call no role grants, such as a new inventory call', () => {
-    const result = withExtra('tag-coverage', [{ package: 'client-resource-explorer-2', command: 'ListViews' }]);
+    const result = withExtra('tag-coverage', [
+      { package: 'client-resource-explorer-2', command: 'ListViews' },
+    ]);
     expect(result.missing).toContainEqual(
       expect.stringMatching(
         /^tag-coverage sends client-resource-explorer-2 ListViews as arn:aws:iam::111111111111:role\/FinopsGuardrailsManagementRead, which does not allow resource-explorer-2:ListViews/,
