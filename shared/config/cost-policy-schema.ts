@@ -52,7 +52,7 @@ export const allowedInstanceTypesRuleSchema = z
       .array(glob)
       .min(1)
       .describe(
-        "Instance types, classes or node types allowed, in each service's own names: t3.*, m7g.large, db.t4g.* (RDS, Aurora, Neptune, DocumentDB, MemoryDB), cache.t4g.*, *.search, ra3.* (Redshift), dms.t3.*, ml.t3.*, mq.m5.*, kafka.m7g.* and express.m7g.* (MSK); Batch also takes families (c5) and optimal, default_x86_64, default_arm64",
+        "Instance types, classes or node types allowed, in each service's own names: t3.*, m7g.large, db.t4g.* (RDS, Aurora, Neptune, DocumentDB, MemoryDB), cache.t4g.*, *.search, ra3.* (Redshift), dms.t3.*, ml.t3.*, mq.m5.*, kafka.m7g.* and express.m7g.* (MSK), stream.standard.* (AppStream), dax.t3.* (DAX), db.influx.* (Timestream for InfluxDB); Batch also takes families (c5) and optimal, default_x86_64, default_arm64",
       ),
     deny: z.array(glob).default([]).describe('Denied even when allowed: db.*.16xlarge'),
     services: z
@@ -68,6 +68,9 @@ export const allowedInstanceTypesRuleSchema = z
           'sagemaker',
           'mq',
           'msk',
+          'appstream',
+          'dax',
+          'timestream-influxdb',
         ]),
       )
       .min(1)

@@ -47,7 +47,10 @@ export type InstanceService =
   | 'dms'
   | 'sagemaker'
   | 'mq'
-  | 'msk';
+  | 'msk'
+  | 'appstream'
+  | 'dax'
+  | 'timestream-influxdb';
 
 /** One size-bearing property: an EC2 instance type, RDS class, ElastiCache node type, OpenSearch type, a managed service's node type. */
 export interface SizeFact {

@@ -14,8 +14,8 @@ const EKS_NODEGROUP_DEFAULT_TYPE = 't3.medium';
 /**
  * The instance classes and node types of managed services that run sized
  * instances (and of services that launch EC2 instances of a type they name:
- * Cloud9, OpsWorks, GameLift, Image Builder, dedicated hosts and capacity
- * reservations), beyond EC2, RDS, ElastiCache and OpenSearch
+ * Cloud9, OpsWorks, GameLift, Image Builder, dedicated hosts, capacity
+ * reservations and the three EC2 fleets), beyond EC2, RDS, ElastiCache and OpenSearch
  * ({@link templateSizes} covers those). Property paths are those of the
  * CloudFormation template reference for each type. A list-valued property
  * (`InstanceTypes`, instance groups and fleets) gives one fact per element;
@@ -64,9 +64,47 @@ export function serviceSizes(type: string, props: Props, scope: TemplateScope): 
       return one('ec2', ['EC2InstanceType']);
     case 'AWS::ImageBuilder::InfrastructureConfiguration':
       return listSizes('ec2', props, ['InstanceTypes'], scope);
+    case 'AWS::GameLift::ContainerFleet':
+      return gameLiftContainerFleetSizes(props, scope);
+    // Fleets that launch or reserve EC2 capacity from a nested list of types. An override that
+    // selects by attributes (InstanceRequirements) names no type: nothing to judge there.
+    case 'AWS::EC2::SpotFleet':
+      return [
+        ...listOfObjects(props, [...SPOT_CONFIG, 'LaunchSpecifications'], ['InstanceType'], scope),
+        ...nestedListOfObjects(
+          props,
+          [...SPOT_CONFIG, 'LaunchTemplateConfigs'],
+          ['Overrides'],
+          ['InstanceType'],
+          scope,
+        ),
+      ];
+    case 'AWS::EC2::EC2Fleet':
+      return nestedListOfObjects(props, ['LaunchTemplateConfigs'], ['Overrides'], ['InstanceType'], scope);
+    case 'AWS::EC2::CapacityReservationFleet':
+      return listOfObjects(props, ['InstanceTypeSpecifications'], ['InstanceType'], scope);
+    // Services with instance names of their own: stream.standard.small, dax.r5.large, db.influx.large.
+    case 'AWS::AppStream::Fleet':
+    case 'AWS::AppStream::ImageBuilder':
+    case 'AWS::AppStream::AppBlockBuilder':
+      return one('appstream', ['InstanceType']);
+    case 'AWS::DAX::Cluster':
+      return one('dax', ['NodeType']);
+    case 'AWS::Timestream::InfluxDBInstance':
+      return one('timestream-influxdb', ['DbInstanceType']);
     default:
       return undefined;
   }
+}
+
+const SPOT_CONFIG = ['SpotFleetRequestConfigData'];
+
+/** A container fleet with no InstanceType runs on one GameLift picks for its container groups (CreateContainerFleet). */
+function gameLiftContainerFleetSizes(props: Props, scope: TemplateScope): SizeFact[] {
+  const fact = size('ec2', props, ['InstanceType'], scope);
+  if (fact.value.kind === 'known' && fact.value.value === undefined)
+    return [{ ...fact, value: { kind: 'unknown', via: "GameLift's choice (no InstanceType)", options: [] } }];
+  return [fact];
 }
 
 function size(service: InstanceService, props: unknown, path: Path, scope: TemplateScope): SizeFact {
@@ -137,6 +175,38 @@ function listOfObjects(props: Props, path: Path, field: Path, scope: TemplateSco
     Array.isArray(option) ? option.flatMap((element) => candidates(stringAt(element, field, scope))) : [],
   );
   return [{ service: 'ec2', property: [...path, ...field].join('.'), value: { ...list, options } }];
+}
+
+/**
+ * Lists of objects inside a list's elements (`LaunchTemplateConfigs[].Overrides[].InstanceType`);
+ * an outer list computed as a whole gives one fact with every type it may hold.
+ */
+function nestedListOfObjects(
+  props: Props,
+  outer: Path,
+  inner: Path,
+  field: Path,
+  scope: TemplateScope,
+): SizeFact[] {
+  const list = resolveAt(props, outer, scope);
+  if (list.kind === 'known')
+    return eachElement(props, outer, scope).flatMap((element) =>
+      listOfObjects(props, [...element, ...inner], field, scope),
+    );
+  const options = list.options.flatMap((option) =>
+    Array.isArray(option)
+      ? option.flatMap((element) => {
+          const items = resolveAt(element, inner, scope);
+          const known = items.kind === 'known' ? [items.value] : items.options;
+          return known.flatMap((each) =>
+            Array.isArray(each) ? each.flatMap((item) => candidates(stringAt(item, field, scope))) : [],
+          );
+        })
+      : [],
+  );
+  return [
+    { service: 'ec2', property: [...outer, ...inner, ...field].join('.'), value: { ...list, options } },
+  ];
 }
 
 /** A list of size strings (`InstanceTypes`), judged per element. */

@@ -9,7 +9,10 @@ import { allOf, COMPLIANT, judgeEach, nonCompliant, notApplicable } from '../ver
  * Neptune and DocumentDB classes, ElastiCache and MemoryDB node types,
  * OpenSearch instance types, Redshift node types, DMS replication instance
  * classes, SageMaker notebook instance types, Amazon MQ broker and MSK
- * broker instance types must match `allow` and no `deny` glob. A list
+ * broker instance types, the EC2 types that Cloud9, OpsWorks, GameLift,
+ * Image Builder, dedicated hosts, capacity reservations and EC2, Spot and
+ * capacity reservation fleets name, AppStream instance types, DAX node types
+ * and Timestream for InfluxDB instance types must match `allow` and no `deny` glob. A list
  * (`InstanceTypes`) is judged element by element.
  */
 export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> = {
@@ -38,6 +41,22 @@ export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> 
     'AWS::EMR::Cluster',
     'AWS::EMR::InstanceGroupConfig',
     'AWS::EMR::InstanceFleetConfig',
+    'AWS::Cloud9::EnvironmentEC2',
+    'AWS::OpsWorks::Instance',
+    'AWS::OpsWorksCM::Server',
+    'AWS::EC2::Host',
+    'AWS::EC2::CapacityReservation',
+    'AWS::GameLift::Fleet',
+    'AWS::GameLift::ContainerFleet',
+    'AWS::ImageBuilder::InfrastructureConfiguration',
+    'AWS::EC2::SpotFleet',
+    'AWS::EC2::EC2Fleet',
+    'AWS::EC2::CapacityReservationFleet',
+    'AWS::AppStream::Fleet',
+    'AWS::AppStream::ImageBuilder',
+    'AWS::AppStream::AppBlockBuilder',
+    'AWS::DAX::Cluster',
+    'AWS::Timestream::InfluxDBInstance',
   ],
   configTypes: [
     'AWS::EC2::Instance',
@@ -74,7 +93,8 @@ export const allowedInstanceTypes: CostRuleDefinition<'allowed-instance-types'> 
  * The name prefixes of each service's vocabulary (the services' own docs:
  * `db.r6g.large`, `cache.t4g.small`, `dms.t3.medium`, `ml.t3.medium`,
  * `mq.m5.large`, `kafka.m5.large` or `express.m7g.large`, Redshift's
- * `ra3.*`/`dc2.*`/`ds2.*`/`dc1.*`). EC2 names (also EKS, EMR and Batch)
+ * `ra3.*`/`dc2.*`/`ds2.*`/`dc1.*`, `stream.standard.small`, `dax.r5.large`,
+ * `db.influx.large`). EC2 names (also EKS, EMR and Batch)
  * have none; OpenSearch's end in `.search` instead.
  */
 const PREFIXES: Readonly<Record<Exclude<SizeFact['service'], 'ec2' | 'opensearch'>, readonly string[]>> = {
@@ -86,6 +106,9 @@ const PREFIXES: Readonly<Record<Exclude<SizeFact['service'], 'ec2' | 'opensearch
   mq: ['mq.'],
   msk: ['kafka.', 'express.'],
   redshift: ['ra3.', 'dc2.', 'ds2.', 'dc1.'],
+  appstream: ['stream.'],
+  dax: ['dax.'],
+  'timestream-influxdb': ['db.influx.'],
 };
 const OTHER_PREFIXES = Object.values(PREFIXES).flat();
 
@@ -99,6 +122,8 @@ function patternsFor(service: SizeFact['service'], allow: readonly string[]): re
       case 'ec2':
         return !OTHER_PREFIXES.some((prefix) => p.startsWith(prefix)) && !p.endsWith('.search');
       default:
+        // db.influx.* names Timestream for InfluxDB, not the RDS or MemoryDB classes that share db.
+        if (p.startsWith('db.influx.') && service !== 'timestream-influxdb') return false;
         return wild || PREFIXES[service].some((prefix) => p.startsWith(prefix));
     }
   };
