@@ -29,6 +29,7 @@ import {
   gateBlocks,
   gateRules,
   type NotJudged,
+  nestedTemplateReason,
   notJudgedFindings,
   tagFindings,
   unknownTypeReason,
@@ -123,9 +124,14 @@ export function checkTemplates(files: readonly string[], options: CheckTemplateO
     const lines = parsed.resourceLines;
     const allStackTags = { ...stackTags, ...cliStackTags };
     const notJudged = notJudgedOf(parsed.template, parsed.deployTimeContent);
+    // Custom resources and nested stacks are still judged on their own tags.
     const judged = withoutResources(
       parsed.template,
-      new Set(notJudged.filter((n) => !isCustomResource(n.type)).map((n) => n.logicalId)),
+      new Set(
+        notJudged
+          .filter((n) => !isCustomResource(n.type) && nestedTemplateReason(n.type) === undefined)
+          .map((n) => n.logicalId),
+      ),
     );
     const tagReport = policy && checkTemplateTags(judged, policy, { stackTags: allStackTags });
     if (tagReport) findings.push(...tagFindings(file, tagReport, lines));
@@ -165,8 +171,9 @@ export function checkTemplates(files: readonly string[], options: CheckTemplateO
 
 /**
  * What the gate cannot judge in one template, in this order: content a
- * transform writes at deploy, then each resource that is custom, of a type
- * the resource specification does not know, or whose properties a
+ * transform writes at deploy, then each resource that is custom, deploys a
+ * template of its own (nested stacks, stack sets, SAM applications), of a
+ * type the resource specification does not know, or whose properties a
  * transform fills in.
  */
 function notJudgedOf(
@@ -186,6 +193,8 @@ function notJudgedOf(
     const transform = partial.get(logicalId);
     if (transform) return [{ logicalId, type, reason: transform.reason }];
     if (isCustomResource(type)) return [{ logicalId, type, reason: CUSTOM_RESOURCE_REASON }];
+    const nested = nestedTemplateReason(type);
+    if (nested) return [{ logicalId, type, reason: nested }];
     // AWS::CDK::Metadata, in every CDK stack, only records the construct library's version: nothing to judge.
     if (type !== CDK_METADATA && taggability(type).kind === 'unknown')
       return [{ logicalId, type, reason: unknownTypeReason(type) }];

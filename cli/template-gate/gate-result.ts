@@ -130,6 +130,26 @@ export interface NotJudged {
 /** Why a custom resource is not judged. */
 export const CUSTOM_RESOURCE_REASON = 'a custom resource creates whatever its provider decides';
 
+/** The property that names the template a nested stack, stack set or SAM application deploys. */
+const NESTED_TEMPLATE_PROPERTY: Readonly<Record<string, string>> = {
+  'AWS::CloudFormation::Stack': 'TemplateURL',
+  'AWS::CloudFormation::StackSet': 'TemplateBody or TemplateURL',
+  'AWS::Serverless::Application': 'Location',
+};
+
+/**
+ * Why the resources of a nested stack's, stack set's or SAM application's
+ * template are not judged (the resource's own tags are): they are another
+ * template, deployed as stacks of their own, inline or not.
+ */
+export function nestedTemplateReason(type: string): string | undefined {
+  const property = NESTED_TEMPLATE_PROPERTY[type];
+  return (
+    property &&
+    `the resources of the template it deploys (${property}) are judged only when the gate runs on that template; its own tags are judged here`
+  );
+}
+
 /**
  * Why a type the resource specification does not know is not judged: its
  * tag property and cost-relevant settings are unknown.
@@ -224,7 +244,7 @@ export function gateRules(hasTagPolicy: boolean, costPolicy: CostPolicy | undefi
       id: NOT_JUDGED_RULE_ID,
       kind: 'not-judged',
       description:
-        'Custom resources, types the resource specification does not know, and what a transform writes at deploy are not judged.',
+        'Custom resources, types the resource specification does not know, what a transform writes at deploy, and the templates nested stacks and stack sets deploy are not judged.',
       severity: 'info',
     },
     {

@@ -97,3 +97,23 @@ describe('check-template on YAML 1.1 leniency that templates rely on', () => {
     expect(err).toMatch(/^1 templates, 2 resources: 0 blocking violations/);
   });
 });
+
+describe('check-template on templates that other stacks deploy', () => {
+  it('judges the tags of a nested stack, a stack set and a SAM application and reports their templates as not judged', () => {
+    // Act
+    const { code, lines, err } = check('nested-templates.yaml');
+    // Assess: the stack set's inline template holds an untagged bucket without lifecycle that nothing here judges.
+    const nested = (property: string) =>
+      `not judged: the resources of the template it deploys (${property}) are judged only when the gate runs on that template; its own tags are judged here`;
+    expect(code).toBe(1);
+    expect(lines).toEqual([
+      `:5: Network (AWS::CloudFormation::Stack): ${nested('TemplateURL')}`,
+      ':16: MemberBuckets (AWS::CloudFormation::StackSet): required-tags: missing owner (fix: add the tag owner)',
+      ':16: MemberBuckets (AWS::CloudFormation::StackSet): required-tags: missing environment (fix: add the tag environment)',
+      ':16: MemberBuckets (AWS::CloudFormation::StackSet): required-tags: missing cost-center (fix: add the tag cost-center)',
+      `:16: MemberBuckets (AWS::CloudFormation::StackSet): ${nested('TemplateBody or TemplateURL')}`,
+      `:28: Search (AWS::Serverless::Application): ${nested('Location')}`,
+    ]);
+    expect(err).toMatch(/^1 templates, 3 resources: 3 blocking violations, .* 3 not judged;/);
+  });
+});
