@@ -55,8 +55,7 @@ export class SeasonalProfile {
   private readonly seasonal: Float64Array;
   // Phases whose factor came from data.
   private readonly phaseKnown: Uint8Array;
-  // Work buffers of the fit: ratios of the window's points, and values gathered for one median.
-  private readonly ratios: Float64Array;
+  // Work buffer of the fit: values gathered for one median.
   private readonly gathered: Float64Array;
   // Leave-one-season-out profiles of the warm-up's seasons (see `initial`).
   private looFactors: Float64Array = new Float64Array(0);
@@ -67,6 +66,12 @@ export class SeasonalProfile {
   private dayLevels: Float64Array = new Float64Array(0);
   private values: Float64Array = new Float64Array(0);
   private monthStarts: Uint8Array | null = null;
+  // Each refit reads the same past seasons again (a window of `seasons`, one season newer each time), and
+  // a season's median and its points' ratios to it never change: they are computed once per series.
+  // Per season (by index from the series' start): its median, NaN until computed. Per slot: its ratio.
+  // Reused across series, grown as needed.
+  private seasonMedians: Float64Array = new Float64Array(0);
+  private slotRatios: Float64Array = new Float64Array(0);
 
   /**
    * @param seasons how many past seasons a phase median uses.
@@ -81,7 +86,6 @@ export class SeasonalProfile {
   ) {
     this.seasonal = new Float64Array(period).fill(1);
     this.phaseKnown = new Uint8Array(period);
-    this.ratios = new Float64Array(seasons * period);
     this.gathered = new Float64Array(seasons * period + 1);
   }
 
@@ -94,6 +98,11 @@ export class SeasonalProfile {
     this.weekday.fill(1);
     this.values = values;
     this.monthStarts = monthStarts;
+    const seasons = Math.ceil(values.length / this.period);
+    if (this.seasonMedians.length < seasons) this.seasonMedians = new Float64Array(seasons);
+    if (this.slotRatios.length < seasons * this.period)
+      this.slotRatios = new Float64Array(seasons * this.period);
+    this.seasonMedians.fill(Number.NaN, 0, seasons);
     if (this.pointsPerDay > 0)
       this.dayLevels = new Float64Array(Math.ceil(values.length / this.pointsPerDay)).fill(Number.NaN);
   }
@@ -160,37 +169,45 @@ export class SeasonalProfile {
   }
 
   /**
-   * Fits the profile of the seasons before `seasonEnd` into `target`, leaving season `exclude` (an
-   * index among them) out.
+   * The median of the season starting at slot `start` (a multiple of the period), and the ratio of each
+   * of its regular points to it in `slotRatios` (NaN where unusable); 0 for a season with no shape to
+   * learn. Computed once per series (see `seasonMedians`).
+   */
+  private seasonMedian(start: number): number {
+    const { period, gathered, slotRatios } = this;
+    const season = start / period;
+    const known = at(this.seasonMedians, season);
+    if (!Number.isNaN(known)) return known;
+    let count = 0;
+    let zeros = 0;
+    for (let i = start; i < start + period; i++) {
+      if (!this.isRegular(i)) continue;
+      gathered[count++] = at(this.values, i);
+      if (at(this.values, i) === 0) zeros++;
+    }
+    // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
+    const median =
+      count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
+    for (let j = start; j < start + period; j++)
+      slotRatios[j] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
+    this.seasonMedians[season] = median;
+    return median;
+  }
+
+  /**
+   * Fits the profile of the seasons before `seasonEnd` (a season boundary: a multiple of the period)
+   * into `target`, leaving season `exclude` (an index among them) out.
    */
   private fit(seasonEnd: number, exclude: number, target: Float64Array, known: Uint8Array | null): void {
-    const { period, ratios, gathered } = this;
+    const { period, gathered, slotRatios } = this;
+    if (seasonEnd % period !== 0)
+      throw new RangeError(`season end ${seasonEnd} is not a multiple of ${period}`);
     const first = Math.max(0, seasonEnd - this.seasons * period);
     const fullSeasons = Math.floor((seasonEnd - first) / period);
-    // Ratios of every point of the window to its season's median (NaN where unusable).
+    // Seasons with a median to take ratios to (their points' ratios are then in `slotRatios`).
     let usable = 0;
-    for (let k = 0; k < fullSeasons; k++) {
-      const start = first + k * period;
-      if (k === exclude) {
-        for (let i = 0; i < period; i++) ratios[k * period + i] = Number.NaN;
-        continue;
-      }
-      let count = 0;
-      let zeros = 0;
-      for (let i = start; i < start + period; i++) {
-        if (!this.isRegular(i)) continue;
-        gathered[count++] = at(this.values, i);
-        if (at(this.values, i) === 0) zeros++;
-      }
-      // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
-      const median =
-        count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
-      for (let i = 0; i < period; i++) {
-        const j = start + i;
-        ratios[k * period + i] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
-      }
-      if (median > 0) usable++;
-    }
+    for (let k = 0; k < fullSeasons; k++)
+      if (k !== exclude && this.seasonMedian(first + k * period) > 0) usable++;
     if (usable === 0) return;
     for (let phase = 0; phase < period; phase++) {
       let count = 0;
@@ -198,7 +215,8 @@ export class SeasonalProfile {
         for (let side = spread === 0 ? 1 : 0; side < 2; side++) {
           const q = (((side === 0 ? phase - spread : phase + spread) % period) + period) % period;
           for (let k = 0; k < fullSeasons; k++) {
-            const ratio = at(ratios, k * period + q);
+            if (k === exclude) continue;
+            const ratio = at(slotRatios, first + k * period + q);
             if (!Number.isNaN(ratio)) gathered[count++] = ratio;
           }
         }

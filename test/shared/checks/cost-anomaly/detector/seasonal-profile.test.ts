@@ -65,4 +65,29 @@ describe('SeasonalProfile', () => {
     });
     expect((lower[5] as number) / (lower[0] as number)).toBeCloseTo(0.4, 1);
   });
+
+  it('reused for another series, forgets the seasons it read from the previous one', () => {
+    // Prepare: a profile that has read one series (each season's median is kept for later refits)…
+    const reused = new SeasonalProfile(7, 8, 0, true);
+    reused.reset(
+      fourWeeks(4).map((v) => v * 10),
+      null,
+    );
+    reused.refit(28);
+    const other = fourWeeks(5).map((v, i) => (i % 7 === 3 ? v * 2 : v));
+
+    // Act: …then refits on another, season by season.
+    reused.reset(other, null);
+    for (const end of [14, 21, 28]) reused.refit(end);
+
+    // Assess: the same factors as a profile that only ever saw the second series.
+    const fresh = factors(other, true);
+    expect(Array.from({ length: 7 }, (_, phase) => reused.factorAt(28 + phase))).toEqual(fresh);
+  });
+
+  it('refuses a season end that is not a season boundary', () => {
+    const profile = new SeasonalProfile(7, 8, 0);
+    profile.reset(fourWeeks(6), null);
+    expect(() => profile.refit(20)).toThrow(RangeError);
+  });
 });
