@@ -409,8 +409,8 @@ class BaselineModel {
       let regularSigma = sigma;
       if (this.intermittent && !monthStart && this.sizes.size >= MIN_SIZES) {
         // Mostly zeros: a zero is normal, and a charge is judged against the recent charges' sizes.
-        const typical = this.sizes.sample.median();
-        const sizeSigma = Math.max(MAD_TO_SIGMA * this.sizes.sample.mad(), scaleFloor * typical, MIN_SCALE);
+        const typical = this.sizes.median();
+        const sizeSigma = Math.max(MAD_TO_SIGMA * this.sizes.mad(), scaleFloor * typical, MIN_SCALE);
         expected[t] = gap ? regularExpected : value > 0 ? typical : 0;
         scale[t] = sizeSigma;
         upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sizeSigma;
