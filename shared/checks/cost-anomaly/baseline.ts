@@ -45,6 +45,7 @@
 import { BurstGuard } from './detector/burst-guard.js';
 import { PersistenceChart } from './detector/persistence-chart.js';
 import { ResidualTail } from './detector/residual-tail.js';
+import { ScratchArena } from './detector/scratch-arena.js';
 import { MIN_INFORMATIVE_RATIO, SeasonalProfile } from './detector/seasonal-profile.js';
 import { MAD_TO_SIGMA, madInPlace, medianInPlace } from './robust-median.js';
 import { RecentSample } from './sorted-sample.js';
@@ -356,21 +357,23 @@ class BaselineModel {
     this.warmUpCount = 0;
   }
 
-  fit(values: Float64Array, monthStarts: Uint8Array | null): Baseline {
+  fit(values: Float64Array, monthStarts: Uint8Array | null, arena: ScratchArena | undefined): Baseline {
     this.reset();
     const n = values.length;
     const { period, pointsPerDay, scaleFloor } = this.o;
     this.values = values;
     this.profile.reset(values, monthStarts);
-    // One backing store for the six outputs: a typed array over 64 bytes gets its own off-heap
-    // allocation, and six of them per series were a tenth of the detector's time at 100,000 series.
-    const buffer = new ArrayBuffer(n * (5 * Float64Array.BYTES_PER_ELEMENT + Uint32Array.BYTES_PER_ELEMENT));
-    const expected = new Float64Array(buffer, 0, n);
-    const scale = new Float64Array(buffer, 8 * n, n);
-    const z = new Float64Array(buffer, 16 * n, n);
-    const upperWidth = new Float64Array(buffer, 24 * n, n);
-    const lowerWidth = new Float64Array(buffer, 32 * n, n);
-    const history = new Uint32Array(buffer, 40 * n, n);
+    // The caller's arena when the outputs die with its call; else one backing store for the six of
+    // them (a typed array over 64 bytes gets its own off-heap allocation, and six of them per series
+    // were a tenth of the detector's time at 100,000 series).
+    const out =
+      arena ?? new ScratchArena(n * (5 * Float64Array.BYTES_PER_ELEMENT + Uint32Array.BYTES_PER_ELEMENT));
+    const expected = out.float64(n);
+    const scale = out.float64(n);
+    const z = out.float64(n);
+    const upperWidth = out.float64(n);
+    const lowerWidth = out.float64(n);
+    const history = out.uint32(n);
     let observed = 0;
 
     // Holt–Winters practice: the first seasons (never judged: they are the warm-up) set the initial
@@ -986,7 +989,8 @@ class BaselineModel {
 /**
  * Computes the baseline of a series on its grid. `values` holds NaN for
  * gaps; `monthStarts` marks month-start slots with 1 (or is `null`). Inputs
- * must already be validated: finite, non-negative.
+ * must already be validated: finite, non-negative. With an `arena`, the
+ * outputs are views of it, valid until its next reset.
  *
  * @example
  * const { expected } = computeBaseline(Float64Array.of(10, 10, 10, 10), null, options);
@@ -996,9 +1000,10 @@ export function computeBaseline(
   values: Float64Array,
   monthStarts: Uint8Array | null,
   options: BaselineOptions,
+  arena?: ScratchArena,
 ): Baseline {
   if (sharedModel === null || !sharedModel.matches(options)) sharedModel = new BaselineModel(options);
-  return sharedModel.fit(values, monthStarts);
+  return sharedModel.fit(values, monthStarts, arena);
 }
 
 // Scoring is synchronous, so one model can serve every call (100,000 series then allocate only their
