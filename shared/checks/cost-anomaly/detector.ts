@@ -7,9 +7,10 @@
 import { InputError } from '../../core/errors.js';
 import { type BaselineOptions, computeBaseline } from './baseline.js';
 import { ScratchArena } from './detector/scratch-arena.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, placeOnGrid, type TimeGrid, timestampMs } from './detector/time-grid.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, placeOnGrid, type TimeGrid } from './detector/time-grid.js';
+import { TimestampMemo } from './detector/timestamp-memo.js';
 import { type DetectorOptions, resolveDetectorOptions } from './options.js';
-import { isMonthStart, isRegularGrid, periodForInterval } from './period.js';
+import { isRegularGrid, periodForInterval } from './period.js';
 
 export type { Baseline, BaselineOptions } from './baseline.js';
 export { computeBaseline, MIN_SCALE } from './baseline.js';
@@ -128,6 +129,8 @@ const HOLIDAY_DAYS = 4;
  * returns, and it is synchronous, so every call reuses one arena instead of allocating them.
  */
 const arena = new ScratchArena();
+/** The previous series' timestamps, parsed: the series of one query share their days. */
+const stamps = new TimestampMemo();
 
 /** Validates the points and returns their times (ms) and values (NaN for a gap), in the arena. */
 function prepare(points: ReadonlyArray<SeriesPoint>): { ms: Float64Array; values: Float64Array } {
@@ -139,7 +142,7 @@ function prepare(points: ReadonlyArray<SeriesPoint>): { ms: Float64Array; values
     if (point === undefined || typeof point.timestamp !== 'string') {
       throw new InputError(`series[${i}]`, 'needs a string timestamp');
     }
-    const t = timestampMs(point.timestamp);
+    const t = stamps.msAt(i, point.timestamp);
     if (Number.isNaN(t))
       throw new InputError(`series[${i}].timestamp`, `"${point.timestamp}" is not an ISO 8601 timestamp`);
     ms[i] = t;
@@ -167,7 +170,13 @@ function monthStartsOf(points: ReadonlyArray<SeriesPoint>, grid: TimeGrid): Uint
     const first = grid.firstPoint[s] as number;
     if (first < 0) continue;
     // The location is built only for an error: this runs once per slot of every series.
-    if (isMonthStart((points[first] as SeriesPoint).timestamp, () => `series[${first}].timestamp`)) {
+    if (
+      stamps.isMonthStartAt(
+        first,
+        (points[first] as SeriesPoint).timestamp,
+        () => `series[${first}].timestamp`,
+      )
+    ) {
       marks[s] = 1;
       if (s > 0 && marks[s - 1] === 1) consecutive = true;
     }
