@@ -90,4 +90,32 @@ describe('SeasonalProfile', () => {
     profile.reset(fourWeeks(6), null);
     expect(() => profile.refit(20)).toThrow(RangeError);
   });
+
+  it('refitted season after season, has the factors of a profile fitted once on the same window', () => {
+    // Prepare: ten weeks with gaps, zeros and repeated values; windows of three seasons, so seasons
+    // leave the window as others enter.
+    const random = seededRandom(7);
+    const values = Float64Array.from({ length: 70 }, (_, i) => {
+      const roll = random();
+      if (roll < 0.1) return Number.NaN;
+      if (roll < 0.15) return 0;
+      return roll < 0.3 ? 100 : Math.round((i % 7 >= 5 ? 40 : 100) * (0.8 + 0.4 * random()));
+    });
+    for (const lowerMedian of [true, false]) {
+      const sliding = new SeasonalProfile(7, 3, 0, lowerMedian);
+      sliding.reset(values, null);
+      for (let end = 7; end <= 70; end += 7) {
+        // Act
+        sliding.refit(end);
+        const once = new SeasonalProfile(7, 3, 0, lowerMedian);
+        once.reset(values, null);
+        once.refit(end);
+
+        // Assess
+        const factorsOf = (profile: SeasonalProfile) =>
+          Array.from({ length: 7 }, (_, phase) => profile.factorAt(end + phase));
+        expect(factorsOf(sliding)).toEqual(factorsOf(once));
+      }
+    }
+  });
 });
