@@ -45,6 +45,7 @@
 import { BurstGuard } from './detector/burst-guard.js';
 import { PersistenceChart } from './detector/persistence-chart.js';
 import { ResidualTail } from './detector/residual-tail.js';
+import { ScratchArena } from './detector/scratch-arena.js';
 import { MIN_INFORMATIVE_RATIO, SeasonalProfile } from './detector/seasonal-profile.js';
 import { MAD_TO_SIGMA, madInPlace, medianInPlace } from './robust-median.js';
 import { RecentSample } from './sorted-sample.js';
@@ -167,6 +168,8 @@ const GUARD_RANK = 2;
 const START_BLOCK = 7;
 /** Observed points the burst guard needs before it says anything. */
 const GUARD_MIN_POINTS = 14;
+/** Steps since the level's last update for which the damped trend's carry is precomputed. */
+const CARRIED_STEPS = 32;
 
 const at = (buf: Float64Array, i: number): number => buf[i] as number;
 
@@ -262,6 +265,9 @@ class BaselineModel {
   private readonly warmUpFactors: Float64Array;
   private readonly warmUpBuckets: Uint16Array;
   private warmUpCount = 0;
+  // `carried(steps)` for the usual few steps since the level's last update (mostly 1): the power in it
+  // was a tenth of the per-point loop's time.
+  private readonly carriedSteps = new Float64Array(CARRIED_STEPS);
 
   constructor(options: BaselineOptions) {
     this.o = options;
@@ -289,6 +295,7 @@ class BaselineModel {
     this.warmUpBuckets = new Uint16Array(options.warmUp);
     // The chart's spread is learned over about a day of points.
     this.persistence = options.trend ? null : new PersistenceChart(options.shiftRun, period);
+    for (let steps = 0; steps < CARRIED_STEPS; steps++) this.carriedSteps[steps] = this.carried(steps);
   }
 
   /** True when this model was built for the same options (so it can be reused). */
@@ -350,21 +357,23 @@ class BaselineModel {
     this.warmUpCount = 0;
   }
 
-  fit(values: Float64Array, monthStarts: Uint8Array | null): Baseline {
+  fit(values: Float64Array, monthStarts: Uint8Array | null, arena: ScratchArena | undefined): Baseline {
     this.reset();
     const n = values.length;
     const { period, pointsPerDay, scaleFloor } = this.o;
     this.values = values;
     this.profile.reset(values, monthStarts);
-    // One backing store for the six outputs: a typed array over 64 bytes gets its own off-heap
-    // allocation, and six of them per series were a tenth of the detector's time at 100,000 series.
-    const buffer = new ArrayBuffer(n * (5 * Float64Array.BYTES_PER_ELEMENT + Uint32Array.BYTES_PER_ELEMENT));
-    const expected = new Float64Array(buffer, 0, n);
-    const scale = new Float64Array(buffer, 8 * n, n);
-    const z = new Float64Array(buffer, 16 * n, n);
-    const upperWidth = new Float64Array(buffer, 24 * n, n);
-    const lowerWidth = new Float64Array(buffer, 32 * n, n);
-    const history = new Uint32Array(buffer, 40 * n, n);
+    // The caller's arena when the outputs die with its call; else one backing store for the six of
+    // them (a typed array over 64 bytes gets its own off-heap allocation, and six of them per series
+    // were a tenth of the detector's time at 100,000 series).
+    const out =
+      arena ?? new ScratchArena(n * (5 * Float64Array.BYTES_PER_ELEMENT + Uint32Array.BYTES_PER_ELEMENT));
+    const expected = out.float64(n);
+    const scale = out.float64(n);
+    const z = out.float64(n);
+    const upperWidth = out.float64(n);
+    const lowerWidth = out.float64(n);
+    const history = out.uint32(n);
     let observed = 0;
 
     // Holt–Winters practice: the first seasons (never judged: they are the warm-up) set the initial
@@ -409,8 +418,8 @@ class BaselineModel {
       let regularSigma = sigma;
       if (this.intermittent && !monthStart && this.sizes.size >= MIN_SIZES) {
         // Mostly zeros: a zero is normal, and a charge is judged against the recent charges' sizes.
-        const typical = this.sizes.sample.median();
-        const sizeSigma = Math.max(MAD_TO_SIGMA * this.sizes.sample.mad(), scaleFloor * typical, MIN_SCALE);
+        const typical = this.sizes.median();
+        const sizeSigma = Math.max(MAD_TO_SIGMA * this.sizes.mad(), scaleFloor * typical, MIN_SCALE);
         expected[t] = gap ? regularExpected : value > 0 ? typical : 0;
         scale[t] = sizeSigma;
         upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sizeSigma;
@@ -602,10 +611,15 @@ class BaselineModel {
   /** The level carried to slot t along the damped trend. */
   private levelForecast(t: number): number {
     if (this.slope === 0) return this.level;
-    const phi = this.o.trendDamping;
     const steps = t - this.levelAt;
-    const carried = phi === 1 ? steps : (phi * (1 - phi ** steps)) / (1 - phi);
+    const carried = steps < this.carriedSteps.length ? at(this.carriedSteps, steps) : this.carried(steps);
     return this.level + this.slope * carried;
+  }
+
+  /** How many slopes the damped trend carries the level over `steps` points. */
+  private carried(steps: number): number {
+    const phi = this.o.trendDamping;
+    return phi === 1 ? steps : (phi * (1 - phi ** steps)) / (1 - phi);
   }
 
   private sigmaOf(
@@ -975,7 +989,8 @@ class BaselineModel {
 /**
  * Computes the baseline of a series on its grid. `values` holds NaN for
  * gaps; `monthStarts` marks month-start slots with 1 (or is `null`). Inputs
- * must already be validated: finite, non-negative.
+ * must already be validated: finite, non-negative. With an `arena`, the
+ * outputs are views of it, valid until its next reset.
  *
  * @example
  * const { expected } = computeBaseline(Float64Array.of(10, 10, 10, 10), null, options);
@@ -985,9 +1000,10 @@ export function computeBaseline(
   values: Float64Array,
   monthStarts: Uint8Array | null,
   options: BaselineOptions,
+  arena?: ScratchArena,
 ): Baseline {
   if (sharedModel === null || !sharedModel.matches(options)) sharedModel = new BaselineModel(options);
-  return sharedModel.fit(values, monthStarts);
+  return sharedModel.fit(values, monthStarts, arena);
 }
 
 // Scoring is synchronous, so one model can serve every call (100,000 series then allocate only their

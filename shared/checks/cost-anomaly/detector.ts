@@ -6,9 +6,11 @@
  */
 import { InputError } from '../../core/errors.js';
 import { type BaselineOptions, computeBaseline } from './baseline.js';
-import { DAY_MS, HOUR_MS, MINUTE_MS, placeOnGrid, type TimeGrid, timestampMs } from './detector/time-grid.js';
+import { ScratchArena } from './detector/scratch-arena.js';
+import { DAY_MS, HOUR_MS, MINUTE_MS, placeOnGrid, type TimeGrid } from './detector/time-grid.js';
+import { TimestampMemo } from './detector/timestamp-memo.js';
 import { type DetectorOptions, resolveDetectorOptions } from './options.js';
-import { isMonthStart, isRegularGrid, periodForInterval } from './period.js';
+import { isRegularGrid, periodForInterval } from './period.js';
 
 export type { Baseline, BaselineOptions } from './baseline.js';
 export { computeBaseline, MIN_SCALE } from './baseline.js';
@@ -122,17 +124,25 @@ const NEW_MIN_HISTORY = 14;
 /** A holiday-like dip longer than this (days) is a drop. */
 const HOLIDAY_DAYS = 4;
 
-/** Validates the points and returns their times (ms) and values (NaN for a gap). */
+/**
+ * The working arrays of `detectSeries` (times, grid, month starts, baselines): all die when it
+ * returns, and it is synchronous, so every call reuses one arena instead of allocating them.
+ */
+const arena = new ScratchArena();
+/** The previous series' timestamps, parsed: the series of one query share their days. */
+const stamps = new TimestampMemo();
+
+/** Validates the points and returns their times (ms) and values (NaN for a gap), in the arena. */
 function prepare(points: ReadonlyArray<SeriesPoint>): { ms: Float64Array; values: Float64Array } {
   if (points.length === 0) throw new InputError('series', 'is empty: at least one point is needed');
-  const ms = new Float64Array(points.length);
-  const values = new Float64Array(points.length);
+  const ms = arena.float64(points.length);
+  const values = arena.float64(points.length);
   for (let i = 0; i < points.length; i++) {
     const point = points[i];
     if (point === undefined || typeof point.timestamp !== 'string') {
       throw new InputError(`series[${i}]`, 'needs a string timestamp');
     }
-    const t = timestampMs(point.timestamp);
+    const t = stamps.msAt(i, point.timestamp);
     if (Number.isNaN(t))
       throw new InputError(`series[${i}].timestamp`, `"${point.timestamp}" is not an ISO 8601 timestamp`);
     ms[i] = t;
@@ -154,13 +164,19 @@ function prepare(points: ReadonlyArray<SeriesPoint>): { ms: Float64Array; values
 /** Month-start slots, or null when every slot is one (a monthly series has no regular day to compare a fee with). */
 function monthStartsOf(points: ReadonlyArray<SeriesPoint>, grid: TimeGrid): Uint8Array | null {
   const slots = grid.values.length;
-  const marks = new Uint8Array(slots);
+  const marks = arena.uint8(slots);
   let consecutive = false;
   for (let s = 0; s < slots; s++) {
     const first = grid.firstPoint[s] as number;
     if (first < 0) continue;
     // The location is built only for an error: this runs once per slot of every series.
-    if (isMonthStart((points[first] as SeriesPoint).timestamp, () => `series[${first}].timestamp`)) {
+    if (
+      stamps.isMonthStartAt(
+        first,
+        (points[first] as SeriesPoint).timestamp,
+        () => `series[${first}].timestamp`,
+      )
+    ) {
       marks[s] = 1;
       if (s > 0 && marks[s - 1] === 1) consecutive = true;
     }
@@ -241,15 +257,16 @@ export function detectSeries(
   options: Partial<DetectorOptions> = {},
 ): DetectedSeries {
   const resolved = resolveDetectorOptions(options);
+  arena.reset();
   const { ms, values } = prepare(points);
-  const grid = placeOnGrid(ms, values, resolved.duplicates);
+  const grid = placeOnGrid(ms, values, resolved.duplicates, arena);
   const regular = grid.intervalMs !== null && (grid.monthly || isRegularGrid(ms, grid.intervalMs));
   const period = resolved.period ?? (regular ? periodForInterval(grid.intervalMs) : 1);
   const monthStarts = resolved.monthStart ? monthStartsOf(points, grid) : null;
   const minHistory = resolved.minHistory ?? defaultMinHistory(grid.intervalMs, period);
   const minObserved = Math.ceil(MIN_OBSERVED_SHARE * minHistory);
   const baselineOptions = baselineOptionsFor(grid.intervalMs, period, resolved, minHistory);
-  const baseline = computeBaseline(grid.values, monthStarts, baselineOptions);
+  const baseline = computeBaseline(grid.values, monthStarts, baselineOptions, arena);
   const { zThreshold, minImpact, relativeThreshold } = resolved;
 
   // Slot of the first positive value, for the `new` reason.
@@ -280,6 +297,7 @@ export function detectSeries(
           grid.values.subarray(restartAt),
           monthStarts?.subarray(restartAt) ?? null,
           baselineOptions,
+          arena,
         );
 
   const detected: DetectedPoint[] = new Array(points.length);

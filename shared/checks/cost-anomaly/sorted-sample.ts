@@ -68,18 +68,25 @@ export class SortedSample {
 
 /**
  * The most recent values of a series, at most `capacity` of them and none
- * older than a given index, kept sorted. Values enter in time order; the
- * oldest leave first.
+ * older than a given index, with their median and MAD. Values enter in time
+ * order; the oldest leave first.
+ *
+ * The values are kept in arrival order, and sorted only when a median or MAD
+ * is asked for after a change: the baseline pushes every charge of every
+ * series but reads the sample only on intermittent series, so keeping it
+ * sorted at every push was paid for nothing on most series.
  */
 export class RecentSample {
-  readonly sample: SortedSample;
+  private readonly sorted: SortedSample;
   private readonly values: Float64Array;
   private readonly indices: Int32Array;
   private head = 0;
   private length = 0;
+  // True when `sorted` no longer holds exactly the values in the ring.
+  private stale = false;
 
   constructor(private readonly capacity: number) {
-    this.sample = new SortedSample(capacity);
+    this.sorted = new SortedSample(capacity);
     this.values = new Float64Array(Math.max(1, capacity));
     this.indices = new Int32Array(Math.max(1, capacity));
   }
@@ -89,9 +96,10 @@ export class RecentSample {
   }
 
   clear(): void {
-    this.sample.clear();
+    this.sorted.clear();
     this.head = 0;
     this.length = 0;
+    this.stale = false;
   }
 
   /** Adds the value observed at `index`, evicting the oldest one when full. */
@@ -102,7 +110,7 @@ export class RecentSample {
     this.values[slot] = value;
     this.indices[slot] = index;
     this.length++;
-    this.sample.insert(value);
+    this.stale = true;
   }
 
   /** Drops every value observed before `index`. */
@@ -110,9 +118,33 @@ export class RecentSample {
     while (this.length > 0 && (this.indices[this.head] as number) < index) this.dropOldest();
   }
 
+  /** Median; the sample must not be empty. */
+  median(): number {
+    return this.sortedSample().median();
+  }
+
+  /** Median absolute deviation around the median; the sample must not be empty. */
+  mad(): number {
+    return this.sortedSample().mad();
+  }
+
+  private sortedSample(): SortedSample {
+    if (this.stale) {
+      this.sorted.clear();
+      for (
+        let i = 0, slot = this.head;
+        i < this.length;
+        i++, slot = slot + 1 === this.capacity ? 0 : slot + 1
+      )
+        this.sorted.insert(at(this.values, slot));
+      this.stale = false;
+    }
+    return this.sorted;
+  }
+
   private dropOldest(): void {
-    this.sample.remove(at(this.values, this.head));
     this.head = this.head + 1 === this.capacity ? 0 : this.head + 1;
     this.length--;
+    this.stale = true;
   }
 }

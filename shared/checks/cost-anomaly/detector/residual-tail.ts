@@ -55,6 +55,9 @@ export function binOf(x: number): number {
 export class ResidualTail {
   private readonly counts = [new Float64Array(TAIL_BINS), new Float64Array(TAIL_BINS)];
   private readonly sums = [new Float64Array(TAIL_BINS), new Float64Array(TAIL_BINS)];
+  // Per side, the highest bin ever added to since the reset: every bin above it is empty, so the
+  // search for the order statistic starts there instead of at the open last bin.
+  private readonly top = new Int32Array(2);
   private total = 0;
   /** Weight of an error added now: grows by 1/decay per point, so older errors weigh less. */
   private weight = 1;
@@ -76,6 +79,7 @@ export class ResidualTail {
       (this.counts[side] as Float64Array).fill(0);
       (this.sums[side] as Float64Array).fill(0);
     }
+    this.top.fill(0);
     this.total = 0;
     this.weight = 1;
     this.folded = 1;
@@ -125,6 +129,7 @@ export class ResidualTail {
     const bin = binOf(x);
     const counts = this.counts[side] as Float64Array;
     const sums = this.sums[side] as Float64Array;
+    if (bin > (this.top[side] as number)) this.top[side] = bin;
     counts[bin] = Math.max(0, (counts[bin] as number) + weight);
     sums[bin] = Math.max(0, (sums[bin] as number) + weight * x);
     this.total = Math.max(0, this.total + weight);
@@ -142,17 +147,26 @@ export class ResidualTail {
     this.dirty = false;
     this.sinceRefit = 0;
     const n = this.total / this.weight;
-    for (const side of [0, 1] as const) this.scales[side] = n < MIN_ERRORS ? 1 : this.sideScale(side, n);
+    if (n < MIN_ERRORS) {
+      this.scales[0] = 1;
+      this.scales[1] = 1;
+      return;
+    }
+    // Rank and quantile are the same on both sides: computed once.
+    const rank = Math.max(MIN_RANK, RANK_SHARE * n) * this.weight;
+    // Where the k-th largest of n normal errors lies on one side: P(Z > Q) = k / n.
+    const q = upperTailZ(Math.log(Math.min(0.5, rank / this.weight / n)));
+    this.scales[0] = this.sideScale(0, rank, q);
+    this.scales[1] = this.sideScale(1, rank, q);
   }
 
-  /** x_k / Q for one side; `n` is the (weighted) number of errors on both sides. */
-  private sideScale(side: 0 | 1, n: number): number {
+  /** x_k / Q for one side, x_k the `rank`-th largest error (weighted) and `q` its normal counterpart. */
+  private sideScale(side: 0 | 1, rank: number, q: number): number {
     const counts = this.counts[side] as Float64Array;
     const sums = this.sums[side] as Float64Array;
-    const rank = Math.max(MIN_RANK, RANK_SHARE * n) * this.weight;
     let above = 0;
     let xk = 0;
-    for (let bin = TAIL_BINS - 1; bin >= 0; bin--) {
+    for (let bin = this.top[side] as number; bin >= 0; bin--) {
       const count = counts[bin] as number;
       if (count <= 0) continue;
       above += count;
@@ -161,8 +175,6 @@ export class ResidualTail {
         break;
       }
     }
-    // Where the k-th largest of n normal errors lies on one side: P(Z > Q) = k / n.
-    const q = upperTailZ(Math.log(Math.min(0.5, rank / this.weight / n)));
     return q <= 0 ? 1 : Math.max(MIN_TAIL_SCALE, xk / q);
   }
 }

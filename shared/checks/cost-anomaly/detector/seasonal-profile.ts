@@ -37,6 +37,14 @@ const ZERO_SHARE_WINDOW = 28;
 const MIN_QUIET_FACTOR = 0.15;
 /** Largest seasonal factor: a phase 20 times its season's median is a spike, not a shape. */
 const MAX_FACTOR = 20;
+/**
+ * Grids whose phases never borrow their neighbours' values (see `fit`): their refits keep each
+ * phase's window sorted from one refit to the next (see `slideWindow`).
+ */
+const MAX_UNBORROWED_PERIOD = 24;
+// Up to this many values, the in-place medians sort by insertion (a stable sort, which the sorted
+// windows reproduce); beyond it they select, so the windows are not used.
+const MAX_SORTED_WINDOW = 16;
 const WEEKDAY_WEEKS = 4;
 const DAYS_PER_WEEK = 7;
 
@@ -55,8 +63,7 @@ export class SeasonalProfile {
   private readonly seasonal: Float64Array;
   // Phases whose factor came from data.
   private readonly phaseKnown: Uint8Array;
-  // Work buffers of the fit: ratios of the window's points, and values gathered for one median.
-  private readonly ratios: Float64Array;
+  // Work buffer of the fit: values gathered for one median.
   private readonly gathered: Float64Array;
   // Leave-one-season-out profiles of the warm-up's seasons (see `initial`).
   private looFactors: Float64Array = new Float64Array(0);
@@ -67,6 +74,19 @@ export class SeasonalProfile {
   private dayLevels: Float64Array = new Float64Array(0);
   private values: Float64Array = new Float64Array(0);
   private monthStarts: Uint8Array | null = null;
+  // Each refit reads the same past seasons again (a window of `seasons`, one season newer each time), and
+  // a season's median and its points' ratios to it never change: they are computed once per series.
+  // Per season (by index from the series' start): its median, NaN until computed. Per slot: its ratio.
+  // Reused across series, grown as needed.
+  private seasonMedians: Float64Array = new Float64Array(0);
+  private slotRatios: Float64Array = new Float64Array(0);
+  // Each refit's window is the previous one plus a season, less the oldest once full: per phase, the
+  // window's ratios are kept sorted (in `windowSorted`, `seasons` entries per phase) instead of
+  // gathered and sorted again at every refit. The window spans slots [windowFirst, windowEnd).
+  private readonly windowSorted: Float64Array;
+  private readonly windowCount: Int32Array;
+  private windowFirst = 0;
+  private windowEnd = 0;
 
   /**
    * @param seasons how many past seasons a phase median uses.
@@ -81,8 +101,10 @@ export class SeasonalProfile {
   ) {
     this.seasonal = new Float64Array(period).fill(1);
     this.phaseKnown = new Uint8Array(period);
-    this.ratios = new Float64Array(seasons * period);
     this.gathered = new Float64Array(seasons * period + 1);
+    const sliding = period <= MAX_UNBORROWED_PERIOD && seasons <= MAX_SORTED_WINDOW;
+    this.windowSorted = new Float64Array(sliding ? seasons * period : 0);
+    this.windowCount = new Int32Array(sliding ? period : 0);
   }
 
   /** Forgets the previous series and reads this one (NaN for gaps; month starts are not regular). */
@@ -94,6 +116,14 @@ export class SeasonalProfile {
     this.weekday.fill(1);
     this.values = values;
     this.monthStarts = monthStarts;
+    const seasons = Math.ceil(values.length / this.period);
+    if (this.seasonMedians.length < seasons) this.seasonMedians = new Float64Array(seasons);
+    if (this.slotRatios.length < seasons * this.period)
+      this.slotRatios = new Float64Array(seasons * this.period);
+    this.seasonMedians.fill(Number.NaN, 0, seasons);
+    this.windowCount.fill(0);
+    this.windowFirst = 0;
+    this.windowEnd = 0;
     if (this.pointsPerDay > 0)
       this.dayLevels = new Float64Array(Math.ceil(values.length / this.pointsPerDay)).fill(Number.NaN);
   }
@@ -137,8 +167,111 @@ export class SeasonalProfile {
 
   /** Refits the profile from the seasons before `seasonEnd`. */
   refit(seasonEnd: number): void {
-    this.fit(seasonEnd, -1, this.seasonal, this.phaseKnown);
+    if (this.windowCount.length > 0) this.fitSliding(seasonEnd);
+    else this.fit(seasonEnd, -1, this.seasonal, this.phaseKnown);
     this.updateLowFactor();
+  }
+
+  /**
+   * `fit(seasonEnd, -1, seasonal, phaseKnown)` for grids whose phases do not borrow, from each
+   * phase's sorted window: the same values, in the order the in-place sort of `fit` leaves them
+   * (equal ratios in time order), so the same medians to the bit.
+   */
+  private fitSliding(seasonEnd: number): void {
+    const { period, slotRatios } = this;
+    if (seasonEnd % period !== 0)
+      throw new RangeError(`season end ${seasonEnd} is not a multiple of ${period}`);
+    const first = Math.max(0, seasonEnd - this.seasons * period);
+    this.slideWindow(first, seasonEnd);
+    let usable = 0;
+    for (let start = first; start < seasonEnd; start += period) if (this.seasonMedian(start) > 0) usable++;
+    if (usable === 0) return;
+    for (let phase = 0; phase < period; phase++) {
+      const count = this.windowCount[phase] as number;
+      if (count === 0) continue;
+      this.phaseKnown[phase] = 1;
+      if (count === 2) {
+        // As in `fit`: the more neutral of the two, the earlier one on a tie (so in time order).
+        let a = Number.NaN;
+        let b = Number.NaN;
+        for (let j = first + phase; j < seasonEnd; j += period) {
+          const ratio = at(slotRatios, j);
+          if (Number.isNaN(ratio)) continue;
+          if (Number.isNaN(a)) a = ratio;
+          else b = ratio;
+        }
+        this.seasonal[phase] = Math.min(MAX_FACTOR, Math.abs(a - 1) <= Math.abs(b - 1) ? a : b);
+        continue;
+      }
+      // The lower median, or the median (of an even count, the mean of the middle two, summed in the
+      // order `medianInPlace` sums them).
+      const from = phase * this.seasons;
+      const mid = from + (count >> 1);
+      const sorted = this.windowSorted;
+      const median = this.lowerMedian
+        ? at(sorted, from + ((count - 1) >> 1))
+        : count % 2 === 1
+          ? at(sorted, mid)
+          : (at(sorted, mid - 1) + at(sorted, mid)) / 2;
+      this.seasonal[phase] = Math.min(MAX_FACTOR, median);
+    }
+  }
+
+  /**
+   * Moves the sorted windows to the seasons in slots [first, end): drops the seasons that left (the
+   * oldest first) and adds the ones that entered (in time order). A window that did not come before
+   * this one is rebuilt.
+   */
+  private slideWindow(first: number, end: number): void {
+    const { period } = this;
+    if (first < this.windowFirst || end < this.windowEnd || first > this.windowEnd) {
+      this.windowCount.fill(0);
+      this.windowFirst = first;
+      this.windowEnd = first;
+    }
+    for (let start = this.windowFirst; start < first; start += period) {
+      for (let phase = 0; phase < period; phase++) {
+        const ratio = at(this.slotRatios, start + phase);
+        if (!Number.isNaN(ratio)) this.removeFromWindow(phase, ratio);
+      }
+    }
+    for (let start = this.windowEnd; start < end; start += period) {
+      this.seasonMedian(start);
+      for (let phase = 0; phase < period; phase++) {
+        const ratio = at(this.slotRatios, start + phase);
+        if (!Number.isNaN(ratio)) this.addToWindow(phase, ratio);
+      }
+    }
+    this.windowFirst = first;
+    this.windowEnd = end;
+  }
+
+  /** Inserts the newest season's ratio after every equal one (a stable sort keeps them in time order). */
+  private addToWindow(phase: number, ratio: number): void {
+    const sorted = this.windowSorted;
+    const from = phase * this.seasons;
+    const count = this.windowCount[phase] as number;
+    let i = from + count;
+    while (i > from && at(sorted, i - 1) > ratio) {
+      sorted[i] = at(sorted, i - 1);
+      i--;
+    }
+    sorted[i] = ratio;
+    this.windowCount[phase] = count + 1;
+  }
+
+  /**
+   * Removes the oldest season's ratio: the first of the values equal to it (equal ones are in time
+   * order), which keeps even the sign of a zero where it was.
+   */
+  private removeFromWindow(phase: number, ratio: number): void {
+    const sorted = this.windowSorted;
+    const from = phase * this.seasons;
+    const end = from + (this.windowCount[phase] as number);
+    let i = from;
+    while (i < end && at(sorted, i) < ratio) i++;
+    for (; i < end - 1; i++) sorted[i] = at(sorted, i + 1);
+    this.windowCount[phase] = end - from - 1;
   }
 
   /**
@@ -160,37 +293,45 @@ export class SeasonalProfile {
   }
 
   /**
-   * Fits the profile of the seasons before `seasonEnd` into `target`, leaving season `exclude` (an
-   * index among them) out.
+   * The median of the season starting at slot `start` (a multiple of the period), and the ratio of each
+   * of its regular points to it in `slotRatios` (NaN where unusable); 0 for a season with no shape to
+   * learn. Computed once per series (see `seasonMedians`).
+   */
+  private seasonMedian(start: number): number {
+    const { period, gathered, slotRatios } = this;
+    const season = start / period;
+    const known = at(this.seasonMedians, season);
+    if (!Number.isNaN(known)) return known;
+    let count = 0;
+    let zeros = 0;
+    for (let i = start; i < start + period; i++) {
+      if (!this.isRegular(i)) continue;
+      gathered[count++] = at(this.values, i);
+      if (at(this.values, i) === 0) zeros++;
+    }
+    // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
+    const median =
+      count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
+    for (let j = start; j < start + period; j++)
+      slotRatios[j] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
+    this.seasonMedians[season] = median;
+    return median;
+  }
+
+  /**
+   * Fits the profile of the seasons before `seasonEnd` (a season boundary: a multiple of the period)
+   * into `target`, leaving season `exclude` (an index among them) out.
    */
   private fit(seasonEnd: number, exclude: number, target: Float64Array, known: Uint8Array | null): void {
-    const { period, ratios, gathered } = this;
+    const { period, gathered, slotRatios } = this;
+    if (seasonEnd % period !== 0)
+      throw new RangeError(`season end ${seasonEnd} is not a multiple of ${period}`);
     const first = Math.max(0, seasonEnd - this.seasons * period);
     const fullSeasons = Math.floor((seasonEnd - first) / period);
-    // Ratios of every point of the window to its season's median (NaN where unusable).
+    // Seasons with a median to take ratios to (their points' ratios are then in `slotRatios`).
     let usable = 0;
-    for (let k = 0; k < fullSeasons; k++) {
-      const start = first + k * period;
-      if (k === exclude) {
-        for (let i = 0; i < period; i++) ratios[k * period + i] = Number.NaN;
-        continue;
-      }
-      let count = 0;
-      let zeros = 0;
-      for (let i = start; i < start + period; i++) {
-        if (!this.isRegular(i)) continue;
-        gathered[count++] = at(this.values, i);
-        if (at(this.values, i) === 0) zeros++;
-      }
-      // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
-      const median =
-        count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
-      for (let i = 0; i < period; i++) {
-        const j = start + i;
-        ratios[k * period + i] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
-      }
-      if (median > 0) usable++;
-    }
+    for (let k = 0; k < fullSeasons; k++)
+      if (k !== exclude && this.seasonMedian(first + k * period) > 0) usable++;
     if (usable === 0) return;
     for (let phase = 0; phase < period; phase++) {
       let count = 0;
@@ -198,7 +339,8 @@ export class SeasonalProfile {
         for (let side = spread === 0 ? 1 : 0; side < 2; side++) {
           const q = (((side === 0 ? phase - spread : phase + spread) % period) + period) % period;
           for (let k = 0; k < fullSeasons; k++) {
-            const ratio = at(ratios, k * period + q);
+            if (k === exclude) continue;
+            const ratio = at(slotRatios, first + k * period + q);
             if (!Number.isNaN(ratio)) gathered[count++] = ratio;
           }
         }

@@ -6,6 +6,7 @@
  * than half an interval) are combined into one value.
  */
 import { InputError } from '../../../core/errors.js';
+import type { ScratchArena } from './scratch-arena.js';
 
 export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -219,15 +220,22 @@ const monthIndex = (ms: number) => {
  * Places points (already validated) on a regular grid and combines those
  * that share a slot.
  *
+ * @param arena where the grid's arrays come from when it is only used until the arena's next reset
+ *   (the detector's own call); fresh arrays without one.
  * @throws InputError when the timestamps span far more slots than there are points.
  */
-export function placeOnGrid(ms: Float64Array, values: Float64Array, policy: DuplicatePolicy): TimeGrid {
+export function placeOnGrid(
+  ms: Float64Array,
+  values: Float64Array,
+  policy: DuplicatePolicy,
+  arena?: ScratchArena,
+): TimeGrid {
   const n = ms.length;
   const interval = intervalOfMs(ms);
   let t0 = Number.POSITIVE_INFINITY;
   for (let i = 0; i < n; i++) t0 = Math.min(t0, ms[i] as number);
   const monthly = interval !== null && interval >= MONTH_MIN_MS && interval <= MONTH_MAX_MS;
-  const slotOf = new Int32Array(n);
+  const slotOf = arena?.int32(n) ?? new Int32Array(n);
   let slots = 1;
   if (interval !== null) {
     const firstMonth = monthly ? monthIndex(t0) : 0;
@@ -251,10 +259,11 @@ export function placeOnGrid(ms: Float64Array, values: Float64Array, policy: Dupl
     let ordered = true;
     for (let i = 0; i < n && ordered; i++) ordered = slotOf[i] === i;
     if (ordered) {
-      const firstPoint = new Int32Array(n);
+      const firstPoint = arena?.int32(n) ?? new Int32Array(n);
       for (let i = 0; i < n; i++) firstPoint[i] = i;
       const combinedBy = policy === 'auto' ? 'repeat' : policy;
-      const copy = Float64Array.from(values);
+      const copy = arena?.float64(n) ?? new Float64Array(n);
+      copy.set(values);
       return {
         slotOf,
         values: copy,

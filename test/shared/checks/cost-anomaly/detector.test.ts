@@ -607,3 +607,30 @@ describe('detectSeries on grids coarser than daily', () => {
     );
   });
 });
+
+describe('detectAnomalies, call after call', () => {
+  it('gives a series the same verdicts whatever was scored before it (working memory is reused)', () => {
+    // Prepare: a series with a spike, and calls that leave different things in the working memory:
+    // a longer series, a series that restarts after zeros, and a call that fails half-way.
+    const costs = weeklyCosts(70, 3);
+    costs[EVENT_DAY] = 400;
+    const series = dailySeries(MONDAY, costs);
+    const first = detectAnomalies(series);
+    const zerosThenSpend = weeklyCosts(90, 4).map((v, i) => (i < 30 ? 0 : v));
+    const bad = dailySeries(MONDAY, weeklyCosts(50, 5)).map((p, i) => (i === 40 ? { ...p, value: -1 } : p));
+
+    // Act
+    detectAnomalies(dailySeries(MONDAY, weeklyCosts(400, 6)));
+    const afterLong = detectAnomalies(series);
+    detectAnomalies(dailySeries(MONDAY, zerosThenSpend));
+    const afterRestart = detectAnomalies(series);
+    expect(() => detectAnomalies(bad)).toThrow(InputError);
+    const afterFailure = detectAnomalies(series);
+
+    // Assess
+    expect(anomalyIndices(first)).toEqual([EVENT_DAY]);
+    expect(afterLong).toEqual(first);
+    expect(afterRestart).toEqual(first);
+    expect(afterFailure).toEqual(first);
+  });
+});

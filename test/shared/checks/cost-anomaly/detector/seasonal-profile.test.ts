@@ -65,4 +65,57 @@ describe('SeasonalProfile', () => {
     });
     expect((lower[5] as number) / (lower[0] as number)).toBeCloseTo(0.4, 1);
   });
+
+  it('reused for another series, forgets the seasons it read from the previous one', () => {
+    // Prepare: a profile that has read one series (each season's median is kept for later refits)…
+    const reused = new SeasonalProfile(7, 8, 0, true);
+    reused.reset(
+      fourWeeks(4).map((v) => v * 10),
+      null,
+    );
+    reused.refit(28);
+    const other = fourWeeks(5).map((v, i) => (i % 7 === 3 ? v * 2 : v));
+
+    // Act: …then refits on another, season by season.
+    reused.reset(other, null);
+    for (const end of [14, 21, 28]) reused.refit(end);
+
+    // Assess: the same factors as a profile that only ever saw the second series.
+    const fresh = factors(other, true);
+    expect(Array.from({ length: 7 }, (_, phase) => reused.factorAt(28 + phase))).toEqual(fresh);
+  });
+
+  it('refuses a season end that is not a season boundary', () => {
+    const profile = new SeasonalProfile(7, 8, 0);
+    profile.reset(fourWeeks(6), null);
+    expect(() => profile.refit(20)).toThrow(RangeError);
+  });
+
+  it('refitted season after season, has the factors of a profile fitted once on the same window', () => {
+    // Prepare: ten weeks with gaps, zeros and repeated values; windows of three seasons, so seasons
+    // leave the window as others enter.
+    const random = seededRandom(7);
+    const values = Float64Array.from({ length: 70 }, (_, i) => {
+      const roll = random();
+      if (roll < 0.1) return Number.NaN;
+      if (roll < 0.15) return 0;
+      return roll < 0.3 ? 100 : Math.round((i % 7 >= 5 ? 40 : 100) * (0.8 + 0.4 * random()));
+    });
+    for (const lowerMedian of [true, false]) {
+      const sliding = new SeasonalProfile(7, 3, 0, lowerMedian);
+      sliding.reset(values, null);
+      for (let end = 7; end <= 70; end += 7) {
+        // Act
+        sliding.refit(end);
+        const once = new SeasonalProfile(7, 3, 0, lowerMedian);
+        once.reset(values, null);
+        once.refit(end);
+
+        // Assess
+        const factorsOf = (profile: SeasonalProfile) =>
+          Array.from({ length: 7 }, (_, phase) => profile.factorAt(end + phase));
+        expect(factorsOf(sliding)).toEqual(factorsOf(once));
+      }
+    }
+  });
 });
