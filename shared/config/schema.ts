@@ -104,6 +104,12 @@ export const tagPolicySchema = z
       .describe('After first seen plus this, an overdue violation is an error.'),
     coverageObjective: z.number().min(0).max(1).default(0.95),
     useCostExplorerTags: z.boolean().default(true),
+    spendMetric: z
+      .enum(['AmortizedCost', 'NetAmortizedCost'])
+      .default('AmortizedCost')
+      .describe(
+        'Cost Explorer metric of spend coverage. Amortized, so usage covered by Reserved Instances or Savings Plans counts at its share of the commitment (unblended, it costs 0 or the On-Demand price).',
+      ),
   })
   .strict();
 

@@ -9,13 +9,6 @@ import { lazyAdapter } from './lazy-adapter.js';
 import { organizationAccess } from './organization-access.js';
 
 /**
- * Record types that count as spend to attribute: usage, including usage
- * covered by Reserved Instances and Savings Plans, whose cost would
- * otherwise vanish from both the total and the untagged share.
- */
-export const TAG_SPEND_RECORD_TYPES = ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'] as const;
-
-/**
  * The tag-coverage AWS sources:
  * Organizations and Cost Explorer through the management role, the
  * inventory `organization.inventory` names (see {@link awsInventory}).
@@ -35,8 +28,8 @@ export function awsTagSources(config: GuardrailsConfig, region?: string): TagCov
       async () =>
         new (await import('../adapters/aws/cost-explorer-tag-spend.js')).CostExplorerTagSpend({
           ...management,
-          metric: config.anomaly.costMetric,
-          recordTypes: TAG_SPEND_RECORD_TYPES,
+          // Amortized, not anomaly.costMetric: covered usage costs 0 unblended (see the adapter).
+          ...(config.tagPolicy && { metric: config.tagPolicy.spendMetric }),
         }),
       ['untaggedSpend'],
       { name: COST_EXPLORER_SOURCE },

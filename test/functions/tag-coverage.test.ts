@@ -141,8 +141,8 @@ describe('tag-coverage handler', () => {
       ResultsByTime: [
         {
           Groups: [
-            { Keys: [PAYMENTS, 'owner$'], Metrics: { UnblendedCost: { Amount: '40', Unit: 'USD' } } },
-            { Keys: [PAYMENTS, 'owner$payments'], Metrics: { UnblendedCost: { Amount: '60', Unit: 'USD' } } },
+            { Keys: [PAYMENTS, 'owner$'], Metrics: { AmortizedCost: { Amount: '40', Unit: 'USD' } } },
+            { Keys: [PAYMENTS, 'owner$payments'], Metrics: { AmortizedCost: { Amount: '60', Unit: 'USD' } } },
           ],
         },
       ],
@@ -194,6 +194,13 @@ describe('tag-coverage handler', () => {
     expect(dynamo).toReceiveCommandWith(PutCommand, {
       TableName: 'guardrails-state',
       Item: expect.objectContaining({ sk: `INC#tag-coverage:required-tags:${PAYMENTS}:payments` }),
+    });
+    // Spend coverage is amortized usage, covered usage included (tagPolicy.spendMetric's default).
+    expect(costExplorer).toReceiveCommandWith(GetCostAndUsageCommand, {
+      Metrics: ['AmortizedCost'],
+      Filter: {
+        Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'] },
+      },
     });
   });
 

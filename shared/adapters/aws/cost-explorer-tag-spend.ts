@@ -22,8 +22,27 @@ export { COST_EXPLORER_REGION } from './cost-explorer-query.js';
 /** Name of this source in findings, `sources` and benches. */
 export { COST_EXPLORER_SOURCE };
 
-/** Usage only: credits, refunds, tax and fees carry no resource tags and would read as untagged. */
-export const SPEND_RECORD_TYPES: readonly string[] = ['Usage'];
+/**
+ * Usage, on demand and covered by a commitment (RECORD_TYPE values as the
+ * Cost Categories "Term comparisons" table spells them for the API):
+ * without `DiscountedUsage` (Reserved Instances) and
+ * `SavingsPlanCoveredUsage`, a fleet under a commitment would drop out of
+ * both the total and the untagged share. Credits, refunds, tax and the
+ * commitments' own fees (`RIFee`, `SavingsPlanRecurringFee`, upfront fees)
+ * carry no resource's tags and would read as untagged.
+ */
+export const SPEND_RECORD_TYPES: readonly string[] = ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'];
+/**
+ * Amortized: covered usage carries its share of the commitment. Unblended
+ * would not do: a `DiscountedUsage` line costs 0 unblended (CUR guide,
+ * "RI discount benefits"), and a `SavingsPlanCoveredUsage` line shows the
+ * On-Demand price that a `SavingsPlanNegation` line offsets (CUR guide,
+ * "Savings Plans discount benefits"). Amortized is also what file mode reads
+ * (FOCUS `EffectiveCost`).
+ */
+export const DEFAULT_SPEND_METRIC: SpendMetric = 'AmortizedCost';
+/** The cost metrics that give covered usage its cost ({@link DEFAULT_SPEND_METRIC}). */
+export type SpendMetric = 'AmortizedCost' | 'NetAmortizedCost';
 /** ListCostAllocationTags takes at most 100 TagKeys per call. */
 export const TAG_KEYS_PER_CALL = 100;
 /** ListCostAllocationTags' largest page (100 by default). */
@@ -43,8 +62,8 @@ export interface CostExplorerTagSpendOptions extends ManagementAccount {
   readonly credentials?: CredentialsProvider;
   /** Default: a new assumer with purpose `tag-spend`. */
   readonly assumer?: RoleAssumer;
-  /** Default `UnblendedCost` (the config's `anomaly.costMetric` fits here). */
-  readonly metric?: string;
+  /** `tagPolicy.spendMetric`. Default {@link DEFAULT_SPEND_METRIC}. */
+  readonly metric?: SpendMetric;
   /** Default {@link SPEND_RECORD_TYPES}. */
   readonly recordTypes?: readonly string[];
   /** Default: the partition's Cost Explorer region (us-east-1 in `aws`, cn-northwest-1 in `aws-cn`). */
@@ -62,7 +81,8 @@ export interface CostExplorerTagSpendOptions extends ManagementAccount {
  * case-sensitive, so a `keyCase: insensitive` key is measured over every
  * active spelling listed (`Environment`, `environment`).
  *
- * Then, per active spelling, one MONTHLY `GetCostAndUsage` grouped by
+ * Then, per active spelling, one MONTHLY `GetCostAndUsage` of amortized
+ * usage ({@link SPEND_RECORD_TYPES}, {@link DEFAULT_SPEND_METRIC}) grouped by
  * LINKED_ACCOUNT and that TAG (a 30-day window is at most two monthly
  * periods; DAILY would be 30 times the rows, hence pages), plus its extra
  * pages. Each call costs $0.01, so the total per account comes from the
@@ -100,7 +120,7 @@ export class CostExplorerTagSpend implements TagSpendSource {
     if (timePeriod.Start >= timePeriod.End) {
       throw new InputError('spend window', `start ${timePeriod.Start} is not before end ${timePeriod.End}`);
     }
-    const metric = this.#options.metric ?? 'UnblendedCost';
+    const metric = this.#options.metric ?? DEFAULT_SPEND_METRIC;
     const measured = new Map<string, Map<string, AccountKeySpend>[]>();
     let plan: SpellingPlan;
     try {
@@ -258,15 +278,15 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * @throws InputError when a group lacks the metric or an amount is not a number.
  * @example
  * untaggedSpendFromResults([{ Groups: [
- *   { Keys: ['111111111111', 'owner$'], Metrics: { UnblendedCost: { Amount: '2.5', Unit: 'USD' } } },
- *   { Keys: ['111111111111', 'owner$data'], Metrics: { UnblendedCost: { Amount: '7.5', Unit: 'USD' } } },
+ *   { Keys: ['111111111111', 'owner$'], Metrics: { AmortizedCost: { Amount: '2.5', Unit: 'USD' } } },
+ *   { Keys: ['111111111111', 'owner$data'], Metrics: { AmortizedCost: { Amount: '7.5', Unit: 'USD' } } },
  * ] }], 'owner');
  * // Map { '111111111111' => { totalUsd: 10, untaggedUsd: 2.5 } }
  */
 export function untaggedSpendFromResults(
   resultsByTime: readonly ResultByTime[],
   key: string,
-  metric = 'UnblendedCost',
+  metric: string = DEFAULT_SPEND_METRIC,
 ): Map<string, AccountKeySpend> {
   const untaggedGroup = `${key}$`;
   const spend = new Map<string, { totalUsd: number; untaggedUsd: number }>();

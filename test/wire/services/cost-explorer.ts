@@ -27,7 +27,9 @@ export function costExplorerService(activeTags: readonly string[] = ['owner']) {
     GetCostAndUsage: (input, caller) => {
       guard(caller);
       const tag = (input.GroupBy as Array<{ Type: string; Key: string }>).find((g) => g.Type === 'TAG')?.Key;
-      const money = (Amount: string) => ({ UnblendedCost: { Amount, Unit: 'USD' } });
+      // Amounts under the metric asked for, as Cost Explorer keys them.
+      const money = (Amount: string) =>
+        Object.fromEntries((input.Metrics as string[]).map((metric) => [metric, { Amount, Unit: 'USD' }]));
       return {
         GroupDefinitions: input.GroupBy,
         ResultsByTime: [

@@ -32,7 +32,7 @@ const costTag = (TagKey: string, Status: 'Active' | 'Inactive') => ({
   LastUsedDate: '2026-02-01T00:00:00Z',
 });
 
-const group = (account: string, tagGroup: string, amount: string, metric = 'UnblendedCost') => ({
+const group = (account: string, tagGroup: string, amount: string, metric = 'AmortizedCost') => ({
   Keys: [account, tagGroup],
   Metrics: { [metric]: { Amount: amount, Unit: 'USD' } },
 });
@@ -85,9 +85,9 @@ describe('untaggedSpendFromResults', () => {
 
   it('reads the configured metric', () => {
     const spend = untaggedSpendFromResults(
-      [month('2026-02-01', '2026-03-01', [group(A, 'owner$', '7', 'AmortizedCost')])],
+      [month('2026-02-01', '2026-03-01', [group(A, 'owner$', '7', 'NetAmortizedCost')])],
       'owner',
-      'AmortizedCost',
+      'NetAmortizedCost',
     );
 
     expect(spend.get(A)).toEqual({ totalUsd: 7, untaggedUsd: 7 });
@@ -107,7 +107,7 @@ describe('untaggedSpendFromResults', () => {
       untaggedSpendFromResults([month('2026-02-01', '2026-03-01', [g])], 'owner');
 
     expect(at(group(A, 'team$x', '1'))).toThrow(InputError);
-    expect(at(group(A, 'owner$', '1', 'BlendedCost'))).toThrow(/no numeric UnblendedCost amount/);
+    expect(at(group(A, 'owner$', '1', 'UnblendedCost'))).toThrow(/no numeric AmortizedCost amount/);
     expect(at(group(A, 'owner$', 'n/a'))).toThrow(/ResultsByTime\[0\]\.Groups\[0\]/);
   });
 });
@@ -128,7 +128,7 @@ describe('CostExplorerTagSpend', () => {
     });
   });
 
-  it('makes one monthly query per key, grouped by account and tag, filtered to usage, following pages', async () => {
+  it('makes one monthly query per key, grouped by account and tag, of amortized usage, following pages', async () => {
     ce.on(GetCostAndUsageCommand, {
       GroupBy: [
         { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
@@ -178,8 +178,11 @@ describe('CostExplorerTagSpend', () => {
     expect(ce).toReceiveCommandWith(GetCostAndUsageCommand, {
       TimePeriod: { Start: '2026-02-01', End: '2026-03-03' },
       Granularity: 'MONTHLY',
-      Metrics: ['UnblendedCost'],
-      Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
+      // Amortized usage, covered by RIs and Savings Plans too: see the next test.
+      Metrics: ['AmortizedCost'],
+      Filter: {
+        Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'] },
+      },
       GroupBy: [
         { Type: 'DIMENSION', Key: 'LINKED_ACCOUNT' },
         { Type: 'TAG', Key: 'owner' },
@@ -188,6 +191,41 @@ describe('CostExplorerTagSpend', () => {
     });
     const client = ce.commandCalls(GetCostAndUsageCommand)[0]?.thisValue as CostExplorerClient;
     expect(await client.config.region()).toBe('us-east-1');
+  });
+
+  it('counts a tagged fleet covered by Reserved Instances and Savings Plans in the total and as tagged', async () => {
+    // What Cost Explorer answers per RECORD_TYPE for one account's month (amortized):
+    // on-demand $10 untagged; a Savings-Plan-covered fleet tagged owner=data at its
+    // commitment share, $60; RI-covered instances tagged owner=data, $30 (0 unblended:
+    // CUR guide, "Understanding your reservation line items" > "RI discount benefits").
+    const answer: Record<string, ReturnType<typeof group>[]> = {
+      Usage: [group(A, 'owner$', '10')],
+      SavingsPlanCoveredUsage: [group(A, 'owner$data', '60')],
+      DiscountedUsage: [group(A, 'owner$data', '30')],
+    };
+    ce.on(GetCostAndUsageCommand).callsFake((input: { Filter?: { Dimensions?: { Values?: string[] } } }) => ({
+      ResultsByTime: [
+        month(
+          '2026-02-01',
+          '2026-03-01',
+          (input.Filter?.Dimensions?.Values ?? []).flatMap((recordType) => answer[recordType] ?? []),
+        ),
+      ],
+    }));
+
+    const spend = await new CostExplorerTagSpend({
+      managementRoleName: 'Mgmt',
+      credentials: staticCredentials,
+    }).untaggedSpend({ accountIds: [A], keys: [exact('owner')], ...window });
+
+    // With Usage alone this would read $10 of $10 untagged (100%); it is $10 of $100.
+    expect(spend.accounts).toEqual([{ accountId: A, totalUsd: 100, untaggedUsdByKey: { owner: 10 } }]);
+    expect(ce).toReceiveCommandWith(GetCostAndUsageCommand, {
+      Metrics: ['AmortizedCost'],
+      Filter: {
+        Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage'] },
+      },
+    });
   });
 
   it('asks for the configured metric', async () => {
