@@ -33,11 +33,25 @@ export async function costExplorerClientOptions(
   purpose: string,
 ): Promise<AwsClientOptions> {
   const { credentials } = options;
-  if (credentials !== undefined) return { region: options.region ?? COST_EXPLORER_REGION, credentials };
+  const region = costExplorerRegion(options);
+  if (credentials !== undefined) return { region, credentials };
   const assumer = options.assumer ?? roleAssumer({ purpose });
-  // Cost Explorer has one endpoint per partition: name a region of the deployment's partition.
-  const region = options.region ?? globalEndpointRegion(assumer.defaultPartition);
   return { region, ...(await managementAccess(assumer, options)) };
+}
+
+/**
+ * The region {@link costExplorerClientOptions} names, known before any call:
+ * the given one, else us-east-1 for credentials used as they are, else the
+ * assumer's partition's global endpoint region (Cost Explorer has one
+ * endpoint per partition).
+ *
+ * @example
+ * costExplorerRegion({ managementRoleName: 'R', assumer: roleAssumer({ purpose: 'x', partition: 'aws-cn' }) }); // 'cn-northwest-1'
+ */
+export function costExplorerRegion(options: CostExplorerAccessOptions): string {
+  if (options.region !== undefined) return options.region;
+  if (options.credentials !== undefined) return COST_EXPLORER_REGION;
+  return globalEndpointRegion(options.assumer?.defaultPartition ?? 'aws');
 }
 
 /**

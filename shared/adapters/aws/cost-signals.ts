@@ -2,12 +2,13 @@ import { type Budget, BudgetsClient, DescribeBudgetsCommand } from '@aws-sdk/cli
 import { type Anomaly, CostExplorerClient, GetAnomaliesCommand } from '@aws-sdk/client-cost-explorer';
 import { GuardrailError, InputError, ScanError } from '../../core/errors.js';
 import type { AwsCostAnomaly, AwsCostSignals, BudgetStatus } from '../../core/sources.js';
-import { roleAssumer } from './assume-role.js';
+import { partitionOfRegion, roleAssumer } from './assume-role.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 import {
   awsFailureReason,
   type CostExplorerAccessOptions,
   costExplorerClientOptions,
+  costExplorerRegion,
   isoDate,
 } from './cost-explorer-query.js';
 import { AWS_COST_SIGNALS_SOURCE } from './source-names.js';
@@ -21,6 +22,18 @@ export const ANOMALIES_SCOPE = 'aws-anomalies';
 export const BUDGETS_SCOPE = 'aws-budgets';
 /** DescribeBudgets' largest page. */
 export const BUDGETS_PAGE_SIZE = 100;
+/**
+ * Partitions where Budgets is not read, and why. The SDK's endpoint rules
+ * (`@aws-sdk/client-budgets` 3.1124) have no GovCloud endpoint: a request
+ * for us-gov-west-1 resolves to `budgets.amazonaws.com`, the commercial
+ * host, which would be sent GovCloud credentials. AWS keeps GovCloud
+ * billing in the associated standard account (GovCloud User Guide,
+ * "AWS GovCloud (US) Billing and Payment").
+ */
+export const BUDGETS_UNAVAILABLE: Readonly<Record<string, string>> = {
+  'aws-us-gov':
+    'Budgets has no endpoint in aws-us-gov (GovCloud billing lives in the associated standard account); set anomaly.useBudgets: false, or read budgets from a deployment in that account',
+};
 
 export type AwsCostSignalsOptions = CostExplorerAccessOptions;
 
@@ -84,9 +97,18 @@ export class AwsCostExplorerSignals implements AwsCostSignals {
     return [...found.values()];
   }
 
+  /**
+   * Every COST budget in USD of the management account.
+   *
+   * @throws ScanError (scope {@link BUDGETS_SCOPE}) in a partition of
+   *   {@link BUDGETS_UNAVAILABLE}, before any request is sent.
+   */
   async budgets(): Promise<BudgetStatus[]> {
     const budgets: BudgetStatus[] = [];
     try {
+      // Before the client options: those already call STS in the management account.
+      const unavailable = BUDGETS_UNAVAILABLE[partitionOfRegion(costExplorerRegion(this.#options))];
+      if (unavailable !== undefined) throw new ScanError(BUDGETS_SCOPE, unavailable);
       const options = await this.#clientOptions();
       const accountId = await this.#managementAccountId();
       const client = awsClient(BudgetsClient, options);
@@ -115,6 +137,7 @@ export class AwsCostExplorerSignals implements AwsCostSignals {
         token = page.NextToken || undefined;
       } while (token !== undefined);
     } catch (cause) {
+      if (cause instanceof ScanError) throw cause;
       throw new ScanError(BUDGETS_SCOPE, `DescribeBudgets failed: ${reason(cause, 'budgets:ViewBudget')}`, {
         cause,
       });

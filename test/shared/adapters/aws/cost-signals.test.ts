@@ -6,7 +6,7 @@ import {
   NotFoundException,
 } from '@aws-sdk/client-budgets';
 import { type Anomaly, CostExplorerClient, GetAnomaliesCommand } from '@aws-sdk/client-cost-explorer';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-vitest/extend';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -204,6 +204,59 @@ describe('AwsCostExplorerSignals', () => {
         /^DescribeBudgets failed: AccessDeniedException: .*\(does the role allow budgets:ViewBudget\?\)$/,
       ),
     });
+  });
+
+  it('refuses Budgets in GovCloud before sending anything, since the SDK would send GovCloud credentials to the commercial host', async () => {
+    // Why: the SDK resolves Budgets in us-gov-west-1 to the `aws` partition's hostname.
+    const sdk = new BudgetsClient({ region: 'us-gov-west-1' });
+    const endpoint = sdk.config.endpointProvider({
+      Region: 'us-gov-west-1',
+      UseFIPS: false,
+      UseDualStack: false,
+    });
+    expect(endpoint.url.hostname).toBe('budgets.amazonaws.com');
+    sdk.destroy();
+
+    const viaRole = new AwsCostExplorerSignals({
+      managementAccountId: MGMT,
+      managementRoleName: 'Mgmt',
+      assumer: roleAssumer({ purpose: 'cost-signals', partition: 'aws-us-gov' }),
+    });
+    const viaProfile = new AwsCostExplorerSignals({
+      managementAccountId: MGMT,
+      managementRoleName: 'Mgmt',
+      credentials: staticCredentials,
+      region: 'us-gov-east-1',
+    });
+
+    for (const source of [viaRole, viaProfile]) {
+      await expect(source.budgets()).rejects.toMatchObject({
+        name: 'ScanError',
+        scope: 'aws-budgets',
+        reason: expect.stringMatching(/^Budgets has no endpoint in aws-us-gov .*anomaly\.useBudgets: false/),
+      });
+    }
+    expect(budgets).toReceiveCommandTimes(DescribeBudgetsCommand, 0);
+    expect(sts).toReceiveCommandTimes(AssumeRoleCommand, 0);
+  });
+
+  it('reads Budgets in China from its own partition', async () => {
+    budgets.on(DescribeBudgetsCommand).resolves({ Budgets: [] });
+
+    await new AwsCostExplorerSignals({
+      managementAccountId: MGMT,
+      managementRoleName: 'Mgmt',
+      credentials: staticCredentials,
+      region: 'cn-northwest-1',
+    }).budgets();
+
+    const client = budgets.commandCalls(DescribeBudgetsCommand)[0]?.thisValue as BudgetsClient;
+    const endpoint = await client.config.endpointProvider({
+      Region: await client.config.region(),
+      UseFIPS: false,
+      UseDualStack: false,
+    });
+    expect(endpoint.url.hostname).toBe('budgets.amazonaws.com.cn');
   });
 
   it('fails the anomalies scope naming the permission on AccessDenied', async () => {
