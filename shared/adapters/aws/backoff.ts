@@ -65,21 +65,53 @@ export async function retryRemaining<T>(
   return remaining;
 }
 
-const RETRYABLE_NAMES = new Set([
-  'ThrottlingException',
-  'Throttling',
-  'ThrottledException',
-  'RequestThrottled',
-  'RequestThrottledException',
-  'TooManyRequestsException',
+/**
+ * Error names worth another round. The throttling and transient names are
+ * those of the SDK's own retry strategy (`THROTTLING_ERROR_CODES` and
+ * `TRANSIENT_ERROR_CODES` in `@smithy/core/retry` 3.41), among them
+ * `LimitExceededException`, Cost Explorer's throttling error; a test checks
+ * them against the SDK's `isThrottlingError` and `isTransientError`. Copied,
+ * not imported: that module would add about 70 KiB to the cold start of a
+ * function that only backs off (the forwarder's HTTP sinks). The rest name
+ * a 5xx or SQS's KMS throttling, for errors that come without a status.
+ */
+export const RETRYABLE_NAMES: ReadonlySet<string> = new Set([
+  // @smithy/core/retry THROTTLING_ERROR_CODES
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
   'ProvisionedThroughputExceededException',
   'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+  // @smithy/core/retry TRANSIENT_ERROR_CODES
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  // Without a status: SQS's KMS throttling, and 5xx names.
   'KmsThrottled',
   'ServiceUnavailable',
   'InternalError',
   'InternalFailure',
-  'RequestTimeout',
-  'TimeoutError',
+]);
+
+/** Node's dropped-connection and network codes, as `@smithy/core/retry` lists them (NODEJS_TIMEOUT_ERROR_CODES, NODEJS_NETWORK_ERROR_CODES). */
+const RETRYABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
 ]);
 
 /**
@@ -102,5 +134,5 @@ export function isRetryableAwsError(error: unknown): boolean {
   const status = e.$metadata?.httpStatusCode;
   if (typeof status === 'number' && (status >= 500 || status === 429)) return true;
   if (typeof e.name === 'string' && RETRYABLE_NAMES.has(e.name)) return true;
-  return typeof e.code === 'string' && ['ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes(e.code);
+  return typeof e.code === 'string' && RETRYABLE_CODES.has(e.code);
 }
