@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { configService } from './services/config.js';
-import { costExplorerService } from './services/cost-explorer.js';
+import { type CostTagStatus, costExplorerService } from './services/cost-explorer.js';
 import { organizationsService } from './services/organizations.js';
 import { resourceExplorerService } from './services/resource-explorer.js';
 import { stsService } from './services/sts.js';
@@ -39,12 +39,16 @@ export interface FakeAws {
  */
 export async function startFakeAws(
   world: World,
-  options: { readonly viewIncludesTags?: boolean; readonly activeCostTags?: readonly string[] } = {},
+  options: {
+    readonly viewIncludesTags?: boolean;
+    /** The cost allocation tag keys billing data has seen, and their status. */
+    readonly costTags?: Readonly<Record<string, CostTagStatus>>;
+  } = {},
 ): Promise<FakeAws> {
   const handlers: Handler[] = [
     organizationsService(world),
     taggingService(world),
-    costExplorerService(options.activeCostTags),
+    costExplorerService(options.costTags),
     configService(world),
     resourceExplorerService(world, { includeTags: options.viewIncludesTags ?? true }),
     stsService(),

@@ -281,7 +281,7 @@ describe('run --source aws over the wire', () => {
   });
 
   it('reports an inactive cost allocation tag as its own finding instead of 100% untagged spend', async () => {
-    const inactive = await startFakeAws(defaultWorld(), { activeCostTags: [] });
+    const inactive = await startFakeAws(defaultWorld(), { costTags: { owner: 'Inactive' } });
     for (const [name, value] of Object.entries(inactive.env)) vi.stubEnv(name, value);
     try {
       const { events } = await runAws(writeConfig({ sources: ['tagging-api'] }, 1), '--region', 'us-east-1');
@@ -293,6 +293,24 @@ describe('run --source aws over the wire', () => {
       expect(inactive.calls.some((c) => c.operation === 'GetCostAndUsage')).toBe(false);
     } finally {
       await inactive.close();
+    }
+  });
+
+  it('reports a key no billing data carries yet as absent, not inactive, and measures no spend for it', async () => {
+    const unseen = await startFakeAws(defaultWorld(), { costTags: { team: 'Active' } });
+    for (const [name, value] of Object.entries(unseen.env)) vi.stubEnv(name, value);
+    try {
+      const { events } = await runAws(writeConfig({ sources: ['tagging-api'] }, 1), '--region', 'us-east-1');
+
+      const finding = events.find((e) => e.data.rule === 'cost-allocation-tag');
+      expect(finding?.data.evidence).toMatchObject({ key: 'owner', status: 'absent', measured: false });
+      expect(finding?.data.summary).toMatch(/^Tag key owner is not a cost allocation tag yet/);
+      expect(coverageOf(events, PAYMENTS)).toMatchObject({ bySpend: null });
+      // Asked for owner alone, the listing named nothing: the key is absent, not inactive.
+      expect(unseen.calls.filter((c) => c.operation === 'ListCostAllocationTags')).toHaveLength(1);
+      expect(unseen.calls.some((c) => c.operation === 'GetCostAndUsage')).toBe(false);
+    } finally {
+      await unseen.close();
     }
   });
 });

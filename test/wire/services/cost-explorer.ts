@@ -1,13 +1,22 @@
 import { AwsFault, json11 } from '../protocols/json11.js';
 import { MANAGEMENT, PAYMENTS } from '../world.js';
 
+/** A user-defined cost allocation tag key's status, as ListCostAllocationTags reports it. */
+export type CostTagStatus = 'Active' | 'Inactive';
+
 /**
  * Cost Explorer over JSON 1.1, in the management account, signed for
- * us-east-1. `owner` is an active cost allocation tag; GetCostAndUsage
- * grouped by LINKED_ACCOUNT and TAG owner answers one month for payments:
- * $40 without the tag (`owner$`), $60 tagged (`owner$payments`).
+ * us-east-1. `costTags` are the user-defined keys billing data has seen
+ * (default: `owner` active, `team` inactive); ListCostAllocationTags lists
+ * only those, filtered by `TagKeys` and `Status`, and never a key it has not
+ * seen (API reference, ListCostAllocationTags: the inputs are filters over
+ * the account's cost allocation tags). GetCostAndUsage grouped by
+ * LINKED_ACCOUNT and a TAG answers one month for payments: $40 without the
+ * tag (`<key>$`), $60 tagged (`<key>$payments`).
  */
-export function costExplorerService(activeTags: readonly string[] = ['owner']) {
+export function costExplorerService(
+  costTags: Readonly<Record<string, CostTagStatus>> = { owner: 'Active', team: 'Inactive' },
+) {
   const guard = (caller: { accountId: string; region: string }) => {
     if (caller.accountId !== MANAGEMENT) throw new AwsFault('AccessDeniedException', 'not the payer account');
     if (caller.region !== 'us-east-1') throw new AwsFault('InvalidEndpoint', `signed for ${caller.region}`);
@@ -15,13 +24,14 @@ export function costExplorerService(activeTags: readonly string[] = ['owner']) {
   return json11('AWSInsightsIndexService', {
     ListCostAllocationTags: (input, caller) => {
       guard(caller);
-      const keys = (input.TagKeys as string[] | undefined) ?? ['owner', 'team'];
+      const wanted = input.TagKeys as string[] | undefined;
       return {
-        CostAllocationTags: keys.map((TagKey) => ({
-          TagKey,
-          Type: 'UserDefined',
-          Status: activeTags.includes(TagKey) ? 'Active' : 'Inactive',
-        })),
+        CostAllocationTags: Object.entries(costTags)
+          .filter(
+            ([key, status]) =>
+              (!wanted || wanted.includes(key)) && (!input.Status || input.Status === status),
+          )
+          .map(([TagKey, Status]) => ({ TagKey, Type: 'UserDefined', Status })),
       };
     },
     GetCostAndUsage: (input, caller) => {
