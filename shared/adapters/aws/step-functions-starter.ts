@@ -30,10 +30,11 @@ export interface StartedRun {
 
 /**
  * The name of a run's attempt: the run id first, `<runId>-2`, `<runId>-3`, …
- * for reruns. Fits StartExecution's 80 characters.
+ * for reruns, each cut to StartExecution's 80 characters (API reference,
+ * StartExecution `name`: length 1–80), the first one too.
  */
 export function attemptName(runId: string, attempt: number): string {
-  if (attempt <= 1) return runId;
+  if (attempt <= 1) return runId.slice(0, MAX_NAME_LENGTH);
   const suffix = `-${attempt}`;
   return `${runId.slice(0, MAX_NAME_LENGTH - suffix.length)}${suffix}`;
 }

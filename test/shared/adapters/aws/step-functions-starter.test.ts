@@ -162,4 +162,12 @@ describe('attemptName', () => {
     expect(attemptName(long, 3)).toHaveLength(80);
     expect(attemptName(long, 3).endsWith('-3')).toBe(true);
   });
+
+  it('cuts an over-long run id to 80 characters on the first attempt too, where StartExecution would refuse it', () => {
+    const tooLong = `tag-coverage-${'x'.repeat(90)}`;
+    for (const attempt of [1, 2, 10, MAX_RUN_ATTEMPTS]) {
+      expect(attemptName(tooLong, attempt).length, `attempt ${attempt}`).toBeLessThanOrEqual(80);
+    }
+    expect(attemptName(tooLong, 1)).toBe(tooLong.slice(0, 80));
+  });
 });
