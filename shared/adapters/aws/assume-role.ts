@@ -90,17 +90,30 @@ export function roleSessionName(purpose: string): string {
 }
 
 /**
+ * The region patterns of the partitions other than `aws`, as the SDK's
+ * partitions table has them (`regionRegex` in `@aws-sdk/core`
+ * util-endpoints `partitions.json`, 3.981): the European Sovereign Cloud
+ * (`aws-eusc`, eusc-de-east-1) and the ISO partitions included.
+ */
+const PARTITION_REGIONS: ReadonlyArray<readonly [partition: string, regions: RegExp]> = [
+  ['aws-cn', /^cn-\w+-\d+$/],
+  ['aws-us-gov', /^us-gov-\w+-\d+$/],
+  ['aws-eusc', /^eusc-de-\w+-\d+$/],
+  ['aws-iso', /^us-iso-\w+-\d+$/],
+  ['aws-iso-b', /^us-isob-\w+-\d+$/],
+  ['aws-iso-e', /^eu-isoe-\w+-\d+$/],
+  ['aws-iso-f', /^us-isof-\w+-\d+$/],
+];
+
+/**
  * The partition a region belongs to, for role ARNs in member accounts.
  *
  * @example
  * partitionOfRegion('cn-north-1'); // 'aws-cn'
+ * partitionOfRegion('eusc-de-east-1'); // 'aws-eusc'
  */
 export function partitionOfRegion(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  return 'aws';
+  return PARTITION_REGIONS.find(([, regions]) => regions.test(region))?.[0] ?? 'aws';
 }
 
 /**

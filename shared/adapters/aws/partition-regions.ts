@@ -12,6 +12,8 @@ const GLOBAL_ENDPOINT_REGION: Readonly<Record<string, string>> = {
   aws: 'us-east-1',
   'aws-cn': 'cn-northwest-1',
   'aws-us-gov': 'us-gov-west-1',
+  // European Sovereign Cloud: its one region (`*.eusc-de-east-1.amazonaws.eu`, Organizations; Cost Explorer `.api.amazonwebservices.eu`).
+  'aws-eusc': 'eusc-de-east-1',
 };
 
 /**

@@ -24,6 +24,8 @@ const DNS_SUFFIX: Readonly<Record<string, string>> = {
   aws: 'amazonaws.com',
   'aws-cn': 'amazonaws.com.cn',
   'aws-us-gov': 'amazonaws.com',
+  // The SDK resolves SQS in eusc-de-east-1 to sqs.eusc-de-east-1.amazonaws.eu.
+  'aws-eusc': 'amazonaws.eu',
 };
 
 export interface SqsQueueRef {

@@ -57,4 +57,24 @@ organization:
 `),
     ).toContain('organization.inventory.resourceExplorer.viewArn: must be a Resource Explorer view ARN');
   });
+
+  it('takes a region of the European Sovereign Cloud, and still refuses what is not a region', () => {
+    const config = parseConfig(`version: 1
+organization:
+  regions: [eusc-de-east-1]
+  inventory:
+    sources: [config]
+    config: { aggregatorName: org-aggregator, region: eusc-de-east-1 }
+`);
+    expect(config.organization.regions).toEqual(['eusc-de-east-1']);
+    expect(config.organization.inventory.config?.region).toBe('eusc-de-east-1');
+    expect(
+      messageOf(`version: 1
+organization:
+  inventory:
+    sources: [config]
+    config: { aggregatorName: org-aggregator, region: eusc-east-1 }
+`),
+    ).toContain('organization.inventory.config.region: must be an AWS region');
+  });
 });

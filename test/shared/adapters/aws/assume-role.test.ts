@@ -200,4 +200,15 @@ describe('role naming', () => {
     expect(partitionOfRegion('cn-north-1')).toBe('aws-cn');
     expect(partitionOfRegion('us-gov-west-1')).toBe('aws-us-gov');
   });
+
+  it('knows every partition the SDK knows, the European Sovereign Cloud and the ISO ones included', () => {
+    // Regions of each partition in @aws-sdk/core's partitions table.
+    expect(partitionOfRegion('eusc-de-east-1')).toBe('aws-eusc');
+    expect(partitionOfRegion('us-iso-east-1')).toBe('aws-iso');
+    expect(partitionOfRegion('us-isob-east-1')).toBe('aws-iso-b');
+    expect(partitionOfRegion('eu-isoe-west-1')).toBe('aws-iso-e');
+    // Before, us-isof-* read as `aws`: role ARNs there would have named the wrong partition.
+    expect(partitionOfRegion('us-isof-south-1')).toBe('aws-iso-f');
+    expect(partitionOfRegion('eu-central-1')).toBe('aws');
+  });
 });

@@ -282,6 +282,10 @@ describe('parseQueue', () => {
     expect(parseQueue('arn:aws-cn:sqs:cn-north-1:123456789012:q').url).toBe(
       'https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q',
     );
+    // The host the SDK resolves for SQS in the European Sovereign Cloud.
+    expect(parseQueue('arn:aws-eusc:sqs:eusc-de-east-1:123456789012:q').url).toBe(
+      'https://sqs.eusc-de-east-1.amazonaws.eu/123456789012/q',
+    );
   });
 
   it('keeps a queue URL and reads its region', () => {
