@@ -206,6 +206,10 @@ export class CostExplorerCosts implements CostSource {
             { Dimensions: { Key: 'LINKED_ACCOUNT', Values: [accountId] } },
             { Dimensions: { Key: 'SERVICE', Values: [service] } },
           ]),
+          // REGION is missing from GetCostAndUsage's GroupBy list in the API reference (and from
+          // GetDimensionValues' COST_AND_USAGE list), but it is a Dimension value, the Expression
+          // reference filters by it, and the Cost Explorer guide ("Filter and group options") groups
+          // by Region. Not confirmed by a real call.
           GroupBy: [
             { Type: 'DIMENSION', Key: 'USAGE_TYPE' },
             { Type: 'DIMENSION', Key: 'REGION' },
