@@ -20,8 +20,7 @@ import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
-import { bundleBytes, functionBuildOptions, LAMBDA_HANDLERS } from '../infra/constructs/function-bundle.js';
+import { buildFunction, bundleBytes, LAMBDA_HANDLERS } from '../infra/constructs/function-bundle.js';
 import { configBundleText } from '../shared/config/config-json.js';
 import { loadConfig } from '../shared/config/loader.js';
 import { CONFIG_GLOBAL } from '../shared/runtime/bundled-config.js';
@@ -98,16 +97,13 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   for (const handler of HANDLERS) {
     const outdir = join(OUT, handler);
     rmSync(outdir, { recursive: true, force: true });
-    const built = await build(
-      functionBuildOptions({
-        entry: join(ROOT, `functions/${handler}/handler.ts`),
-        outdir,
-        define,
-        sourcemap: false,
-      }),
-    );
-    if (!built.metafile) throw new Error(`${handler}: esbuild returned no metafile`);
-    const bytes = bundleBytes(built.metafile);
+    const metafile = await buildFunction({
+      entry: join(ROOT, `functions/${handler}/handler.ts`),
+      outdir,
+      define,
+      sourcemap: false,
+    });
+    const bytes = bundleBytes(metafile);
     const gzipBytes = bytes.coldStartFiles.reduce(
       (sum, file) => sum + gzipSync(readFileSync(file)).length,
       0,
@@ -141,20 +137,17 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   // The floor of the functions that keep state: the state table's client alone, bundled the same way.
   const floorDir = join(OUT, 'state-client-only');
   rmSync(floorDir, { recursive: true, force: true });
-  const floorBuild = await build(
-    functionBuildOptions({
-      entry: join(ROOT, 'bench/entries/state-client-only.ts'),
-      outdir: floorDir,
-      define,
-      sourcemap: false,
-    }),
-  );
-  if (!floorBuild.metafile) throw new Error('state-client-only: esbuild returned no metafile');
+  const floorMetafile = await buildFunction({
+    entry: join(ROOT, 'bench/entries/state-client-only.ts'),
+    outdir: floorDir,
+    define,
+    sourcemap: false,
+  });
   const floorRuns = Array.from({ length: samples }, () => importSample(join(floorDir, 'index.mjs')));
   figures.push(
     info(
       'floor: the state table client alone, loaded (minified)',
-      bundleBytes(floorBuild.metafile).coldStart / 1024,
+      bundleBytes(floorMetafile).coldStart / 1024,
       'KiB',
     ),
     info(

@@ -1,7 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { coldStartChunk } from './cold-start-chunk.js';
+import { coldStartGraph } from './cold-start-graph.js';
 
 /**
  * Lets CommonJS dependencies call `require` inside the ESM bundle: esbuild
@@ -109,17 +113,53 @@ export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
 }
 
 /**
+ * Builds a function's bundle into `outdir` with {@link functionBuildOptions},
+ * in two passes: the first finds the files a cold start runs
+ * ({@link coldStartGraph}), the second writes the code-split bundle with
+ * those files in one chunk ({@link coldStartChunk}). The cold-start bench
+ * and the bundle tests build with this; synth through {@link bundleFunction}.
+ */
+export async function buildFunction(
+  input: FunctionBundleInput,
+  overrides: Partial<BuildOptions> = {},
+): Promise<Metafile> {
+  const options = { ...functionBuildOptions(input), ...overrides };
+  const coldStart = await coldStartGraph(options);
+  const entries = new Set(
+    Object.values(options.entryPoints as Record<string, string>).map((e) => resolve(e)),
+  );
+  const result = await build({
+    ...options,
+    plugins: [...(options.plugins ?? []), coldStartChunk(coldStart, entries)],
+    // The wrappers import every cold-start file for its chunk, side-effect-free SDK modules included.
+    logOverride: { ...options.logOverride, 'ignored-bare-import': 'silent' },
+  });
+  return result.metafile as Metafile;
+}
+
+/** The script {@link bundleFunction} runs in a child process (tsx loads its TypeScript). */
+const BUNDLE_CHILD = fileURLToPath(new URL('./bundle-function-child.ts', import.meta.url));
+
+/**
  * Builds a function's bundle into `outdir` and copies `assetFiles` next to
- * it. Synchronous: CDK's local bundling calls it while synthesizing.
+ * it. Synchronous, because CDK's local bundling calls it while
+ * synthesizing, and esbuild runs plugins only in its asynchronous API: the
+ * build ({@link buildFunction}) runs in a child `node`, whose metafile this
+ * returns.
  */
 export function bundleFunction(
   input: FunctionBundleInput,
   assetFiles: ReadonlyArray<{ readonly source: string; readonly target: string }> = [],
 ): Metafile {
-  const result = buildSync(functionBuildOptions(input));
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const out = execFileSync(process.execPath, ['--import', tsx, BUNDLE_CHILD], {
+    input: JSON.stringify(input),
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   for (const file of assetFiles) copyFileSync(file.source, join(input.outdir, file.target));
-  if (!result.metafile) throw new Error(`esbuild returned no metafile for ${input.entry}`);
-  return result.metafile;
+  return JSON.parse(out) as Metafile;
 }
 
 /** Bytes of a bundle's JavaScript: all of it, and what a cold start loads (the entry and its static imports). */

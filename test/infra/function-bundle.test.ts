@@ -22,7 +22,7 @@ const define = { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(config)) };
 function bundled(
   handler: string,
   withConfig = true,
-): { dir: string; coldStartInputs: string[]; lazyInputs: string[] } {
+): { dir: string; coldStartFiles: readonly string[]; coldStartInputs: string[]; lazyInputs: string[] } {
   const dir = join(out, withConfig ? handler : `${handler}-no-config`);
   const metafile = bundleFunction({
     entry: repoFile(`functions/${handler}/handler.ts`),
@@ -35,14 +35,24 @@ function bundled(
   const lazyFiles = Object.keys(metafile.outputs).filter(
     (f) => f.endsWith('.mjs') && !coldStartFiles.includes(f),
   );
-  return { dir, coldStartInputs: inputsOf(coldStartFiles), lazyInputs: inputsOf(lazyFiles) };
+  return { dir, coldStartFiles, coldStartInputs: inputsOf(coldStartFiles), lazyInputs: inputsOf(lazyFiles) };
 }
+
+/** Enough of a function's environment for its bundle to import (nothing is sent). */
+const LAMBDA_ENV = {
+  PATH: process.env.PATH ?? '',
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'example',
+  STATE_TABLE_NAME: 'StateTable',
+  INCIDENT_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/100000000002/incidents',
+};
 
 const loaded = (inputs: string[], fragment: string) => inputs.some((input) => input.includes(fragment));
 
 describe('function bundles', () => {
   it('leave the paths not every invocation takes to chunks a cold start does not load (tag-coverage)', () => {
-    const { coldStartInputs, lazyInputs } = bundled('tag-coverage');
+    const { dir, coldStartFiles, coldStartInputs, lazyInputs } = bundled('tag-coverage');
     // The demo config names only the Tagging API; the fan-out, the report and the schema are lazy.
     for (const lazy of [
       '@aws-sdk/client-s3/',
@@ -63,6 +73,27 @@ describe('function bundles', () => {
     }
     // The state lease is a run's first call.
     expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
+    // What a cold start runs is one chunk beside the entry, however many lazy paths share it.
+    expect(coldStartFiles).toHaveLength(2);
+
+    // Every chunk links and evaluates in Node after the entry, as a lazy path loads it: each
+    // import() target's wrapper and each chunk's imports resolve to names that exist.
+    const script = [
+      "const { readdirSync } = await import('node:fs');",
+      `const dir = ${JSON.stringify(dir)};`,
+      "const m = await import(dir + '/index.mjs');",
+      "const chunks = readdirSync(dir).filter((f) => f.startsWith('chunk-') && f.endsWith('.mjs'));",
+      "for (const f of chunks) await import(dir + '/' + f);",
+      'process.stdout.write(JSON.stringify({ handler: typeof m.handler, chunks: chunks.length }));',
+    ].join('\n');
+    const result = JSON.parse(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        encoding: 'utf8',
+        env: LAMBDA_ENV,
+      }),
+    );
+    expect(result.handler).toBe('function');
+    expect(result.chunks).toBeGreaterThan(10);
   });
 
   it('leave the config schema out of a bundle with a compiled-in config, and lazy in one without', () => {
@@ -122,12 +153,7 @@ describe('function bundles', () => {
     const result = JSON.parse(
       execFileSync(process.execPath, ['--input-type=module', '-e', script], {
         encoding: 'utf8',
-        env: {
-          PATH: process.env.PATH ?? '',
-          AWS_REGION: 'us-east-1',
-          AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
-          AWS_SECRET_ACCESS_KEY: 'example',
-        },
+        env: LAMBDA_ENV,
       }),
     );
     expect(result).toEqual({ handler: 'function', undici: false, report: false });
