@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
+import { barrelStaticView } from './barrel-static-view.js';
 import { coldStartChunk } from './cold-start-chunk.js';
 import { coldStartGraph } from './cold-start-graph.js';
 
@@ -116,7 +117,8 @@ export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
  * Builds a function's bundle into `outdir` with {@link functionBuildOptions},
  * in two passes: the first finds the files a cold start runs
  * ({@link coldStartGraph}), the second writes the code-split bundle with
- * those files in one chunk ({@link coldStartChunk}). The cold-start bench
+ * those files in one chunk ({@link coldStartChunk}) and without what the
+ * SDK's barrels re-export for the lazy paths only ({@link barrelStaticView}). The cold-start bench
  * and the bundle tests build with this; synth through {@link bundleFunction}.
  */
 export async function buildFunction(
@@ -130,7 +132,7 @@ export async function buildFunction(
   );
   const result = await build({
     ...options,
-    plugins: [...(options.plugins ?? []), coldStartChunk(coldStart, entries)],
+    plugins: [...(options.plugins ?? []), barrelStaticView(coldStart), coldStartChunk(coldStart, entries)],
     // The wrappers import every cold-start file for its chunk, side-effect-free SDK modules included.
     logOverride: { ...options.logOverride, 'ignored-bare-import': 'silent' },
   });
