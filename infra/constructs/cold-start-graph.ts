@@ -21,7 +21,11 @@ export async function coldStartGraph(options: BuildOptions): Promise<ReadonlySet
   const result = await build({
     ...options,
     splitting: false,
+    // Syntax minification inlines constants across files, which would leave their file with no code here.
     minify: false,
+    minifySyntax: false,
+    minifyWhitespace: false,
+    minifyIdentifiers: false,
     sourcemap: false,
     write: false,
     metafile: true,
