@@ -57,6 +57,8 @@ const BUILTIN_SHIMS: Readonly<Record<string, string>> = {
   'node:http': shim('node-http'),
   process: shim('node-process'),
   'node:process': shim('node-process'),
+  util: shim('node-util'),
+  'node:util': shim('node-util'),
 };
 
 /** What one function's bundle is built from. */
@@ -85,7 +87,7 @@ export interface FunctionBundleInput {
  * path runs, so a cold start neither compiles nor evaluates them. Chunks
  * sit in the same directory as the entry, so `import.meta.url` (the chart
  * library copied next to the bundle) means the same place in every file.
- * `node:http` and `node:process` are loaded without an ESM facade
+ * `node:http`, `node:process` and `node:util` are loaded without an ESM facade
  * (infra/bundle-shims/).
  */
 export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {

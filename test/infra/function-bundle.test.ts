@@ -87,10 +87,12 @@ describe('function bundles', () => {
     const script = [
       "const { readdirSync } = await import('node:fs');",
       `const dir = ${JSON.stringify(dir)};`,
+      'const before = new Set(process.moduleLoadList);',
       "const m = await import(dir + '/index.mjs');",
+      "const workers = process.moduleLoadList.some((x) => !before.has(x) && x.includes('worker_threads'));",
       "const chunks = readdirSync(dir).filter((f) => f.startsWith('chunk-') && f.endsWith('.mjs'));",
       "for (const f of chunks) await import(dir + '/' + f);",
-      'process.stdout.write(JSON.stringify({ handler: typeof m.handler, chunks: chunks.length }));',
+      'process.stdout.write(JSON.stringify({ handler: typeof m.handler, workers, chunks: chunks.length }));',
     ].join('\n');
     const result = JSON.parse(
       execFileSync(process.execPath, ['--input-type=module', '-e', script], {
@@ -100,6 +102,9 @@ describe('function bundles', () => {
     );
     expect(result.handler).toBe('function');
     expect(result.chunks).toBeGreaterThan(10);
+    // The state store's isDeepStrictEqual comes from node:util without its ESM facade, whose
+    // getters would load worker_threads and a dozen other internal modules at init.
+    expect(result.workers).toBe(false);
   });
 
   it('leave the config schema out of a bundle with a compiled-in config, and lazy in one without', () => {
