@@ -12,4 +12,16 @@ import { createRequire } from 'node:module';
 const util = createRequire(import.meta.url)('node:util') as typeof import('node:util');
 
 export default util;
-export const { isDeepStrictEqual } = util;
+// Plain functions and data (no lazy getter among them): what the bundled code imports, and the usual others.
+export const {
+  callbackify,
+  deprecate,
+  format,
+  inherits,
+  inspect,
+  isDeepStrictEqual,
+  promisify,
+  types,
+  TextDecoder,
+  TextEncoder,
+} = util;
