@@ -3,7 +3,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { bundleBytes, bundleFunction, LAMBDA_HANDLERS } from '../../infra/constructs/function-bundle.js';
+import {
+  buildFunction,
+  bundleBytes,
+  bundleFunction,
+  LAMBDA_HANDLERS,
+} from '../../infra/constructs/function-bundle.js';
 import { configBundleText } from '../../shared/config/config-json.js';
 import { loadConfig } from '../../shared/config/loader.js';
 import { CONFIG_GLOBAL } from '../../shared/runtime/bundled-config.js';
@@ -18,24 +23,46 @@ afterAll(() => rmSync(out, { recursive: true, force: true }));
 const config = loadConfig(repoFile('examples/demo-org/guardrails.config.yaml'));
 const define = { [CONFIG_GLOBAL]: JSON.stringify(configBundleText(config)) };
 
-/** Bundles a handler as GuardrailFunction does; returns its output directory and the inputs a cold start loads. */
-function bundled(
-  handler: string,
-  withConfig = true,
-): { dir: string; coldStartFiles: readonly string[]; coldStartInputs: string[]; lazyInputs: string[] } {
-  const dir = join(out, withConfig ? handler : `${handler}-no-config`);
-  const metafile = bundleFunction({
-    entry: repoFile(`functions/${handler}/handler.ts`),
-    outdir: dir,
-    ...(withConfig && { define }),
-  });
-  const { coldStartFiles } = bundleBytes(metafile);
-  const inputsOf = (files: readonly string[]) =>
-    files.flatMap((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}));
-  const lazyFiles = Object.keys(metafile.outputs).filter(
-    (f) => f.endsWith('.mjs') && !coldStartFiles.includes(f),
-  );
-  return { dir, coldStartFiles, coldStartInputs: inputsOf(coldStartFiles), lazyInputs: inputsOf(lazyFiles) };
+type Bundled = {
+  dir: string;
+  coldStartFiles: readonly string[];
+  coldStartInputs: string[];
+  lazyInputs: string[];
+};
+const builds = new Map<string, Promise<Bundled>>();
+
+/**
+ * Bundles a handler as GuardrailFunction does (once per handler and config);
+ * returns its output directory and the inputs a cold start loads. In-process
+ * (`buildFunction`) unless `viaChild`, which goes through the synchronous
+ * `bundleFunction` CDK calls, and its child process.
+ */
+function bundled(handler: string, withConfig = true, viaChild = false): Promise<Bundled> {
+  const dir = join(out, `${handler}${withConfig ? '' : '-no-config'}${viaChild ? '-child' : ''}`);
+  let found = builds.get(dir);
+  if (found === undefined) {
+    const input = {
+      entry: repoFile(`functions/${handler}/handler.ts`),
+      outdir: dir,
+      ...(withConfig && { define }),
+    };
+    found = (viaChild ? Promise.resolve(bundleFunction(input)) : buildFunction(input)).then((metafile) => {
+      const { coldStartFiles } = bundleBytes(metafile);
+      const inputsOf = (files: readonly string[]) =>
+        files.flatMap((f) => Object.keys(metafile.outputs[f]?.inputs ?? {}));
+      const lazyFiles = Object.keys(metafile.outputs).filter(
+        (f) => f.endsWith('.mjs') && !coldStartFiles.includes(f),
+      );
+      return {
+        dir,
+        coldStartFiles,
+        coldStartInputs: inputsOf(coldStartFiles),
+        lazyInputs: inputsOf(lazyFiles),
+      };
+    });
+    builds.set(dir, found);
+  }
+  return found;
 }
 
 /** Enough of a function's environment for its bundle to import (nothing is sent). */
@@ -51,8 +78,8 @@ const LAMBDA_ENV = {
 const loaded = (inputs: string[], fragment: string) => inputs.some((input) => input.includes(fragment));
 
 describe('function bundles', () => {
-  it('leave the paths not every invocation takes to chunks a cold start does not load (tag-coverage)', () => {
-    const { dir, coldStartFiles, coldStartInputs, lazyInputs } = bundled('tag-coverage');
+  it('leave the paths not every invocation takes to chunks a cold start does not load (tag-coverage)', async () => {
+    const { dir, coldStartFiles, coldStartInputs, lazyInputs } = await bundled('tag-coverage');
     // The demo config names only the Tagging API; the fan-out, the report and the schema are lazy.
     for (const lazy of [
       '@aws-sdk/client-s3/',
@@ -107,19 +134,19 @@ describe('function bundles', () => {
     expect(result.workers).toBe(false);
   });
 
-  it('leave the config schema out of a bundle with a compiled-in config, and lazy in one without', () => {
-    const compiled = bundled('scan-account');
+  it('leave the config schema out of a bundle with a compiled-in config, and lazy in one without', async () => {
+    const compiled = await bundled('scan-account');
     for (const absent of ['shared/config/schema.ts', 'zod/v4/classic/']) {
       expect(loaded(compiled.coldStartInputs, absent), absent).toBe(false);
       expect(loaded(compiled.lazyInputs, absent), absent).toBe(false);
     }
-    const fromEnvironment = bundled('scan-account', false);
+    const fromEnvironment = await bundled('scan-account', false);
     expect(loaded(fromEnvironment.coldStartInputs, 'shared/config/schema.ts')).toBe(false);
     expect(loaded(fromEnvironment.lazyInputs, 'shared/config/schema.ts')).toBe(true);
   });
 
-  it('carry no evaluation, state table or pattern engine where a run only scans (scan-account)', () => {
-    const { coldStartInputs, lazyInputs } = bundled('scan-account');
+  it('carry no evaluation, state table or pattern engine where a run only scans (scan-account)', async () => {
+    const { coldStartInputs, lazyInputs } = await bundled('scan-account');
     for (const absent of ['shared/checks/tag-coverage/evaluate.ts', '@aws-sdk/client-dynamodb/']) {
       expect(loaded(coldStartInputs, absent), absent).toBe(false);
       expect(loaded(lazyInputs, absent), absent).toBe(false);
@@ -132,8 +159,8 @@ describe('function bundles', () => {
     }
   });
 
-  it('load the queue, paging and secret clients only when a round has something to send (probe)', () => {
-    const { coldStartInputs, lazyInputs } = bundled('probe');
+  it('load the queue, paging and secret clients only when a round has something to send (probe)', async () => {
+    const { coldStartInputs, lazyInputs } = await bundled('probe');
     for (const lazy of ['@aws-sdk/client-sqs/', '@aws-sdk/client-sns/', '@aws-sdk/client-secrets-manager/']) {
       expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
       expect(loaded(lazyInputs, lazy), lazy).toBe(true);
@@ -142,8 +169,8 @@ describe('function bundles', () => {
     expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
   });
 
-  it('load in Node without the built-ins whose ESM facades cost a cold start (forwarder)', () => {
-    const { dir, coldStartInputs } = bundled('forwarder');
+  it('load in Node without the built-ins whose ESM facades cost a cold start (forwarder)', async () => {
+    const { dir, coldStartInputs } = await bundled('forwarder', true, true);
     expect(loaded(coldStartInputs, '@aws-sdk/client-secrets-manager/')).toBe(false);
     expect(loaded(coldStartInputs, 'shared/config/schema.ts')).toBe(false);
     const code = readdirSync(dir)
