@@ -1,7 +1,8 @@
 /**
  * Cold start of every Lambda function: each handler bundled as
- * GuardrailFunction bundles it (infra/constructs/function-bundle.ts: esbuild,
- * ESM, minified, code-split, the AWS SDK and the validated config inside),
+ * GuardrailFunction bundles it (infra/constructs/function-bundle.ts
+ * buildFunction: esbuild, ESM, minified, code-split with what a cold start
+ * runs in one chunk, the AWS SDK and the validated config inside),
  * then its `index.mjs` imported in a fresh `node` process with the
  * environment the stacks give it, against a bare `node` start. The import
  * runs the handler's cold-start code (config, clients, middleware) and loads
@@ -163,7 +164,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     sizes: { handlers: HANDLERS.length, samples, 'load average': Number((loadavg()[0] ?? 0).toFixed(2)) },
     figures,
     notes: [
-      'Bundled as GuardrailFunction bundles (function-bundle.ts: esbuild ESM, minified, code-split, AWS SDK and config inside); source maps are separate files and not counted.',
+      'Bundled as GuardrailFunction bundles (function-bundle.ts buildFunction: esbuild ESM, minified, code-split with what a cold start runs in one chunk, AWS SDK and config inside); source maps are separate files and not counted.',
       'Cold-start KiB = index.mjs and the chunks it imports statically (what an init loads); whole bundle = every chunk, including those behind import().',
       'Import over a bare start = median CPU time (user + system, all threads) of a fresh `node` that imports the bundle, less that of a bare `node`: load on a shared machine stretches wall time, not CPU time. Wall time of the import() is reported beside it.',
       'The import runs the cold-start code with the environment the stacks set (fake ARNs and credentials); nothing is sent.',
