@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { init, parse } from 'es-module-lexer';
 import type { Plugin, PluginBuild } from 'esbuild';
 
@@ -116,11 +116,16 @@ export function barrelStaticView(coldStartFiles: ReadonlySet<string>): Plugin {
     setup(build) {
       build.onStart(() => init);
       const names = exportedNames(build, barrel);
+      // Views are named relative to the working directory: the source maps name them, and must
+      // not name the checkout's place on the build machine (the asset hash covers them).
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      const absolute = (path: string) => resolve(cwd, path);
+      const localOf = (path: string) => JSON.stringify(`${LOCAL}:${relative(cwd, path)}`);
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind !== 'import-statement' || args.pluginData === INNER) return undefined;
         const viaView =
           args.namespace === STATIC ||
-          (args.namespace === LOCAL && coldStartFiles.has(args.importer)) ||
+          (args.namespace === LOCAL && coldStartFiles.has(absolute(args.importer))) ||
           (args.namespace === 'file' && coldStartFiles.has(args.importer) && !barrel(args.importer));
         if (!viaView) return undefined;
         const target = await build.resolve(args.path, {
@@ -130,7 +135,7 @@ export function barrelStaticView(coldStartFiles: ReadonlySet<string>): Plugin {
           pluginData: INNER,
         });
         if (target.errors.length > 0 || target.namespace !== 'file' || !barrel(target.path)) return undefined;
-        return { path: target.path, namespace: STATIC, sideEffects: false };
+        return { path: relative(cwd, target.path), namespace: STATIC, sideEffects: false };
       });
       build.onResolve({ filter: new RegExp(`^${LOCAL}:`) }, (args) => ({
         path: args.path.slice(LOCAL.length + 1),
@@ -141,22 +146,23 @@ export function barrelStaticView(coldStartFiles: ReadonlySet<string>): Plugin {
         const b = barrel(args.path);
         if (!b?.local.trim()) return undefined;
         return {
-          contents: `export * from ${JSON.stringify(`${LOCAL}:${args.path}`)};\n${b.reexports.map((r) => r.text).join('\n')}\n`,
+          contents: `export * from ${localOf(args.path)};\n${b.reexports.map((r) => r.text).join('\n')}\n`,
           resolveDir: dirname(args.path),
           loader: 'js',
         };
       });
       build.onLoad({ filter: /.*/, namespace: LOCAL }, (args) => ({
-        contents: barrel(args.path)?.local ?? '',
-        resolveDir: dirname(args.path),
+        contents: barrel(absolute(args.path))?.local ?? '',
+        resolveDir: dirname(absolute(args.path)),
         loader: 'js',
       }));
       build.onLoad({ filter: /.*/, namespace: STATIC }, async (args) => {
-        const b = barrel(args.path) as Barrel;
+        const path = absolute(args.path);
+        const b = barrel(path) as Barrel;
         const kept: string[] = [];
-        if (b.local.trim()) kept.push(`export * from ${JSON.stringify(`${LOCAL}:${args.path}`)};`);
+        if (b.local.trim()) kept.push(`export * from ${localOf(path)};`);
         for (const r of b.reexports) {
-          const target = await names.resolve(r.specifier, args.path);
+          const target = await names.resolve(r.specifier, path);
           if (target === undefined) kept.push(r.text);
           else if (r.kind === 'named') {
             const used: string[] = [];
@@ -167,7 +173,7 @@ export function barrelStaticView(coldStartFiles: ReadonlySet<string>): Plugin {
               kept.push(`export { ${used.join(', ')} } from ${JSON.stringify(r.specifier)};`);
           } else if (await names.anyNeeded(target, coldStartFiles)) kept.push(r.text);
         }
-        return { contents: `${kept.join('\n')}\n`, resolveDir: dirname(args.path), loader: 'js' };
+        return { contents: `${kept.join('\n')}\n`, resolveDir: dirname(path), loader: 'js' };
       });
     },
   };

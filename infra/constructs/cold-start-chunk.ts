@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { init, parse } from 'es-module-lexer';
 import type { Plugin } from 'esbuild';
 import { transformSync } from 'esbuild';
@@ -38,14 +38,14 @@ function moduleShape(path: string): 'commonjs' | 'esm' | 'esm-with-default' {
  * wrapped (their `import()` shape is esbuild's to give).
  */
 export function coldStartChunk(coldStartFiles: ReadonlySet<string>, entries: ReadonlySet<string>): Plugin {
-  const imports = [...coldStartFiles]
-    .filter((file) => !entries.has(file))
-    .sort()
-    .map((file) => `import ${JSON.stringify(file)};`)
-    .join('\n');
+  const files = [...coldStartFiles].filter((file) => !entries.has(file)).sort();
   return {
     name: 'cold-start-chunk',
     setup(build) {
+      // Paths relative to the working directory: the source maps name the wrappers, and must not
+      // name the checkout's place on the build machine (the asset hash covers them).
+      const cwd = build.initialOptions.absWorkingDir ?? process.cwd();
+      const from = (dir: string, file: string) => JSON.stringify(`./${relative(dir, file)}`);
       build.onStart(() => init);
       build.onResolve({ filter: /.*/ }, async (args) => {
         if (args.kind !== 'dynamic-import' || args.pluginData === INNER) return undefined;
@@ -58,12 +58,15 @@ export function coldStartChunk(coldStartFiles: ReadonlySet<string>, entries: Rea
         if (target.errors.length > 0 || target.external || target.namespace !== 'file') return undefined;
         const shape = moduleShape(target.path);
         if (shape === 'commonjs') return target;
-        return { path: target.path, namespace: NAMESPACE, pluginData: shape };
+        return { path: relative(cwd, target.path), namespace: NAMESPACE, pluginData: shape };
       });
       build.onLoad({ filter: /.*/, namespace: NAMESPACE }, (args) => {
-        const target = JSON.stringify(args.path);
+        const path = resolve(cwd, args.path);
+        const dir = dirname(path);
+        const target = from(dir, path);
+        const imports = files.map((file) => `import ${from(dir, file)};`).join('\n');
         const reexport = `export * from ${target};${args.pluginData === 'esm-with-default' ? `\nexport { default } from ${target};` : ''}`;
-        return { contents: `${imports}\n${reexport}\n`, resolveDir: dirname(args.path), loader: 'js' };
+        return { contents: `${imports}\n${reexport}\n`, resolveDir: dir, loader: 'js' };
       });
     },
   };

@@ -120,8 +120,9 @@ export function functionBuildOptions(input: FunctionBundleInput): BuildOptions {
  * in two passes: the first finds the files a cold start runs
  * ({@link coldStartGraph}), the second writes the code-split bundle with
  * those files in one chunk ({@link coldStartChunk}) and without what the
- * SDK's barrels re-export for the lazy paths only ({@link barrelStaticView}). The cold-start bench
- * and the bundle tests build with this; synth through {@link bundleFunction}.
+ * SDK's barrels re-export for the lazy paths only
+ * ({@link barrelStaticView}). The cold-start bench and the bundle tests
+ * build with this; synth through {@link bundleFunction}.
  */
 export async function buildFunction(
   input: FunctionBundleInput,
