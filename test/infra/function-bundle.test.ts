@@ -179,6 +179,15 @@ describe('function bundles', () => {
       .join('\n');
     expect(code).not.toMatch(/from\s*["'](node:)?(http|process)["']/);
     expect(readdirSync(dir).filter((f) => f.startsWith('chunk-')).length).toBeGreaterThan(0);
+    // The bundling plugins' modules are named relative to the checkout in the source maps: an
+    // absolute path would make the asset, hashed on its output, differ between build machines.
+    const maps = readdirSync(dir)
+      .filter((f) => f.endsWith('.map'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'))
+      .join('\n');
+    expect(maps).toContain('barrel-local:node_modules/');
+    expect(maps).not.toContain(`"${repoFile('')}`);
+    expect(maps).not.toContain(`:${repoFile('')}`);
 
     // A fresh node imports the split bundle: its handler is there, and neither undici nor the
     // diagnostic report module was loaded.
