@@ -20,9 +20,17 @@ const GLOBAL_ENDPOINT_REGION: Readonly<Record<string, string>> = {
  * The region of a partition's global endpoints (Cost Explorer,
  * Organizations, and the Tagging API's global resources).
  *
+ * @throws Error for a partition whose global endpoints are not known here
+ * (the ISO partitions): falling back to `us-east-1` would send that
+ * partition's credentials to the commercial one.
  * @example
  * globalEndpointRegion('aws-cn'); // 'cn-northwest-1'
  */
 export function globalEndpointRegion(partition: string): string {
-  return GLOBAL_ENDPOINT_REGION[partition] ?? 'us-east-1';
+  const region = GLOBAL_ENDPOINT_REGION[partition];
+  if (region === undefined)
+    throw new Error(
+      `the global endpoints (Cost Explorer, Organizations) of partition ${partition} are not known to finops-guardrails (it knows ${Object.keys(GLOBAL_ENDPOINT_REGION).join(', ')}): refusing to send its credentials to another partition`,
+    );
+  return region;
 }

@@ -24,4 +24,11 @@ describe('globalEndpointRegion', () => {
     expect(hostOf(new CostExplorerClient({ region }), region)).toBe(ce);
     expect(hostOf(new OrganizationsClient({ region }), region)).toBe(org);
   });
+
+  it('refuses a partition whose global endpoints it does not know, rather than send its credentials to us-east-1', () => {
+    expect(partitionOfRegion('us-iso-east-1')).toBe('aws-iso');
+    expect(() => globalEndpointRegion('aws-iso')).toThrow(
+      /partition aws-iso are not known to finops-guardrails .*refusing to send its credentials to another partition/,
+    );
+  });
 });
