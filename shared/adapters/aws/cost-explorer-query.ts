@@ -94,5 +94,8 @@ export function awsFailureReason(error: unknown, permission: string): string {
   // Our own errors (AssumeRoleError) already say what failed.
   if (error.name === 'AssumeRoleError') return error.message;
   const reason = `${error.name}: ${error.message}`;
-  return /^AccessDenied/.test(error.name) ? `${reason} (does the role allow ${permission}?)` : reason;
+  // Resource Explorer answers a view the caller may not use with UnauthorizedException (401).
+  return /^(AccessDenied|UnauthorizedException$)/.test(error.name)
+    ? `${reason} (does the role allow ${permission}?)`
+    : reason;
 }

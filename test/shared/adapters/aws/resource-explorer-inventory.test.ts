@@ -181,7 +181,8 @@ describe('ResourceExplorerInventory', () => {
     await expect(inventory().listResources(A, 'eu-west-1')).rejects.toMatchObject({
       name: 'ScanError',
       scope: `${A}/eu-west-1`,
-      reason: 'Resource Explorer: UnauthorizedException: no access',
+      reason:
+        'Resource Explorer: UnauthorizedException: no access (does the role allow resource-explorer-2:Search?)',
     });
   });
 
