@@ -8,6 +8,7 @@ import { type ManagementAccount, managementAccess, type RoleAssumer } from './as
 import { type AwsClientOptions, awsClient } from './clients.js';
 import { ConfigAggregatorQuery } from './config-aggregator-query.js';
 import { awsFailureReason } from './cost-explorer-query.js';
+import { ExpiringMemo, INVENTORY_CHECK_TTL_MS } from './expiring-memo.js';
 
 /** Name of this source in `TagObservations.sources` and coverage evidence. */
 export const CONFIG_SOURCE = 'config';
@@ -31,6 +32,8 @@ export interface ConfigAggregatorInventoryOptions {
   /** The aggregator's account and the role to assume there when the caller is elsewhere. */
   readonly account: ManagementAccount;
   readonly assumer: RoleAssumer;
+  /** Clock of the coverage check's expiry (tests). */
+  readonly now?: () => number;
 }
 
 /**
@@ -60,13 +63,14 @@ export class ConfigAggregatorInventory implements InventorySource {
   readonly globalScope = true;
   readonly #options: ConfigAggregatorInventoryOptions;
   readonly #status: ConfigAggregatorQuery;
-  /** Per region, why the aggregator does not hold it (undefined: it does). */
-  readonly #uncovered = new Map<string, Promise<string | undefined>>();
+  /** Per region, why the aggregator does not hold it (undefined: it does); trusted for about one run. */
+  readonly #uncovered: ExpiringMemo<string | undefined>;
   #pageRequests = 0;
 
   constructor(options: ConfigAggregatorInventoryOptions) {
     this.#options = options;
     this.#status = new ConfigAggregatorQuery(options);
+    this.#uncovered = new ExpiringMemo(INVENTORY_CHECK_TTL_MS, options.now);
   }
 
   /** SelectAggregateResourceConfig calls sent so far. */
@@ -124,20 +128,11 @@ export class ConfigAggregatorInventory implements InventorySource {
     }
   }
 
-  /** Why the aggregator holds no data of `region` (asked once per region, again after a failure). */
+  /** Why the aggregator holds no data of `region` (asked once per region and run, again after a failure). */
   #whyUncovered(region: string): Promise<string | undefined> {
-    let why = this.#uncovered.get(region);
-    if (why === undefined) {
-      why = this.#status.uncoveredRegions([region]).then(
-        (uncovered) => uncovered[0]?.reason,
-        (cause: unknown) => {
-          this.#uncovered.delete(region);
-          throw cause;
-        },
-      );
-      this.#uncovered.set(region, why);
-    }
-    return why;
+    return this.#uncovered.get(region, () =>
+      this.#status.uncoveredRegions([region]).then((uncovered) => uncovered[0]?.reason),
+    );
   }
 }
 

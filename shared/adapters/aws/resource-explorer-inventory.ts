@@ -14,6 +14,7 @@ import type { InventorySource } from '../../core/sources.js';
 import { type ManagementAccount, managementAccess, type RoleAssumer } from './assume-role.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
 import { awsFailureReason } from './cost-explorer-query.js';
+import { ExpiringMemo, INVENTORY_CHECK_TTL_MS } from './expiring-memo.js';
 
 /** Name of this source in `TagObservations.sources` and coverage evidence. */
 export const RESOURCE_EXPLORER_SOURCE = 'resource-explorer';
@@ -34,6 +35,8 @@ export interface ResourceExplorerInventoryOptions {
   /** Role assumed in the view's account when the caller is elsewhere (default: the management role's name). */
   readonly roleName: string;
   readonly assumer: RoleAssumer;
+  /** Clock of the checks' expiry (tests). */
+  readonly now?: () => number;
 }
 
 interface ViewAccess {
@@ -76,13 +79,15 @@ export class ResourceExplorerInventory implements InventorySource {
   readonly globalScope = true;
   readonly #options: ResourceExplorerInventoryOptions;
   readonly #view: { readonly accountId: string; readonly region: string };
-  #access: Promise<ViewAccess> | undefined;
+  readonly #access: ExpiringMemo<ViewAccess>;
   /** Per account, the Regions where it has a Resource Explorer index. */
-  readonly #indexed = new Map<string, Promise<ReadonlySet<string>>>();
+  readonly #indexed: ExpiringMemo<ReadonlySet<string>>;
   #pageRequests = 0;
 
   constructor(options: ResourceExplorerInventoryOptions) {
     this.#options = options;
+    this.#access = new ExpiringMemo(INVENTORY_CHECK_TTL_MS, options.now);
+    this.#indexed = new ExpiringMemo(INVENTORY_CHECK_TTL_MS, options.now);
     const arn = parseArn(options.viewArn);
     this.#view = { accountId: arn.accountId ?? '', region: arn.region ?? '' };
   }
@@ -102,14 +107,14 @@ export class ResourceExplorerInventory implements InventorySource {
           `the Resource Explorer view ${this.#options.viewArn} covers only account ${access.onlyAccount}: use a view whose scope is the organization`,
         );
       }
-      if (region !== GLOBAL_REGION) {
-        const indexed = await this.#indexedRegions(access.client, accountId);
-        if (!indexed.has(region))
-          throw new ScanError(
-            scope,
-            `no Resource Explorer index in account ${accountId}, Region ${region}: its resources cannot be listed; create one there (aws resource-explorer-2 create-index --region ${region}, or Systems Manager Quick Setup for Resource Explorer)`,
-          );
-      }
+      const indexed = await this.#indexedRegions(access.client, accountId);
+      if (region === GLOBAL_REGION ? indexed.size === 0 : !indexed.has(region))
+        throw new ScanError(
+          scope,
+          region === GLOBAL_REGION
+            ? `no Resource Explorer index in account ${accountId}: its global resources cannot be listed; turn Resource Explorer on there (Systems Manager Quick Setup for Resource Explorer, or aws resource-explorer-2 create-index)`
+            : `no Resource Explorer index in account ${accountId}, Region ${region}: its resources cannot be listed; create one there (aws resource-explorer-2 create-index --region ${region}, or Systems Manager Quick Setup for Resource Explorer)`,
+        );
       return await this.#readAllPages(access.client, accountId, region);
     } catch (cause) {
       if (cause instanceof ScanError) throw cause;
@@ -119,30 +124,22 @@ export class ResourceExplorerInventory implements InventorySource {
     }
   }
 
-  /** The Regions where `accountId` has an index; asked once per account, again after a failure. */
+  /** The Regions where `accountId` has an index; asked once per account and run, again after a failure. */
   #indexedRegions(client: ResourceExplorer2Client, accountId: string): Promise<ReadonlySet<string>> {
-    let regions = this.#indexed.get(accountId);
-    if (regions === undefined) {
-      regions = listIndexedRegions(client, accountId).catch((cause: unknown) => {
-        this.#indexed.delete(accountId);
+    return this.#indexed.get(accountId, () =>
+      listIndexedRegions(client, accountId).catch((cause: unknown) => {
         throw new ScanError(
           `${accountId}/*`,
           `Resource Explorer ListIndexesForMembers: ${awsFailureReason(cause, 'resource-explorer-2:ListIndexesForMembers')}`,
           { cause },
         );
-      });
-      this.#indexed.set(accountId, regions);
-    }
-    return regions;
+      }),
+    );
   }
 
-  /** The client in the view's account and region, and what the view covers; checked once, retried after a failure. */
+  /** The client in the view's account and region, and what the view covers; checked once a run, again after a failure. */
   #viewAccess(): Promise<ViewAccess> {
-    this.#access ??= this.#checkView().catch((error: unknown) => {
-      this.#access = undefined;
-      throw error;
-    });
-    return this.#access;
+    return this.#access.get('view', () => this.#checkView());
   }
 
   async #checkView(): Promise<ViewAccess> {

@@ -188,6 +188,28 @@ describe('ConfigAggregatorInventory', () => {
     expect(config).toReceiveCommandTimes(SelectAggregateResourceConfigCommand, 3);
   });
 
+  it('asks the aggregator status again after a run, so a region that stopped being collected is a gap next run', async () => {
+    let now = 0;
+    config.on(SelectAggregateResourceConfigCommand).resolves({ Results: [] });
+    const source = new ConfigAggregatorInventory({
+      aggregatorName: 'org',
+      region: 'us-east-1',
+      account: { managementAccountId: MANAGEMENT, managementRoleName: 'Mgmt' },
+      assumer: roleAssumer({ purpose: 'tag-coverage' }),
+      now: () => now,
+    });
+    await expect(source.listResources(A, 'eu-west-1')).resolves.toEqual([]);
+    config
+      .on(DescribeConfigurationAggregatorSourcesStatusCommand)
+      .resolves({ AggregatedSourceStatusList: [] });
+
+    now = 60 * 60_000;
+
+    await expect(source.listResources(A, 'eu-west-1')).rejects.toMatchObject({
+      reason: 'AWS Config: the aggregator org does not aggregate eu-west-1: its resources cannot be listed',
+    });
+  });
+
   it('fails the scope on a row it cannot read, rather than skip a resource', async () => {
     config.on(SelectAggregateResourceConfigCommand).resolves({ Results: ['{"accountId":'] });
 

@@ -227,6 +227,43 @@ describe('ResourceExplorerInventory', () => {
     expect(explorer.commandCalls(ListResourcesCommand)).toHaveLength(2);
   });
 
+  it('fails the global scope of an account with no index at all, rather than list its global resources as none', async () => {
+    explorer.on(ListIndexesForMembersCommand).resolves({ Indexes: [] });
+    explorer.on(ListResourcesCommand).resolves({ Resources: [] });
+
+    await expect(inventory().listResources(A, 'global')).rejects.toMatchObject({
+      name: 'ScanError',
+      scope: `${A}/global`,
+      reason: expect.stringContaining(
+        `no Resource Explorer index in account ${A}: its global resources cannot be listed`,
+      ),
+    });
+    expect(explorer).not.toHaveReceivedCommand(ListResourcesCommand);
+  });
+
+  it('checks the view and the indexes again after a run, so a source kept warm sees an index deleted since', async () => {
+    // Prepare: the same source, warm across two scheduled runs an hour apart; the index goes in between.
+    let now = 0;
+    explorer.on(ListResourcesCommand).resolves({ Resources: [] });
+    const source = new ResourceExplorerInventory({
+      viewArn: VIEW,
+      roleName: 'FinopsGuardrailsManagementRead',
+      assumer: roleAssumer({ purpose: 'tag-coverage' }),
+      now: () => now,
+    });
+    await expect(source.listResources(A, 'eu-west-1')).resolves.toEqual([]);
+    explorer.on(ListIndexesForMembersCommand).resolves({ Indexes: [] });
+    // Act
+    now = 60 * 60_000;
+    const second = source.listResources(A, 'eu-west-1');
+    // Assess
+    await expect(second).rejects.toMatchObject({
+      reason: expect.stringContaining('no Resource Explorer index'),
+    });
+    expect(explorer).toReceiveCommandTimes(ListIndexesForMembersCommand, 2);
+    expect(explorer).toReceiveCommandTimes(GetViewCommand, 2);
+  });
+
   it('turns a denied ListIndexesForMembers into a scan gap naming the permission, and asks again next time', async () => {
     explorer
       .on(ListIndexesForMembersCommand)
