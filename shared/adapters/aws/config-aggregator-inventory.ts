@@ -6,14 +6,20 @@ import { GLOBAL_REGION } from '../../core/global-region.js';
 import type { InventorySource } from '../../core/sources.js';
 import { type ManagementAccount, managementAccess, type RoleAssumer } from './assume-role.js';
 import { type AwsClientOptions, awsClient } from './clients.js';
-import { ConfigAggregatorQuery } from './config-aggregator-query.js';
+import {
+  ConfigAggregatorQuery,
+  SELECT_PAGE_LIMIT,
+  type SourceStatus,
+  whyUncovered,
+} from './config-aggregator-query.js';
+
+export { SELECT_PAGE_LIMIT };
+
 import { awsFailureReason } from './cost-explorer-query.js';
 import { ExpiringMemo, INVENTORY_CHECK_TTL_MS } from './expiring-memo.js';
 
 /** Name of this source in `TagObservations.sources` and coverage evidence. */
 export const CONFIG_SOURCE = 'config';
-/** SelectAggregateResourceConfig's largest page (API reference: Limit 0–100; 25 when unset). */
-export const SELECT_PAGE_LIMIT = 100;
 /** Configuration items of a resource that no longer exists. */
 const DELETED = new Set(['ResourceDeleted', 'ResourceDeletedNotRecorded']);
 /**
@@ -63,14 +69,14 @@ export class ConfigAggregatorInventory implements InventorySource {
   readonly globalScope = true;
   readonly #options: ConfigAggregatorInventoryOptions;
   readonly #status: ConfigAggregatorQuery;
-  /** Per region, why the aggregator does not hold it (undefined: it does); trusted for about one run. */
-  readonly #uncovered: ExpiringMemo<string | undefined>;
+  /** The aggregator's sources and their last collection; trusted for about one run. */
+  readonly #statuses: ExpiringMemo<SourceStatus[]>;
   #pageRequests = 0;
 
   constructor(options: ConfigAggregatorInventoryOptions) {
     this.#options = options;
     this.#status = new ConfigAggregatorQuery(options);
-    this.#uncovered = new ExpiringMemo(INVENTORY_CHECK_TTL_MS, options.now);
+    this.#statuses = new ExpiringMemo(INVENTORY_CHECK_TTL_MS, options.now);
   }
 
   /** SelectAggregateResourceConfig calls sent so far. */
@@ -81,7 +87,7 @@ export class ConfigAggregatorInventory implements InventorySource {
   async listResources(accountId: string, region: string): Promise<TaggedResource[]> {
     const scope = `${accountId}/${region}`;
     if (region !== GLOBAL_REGION) {
-      const uncovered = await this.#whyUncovered(region).catch((cause: unknown) => {
+      const uncovered = await this.#whyUncovered(accountId, region).catch((cause: unknown) => {
         throw cause instanceof ScanError ? new ScanError(scope, cause.reason, { cause }) : cause;
       });
       if (uncovered !== undefined)
@@ -128,11 +134,10 @@ export class ConfigAggregatorInventory implements InventorySource {
     }
   }
 
-  /** Why the aggregator holds no data of `region` (asked once per region and run, again after a failure). */
-  #whyUncovered(region: string): Promise<string | undefined> {
-    return this.#uncovered.get(region, () =>
-      this.#status.uncoveredRegions([region]).then((uncovered) => uncovered[0]?.reason),
-    );
+  /** Why the aggregator holds no data of `accountId` in `region` (its status read once per run, again after a failure). */
+  async #whyUncovered(accountId: string, region: string): Promise<string | undefined> {
+    const statuses = await this.#statuses.get('status', () => this.#status.sourcesStatus());
+    return whyUncovered(this.#options.aggregatorName, statuses, region, accountId);
   }
 }
 

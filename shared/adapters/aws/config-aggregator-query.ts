@@ -9,10 +9,11 @@ import { ScanError } from '../../core/errors.js';
 import { type ManagementAccount, managementAccess, type RoleAssumer } from './assume-role.js';
 import { DEFAULT_RETRY_POLICY, fullJitterDelayMs, isRetryableAwsError, type RetryPolicy } from './backoff.js';
 import { awsClient } from './clients.js';
-import { SELECT_PAGE_LIMIT } from './config-aggregator-inventory.js';
 import { awsFailureReason } from './cost-explorer-query.js';
 
 /** Name of this source in a digest's `sources`. */
+/** SelectAggregateResourceConfig's largest page (API reference: Limit 0–100; 25 when unset). */
+export const SELECT_PAGE_LIMIT = 100;
 export const CONFIG_AGGREGATOR_QUERY_SOURCE = 'config-aggregator';
 /** SelectAggregateResourceConfig's `Expression`: 1–4096 characters (API reference, Request Parameters). */
 export const EXPRESSION_MAX = 4096;
@@ -119,11 +120,19 @@ export class ConfigAggregatorQuery implements ConfigQuerySource {
    * aggregator reports its sources per region, not per account.
    */
   async uncoveredRegions(regions: readonly string[]): Promise<Array<{ region: string; reason: string }>> {
+    const statuses = await this.sourcesStatus();
+    return regions.flatMap((region) => {
+      const reason = whyUncovered(this.#options.aggregatorName, statuses, region);
+      return reason === undefined ? [] : [{ region, reason }];
+    });
+  }
+
+  /** Every source's last collection (`DescribeConfigurationAggregatorSourcesStatus`, every page). */
+  async sourcesStatus(): Promise<SourceStatus[]> {
     const scope = `${this.#options.aggregatorName} (sources status)`;
     try {
       const client = await this.#client();
-      const held = new Set<string>();
-      const failures = new Map<string, string>();
+      const statuses: SourceStatus[] = [];
       const seen = new Set<string>();
       let token: string | undefined;
       do {
@@ -136,13 +145,13 @@ export class ConfigAggregatorQuery implements ConfigQuerySource {
         );
         for (const source of page.AggregatedSourceStatusList ?? []) {
           if (!source.AwsRegion) continue;
-          if (source.LastUpdateStatus === 'SUCCEEDED' || source.LastUpdateStatus === 'OUTDATED')
-            held.add(source.AwsRegion);
-          else
-            failures.set(
-              source.AwsRegion,
-              `${source.LastUpdateStatus ?? 'no status'}${source.LastErrorCode ? ` (${source.LastErrorCode}: ${source.LastErrorMessage ?? ''})` : ''}`,
-            );
+          statuses.push({
+            region: source.AwsRegion,
+            ...(source.SourceId !== undefined && { sourceId: source.SourceId }),
+            ...(source.SourceType !== undefined && { sourceType: source.SourceType }),
+            held: source.LastUpdateStatus === 'SUCCEEDED' || source.LastUpdateStatus === 'OUTDATED',
+            detail: `${source.LastUpdateStatus ?? 'no status'}${source.LastErrorCode ? ` (${source.LastErrorCode}: ${source.LastErrorMessage ?? ''})` : ''}`,
+          });
         }
         token = page.NextToken || undefined;
         if (token !== undefined) {
@@ -150,14 +159,7 @@ export class ConfigAggregatorQuery implements ConfigQuerySource {
           seen.add(token);
         }
       } while (token !== undefined);
-      return regions
-        .filter((region) => !held.has(region))
-        .map((region) => ({
-          region,
-          reason: failures.has(region)
-            ? `the aggregator ${this.#options.aggregatorName} last failed to collect ${region}: ${failures.get(region)}`
-            : `the aggregator ${this.#options.aggregatorName} does not aggregate ${region}`,
-        }));
+      return statuses;
     } catch (cause) {
       if (cause instanceof ScanError) throw cause;
       throw new ScanError(scope, explainStatus(cause), { cause });
@@ -196,4 +198,48 @@ function explainStatus(error: unknown): string {
   const meaning = EXPLAINED[name];
   const reason = awsFailureReason(error, 'config:DescribeConfigurationAggregatorSourcesStatus');
   return meaning ? `${meaning}: ${reason}` : `AWS Config: ${reason}`;
+}
+
+/** One aggregator source's last collection in one region. */
+export interface SourceStatus {
+  readonly region: string;
+  /** An account id for `ACCOUNT` sources, the organization's for `ORGANIZATION` ones. */
+  readonly sourceId?: string;
+  readonly sourceType?: string;
+  /** Last update `SUCCEEDED` or `OUTDATED`: the aggregator has data from it. */
+  readonly held: boolean;
+  readonly detail: string;
+}
+
+/**
+ * Why an aggregator holds no data of `region` (of `accountId` there, when
+ * given), or undefined when it does. An organization source is judged per
+ * region; where a region has only account sources (an aggregator of listed
+ * accounts), the account's own source decides, so one failing account is not
+ * hidden by another that succeeded.
+ *
+ * @example
+ * whyUncovered('org', statuses, 'eu-west-1', '123456789012'); // undefined, or 'the aggregator org does not aggregate …'
+ */
+export function whyUncovered(
+  aggregatorName: string,
+  statuses: readonly SourceStatus[],
+  region: string,
+  accountId?: string,
+): string | undefined {
+  const here = statuses.filter((s) => s.region === region);
+  const byAccount = here.filter((s) => s.sourceType === 'ACCOUNT');
+  if (accountId !== undefined && byAccount.length === here.length && here.length > 0) {
+    const own = byAccount.find((s) => s.sourceId === accountId);
+    if (own === undefined)
+      return `the aggregator ${aggregatorName} does not aggregate account ${accountId} in ${region}`;
+    return own.held
+      ? undefined
+      : `the aggregator ${aggregatorName} last failed to collect account ${accountId} in ${region}: ${own.detail}`;
+  }
+  if (here.some((s) => s.held)) return undefined;
+  const failed = here.at(-1);
+  return failed === undefined
+    ? `the aggregator ${aggregatorName} does not aggregate ${region}`
+    : `the aggregator ${aggregatorName} last failed to collect ${region}: ${failed.detail}`;
 }

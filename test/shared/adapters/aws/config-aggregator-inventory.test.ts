@@ -183,8 +183,8 @@ describe('ConfigAggregatorInventory', () => {
     await expect(source.listResources(A, 'eu-west-1')).resolves.toEqual([]);
     await expect(source.listResources('444444444444', 'eu-west-1')).resolves.toEqual([]);
     await expect(source.listResources(A, 'global')).resolves.toEqual([]);
-    // One status read per region asked about; none for global; no query for an uncovered region.
-    expect(config).toReceiveCommandTimes(DescribeConfigurationAggregatorSourcesStatusCommand, 3);
+    // One status read for the run, whatever the regions; no query for an uncovered region.
+    expect(config).toReceiveCommandTimes(DescribeConfigurationAggregatorSourcesStatusCommand, 1);
     expect(config).toReceiveCommandTimes(SelectAggregateResourceConfigCommand, 3);
   });
 
@@ -207,6 +207,29 @@ describe('ConfigAggregatorInventory', () => {
 
     await expect(source.listResources(A, 'eu-west-1')).rejects.toMatchObject({
       reason: 'AWS Config: the aggregator org does not aggregate eu-west-1: its resources cannot be listed',
+    });
+  });
+
+  it('judges each account of an aggregator of listed accounts by its own source, so one failing account is not hidden', async () => {
+    const source = (id: string, status: 'SUCCEEDED' | 'FAILED') => ({
+      SourceId: id,
+      SourceType: 'ACCOUNT' as const,
+      AwsRegion: 'eu-west-1',
+      LastUpdateStatus: status,
+    });
+    config.on(DescribeConfigurationAggregatorSourcesStatusCommand).resolves({
+      AggregatedSourceStatusList: [source(MANAGEMENT, 'SUCCEEDED'), source(A, 'FAILED')],
+    });
+    config.on(SelectAggregateResourceConfigCommand).resolves({ Results: [] });
+    const inv = inventory();
+
+    await expect(inv.listResources(MANAGEMENT, 'eu-west-1')).resolves.toEqual([]);
+    await expect(inv.listResources(A, 'eu-west-1')).rejects.toMatchObject({
+      reason: `AWS Config: the aggregator org last failed to collect account ${A} in eu-west-1: FAILED: its resources cannot be listed`,
+    });
+    await expect(inv.listResources('444444444444', 'eu-west-1')).rejects.toMatchObject({
+      reason:
+        'AWS Config: the aggregator org does not aggregate account 444444444444 in eu-west-1: its resources cannot be listed',
     });
   });
 
