@@ -157,6 +157,8 @@ const INTERMITTENT_ZERO_SHARE = 0.4;
 /** Recent charges kept to judge the next one, and how many are needed first. */
 const RECENT_SIZES = 15;
 const MIN_SIZES = 3;
+/** An intermittent series' charge must depart from the typical one this many times the largest routine charge's departure to alert. */
+const CHARGE_MARGIN = 2;
 /** A phase counts as quieter (a holiday could look like it) below this share of the judged one. */
 const HOLIDAY_CONTRAST = 0.9;
 
@@ -237,6 +239,10 @@ class BaselineModel {
   private intermittent = false;
   // The most recent positive values, for judging a charge of an intermittent series.
   private readonly sizes = new RecentSample(RECENT_SIZES);
+  // The recent charges that were not alerts: the sizes an intermittent series has shown to be routine.
+  private readonly routine = new RecentSample(RECENT_SIZES);
+  // Whether the last charge was an alert (the charge after it belongs to the same event).
+  private chargeAlerted = false;
   // Level-shift state: the current run beyond SHIFT_BAND, and the levels before the first and the
   // latest of a series of shifts (each within `shiftMemory` of the one before), remembered until
   // `shiftMemory` after the latest.
@@ -336,6 +342,8 @@ class BaselineModel {
     this.profileReady = false;
     this.intermittent = false;
     this.sizes.clear();
+    this.routine.clear();
+    this.chargeAlerted = false;
     this.runSign = 0;
     this.runLength = 0;
     this.calmSlot = -1;
@@ -422,14 +430,22 @@ class BaselineModel {
         const sizeSigma = Math.max(MAD_TO_SIGMA * this.sizes.mad(), scaleFloor * typical, MIN_SCALE);
         expected[t] = gap ? regularExpected : value > 0 ? typical : 0;
         scale[t] = sizeSigma;
-        upperWidth[t] = this.o.zThreshold * this.tail.scale(true) * sizeSigma;
+        // Upwards, a charge must also beat the largest routine charge by a margin (see `chargeBound`).
+        const bound = this.chargeBound(typical);
+        upperWidth[t] = Math.max(this.o.zThreshold * this.tail.scale(true) * sizeSigma, bound);
         lowerWidth[t] = this.o.zThreshold * this.tail.scale(false) * sizeSigma;
         if (gap) continue;
         observed++;
         if (value > 0) {
           const r = (value - typical) / sizeSigma;
           // A smaller charge than usual is not news on a series that is mostly nothing.
-          z[t] = r > 0 ? r / this.tail.scale(true) : 0;
+          let zt = r > 0 ? r / this.tail.scale(true) : 0;
+          if (bound > 0 && r > 0) zt = Math.min(zt, (this.o.zThreshold * (value - typical)) / bound);
+          z[t] = zt;
+          // An alert's charge (and the next one, the same event) is no routine size.
+          const alerted = zt >= this.o.zThreshold && t >= this.o.warmUp;
+          if (!alerted && !this.chargeAlerted) this.routine.push(value, t);
+          this.chargeAlerted = alerted;
           this.recordError(r, r);
           this.sizes.push(value, t);
         }
@@ -438,7 +454,10 @@ class BaselineModel {
         this.levelAt = t;
         continue;
       }
-      if (!gap && !monthStart && value > 0) this.sizes.push(value, t);
+      if (!gap && !monthStart && value > 0) {
+        this.sizes.push(value, t);
+        this.routine.push(value, t);
+      }
 
       // What a month start carries on top of a regular day (the fee), and how sure that is.
       let fee = 0;
@@ -822,6 +841,17 @@ class BaselineModel {
   private removeEvent(r: number, size: number, weight: number): void {
     this.tail.remove(r, weight);
     this.sizeTail.remove(size, weight);
+  }
+
+  /**
+   * The departure above `typical` (value units) at which an intermittent series' charge may reach the
+   * threshold: `CHARGE_MARGIN` times the largest routine charge's. Median and MAD of a dozen charges
+   * read a charge the size of one already seen as news when the sizes happen to cluster (the issue
+   * reference's guard: a residual must beat the largest past one twice). 0 when none is known.
+   */
+  private chargeBound(typical: number): number {
+    if (this.routine.size === 0) return 0;
+    return Math.max(0, CHARGE_MARGIN * (this.routine.largest(1) - typical));
   }
 
   /** The departure above expected (value units) at which the burst guard lets z reach the threshold; 0 when it knows too little. */

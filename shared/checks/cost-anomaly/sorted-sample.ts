@@ -64,6 +64,11 @@ export class SortedSample {
   mad(): number {
     return madOfSorted(this.sorted, this.count, this.median());
   }
+
+  /** The `rank`-th largest value (1: the largest), clamped to the smallest; the sample must not be empty. */
+  largest(rank: number): number {
+    return at(this.sorted, Math.max(0, this.count - rank));
+  }
 }
 
 /**
@@ -126,6 +131,11 @@ export class RecentSample {
   /** Median absolute deviation around the median; the sample must not be empty. */
   mad(): number {
     return this.sortedSample().mad();
+  }
+
+  /** The `rank`-th largest value (1: the largest); the sample must not be empty. */
+  largest(rank: number): number {
+    return this.sortedSample().largest(rank);
   }
 
   private sortedSample(): SortedSample {

@@ -340,6 +340,26 @@ describe('detectAnomalies on the irregularities of real exports', () => {
     expect(detected[100]?.direction).toBe('up');
   });
 
+  it('keeps a mostly-zero series quiet on charges the size of one it has shown, and flags one twice beyond', () => {
+    // Prepare: about one day in four has a charge near 20 (±2.5%, so median and MAD are tight); a
+    // charge of 29 in the warm-up, then 30 and 28 later (no larger than routine), and 55 on day 110.
+    const random = seededRandom(5);
+    const values = Array.from({ length: 120 }, () =>
+      random() < 0.25 ? 20 * (1 + (random() - 0.5) * 0.1) : 0,
+    );
+    values[8] = 29;
+    values[60] = 30;
+    values[90] = 28;
+    values[110] = 55;
+
+    // Act
+    const detected = detectAnomalies(daily(values));
+
+    // Assess: 30 and 28 are within the largest routine charge's reach; 55 departs more than twice as far.
+    expect(flagged(detected)).toEqual([110]);
+    expect(detected[90]?.upper).toBeGreaterThan(35);
+  });
+
   it('stays quiet through the ramp-up of a series that starts with its first rows', () => {
     // Prepare: spend that starts at 20 and ramps to its level over a week, then weekly as usual.
     const values = weekly(80).map((v, i) => (i < 7 ? (v * (i + 1)) / 7 : v));

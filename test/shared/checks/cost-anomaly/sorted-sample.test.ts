@@ -44,6 +44,10 @@ describe('RecentSample', () => {
     expect(sample.size).toBe(2);
     expect(sample.median()).toBe(35);
 
+    expect(sample.largest(1)).toBe(40);
+    expect(sample.largest(2)).toBe(30);
+    expect(sample.largest(5)).toBe(30);
+
     sample.clear();
     sample.push(7, 9);
     expect(sample.median()).toBe(7);
