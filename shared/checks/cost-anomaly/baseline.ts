@@ -456,7 +456,8 @@ class BaselineModel {
       }
       if (!gap && !monthStart && value > 0) {
         this.sizes.push(value, t);
-        this.routine.push(value, t);
+        // An intermittent series' first charges, before there are enough to judge by, are routine too.
+        if (this.intermittent) this.routine.push(value, t);
       }
 
       // What a month start carries on top of a regular day (the fee), and how sure that is.
@@ -994,7 +995,10 @@ class BaselineModel {
 
   /** Refits the seasonal profile (or marks an intermittent series) at the end of a season. */
   private refitProfile(seasonEnd: number): void {
+    const wasIntermittent = this.intermittent;
     this.intermittent = this.profile.zeroShare(seasonEnd) > INTERMITTENT_ZERO_SHARE;
+    // The charges seen so far are the routine sizes a newly intermittent series starts from.
+    if (this.intermittent && !wasIntermittent) this.routine.copyFrom(this.sizes);
     if (this.o.period > 1 && !this.intermittent) this.profile.refit(seasonEnd);
     this.markProfileReady();
   }

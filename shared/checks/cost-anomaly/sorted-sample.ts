@@ -118,6 +118,15 @@ export class RecentSample {
     this.stale = true;
   }
 
+  /** Becomes a copy of `other` (same capacity): its values, indices and order. */
+  copyFrom(other: RecentSample): void {
+    this.values.set(other.values);
+    this.indices.set(other.indices);
+    this.head = other.head;
+    this.length = other.length;
+    this.stale = true;
+  }
+
   /** Drops every value observed before `index`. */
   expireBefore(index: number): void {
     while (this.length > 0 && (this.indices[this.head] as number) < index) this.dropOldest();
