@@ -53,11 +53,12 @@ export interface ConfigAggregatorInventoryOptions {
  * compliance records are left out. Any failure fails the scope with a
  * {@link ScanError}: a partial list never passes for a complete one.
  *
- * A region the aggregator does not hold, or last failed to collect
- * (`DescribeConfigurationAggregatorSourcesStatus`, asked once per region), is
- * a scan gap, never an empty list. Config still sees only the resource
- * types its recorders record: an account whose recorder is off, or does not
- * record a type, lists none of it (the status is per region, not per
+ * A region the aggregator does not hold, or last failed to collect (for an
+ * aggregator of listed accounts, the account there), is a scan gap, never an
+ * empty list (`DescribeConfigurationAggregatorSourcesStatus`, read once a
+ * run). Config still sees only the resource types its recorders record: an
+ * account whose recorder is off, or does not record a type, lists none of it
+ * (an organization aggregator reports its status per region, not per
  * account).
  *
  * @example
