@@ -17,24 +17,12 @@ const EBS_VOLUME_DEFAULT_TYPE = 'gp2';
 
 /** The instance types, classes and node types a template resource sets. */
 export function templateSizes(type: string, props: Props, scope: TemplateScope): SizeFact[] | undefined {
-  const size = (service: InstanceService, path: readonly (string | number)[]): SizeFact => ({
-    service,
-    property: path.join('.'),
-    value: stringAt(props, path, scope),
-  });
+  const size = (service: InstanceService, path: readonly (string | number)[]): SizeFact =>
+    sizeFact(service, props, path, scope);
   switch (type) {
     case 'AWS::EC2::Instance':
       if (props.InstanceType === undefined)
-        return [
-          {
-            service: 'ec2',
-            property: 'InstanceType',
-            value:
-              props.LaunchTemplate === undefined
-                ? { kind: 'known', value: EC2_INSTANCE_DEFAULT_TYPE }
-                : { kind: 'unknown', via: 'its LaunchTemplate', options: [] },
-          },
-        ];
+        return [defaultEc2Type('InstanceType', props, EC2_INSTANCE_DEFAULT_TYPE)];
       return [size('ec2', ['InstanceType'])];
     case 'AWS::EC2::LaunchTemplate':
       return [size('ec2', ['LaunchTemplateData', 'InstanceType'])];
@@ -163,6 +151,31 @@ function rdsClusterStorage(props: Props, scope: TemplateScope): VolumeFact[] {
 }
 
 /** The string at a path; a non-string literal is reported as not set. */
+/** The size a resource's property names, as a fact for `allowed-instance-types`. */
+export function sizeFact(
+  service: InstanceService,
+  props: unknown,
+  path: readonly (string | number)[],
+  scope: TemplateScope,
+): SizeFact {
+  return { service, property: path.join('.'), value: stringAt(props, path, scope) };
+}
+
+/**
+ * The EC2 type of a resource that leaves it unset: the service's default, or unknown when a launch
+ * template the resource names may set it.
+ */
+export function defaultEc2Type(property: string, props: Props, defaultType: string): SizeFact {
+  return {
+    service: 'ec2',
+    property,
+    value:
+      props.LaunchTemplate === undefined
+        ? { kind: 'known', value: defaultType }
+        : { kind: 'unknown', via: 'its LaunchTemplate', options: [] },
+  };
+}
+
 export function stringAt(
   props: unknown,
   path: readonly (string | number)[],

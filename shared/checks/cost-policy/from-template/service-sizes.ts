@@ -1,6 +1,6 @@
 import { asString, resolveAt, type TemplateScope } from '../../template/resolve.js';
 import type { InstanceService, Resolved, SizeFact } from '../model.js';
-import { stringAt } from './compute.js';
+import { defaultEc2Type, sizeFact as size, stringAt } from './compute.js';
 
 type Props = Readonly<Record<string, unknown>>;
 type Path = readonly (string | number)[];
@@ -107,24 +107,11 @@ function gameLiftContainerFleetSizes(props: Props, scope: TemplateScope): SizeFa
   return [fact];
 }
 
-function size(service: InstanceService, props: unknown, path: Path, scope: TemplateScope): SizeFact {
-  return { service, property: path.join('.'), value: stringAt(props, path, scope) };
-}
-
 function eksNodegroupSizes(props: Props, scope: TemplateScope): SizeFact[] {
   const path = ['InstanceTypes'];
   const listed = resolveAt(props, path, scope);
   if (listed.kind === 'known' && listed.value === undefined)
-    return [
-      {
-        service: 'ec2',
-        property: 'InstanceTypes',
-        value:
-          props.LaunchTemplate === undefined
-            ? { kind: 'known', value: EKS_NODEGROUP_DEFAULT_TYPE }
-            : { kind: 'unknown', via: 'its LaunchTemplate', options: [] },
-      },
-    ];
+    return [defaultEc2Type('InstanceTypes', props, EKS_NODEGROUP_DEFAULT_TYPE)];
   return listSizes('ec2', props, path, scope);
 }
 
