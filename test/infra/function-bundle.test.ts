@@ -77,11 +77,22 @@ const LAMBDA_ENV = {
 
 const loaded = (inputs: string[], fragment: string) => inputs.some((input) => input.includes(fragment));
 
+/** Asserts each fragment is in the bundle's lazy chunks and not in what a cold start loads. */
+function expectOnlyLazy(
+  bundle: Pick<Bundled, 'coldStartInputs' | 'lazyInputs'>,
+  fragments: readonly string[],
+) {
+  for (const fragment of fragments) {
+    expect(loaded(bundle.coldStartInputs, fragment), fragment).toBe(false);
+    expect(loaded(bundle.lazyInputs, fragment), fragment).toBe(true);
+  }
+}
+
 describe('function bundles', () => {
   it('leave the paths not every invocation takes to chunks a cold start does not load (tag-coverage)', async () => {
     const { dir, coldStartFiles, coldStartInputs, lazyInputs } = await bundled('tag-coverage');
     // The demo config names only the Tagging API; the fan-out, the report and the schema are lazy.
-    for (const lazy of [
+    expectOnlyLazy({ coldStartInputs, lazyInputs }, [
       '@aws-sdk/client-s3/',
       '@aws-sdk/client-sfn/',
       'shared/report/',
@@ -94,18 +105,15 @@ describe('function bundles', () => {
       '@aws-sdk/client-cost-explorer/',
       '@aws-sdk/client-sts/',
       're2js/',
-    ]) {
-      expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
-      expect(loaded(lazyInputs, lazy), lazy).toBe(true);
-    }
+    ]);
     // The state lease is a run's first call.
     expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
     // DynamoDB speaks JSON: the XML and query protocols the SDK's barrels also re-export, which
     // only the lazy S3 path uses, stay out of the cold start.
-    for (const xml of ['@aws-sdk/xml-builder/', '@aws-sdk/core/dist-es/submodules/protocols/xml/']) {
-      expect(loaded(coldStartInputs, xml), xml).toBe(false);
-      expect(loaded(lazyInputs, xml), xml).toBe(true);
-    }
+    expectOnlyLazy({ coldStartInputs, lazyInputs }, [
+      '@aws-sdk/xml-builder/',
+      '@aws-sdk/core/dist-es/submodules/protocols/xml/',
+    ]);
     // What a cold start runs is one chunk beside the entry, however many lazy paths share it.
     expect(coldStartFiles).toHaveLength(2);
 
@@ -153,18 +161,16 @@ describe('function bundles', () => {
     }
     // RE2 is reachable only through the config schema, which loads when GUARDRAILS_CONFIG replaces the bundled config.
     expect(loaded(coldStartInputs, 're2js/')).toBe(false);
-    for (const lazy of ['@aws-sdk/client-s3/', '@aws-sdk/client-sts/']) {
-      expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
-      expect(loaded(lazyInputs, lazy), lazy).toBe(true);
-    }
+    expectOnlyLazy({ coldStartInputs, lazyInputs }, ['@aws-sdk/client-s3/', '@aws-sdk/client-sts/']);
   });
 
   it('load the queue, paging and secret clients only when a round has something to send (probe)', async () => {
     const { coldStartInputs, lazyInputs } = await bundled('probe');
-    for (const lazy of ['@aws-sdk/client-sqs/', '@aws-sdk/client-sns/', '@aws-sdk/client-secrets-manager/']) {
-      expect(loaded(coldStartInputs, lazy), lazy).toBe(false);
-      expect(loaded(lazyInputs, lazy), lazy).toBe(true);
-    }
+    expectOnlyLazy({ coldStartInputs, lazyInputs }, [
+      '@aws-sdk/client-sqs/',
+      '@aws-sdk/client-sns/',
+      '@aws-sdk/client-secrets-manager/',
+    ]);
     // The state and quorum table is read every round.
     expect(loaded(coldStartInputs, '@aws-sdk/client-dynamodb/')).toBe(true);
   });
