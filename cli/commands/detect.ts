@@ -18,6 +18,8 @@ export interface DetectOptions {
   readonly relativeThreshold?: number;
   readonly zThreshold?: number;
   readonly duplicates?: DuplicatePolicy;
+  readonly timeColumn?: string;
+  readonly valueColumn?: string;
 }
 
 const DUPLICATE_POLICIES: readonly DuplicatePolicy[] = ['auto', 'sum', 'mean', 'last'];
@@ -39,6 +41,14 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
     .command('detect')
     .description('score every point of a timestamp,value series against a seasonal baseline')
     .requiredOption('-i, --input <file>', 'CSV of timestamp,value (header optional, empty value = gap)')
+    .option(
+      '--value-column <name>',
+      'the column holding the value, by header name or 1-based number (needed when a file has more than two columns and none is named value)',
+    )
+    .option(
+      '--time-column <name>',
+      'the column holding the time, by header name or 1-based number (default: the column named like a time or date, else the first)',
+    )
     .option(
       '--period <n>',
       'points per season (default: from the interval: 7 for daily, 24 for hourly, 288 for 5-minute data)',
@@ -154,7 +164,13 @@ function pointsOf(
  */
 export async function detectCommand(options: DetectOptions, io: CliIo): Promise<number> {
   try {
-    const { rows, errors } = await parseSeriesCsv({ path: options.input });
+    const { rows, errors } = await parseSeriesCsv(
+      { path: options.input },
+      {
+        ...(options.timeColumn !== undefined && { time: options.timeColumn }),
+        ...(options.valueColumn !== undefined && { value: options.valueColumn }),
+      },
+    );
     const report = lineReporter(io, options.input);
     for (const error of errors) report(error.message);
     const { points, pointOf } = pointsOf(rows, report, options.input);

@@ -266,4 +266,58 @@ describe('finops-guardrails detect on time, not rows', () => {
     expect(jsonRows(out).at(-1)).toMatchObject({ value: null, anomaly: false });
     expect(err).toContain(':31: value: negative (-12): scored as a gap');
   });
+
+  it('reads an export with more columns once told which holds the value, and names the columns when not told', async () => {
+    // A CloudWatch export as a new user has it: a time, the statistic and its unit.
+    const days = weeklyDays(40);
+    days[35] = [days[35]?.[0] ?? '', 500];
+    const path = fixture('export.csv', [
+      'Unit,Timestamp,Average',
+      ...days.map(([d, v]) => `Percent,${d},${v}`),
+    ]);
+
+    const untold = await detect('--input', path);
+    expect(untold.code).toBe(2);
+    expect(untold.err).toBe(
+      `${path}:1: 3 columns (Unit, Timestamp, Average): say which holds the value with --value-column NAME (and the time with --time-column NAME if it is not Timestamp)\n`,
+    );
+    expect(untold.out).toBe('');
+
+    for (const value of ['average', '3']) {
+      const told = await detect('--input', path, '--value-column', value, '--json');
+      expect(told.code).toBe(0);
+      const rows = jsonRows(told.out);
+      expect(rows).toHaveLength(40);
+      expect(rows.filter((r) => r.anomaly).map((r) => r.timestamp)).toEqual([
+        `${days[35]?.[0]}T00:00:00.000Z`,
+      ]);
+    }
+    const unknown = await detect('--input', path, '--value-column', 'Maximum');
+    expect(unknown.err).toContain(
+      ':1: --value-column Maximum: no such column; the header has Unit, Timestamp, Average',
+    );
+    expect(unknown.code).toBe(2);
+  });
+
+  it('picks columns by number in a file without a header, and says how when a row has more fields', async () => {
+    const days = weeklyDays(30);
+    const path = fixture(
+      'bare.csv',
+      days.map(([d, v]) => `${d},eu-west-1,${v}`),
+    );
+
+    const untold = await detect('--input', path);
+    expect(untold.err).toContain(
+      ':1: expected 2 fields (timestamp,value), found 3; say which column holds the value with --value-column N',
+    );
+
+    const told = await detect('--input', path, '--value-column', '3', '--json');
+    expect(told.code).toBe(0);
+    expect(jsonRows(told.out).map((r) => r.value)).toEqual(days.map(([, v]) => v));
+
+    const byName = await detect('--input', path, '--value-column', 'cost');
+    expect(byName.err).toContain(
+      ':1: --value-column cost: the file has no header line to find that name in; give a column number',
+    );
+  });
 });

@@ -61,6 +61,29 @@ describe('parseSeriesCsv', () => {
     expect(errors.map((e) => e.location)).toEqual(['series.csv:1']);
   });
 
+  it('finds the time and the value in a wider file by their header names, or as told', async () => {
+    const text =
+      'Account,UsageDate,Value,Currency\n111122223333,2024-09-01,4.5,USD\n111122223333,2024-09-02,,USD\n';
+
+    const named = await parseSeriesCsv({ text, name: 'cur.csv' });
+    expect(named.errors).toEqual([]);
+    expect(named.points).toEqual([
+      { timestamp: '2024-09-01T00:00:00.000Z', value: 4.5 },
+      { timestamp: '2024-09-02T00:00:00.000Z', value: null },
+    ]);
+
+    const told = await parseSeriesCsv({ text, name: 'cur.csv' }, { time: '2', value: 'ACCOUNT' });
+    expect(told.points.map((p) => p.value)).toEqual([111122223333, 111122223333]);
+
+    const short = await parseSeriesCsv(
+      { text: 'Date,Cost,Unit\n2024-09-01,1\n', name: 'c.csv' },
+      { value: 'cost' },
+    );
+    expect(short.errors.map((e) => e.message)).toEqual([
+      'c.csv:2: expected 3 fields (Date,Cost,Unit), found 2',
+    ]);
+  });
+
   it('parses generated rows back to the same points, in file order', async () => {
     const point = fc.record({
       date: fc.date({
