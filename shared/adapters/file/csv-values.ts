@@ -7,7 +7,7 @@
 const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 const TIMESTAMP =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i;
+  /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z| ?UTC|[+-]\d{2}(?::?\d{2})?)?)?)?$/i;
 
 /**
  * Parses a plain decimal number (`12`, `-0.5`, `1e-7`).
@@ -47,7 +47,8 @@ export function notANumber(raw: string | null): string {
 export function notATimestamp(raw: string | null): string {
   const text = (raw ?? '').trim();
   const quoted = `not a timestamp: ${JSON.stringify(raw)}`;
-  if (/^\d{4}[/.]\d{1,2}[/.]\d{1,2}\b/.test(text)) return `${quoted} (dates are YYYY-MM-DD, with dashes)`;
+  if (/^\d{4}[/.]\d{1,2}[/.]\d{1,2}\b/.test(text) || /^\d{8}$/.test(text))
+    return `${quoted} (dates are YYYY-MM-DD, with dashes)`;
   if (/^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b/.test(text))
     return `${quoted} (dates are YYYY-MM-DD: day and month order is ambiguous here)`;
   if (/^\d{9,13}(\.\d+)?$/.test(text))
@@ -59,8 +60,10 @@ export function notATimestamp(raw: string | null): string {
  * Parses a date or timestamp into a canonical ISO-8601 UTC string.
  *
  * Accepts `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]` and the same with `T`,
- * optionally followed by `Z` or an offset (`+02:00`, `+0200`, `+02`). A value
- * without a zone is UTC, as FOCUS exports are.
+ * optionally followed by `Z`, ` UTC` (as query engines print it) or an
+ * offset (`+02:00`, `+0200`, `+02`), and a month as `YYYY-MM` (its first day,
+ * as monthly cost reports write it). A value without a zone is UTC, as FOCUS
+ * exports are.
  *
  * @returns e.g. `2024-09-18T22:00:00.000Z`, or `undefined` when invalid.
  * @example parseUtcTimestamp('2024-09-18 22:00:00') // '2024-09-18T22:00:00.000Z'
@@ -68,7 +71,7 @@ export function notATimestamp(raw: string | null): string {
 export function parseUtcTimestamp(text: string): string | undefined {
   const match = TIMESTAMP.exec(text.trim());
   if (match === null) return undefined;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', fraction = '', zone] = match;
+  const [, y, mo, d = '1', h = '0', mi = '0', s = '0', fraction = '', zone] = match;
   const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
@@ -87,7 +90,7 @@ export function parseUtcTimestamp(text: string): string | undefined {
 }
 
 function zoneOffsetMinutes(zone: string | undefined): number | undefined {
-  if (zone === undefined || zone.toUpperCase() === 'Z') return 0;
+  if (zone === undefined || /^(Z| ?UTC)$/i.test(zone)) return 0;
   const sign = zone.startsWith('-') ? -1 : 1;
   const digits = zone.slice(1).replace(':', '');
   const hours = Number(digits.slice(0, 2));

@@ -37,6 +37,9 @@ describe('parseUtcTimestamp', () => {
     ['2024-09-18T22:00:00+02:00', '2024-09-18T20:00:00.000Z'],
     ['2024-09-18T22:00:00-0130', '2024-09-18T23:30:00.000Z'],
     ['2024-02-29 00:00:00', '2024-02-29T00:00:00.000Z'],
+    ['2024-09-18 22:00:00 UTC', '2024-09-18T22:00:00.000Z'],
+    ['2024-09-18 22:00:00.000UTC', '2024-09-18T22:00:00.000Z'],
+    ['2024-09', '2024-09-01T00:00:00.000Z'],
   ])('reads %j as %s', (text, iso) => {
     expect(parseUtcTimestamp(text)).toBe(iso);
   });
@@ -52,6 +55,10 @@ describe('parseUtcTimestamp', () => {
     '2024-09-18T22:00:00+25:00',
     '18/09/2024',
     '1726696800',
+    '2024-9',
+    '2024-00',
+    '2024-09 UTC',
+    '20240918',
   ])('rejects %j', (text) => {
     expect(parseUtcTimestamp(text)).toBeUndefined();
   });
@@ -81,6 +88,7 @@ describe('notATimestamp', () => {
     expect(notATimestamp('1735689600')).toBe(
       'not a timestamp: "1735689600" (epoch numbers are not read: ISO 8601, e.g. 2025-01-31T00:00:00Z)',
     );
+    expect(notATimestamp('20250131')).toBe('not a timestamp: "20250131" (dates are YYYY-MM-DD, with dashes)');
     expect(notATimestamp('bad')).toBe('not a timestamp: "bad"');
   });
 });
