@@ -16,6 +16,7 @@ export const SCENARIOS: Readonly<Record<string, () => Promise<ScenarioRun>>> = {
   'tag-org-scan': async () => (await import('./tag-org-scan.js')).run,
   'probe-round': async () => (await import('./probe-round.js')).run,
   'anomaly-eval': async () => (await import('./anomaly-eval.js')).run,
+  'anomaly-blind': async () => (await import('./anomaly-blind.js')).run,
   'anomaly-metrics': async () => (await import('./anomaly-metrics.js')).run,
   'anomaly-pages': async () => (await import('./anomaly-pages.js')).run,
   'anomaly-throughput': async () => (await import('./anomaly-throughput.js')).run,
