@@ -57,7 +57,7 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
     .addOption(
       new Option(
         '--duplicates <how>',
-        'rows sharing a timestamp: sum them, take their mean or the last one; auto keeps one of identical repeats and sums or averages differing values, whichever fits the neighbours',
+        'rows sharing a timestamp: sum them, take their mean or the last one; auto keeps one of identical repeats (or of a set of rows delivered twice) and sums or averages differing values, whichever fits the neighbours',
       )
         .choices(DUPLICATE_POLICIES)
         .default('auto'),

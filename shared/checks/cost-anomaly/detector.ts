@@ -363,7 +363,7 @@ export function detectSeries(
   const warnings: string[] = [];
   if (grid.combinedPoints > 0) {
     warnings.push(
-      `${grid.combinedPoints} point(s) shared a timestamp${grid.intervalMs === null ? '' : ` (or a ${describeInterval(grid.intervalMs)} slot)`} with another point, on ${grid.combinedSlots} timestamp(s): combined by ${grid.combinedBy === 'repeat' ? 'keeping one of each identical repeat' : grid.combinedBy}`,
+      `${grid.combinedPoints} point(s) shared a timestamp${grid.intervalMs === null ? '' : ` (or a ${describeInterval(grid.intervalMs)} slot)`} with another point, on ${grid.combinedSlots} timestamp(s): combined by ${grid.combinedBy === 'repeat' ? 'keeping one of each identical repeat' : grid.combinedBy}${grid.redeliveredSlots > 0 ? ` (${grid.redeliveredSlots} timestamp(s) held the same rows more than once: counted once)` : ''}`,
     );
   }
   // Points in the warm-up get a score but are never flagged: when they are half the series or more,

@@ -12,7 +12,7 @@ export const MINUTE_MS = 60_000;
 export const HOUR_MS = 60 * MINUTE_MS;
 export const DAY_MS = 24 * HOUR_MS;
 
-/** How points sharing a slot are combined. `auto`: identical repeats count once, differing values are summed or averaged, whichever matches the neighbouring slots. */
+/** How points sharing a slot are combined. `auto`: identical repeats count once (and a set of differing rows delivered k times counts once), differing values are summed or averaged, whichever matches the neighbouring slots. */
 export type DuplicatePolicy = 'auto' | 'sum' | 'mean' | 'last';
 
 // Intervals an exporter uses; an inferred interval within 2% of one is snapped to it.
@@ -209,6 +209,8 @@ export interface TimeGrid {
   readonly combinedPoints: number;
   /** The policy applied to those slots (`auto` resolved to `sum` or `mean`). */
   readonly combinedBy: Exclude<DuplicatePolicy, 'auto'> | 'repeat';
+  /** Under `auto`: slots whose differing rows were the same set delivered more than once, counted once. */
+  readonly redeliveredSlots: number;
 }
 
 const monthIndex = (ms: number) => {
@@ -273,6 +275,7 @@ export function placeOnGrid(
         combinedSlots: 0,
         combinedPoints: 0,
         combinedBy,
+        redeliveredSlots: 0,
       };
     }
   }
@@ -319,7 +322,19 @@ function combine(
     }
   }
   let resolved: Exclude<DuplicatePolicy, 'auto'> | 'repeat' = policy === 'auto' ? 'repeat' : policy;
-  if (policy === 'auto' && differing) resolved = sumOrMean(count, sum, mixed);
+  let redeliveredSlots = 0;
+  if (policy === 'auto' && differing) {
+    // A day of several line items exported twice (a, b, a, b) is one day, as a single row exported twice is.
+    const copies = redeliveries(slotOf, values, count, mixed);
+    for (let s = 0; s < slots; s++) {
+      const k = copies[s] as number;
+      if (k < 2) continue;
+      redeliveredSlots++;
+      sum[s] = (sum[s] as number) / k;
+      count[s] = (count[s] as number) / k;
+    }
+    resolved = sumOrMean(count, sum, mixed);
+  }
   const out = new Float64Array(slots);
   for (let s = 0; s < slots; s++) {
     const c = count[s] as number;
@@ -340,7 +355,49 @@ function combine(
     combinedSlots,
     combinedPoints,
     combinedBy: resolved,
+    redeliveredSlots,
   };
+}
+
+/**
+ * For `auto`: how many times each slot with differing values was delivered
+ * whole: k when every distinct value in it appears exactly k times (k ≥ 2),
+ * else 1. Only slots of four rows or more can be a repeated set of
+ * differing values, so only those are read again.
+ */
+function redeliveries(
+  slotOf: Int32Array,
+  values: Float64Array,
+  count: Int32Array,
+  mixed: Uint8Array,
+): Int32Array {
+  const copies = new Int32Array(count.length).fill(1);
+  const rows = new Map<number, number[]>();
+  for (let i = 0; i < slotOf.length; i++) {
+    const slot = slotOf[i] as number;
+    const v = values[i] as number;
+    if (mixed[slot] === 0 || (count[slot] as number) < 4 || Number.isNaN(v)) continue;
+    const list = rows.get(slot);
+    if (list) list.push(v);
+    else rows.set(slot, [v]);
+  }
+  for (const [slot, list] of rows) {
+    list.sort((a, b) => a - b);
+    let k = 0;
+    let run = 1;
+    let even = true;
+    for (let j = 1; j <= list.length && even; j++) {
+      if (j < list.length && list[j] === list[j - 1]) {
+        run++;
+        continue;
+      }
+      if (k === 0) k = run;
+      even = run === k;
+      run = 1;
+    }
+    if (even && k >= 2) copies[slot] = k;
+  }
+  return copies;
 }
 
 /**

@@ -95,6 +95,31 @@ describe('placeOnGrid', () => {
     expect(readings.combinedBy).toBe('mean');
   });
 
+  it('under auto, counts a day of several line items delivered twice once, and sums days whose items differ', () => {
+    // Days 1 to 4 arrive as two line items (7 + 3); day 3 was exported twice over; day 4 has two items of 5 besides.
+    const stamps = ms(
+      '2025-01-01',
+      '2025-01-01',
+      '2025-01-02',
+      '2025-01-02',
+      '2025-01-03',
+      '2025-01-03',
+      '2025-01-03',
+      '2025-01-03',
+      '2025-01-04',
+      '2025-01-04',
+      '2025-01-04',
+      '2025-01-04',
+    );
+    const grid = placeOnGrid(stamps, Float64Array.of(7, 3, 7, 3, 7, 3, 3, 7, 7, 3, 5, 5), 'auto');
+    expect([...grid.values]).toEqual([10, 10, 10, 20]);
+    expect(grid).toMatchObject({ combinedBy: 'sum', redeliveredSlots: 1 });
+    // The explicit policies take every row as it comes.
+    expect(placeOnGrid(stamps, Float64Array.of(7, 3, 7, 3, 7, 3, 3, 7, 7, 3, 5, 5), 'sum').values[2]).toBe(
+      20,
+    );
+  });
+
   it('counts calendar months on a monthly grid', () => {
     const grid = placeOnGrid(
       ms('2025-01-01', '2025-02-01', '2025-03-01', '2025-05-01'),
