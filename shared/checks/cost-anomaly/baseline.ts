@@ -281,7 +281,7 @@ class BaselineModel {
     this.buckets = period > 24 ? SCALE_BUCKETS_FINE : 1;
     this.relativeScale = this.buckets === 1;
     const seasons = Math.max(1, Math.min(MAX_PROFILE_SEASONS, Math.floor(window / period)));
-    this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay, options.coarse);
+    this.profile = new SeasonalProfile(period, seasons, options.pointsPerDay, options.coarse, options.coarse);
     this.tail = new ResidualTail(options.tailMemory);
     this.sizeTail = new ResidualTail(options.tailMemory);
     this.guard = options.coarse ? new BurstGuard(options.tailMemory, GUARD_RANK) : null;

@@ -6,8 +6,13 @@
  * - Profile: per phase, the median over the last seasons of each point's
  *   ratio to its own season's median. Medians shrug off bursts and gaps;
  *   ratios to each season's own median keep a level shift out of the shape
- *   (robust STL's idea, with medians instead of loess). On fine grids a phase
- *   with fewer than five values borrows its neighbours'.
+ *   (robust STL's idea, with medians instead of loess). On daily and coarser
+ *   grids the ratio is to the line through the previous season's median and
+ *   this one's (classical decomposition divides by a moving average for the
+ *   same reason): against a flat median, a service ramping up in its first
+ *   weeks taught a weekly sawtooth of ±20% as the series' shape, and the
+ *   errors it caused a scale that hid a doubling months later. On fine grids
+ *   a phase with fewer than five values borrows its neighbours'.
  * - Weekday factors: each day's de-seasonalised median against the week
  *   around it, median over four weeks, so a 5-minute series gets its weekly
  *   cycle from days, not from a 2,016-point profile it would need weeks to
@@ -92,12 +97,14 @@ export class SeasonalProfile {
    * @param seasons how many past seasons a phase median uses.
    * @param pointsPerDay points per day when weekday factors apply (fine grids whose period is a day), else 0.
    * @param lowerMedian take each phase's lower median (daily and coarser grids; see the module comment).
+   * @param detrend take ratios to the line through consecutive season medians (daily and coarser grids).
    */
   constructor(
     private readonly period: number,
     private readonly seasons: number,
     private readonly pointsPerDay: number,
     private readonly lowerMedian = false,
+    private readonly detrend = false,
   ) {
     this.seasonal = new Float64Array(period).fill(1);
     this.phaseKnown = new Uint8Array(period);
@@ -312,9 +319,17 @@ export class SeasonalProfile {
     // A season with few points, or mostly zeros (an intermittent series), has no shape to learn.
     const median =
       count * 2 >= period && zeros <= MAX_ZERO_SHARE * period ? medianInPlace(gathered, count) : 0;
-    for (let j = start; j < start + period; j++)
-      slotRatios[j] = median > 0 && this.isRegular(j) ? at(this.values, j) / median : Number.NaN;
     this.seasonMedians[season] = median;
+    // Daily and coarser grids: ratios to the line through the previous season's median and this one's,
+    // not to this one's flat median, so a ramp within the season is not learnt as its shape.
+    const previous = this.detrend && season > 0 && median > 0 ? this.seasonMedian(start - period) : 0;
+    const slope = previous > 0 ? (median - previous) / period : 0;
+    const centre = start + (period - 1) / 2;
+    for (let j = start; j < start + period; j++) {
+      const trend = median + slope * (j - centre);
+      slotRatios[j] =
+        median > 0 && this.isRegular(j) ? at(this.values, j) / (trend > 0 ? trend : median) : Number.NaN;
+    }
     return median;
   }
 

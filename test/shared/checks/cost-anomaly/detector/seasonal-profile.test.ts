@@ -101,13 +101,17 @@ describe('SeasonalProfile', () => {
       if (roll < 0.15) return 0;
       return roll < 0.3 ? 100 : Math.round((i % 7 >= 5 ? 40 : 100) * (0.8 + 0.4 * random()));
     });
-    for (const lowerMedian of [true, false]) {
-      const sliding = new SeasonalProfile(7, 3, 0, lowerMedian);
+    for (const [lowerMedian, detrend] of [
+      [true, true],
+      [true, false],
+      [false, false],
+    ] as const) {
+      const sliding = new SeasonalProfile(7, 3, 0, lowerMedian, detrend);
       sliding.reset(values, null);
       for (let end = 7; end <= 70; end += 7) {
         // Act
         sliding.refit(end);
-        const once = new SeasonalProfile(7, 3, 0, lowerMedian);
+        const once = new SeasonalProfile(7, 3, 0, lowerMedian, detrend);
         once.reset(values, null);
         once.refit(end);
 
@@ -117,5 +121,24 @@ describe('SeasonalProfile', () => {
         expect(factorsOf(sliding)).toEqual(factorsOf(once));
       }
     }
+  });
+
+  it('with detrending, learns no weekly shape from a series that only ramps up', () => {
+    // Prepare: four weeks rising by 5% of the first day's value a day, no weekly cycle.
+    const values = Float64Array.from({ length: 28 }, (_, i) => 100 + 5 * i);
+    const profile = (detrend: boolean) => {
+      const p = new SeasonalProfile(7, 8, 0, true, detrend);
+      p.reset(values, null);
+      p.refit(28);
+      return Array.from({ length: 7 }, (_, phase) => p.factorAt(28 + phase));
+    };
+
+    // Act
+    const flat = profile(false);
+    const detrended = profile(true);
+
+    // Assess: against each week's flat median, the ramp reads as a sawtooth; against the line, it does not.
+    expect(Math.max(...flat) - Math.min(...flat)).toBeGreaterThan(0.1);
+    for (const f of detrended) expect(f).toBeCloseTo(1, 2);
   });
 });
