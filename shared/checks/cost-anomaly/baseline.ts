@@ -170,6 +170,13 @@ const GUARD_RANK = 2;
 const START_BLOCK = 7;
 /** Observed points the burst guard needs before it says anything. */
 const GUARD_MIN_POINTS = 14;
+/** Days each side of a warm-up point whose median is its local level (see `localLevels`). */
+const LOCAL_HALF_WIDTH = 3;
+/**
+ * A warm-up whose first and last weeks' levels are this far apart moved (a service ramping up):
+ * the burst guard then measures its departures from the week around each point, not from its median.
+ */
+const MOVED_RATIO = 1.5;
 /** Steps since the level's last update for which the damped trend's carry is precomputed. */
 const CARRIED_STEPS = 32;
 
@@ -768,12 +775,45 @@ class BaselineModel {
     if (this.guard === null || this.intermittent) return;
     const level = this.warmUpLevel(end, monthStarts);
     if (!(level > 0)) return;
+    // Against the warm-up's median, a service ramping up in it had "bursts" of +50% and more in its
+    // last weeks: the guard's bar then hid a doubling for months. A warm-up that moved (its first and
+    // last weeks' levels apart) is measured against the week around each point instead; one that did
+    // not keeps its median, which a cluster of bursts does not lift as it lifts a week's.
+    const local = this.localLevels(end, monthStarts);
+    const first = at(local, Math.min(end - 1, LOCAL_HALF_WIDTH));
+    const last = at(local, Math.max(0, end - 1 - LOCAL_HALF_WIDTH));
+    const moved = first > 0 && last > 0 && Math.max(first / last, last / first) >= MOVED_RATIO;
     for (let i = 0; i < end; i++) {
       const v = at(this.values, i);
       const f = this.factorAt(i);
       if (Number.isNaN(v) || monthStarts?.[i] === 1 || f < MIN_INFORMATIVE_RATIO) continue;
-      this.guard.add(i, (v - level * f) / level, false);
+      const around = moved && at(local, i) > 0 ? at(local, i) : level;
+      this.guard.add(i, (v - around * f) / around, false);
     }
+  }
+
+  /**
+   * Per point of the warm-up, the median de-seasonalised level of the week around it (NaN with fewer
+   * than four regular points there): a burst stands out from it, a ramp does not.
+   */
+  private localLevels(end: number, monthStarts: Uint8Array | null): Float64Array {
+    const deseasonalised = new Float64Array(end).fill(Number.NaN);
+    for (let i = 0; i < end; i++) {
+      const v = at(this.values, i);
+      const f = this.factorAt(i);
+      if (!Number.isNaN(v) && monthStarts?.[i] !== 1 && f >= MIN_INFORMATIVE_RATIO) deseasonalised[i] = v / f;
+    }
+    const out = new Float64Array(end).fill(Number.NaN);
+    const window = new Float64Array(2 * LOCAL_HALF_WIDTH + 1);
+    for (let i = 0; i < end; i++) {
+      let n = 0;
+      for (let j = Math.max(0, i - LOCAL_HALF_WIDTH); j <= Math.min(end - 1, i + LOCAL_HALF_WIDTH); j++) {
+        const d = at(deseasonalised, j);
+        if (!Number.isNaN(d)) window[n++] = d;
+      }
+      if (n >= 4) out[i] = medianInPlace(window, n);
+    }
+    return out;
   }
 
   /**
