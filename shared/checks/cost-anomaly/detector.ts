@@ -217,6 +217,30 @@ function baselineOptionsFor(
   };
 }
 
+/** Days back a sub-daily drop's floor looks (see `usualFloor`). */
+const FLOOR_DAYS = 3;
+/** …and how far either side of the same time of day. */
+const FLOOR_HALF_WIDTH_MS = 30 * MINUTE_MS;
+
+/**
+ * The lowest value the series took at this time of day (the same phase, ± 30 minutes) over the last
+ * three seasons: on sub-daily grids, a drop to a value it visits routinely is not an outage. Infinity
+ * when none was observed.
+ */
+function usualFloor(values: Float64Array, slot: number, period: number, intervalMs: number): number {
+  const half = Math.round(FLOOR_HALF_WIDTH_MS / intervalMs);
+  let floor = Number.POSITIVE_INFINITY;
+  for (let d = 1; d <= FLOOR_DAYS; d++) {
+    const centre = slot - d * period;
+    if (centre < 0) break;
+    for (let k = Math.max(0, centre - half); k <= centre + half; k++) {
+      const v = values[k] as number;
+      if (v < floor) floor = v;
+    }
+  }
+  return floor;
+}
+
 /** `slots` of the grid in calendar words ("28 d", "8 months"). */
 function describeSpan(slots: number, grid: TimeGrid): string {
   return grid.monthly ? `${slots} months` : describeInterval(slots * (grid.intervalMs as number));
@@ -242,8 +266,10 @@ function describeInterval(ms: number): string {
  * A point is an anomaly only when all hold: at least `minHistory` slots of
  * the grid precede it (calendar time, gaps included), at least half of them
  * observed; its calibrated |z| >= `zThreshold`; |impact| >=
- * `minImpact`; and |impact| / expected >= `relativeThreshold` (an expected 0
- * counts as infinitely far).
+ * `minImpact`; |impact| / expected >= `relativeThreshold` (an expected 0
+ * counts as infinitely far); and, on grids finer than a day, a drop goes
+ * below the lowest value of the same time of day (± 30 minutes) over the
+ * last three seasons.
  *
  * @throws InputError for an empty series, an unparseable timestamp
  * (`series[i].timestamp`), a value that is NaN, infinite or negative
@@ -268,6 +294,7 @@ export function detectSeries(
   const baselineOptions = baselineOptionsFor(grid.intervalMs, period, resolved, minHistory);
   const baseline = computeBaseline(grid.values, monthStarts, baselineOptions, arena);
   const { zThreshold, minImpact, relativeThreshold } = resolved;
+  const fine = !baselineOptions.coarse;
 
   // Slot of the first positive value, for the `new` reason.
   let firstPositive = -1;
@@ -337,8 +364,13 @@ export function detectSeries(
     const judged = isNew
       ? history >= Math.min(minHistory, NEW_MIN_HISTORY)
       : at >= minHistory && history >= minObserved;
-    const anomaly =
+    let anomaly =
       judged && Math.abs(z) >= zThreshold && deviation >= minImpact && relative >= relativeThreshold;
+    // Sub-daily grids: a drop must also go below the lowest value of this time of day in recent days
+    // (real metrics visit their idle floor at odd times; a profile learnt from a few days expects more).
+    if (anomaly && impact < 0 && fine && period > 1)
+      anomaly = value < usualFloor(grid.values, slot, period, grid.intervalMs as number);
+
     let reason: AnomalyReason | null = null;
     if (anomaly) {
       if (isNew) reason = 'new';

@@ -424,3 +424,34 @@ describe('detectAnomalies after a service ramps up in its first weeks', () => {
     expect(points[120]?.z).toBeGreaterThan(20);
   });
 });
+
+describe('detectSeries on a 5-minute metric that visits its floor at odd times', () => {
+  it('does not page a drop to a value this time of day took in the last days, and still pages an outage below it', () => {
+    // Prepare: eight days of a daily cycle; a nightly restart around 03:00 (±15 minutes, so no slot
+    // of the profile learns it) drops CPU to 2 for ten minutes; on the last day an outage at 14:00
+    // reads 0 for half an hour.
+    const perDay = 288;
+    const random = seededRandom(11);
+    const values = Array.from(
+      { length: perDay * 8 },
+      (_, i) => 40 + 15 * Math.sin((2 * Math.PI * ((i % perDay) / 12 - 6)) / 24) + (random() - 0.5) * 4,
+    );
+    for (let d = 0; d < 8; d++) {
+      const at = d * perDay + 36 + Math.floor((random() - 0.5) * 6);
+      values[at] = 2;
+      values[at + 1] = 2;
+    }
+    const outage = 7 * perDay + 168;
+    for (let k = 0; k < 6; k++) values[outage + k] = 0;
+    const t0 = Date.parse('2025-03-03T00:00:00Z');
+
+    // Act
+    const { points } = detectSeries(
+      values.map((value, i) => ({ timestamp: new Date(t0 + i * 300_000).toISOString(), value })),
+    );
+
+    // Assert: the only drops flagged are the outage's six points (the restarts were three before the floor rule).
+    const drops = points.flatMap((p, i) => (p.anomaly && p.direction === 'down' ? [i] : []));
+    expect(drops).toEqual([0, 1, 2, 3, 4, 5].map((k) => outage + k));
+  });
+});
