@@ -154,6 +154,16 @@ function pointsOf(
   return { points, pointOf };
 }
 
+/** The latest point's date when the series is daily (every timestamp a midnight) and that point is a flagged drop. */
+function latestDayDrop(points: readonly DetectedPoint[]): string | null {
+  let latest: DetectedPoint | null = null;
+  for (const p of points) {
+    if (!p.timestamp.endsWith('T00:00:00.000Z')) return null;
+    if (latest === null || p.timestamp > latest.timestamp) latest = p;
+  }
+  return latest?.anomaly && latest.direction === 'down' ? latest.timestamp.slice(0, 10) : null;
+}
+
 /**
  * The `detect` command, callable from tests. It prints exactly one row per
  * input row, in input order (rows sharing a timestamp share its verdict).
@@ -186,6 +196,11 @@ export async function detectCommand(options: DetectOptions, io: CliIo): Promise<
     const detected = detectSeries(points, detectorOptions);
     const log = stderrLog(io);
     for (const warning of detected.warnings) log.warn(`${options.input}: ${warning}`);
+    const partial = latestDayDrop(detected.points);
+    if (partial)
+      log.warn(
+        `${options.input}: the latest day, ${partial}, is flagged as a drop; billing exports fill in their latest day or two over the next 24 to 48 hours: if that day is incomplete, leave it out`,
+      );
     const json = options.json === true;
     const lines = rows.map((row, i) => {
       const k = pointOf[i] as number;

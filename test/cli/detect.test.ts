@@ -320,4 +320,23 @@ describe('finops-guardrails detect on time, not rows', () => {
       ':1: --value-column cost: the file has no header line to find that name in; give a column number',
     );
   });
+
+  it('says a drop on the latest day of a daily export may be a day still filling in', async () => {
+    const days = weeklyDays(40);
+    const last = days.length - 1;
+    const partial = fixture(
+      'partial.csv',
+      days.map(([d, v], i) => `${d},${i === last ? v * 0.3 : v}`),
+    );
+    const dropEarlier = fixture(
+      'drop-earlier.csv',
+      days.map(([d, v], i) => `${d},${i === last - 3 ? v * 0.3 : v}`),
+    );
+
+    const flagged = await detect('--input', partial);
+    expect(flagged.err).toContain(
+      `warning: ${partial}: the latest day, ${days[last]?.[0]}, is flagged as a drop; billing exports fill in their latest day or two`,
+    );
+    expect((await detect('--input', dropEarlier)).err).not.toContain('the latest day');
+  });
 });
