@@ -279,7 +279,7 @@ describe('finops-guardrails detect on time, not rows', () => {
     const untold = await detect('--input', path);
     expect(untold.code).toBe(2);
     expect(untold.err).toBe(
-      `${path}:1: 3 columns (Unit, Timestamp, Average): say which holds the value with --value-column NAME (and the time with --time-column NAME if it is not Timestamp)\n`,
+      `${path}:1: 3 columns (Unit, Timestamp, Average): say which holds the value with --value-column NAME\n`,
     );
     expect(untold.out).toBe('');
 

@@ -9,6 +9,12 @@ const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const TIMESTAMP =
   /^(\d{4})-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z| ?UTC|[+-]\d{2}(?::?\d{2})?)?)?)?$/i;
 
+/** What a caller accepts beyond dates and timestamps. */
+export interface TimestampForms {
+  /** `YYYY-MM` as the month's first day (a monthly series); off by default, where a month is a truncated date. */
+  readonly month?: boolean;
+}
+
 /**
  * Parses a plain decimal number (`12`, `-0.5`, `1e-7`).
  *
@@ -61,16 +67,17 @@ export function notATimestamp(raw: string | null): string {
  *
  * Accepts `YYYY-MM-DD`, `YYYY-MM-DD HH:MM[:SS[.fff]]` and the same with `T`,
  * optionally followed by `Z`, ` UTC` (as query engines print it) or an
- * offset (`+02:00`, `+0200`, `+02`), and a month as `YYYY-MM` (its first day,
- * as monthly cost reports write it). A value without a zone is UTC, as FOCUS
- * exports are.
+ * offset (`+02:00`, `+0200`, `+02`), and, when `forms.month` is set, a month
+ * as `YYYY-MM` (its first day, as monthly cost reports write it). A value
+ * without a zone is UTC, as FOCUS exports are.
  *
  * @returns e.g. `2024-09-18T22:00:00.000Z`, or `undefined` when invalid.
  * @example parseUtcTimestamp('2024-09-18 22:00:00') // '2024-09-18T22:00:00.000Z'
  */
-export function parseUtcTimestamp(text: string): string | undefined {
+export function parseUtcTimestamp(text: string, forms: TimestampForms = {}): string | undefined {
   const match = TIMESTAMP.exec(text.trim());
   if (match === null) return undefined;
+  if (match[3] === undefined && forms.month !== true) return undefined;
   const [, y, mo, d = '1', h = '0', mi = '0', s = '0', fraction = '', zone] = match;
   const year = Number(y);
   const month = Number(mo);

@@ -31,10 +31,21 @@ export interface SeriesCsvResult {
   errors: InputError[];
 }
 
-// A header is a first line whose first cell has no digit: `timestamp,value`, `Date,Cost,Currency`.
-const HEADER_CELL = /^[^\d]*$/;
-// A header name that says "this column is the time" when the file has more than two columns.
-const TIME_NAME = /time|date|^day$|^period$|^start$/i;
+// Header names that say "this column is the time": exact names first, then names containing these.
+const TIME_NAMES = new Set(['timestamp', 'time', 'date', 'datetime', 'day', 'period', 'start']);
+const TIME_WORD = /time|date/i;
+
+/**
+ * A header is a first line of two cells or more none of which reads as a
+ * timestamp or a number: `timestamp,value`, `Date,Cost,Currency`. A data
+ * line always holds a timestamp or a value, even a bad one's other cell.
+ */
+function isHeader(fields: readonly string[]): boolean {
+  return (
+    fields.length >= 2 &&
+    fields.every((f) => parseUtcTimestamp(f, { month: true }) === undefined && parseDecimal(f) === undefined)
+  );
+}
 
 /** Which columns hold the time and the value: a header name (any case) or a 1-based position. */
 export interface SeriesColumns {
@@ -61,10 +72,11 @@ interface ColumnPick {
  * bad timestamp leaves the row without a place in time.
  *
  * A file with more columns (an export's `Timestamp,Average,Unit`) needs a
- * header: the time is the column named like a time or date (else the first)
- * and the value the one named `value`, unless `columns` names them. A file
- * whose value column cannot be told throws an {@link InputError} naming its
- * columns, as no row of it could be read.
+ * header, or columns given by number: the time is the column named like a
+ * time or date and the value the one named `value`, unless `columns` names
+ * them. A file whose columns cannot be told throws an {@link InputError}
+ * naming them, once, as no row of it could be read. Dates may also be
+ * months (`YYYY-MM`), for monthly series.
  *
  * @example
  * const { points } = await parseSeriesCsv({ text: 'timestamp,value\n2024-09-01,12.5\n2024-09-02,\n', name: 'stdin' });
@@ -86,7 +98,7 @@ export async function parseSeriesCsv(
       continue;
     }
     if (pick === null) {
-      const header = HEADER_CELL.test(item.fields[0] ?? '');
+      const header = isHeader(item.fields);
       pick = pickColumns(header ? item.fields : null, columns, `${name}:${item.line}`);
       if (header) continue;
     }
@@ -100,7 +112,9 @@ export async function parseSeriesCsv(
   return { rows, points, errors };
 }
 
-/** Finds a column by 1-based position or header name (any case, spaces trimmed). */
+const sameName = (a: string, b: string) => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+/** Finds a column by 1-based position or header name (any case, spaces trimmed; a name must be unique). */
 function columnIndex(
   wanted: string,
   names: readonly string[] | null,
@@ -121,33 +135,63 @@ function columnIndex(
       location,
       `${flag} ${wanted}: the file has no header line to find that name in; give a column number`,
     );
-  const index = names.findIndex((n) => n.trim().toLowerCase() === wanted.trim().toLowerCase());
-  if (index < 0)
+  const matches = names.flatMap((n, i) => (sameName(n, wanted) ? [i] : []));
+  if (matches.length === 0)
     throw new InputError(location, `${flag} ${wanted}: no such column; the header has ${names.join(', ')}`);
-  return index;
+  if (matches.length > 1)
+    throw new InputError(
+      location,
+      `${flag} ${wanted}: ${matches.length} columns have that name (${matches.map((i) => i + 1).join(', ')}); give a column number`,
+    );
+  return matches[0] as number;
 }
 
-/** The time and value columns: as named, else the file's two columns, else told by the header's names. */
+/** The one column named `name` other than `except`, -1 for none; two of them cannot be told apart. */
+function columnIndexByName(names: readonly string[], name: string, except: number, location: string): number {
+  const matches = names.flatMap((n, i) => (i !== except && sameName(n, name) ? [i] : []));
+  if (matches.length > 1)
+    throw new InputError(
+      location,
+      `${matches.length} columns are named ${name} (${matches.map((i) => i + 1).join(', ')}): say which holds the value with --value-column N`,
+    );
+  return matches[0] ?? -1;
+}
+
+/** The header's time column other than `except`: an exact time name, else one containing time or date, else -1. */
+function timeColumnOf(names: readonly string[], except: number): number {
+  const exact = names.findIndex((n, i) => i !== except && TIME_NAMES.has(n.trim().toLowerCase()));
+  if (exact >= 0) return exact;
+  return names.findIndex((n, i) => i !== except && TIME_WORD.test(n));
+}
+
+/**
+ * The time and value columns: as given, else by the header's names (the
+ * time named like one, the value named `value` or the other of two), else
+ * the first and second of a bare file. Throws, once, what cannot be told.
+ */
 function pickColumns(names: readonly string[] | null, wanted: SeriesColumns, location: string): ColumnPick {
   const width = names?.length ?? (wanted.time !== undefined || wanted.value !== undefined ? null : 2);
-  const time =
-    wanted.time !== undefined
-      ? columnIndex(wanted.time, names, location, '--time-column')
-      : width === 2 || names === null
-        ? 0
-        : Math.max(
-            0,
-            names.findIndex((n) => TIME_NAME.test(n.trim())),
-          );
-  if (wanted.value !== undefined)
-    return { time, value: columnIndex(wanted.value, names, location, '--value-column'), names, width };
-  if (width === 2 || width === null) return { time, value: time === 0 ? 1 : 0, names, width };
-  const named = names?.findIndex((n, i) => i !== time && n.trim().toLowerCase() === 'value') ?? -1;
-  if (named >= 0) return { time, value: named, names, width };
-  throw new InputError(
-    location,
-    `${width} columns (${names?.join(', ')}): say which holds the value with --value-column NAME (and the time with --time-column NAME if it is not ${names?.[time]})`,
-  );
+  const given = {
+    time: wanted.time === undefined ? -1 : columnIndex(wanted.time, names, location, '--time-column'),
+    value: wanted.value === undefined ? -1 : columnIndex(wanted.value, names, location, '--value-column'),
+  };
+  let time = given.time;
+  if (time < 0) time = names === null ? (given.value === 0 ? 1 : 0) : timeColumnOf(names, given.value);
+  if (time < 0 && names !== null && width === 2) time = given.value === 0 ? 1 : 0;
+  let value = given.value;
+  if (value < 0 && names !== null) value = columnIndexByName(names, 'value', time, location);
+  if (value < 0 && width !== null && width <= 2 && time >= 0) value = time === 0 ? 1 : 0;
+  if (value < 0 && names === null) value = time === 0 ? 1 : 0;
+  if (time < 0 || value < 0) {
+    const missing = [
+      ...(value < 0 ? ['which holds the value with --value-column NAME'] : []),
+      ...(time < 0 ? ['which holds the time with --time-column NAME'] : []),
+    ];
+    throw new InputError(location, `${width} columns (${names?.join(', ')}): say ${missing.join(' and ')}`);
+  }
+  if (time === value)
+    throw new InputError(location, `the time and the value cannot both be column ${time + 1}`);
+  return { time, value, names, width };
 }
 
 /** What a row must look like, for an error: `2 fields (timestamp,value)`, `3 fields (Date,Cost,Unit)`, `at least 4 fields`. */
@@ -159,7 +203,7 @@ function rowShape(pick: ColumnPick, width: number): string {
 function toRow(fields: readonly string[], pick: ColumnPick, line: number, location: string): SeriesRow {
   const rawTime = fields[pick.time] ?? '';
   const rawValue = fields[pick.value] ?? '';
-  const timestamp = parseUtcTimestamp(rawTime) ?? null;
+  const timestamp = parseUtcTimestamp(rawTime, { month: true }) ?? null;
   const base = { line, rawTimestamp: rawTime, timestamp };
   const width = pick.width ?? Math.max(pick.time, pick.value) + 1;
   if (pick.width === null ? fields.length < width : fields.length !== width)

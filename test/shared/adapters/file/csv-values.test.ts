@@ -39,7 +39,6 @@ describe('parseUtcTimestamp', () => {
     ['2024-02-29 00:00:00', '2024-02-29T00:00:00.000Z'],
     ['2024-09-18 22:00:00 UTC', '2024-09-18T22:00:00.000Z'],
     ['2024-09-18 22:00:00.000UTC', '2024-09-18T22:00:00.000Z'],
-    ['2024-09', '2024-09-01T00:00:00.000Z'],
   ])('reads %j as %s', (text, iso) => {
     expect(parseUtcTimestamp(text)).toBe(iso);
   });
@@ -55,12 +54,21 @@ describe('parseUtcTimestamp', () => {
     '2024-09-18T22:00:00+25:00',
     '18/09/2024',
     '1726696800',
+    '2024-09',
     '2024-9',
     '2024-00',
     '2024-09 UTC',
     '20240918',
   ])('rejects %j', (text) => {
     expect(parseUtcTimestamp(text)).toBeUndefined();
+  });
+});
+
+describe('parseUtcTimestamp with months', () => {
+  it('reads YYYY-MM as the first of the month only when the caller takes months', () => {
+    expect(parseUtcTimestamp('2024-09', { month: true })).toBe('2024-09-01T00:00:00.000Z');
+    expect(parseUtcTimestamp('2024-09')).toBeUndefined();
+    expect(parseUtcTimestamp('2024-13', { month: true })).toBeUndefined();
   });
 });
 

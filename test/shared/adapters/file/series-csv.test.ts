@@ -84,6 +84,56 @@ describe('parseSeriesCsv', () => {
     ]);
   });
 
+  it('takes a first line for a header only when no cell of it reads as a time or a number', async () => {
+    // A bare wide file whose first cell is a name: its first line is data, given the columns by number.
+    const bare = await parseSeriesCsv(
+      { text: 'web,2024-09-01,5\nweb,2024-09-02,6\n', name: 'bare.csv' },
+      { time: '2', value: '3' },
+    );
+    expect(bare.points.map((p) => p.value)).toEqual([5, 6]);
+    expect(bare.rows.map((r) => r.line)).toEqual([1, 2]);
+    // A first data line with a bad timestamp is still a row, reported as such.
+    const bad = await parseSeriesCsv({ text: ',5\n2024-09-02,6\n', name: 'bad.csv' });
+    expect(bad.errors.map((e) => e.message)).toEqual(['bad.csv:1: timestamp: not a timestamp: ""']);
+    // A title line is one bad line, not a header.
+    const titled = await parseSeriesCsv({ text: 'Daily cost report\n2024-09-02,6\n', name: 't.csv' });
+    expect(titled.errors.map((e) => e.message)).toEqual([
+      't.csv:1: expected 2 fields (timestamp,value), found 1',
+    ]);
+    expect(titled.points).toHaveLength(1);
+  });
+
+  it('finds the time by its name among the other columns, and refuses what it cannot tell', async () => {
+    const read = (text: string, columns = {}) => parseSeriesCsv({ text, name: 'e.csv' }, columns);
+    // The value is not also taken for the time; an exact time name wins over a name containing one.
+    const latency = await read('Host,ResponseTime,Timestamp\nweb,0.25,2024-09-01\n', {
+      value: 'ResponseTime',
+    });
+    expect(latency.points).toEqual([{ timestamp: '2024-09-01T00:00:00.000Z', value: 0.25 }]);
+    const updated = await read('Candidate,Updated,Date,Value\nx,2023-01-01,2024-09-01,3\n');
+    expect(updated.points).toEqual([{ timestamp: '2024-09-01T00:00:00.000Z', value: 3 }]);
+    // Two columns with a header are read by their names, in either order.
+    const reversed = await read('Cost,Date\n4,2024-09-01\n');
+    expect(reversed.points).toEqual([{ timestamp: '2024-09-01T00:00:00.000Z', value: 4 }]);
+    // Months are dates of a monthly series here.
+    expect((await read('month,cost\n2024-09,7\n')).points).toEqual([
+      { timestamp: '2024-09-01T00:00:00.000Z', value: 7 },
+    ]);
+    await expect(read('Timestamp,Value,Value\n2024-09-01,1,2\n')).rejects.toThrow(
+      'e.csv:1: 2 columns are named value (2, 3): say which holds the value with --value-column N',
+    );
+    await expect(read('Timestamp,Value,Value\n2024-09-01,1,2\n', { value: 'value' })).rejects.toThrow(
+      'e.csv:1: --value-column value: 2 columns have that name (2, 3); give a column number',
+    );
+    expect((await read('Timestamp,Value,Value\n2024-09-01,1,2\n', { value: '3' })).points[0]?.value).toBe(2);
+    await expect(read('timestamp,value\n2024-09-01,1\n', { time: 'Timestamp', value: '1' })).rejects.toThrow(
+      'e.csv:1: the time and the value cannot both be column 1',
+    );
+    await expect(read('Host,Cpu,Mem\nweb,1,2\n', { value: 'Cpu' })).rejects.toThrow(
+      'e.csv:1: 3 columns (Host, Cpu, Mem): say which holds the time with --time-column NAME',
+    );
+  });
+
   it('parses generated rows back to the same points, in file order', async () => {
     const point = fc.record({
       date: fc.date({
