@@ -324,11 +324,13 @@ function combine(
   let resolved: Exclude<DuplicatePolicy, 'auto'> | 'repeat' = policy === 'auto' ? 'repeat' : policy;
   let redeliveredSlots = 0;
   if (policy === 'auto' && differing) {
-    // A day of several line items exported twice (a, b, a, b) is one day, as a single row exported twice is.
+    // A day of several line items exported twice (a, b, a, b) is one day, as a single row exported twice
+    // is, when its neighbours say so: a day of two equal instances and their two equal volumes has the
+    // same shape every day, and is summed.
     const copies = redeliveries(slotOf, values, count, mixed);
     for (let s = 0; s < slots; s++) {
       const k = copies[s] as number;
-      if (k < 2) continue;
+      if (k < 2 || !nearerOnce(s, k, copies, count, sum, firstValue, mixed)) continue;
       redeliveredSlots++;
       sum[s] = (sum[s] as number) / k;
       count[s] = (count[s] as number) / k;
@@ -357,6 +359,34 @@ function combine(
     combinedBy: resolved,
     redeliveredSlots,
   };
+}
+
+/**
+ * Whether slot `s`'s total counted once (sum / k) lies nearer, in ratio, to the median of its nearest
+ * neighbours that were not delivered twice (within 3 slots) than its full sum does.
+ */
+function nearerOnce(
+  s: number,
+  k: number,
+  copies: Int32Array,
+  count: Int32Array,
+  sum: Float64Array,
+  firstValue: Float64Array,
+  mixed: Uint8Array,
+): boolean {
+  const neighbours: number[] = [];
+  for (let d = 1; d <= 3; d++) {
+    for (const j of [s - d, s + d]) {
+      if (j < 0 || j >= count.length || (count[j] as number) === 0 || (copies[j] as number) > 1) continue;
+      neighbours.push(mixed[j] === 1 ? (sum[j] as number) : (firstValue[j] as number));
+    }
+  }
+  if (neighbours.length === 0) return false;
+  neighbours.sort((a, b) => a - b);
+  const reference = medianOfSorted(neighbours);
+  const distance = (x: number) => Math.abs(Math.log((x + 1e-9) / (reference + 1e-9)));
+  const total = sum[s] as number;
+  return distance(total / k) < distance(total);
 }
 
 /**

@@ -120,6 +120,20 @@ describe('placeOnGrid', () => {
     );
   });
 
+  it('under auto, sums a day of equal line items when every day has that shape (two equal instances, two equal volumes)', () => {
+    const stamps = ms(
+      ...['01', '02', '03', '04', '05'].flatMap((d) => Array(4).fill(`2025-01-${d}`) as string[]),
+    );
+    const values = Float64Array.from({ length: 20 }, (_, i) => (i % 4 < 2 ? 2.304 : 0.8));
+    // Day 4: one instance stopped at noon, so the day is no longer a repeated set.
+    values[12] = 1.152;
+
+    const grid = placeOnGrid(stamps, values, 'auto');
+
+    expect([...grid.values].map((v) => Number(v.toFixed(3)))).toEqual([6.208, 6.208, 6.208, 5.056, 6.208]);
+    expect(grid.redeliveredSlots).toBe(0);
+  });
+
   it('counts calendar months on a monthly grid', () => {
     const grid = placeOnGrid(
       ms('2025-01-01', '2025-02-01', '2025-03-01', '2025-05-01'),
