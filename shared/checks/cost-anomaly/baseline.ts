@@ -780,7 +780,11 @@ class BaselineModel {
     // last weeks' levels apart) is measured against the week around each point instead; one that did
     // not keeps its median, which a cluster of bursts does not lift as it lifts a week's.
     const local = this.localLevels(end, monthStarts);
-    const first = at(local, Math.min(end - 1, LOCAL_HALF_WIDTH));
+    // The first week with spend: a ramp may start after a few days of nothing (fewer than the 14 that
+    // make it a new service with a baseline of its own).
+    let from = Math.min(end - 1, LOCAL_HALF_WIDTH);
+    while (from < end - 1 && !(at(local, from) > 0)) from++;
+    const first = at(local, from);
     const last = at(local, Math.max(0, end - 1 - LOCAL_HALF_WIDTH));
     const moved = first > 0 && last > 0 && Math.max(first / last, last / first) >= MOVED_RATIO;
     for (let i = 0; i < end; i++) {

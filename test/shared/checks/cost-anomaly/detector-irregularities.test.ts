@@ -423,6 +423,24 @@ describe('detectAnomalies after a service ramps up in its first weeks', () => {
     // +50% bursts against the warm-up's median, and capped it at z 4).
     expect(points[120]?.z).toBeGreaterThan(20);
   });
+
+  it('does the same for a ramp that starts after a few days of nothing (too few to be a new service)', () => {
+    // Prepare: six days of zeros, then the same ramp and doubling as above.
+    const random = seededRandom(7);
+    const values = Array.from({ length: 140 }, (_, i) => {
+      if (i < 6) return 0;
+      const j = i - 6;
+      const base = j < 21 ? 500 + (12_500 * j) / 21 : 13_000 * (1 + 0.002 * (j - 21));
+      return (i >= 120 ? 2 : 1) * base * (1 + (random() - 0.5) * 0.02);
+    });
+
+    // Act
+    const points = detectAnomalies(daily(values));
+
+    // Assert: the first week's level is the first with spend, so the warm-up counts as one that moved.
+    expect(flagged(points)[0]).toBe(120);
+    expect(points[120]?.z).toBeGreaterThan(10);
+  });
 });
 
 describe('detectSeries on a 5-minute metric that visits its floor at odd times', () => {
