@@ -154,15 +154,24 @@ function pointsOf(
   return { points, pointOf };
 }
 
-/** The latest point's date when the series is daily (every timestamp a midnight) and that point is a flagged drop. */
+/**
+ * The latest point's date when the series is daily (every timestamp a midnight, the latest two a day
+ * apart: not a monthly series) and that point is a flagged drop.
+ */
 function latestDayDrop(points: readonly DetectedPoint[]): string | null {
-  let latest: DetectedPoint | null = null;
+  let latest = '';
+  let before = '';
   for (const p of points) {
     if (!p.timestamp.endsWith('T00:00:00.000Z')) return null;
-    if (latest === null || p.timestamp > latest.timestamp) latest = p;
+    if (p.timestamp > latest) [before, latest] = [latest, p.timestamp];
+    else if (p.timestamp < latest && p.timestamp > before) before = p.timestamp;
   }
-  return latest?.anomaly && latest.direction === 'down' ? latest.timestamp.slice(0, 10) : null;
+  if (before === '' || Date.parse(latest) - Date.parse(before) !== DAY_MS) return null;
+  const point = points.find((p) => p.timestamp === latest);
+  return point?.anomaly && point.direction === 'down' ? latest.slice(0, 10) : null;
 }
+
+const DAY_MS = 86_400_000;
 
 /**
  * The `detect` command, callable from tests. It prints exactly one row per

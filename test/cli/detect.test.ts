@@ -338,5 +338,16 @@ describe('finops-guardrails detect on time, not rows', () => {
       `warning: ${partial}: the latest day, ${days[last]?.[0]}, is flagged as a drop; billing exports fill in their latest day or two`,
     );
     expect((await detect('--input', dropEarlier)).err).not.toContain('the latest day');
+    // A monthly series' last month is no day still filling in.
+    const months = Array.from({ length: 30 }, (_, i) =>
+      new Date(Date.UTC(2023, i, 1)).toISOString().slice(0, 7),
+    );
+    const monthly = fixture('monthly.csv', [
+      'month,cost',
+      ...months.map((m, i) => `${m},${i === 29 ? 100 : 1000 + (i % 3) * 10}`),
+    ]);
+    const monthlyRun = await detect('--input', monthly, '--json');
+    expect(jsonRows(monthlyRun.out).at(-1)).toMatchObject({ anomaly: true });
+    expect(monthlyRun.err).not.toContain('the latest day');
   });
 });

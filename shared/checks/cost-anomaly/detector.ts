@@ -223,22 +223,28 @@ const FLOOR_DAYS = 3;
 const FLOOR_HALF_WIDTH_MS = 30 * MINUTE_MS;
 
 /**
- * The lowest value the series took at this time of day (the same phase, ± 30 minutes) over the last
- * three seasons: on sub-daily grids, a drop to a value it visits routinely is not an outage. Infinity
- * when none was observed.
+ * The level this time of day (± 30 minutes) visited on at least two of the last three days (one of
+ * two, with two days of history): on sub-daily grids, a drop to a value the series visits routinely
+ * is not an outage, while one earlier outage does not make the next one routine. Infinity without a
+ * whole day of history.
  */
-function usualFloor(values: Float64Array, slot: number, period: number, intervalMs: number): number {
-  const half = Math.round(FLOOR_HALF_WIDTH_MS / intervalMs);
-  let floor = Number.POSITIVE_INFINITY;
+function usualFloor(values: Float64Array, slot: number, intervalMs: number): number {
+  const day = Math.round(DAY_MS / intervalMs);
+  const half = Math.floor(FLOOR_HALF_WIDTH_MS / intervalMs);
+  const minima: number[] = [];
   for (let d = 1; d <= FLOOR_DAYS; d++) {
-    const centre = slot - d * period;
+    const centre = slot - d * day;
     if (centre < 0) break;
-    for (let k = Math.max(0, centre - half); k <= centre + half; k++) {
+    let low = Number.POSITIVE_INFINITY;
+    for (let k = Math.max(0, centre - half); k <= Math.min(slot - 1, centre + half); k++) {
       const v = values[k] as number;
-      if (v < floor) floor = v;
+      if (v < low) low = v;
     }
+    if (low < Number.POSITIVE_INFINITY) minima.push(low);
   }
-  return floor;
+  if (minima.length === 0) return Number.POSITIVE_INFINITY;
+  minima.sort((x, y) => x - y);
+  return minima[Math.min(1, minima.length - 1)] as number;
 }
 
 /** `slots` of the grid in calendar words ("28 d", "8 months"). */
@@ -268,8 +274,8 @@ function describeInterval(ms: number): string {
  * observed; its calibrated |z| >= `zThreshold`; |impact| >=
  * `minImpact`; |impact| / expected >= `relativeThreshold` (an expected 0
  * counts as infinitely far); and, on grids finer than a day, a drop goes
- * below the lowest value of the same time of day (± 30 minutes) over the
- * last three seasons.
+ * below the level the same time of day (± 30 minutes) visited on two of the
+ * last three days.
  *
  * @throws InputError for an empty series, an unparseable timestamp
  * (`series[i].timestamp`), a value that is NaN, infinite or negative
@@ -368,8 +374,8 @@ export function detectSeries(
       judged && Math.abs(z) >= zThreshold && deviation >= minImpact && relative >= relativeThreshold;
     // Sub-daily grids: a drop must also go below the lowest value of this time of day in recent days
     // (real metrics visit their idle floor at odd times; a profile learnt from a few days expects more).
-    if (anomaly && impact < 0 && fine && period > 1)
-      anomaly = value < usualFloor(grid.values, slot, period, grid.intervalMs as number);
+    if (anomaly && impact < 0 && fine)
+      anomaly = value < usualFloor(grid.values, slot, grid.intervalMs as number);
 
     let reason: AnomalyReason | null = null;
     if (anomaly) {

@@ -472,4 +472,42 @@ describe('detectSeries on a 5-minute metric that visits its floor at odd times',
     const drops = points.flatMap((p, i) => (p.anomaly && p.direction === 'down' ? [i] : []));
     expect(drops).toEqual([0, 1, 2, 3, 4, 5].map((k) => outage + k));
   });
+
+  it('pages an outage the day after another at about the same time, and an outage under a short --period', () => {
+    const t0 = Date.parse('2025-03-03T00:00:00Z');
+    const perDay = 288;
+    const random = seededRandom(5);
+    const values = Array.from(
+      { length: perDay * 12 },
+      (_, i) => 40 + 15 * Math.sin((2 * Math.PI * ((i % perDay) / 12 - 6)) / 24) + (random() - 0.5) * 4,
+    );
+    // Half-hour outages at 14:00 on day 10 and 14:20 on day 11: the first is no usual floor for the second.
+    const first = 10 * perDay + 168;
+    const second = 11 * perDay + 172;
+    for (let k = 0; k < 6; k++) {
+      values[first + k] = 0;
+      values[second + k] = 0;
+    }
+    const { points } = detectSeries(
+      values.map((value, i) => ({ timestamp: new Date(t0 + i * 300_000).toISOString(), value })),
+    );
+    const drops = points.flatMap((p, i) => (p.anomaly && p.direction === 'down' ? [i] : []));
+    expect(drops).toEqual([
+      ...[0, 1, 2, 3, 4, 5].map((k) => first + k),
+      ...[0, 1, 2, 3, 4, 5].map((k) => second + k),
+    ]);
+
+    // A 1-minute series read with a 30-point period: the floor still looks a day back, not a period.
+    const minute = seededRandom(6);
+    const flat = Array.from({ length: 1440 * 3 }, () => 50 + (minute() - 0.5) * 4);
+    const outage = 1440 * 2 + 600;
+    for (let k = 0; k < 5; k++) flat[outage + k] = 0;
+    const short = detectSeries(
+      flat.map((value, i) => ({ timestamp: new Date(t0 + i * 60_000).toISOString(), value })),
+      { period: 30 },
+    );
+    expect(short.points.flatMap((p, i) => (p.anomaly && p.direction === 'down' ? [i] : []))).toEqual(
+      [0, 1, 2, 3, 4].map((k) => outage + k),
+    );
+  });
 });
