@@ -350,4 +350,21 @@ describe('finops-guardrails detect on time, not rows', () => {
     expect(jsonRows(monthlyRun.out).at(-1)).toMatchObject({ anomaly: true });
     expect(monthlyRun.err).not.toContain('the latest day');
   });
+
+  it('judges a 5-minute metric by its score alone unless a relative floor is given', async () => {
+    // A quiet metric (±1%) that drops 15% for an hour on its fourth day: far beyond its noise,
+    // under the 20% floor meant for costs.
+    const t0 = Date.parse('2025-03-03T00:00:00Z');
+    const lines = Array.from({ length: 288 * 4 }, (_, i) => {
+      const value =
+        100 * (1 + 0.01 * Math.sin(i * 2.3)) * (i >= 288 * 3 + 120 && i < 288 * 3 + 132 ? 0.85 : 1);
+      return `${new Date(t0 + i * 300_000).toISOString()},${value.toFixed(3)}`;
+    });
+    const path = fixture('metric.csv', lines);
+
+    const byScore = jsonRows((await detect('--input', path, '--json')).out);
+    expect(byScore.filter((r) => r.anomaly).length).toBeGreaterThan(6);
+    const withFloor = jsonRows((await detect('--input', path, '--json', '--relative-threshold', '0.2')).out);
+    expect(withFloor.filter((r) => r.anomaly)).toEqual([]);
+  });
 });

@@ -504,7 +504,8 @@ describe('detectSeries on a 5-minute metric that visits its floor at odd times',
     for (let k = 0; k < 5; k++) flat[outage + k] = 0;
     const short = detectSeries(
       flat.map((value, i) => ({ timestamp: new Date(t0 + i * 60_000).toISOString(), value })),
-      { period: 30 },
+      // A relative floor, so that only the outage can be flagged on this flat series.
+      { period: 30, relativeThreshold: 0.2 },
     );
     expect(short.points.flatMap((p, i) => (p.anomaly && p.direction === 'down' ? [i] : []))).toEqual(
       [0, 1, 2, 3, 4].map((k) => outage + k),
