@@ -351,7 +351,7 @@ describe('finops-guardrails detect on time, not rows', () => {
     expect(monthlyRun.err).not.toContain('the latest day');
   });
 
-  it('judges a 5-minute metric by its score alone unless a relative floor is given', async () => {
+  it('judges a 5-minute metric with a 5% relative floor, not the 20% meant for costs, unless one is given', async () => {
     // A quiet metric (±1%) that drops 15% for an hour on its fourth day: far beyond its noise,
     // under the 20% floor meant for costs.
     const t0 = Date.parse('2025-03-03T00:00:00Z');

@@ -22,7 +22,7 @@ export const DetectorOptionsSchema = z.strictObject({
   zThreshold: z._default(z.number().check(z.positive()), 4),
   /** Smallest |value - expected| worth flagging, in the series' unit (USD for costs). */
   minImpact: z._default(z.number().check(z.gte(0)), 0),
-  /** Smallest |value - expected| / expected worth flagging (when not given, 0 on grids finer than an hour: metrics). */
+  /** Smallest |value - expected| / expected worth flagging (when not given, 0.05 on grids finer than an hour: metrics). */
   relativeThreshold: z._default(z.number().check(z.gte(0)), 0.2),
   /** Learn a separate profile for the first point of each month, where recurring fees land. */
   monthStart: z._default(z.boolean(), true),
