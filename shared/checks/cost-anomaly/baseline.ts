@@ -461,6 +461,10 @@ class BaselineModel {
         this.levelAt = t;
         continue;
       }
+      // A mostly-zero series' charges after its first, before there are enough to judge a charge by,
+      // teach the typical charge: judged against the level of a series of zeros they all read as
+      // news (the first is, as spend that starts).
+      const learningCharges = this.intermittent && !gap && !monthStart && value > 0 && this.sizes.size >= 1;
       if (!gap && !monthStart && value > 0) {
         this.sizes.push(value, t);
         // An intermittent series' first charges, before there are enough to judge by, are routine too.
@@ -556,7 +560,7 @@ class BaselineModel {
           r > SHIFT_BAND,
         );
       }
-      z[t] = this.withPersistence(zt, r);
+      z[t] = learningCharges ? 0 : this.withPersistence(zt, r);
 
       if (monthStart) {
         // What the month start carried on top of a regular day: the recurring fee to expect next month.

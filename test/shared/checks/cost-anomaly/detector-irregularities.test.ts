@@ -512,3 +512,29 @@ describe('detectSeries on a 5-minute metric that visits its floor at odd times',
     );
   });
 });
+
+describe('detectAnomalies on a mostly-zero series learning its charges', () => {
+  it('flags the first charge as new spend, learns from the next ones without paging them, then judges a tenfold charge', () => {
+    // Prepare: three weeks of nothing, then a charge of about 5 every three weeks or so, and one of 60.
+    const values = Array.from({ length: 170 }, () => 0);
+    const charges: Array<[number, number]> = [
+      [20, 5],
+      [44, 6],
+      [66, 4.5],
+      [90, 5.5],
+      [113, 5],
+      [135, 6.5],
+      [158, 60],
+    ];
+    for (const [day, size] of charges) values[day] = size;
+
+    // Act
+    const points = detectAnomalies(daily(values));
+
+    // Assert: the second charge was paged before (judged against the level of a series of zeros).
+    expect(points.flatMap((p, i) => (p.anomaly ? [[i, p.reason]] : []))).toEqual([
+      [20, 'new'],
+      [158, 'deviation'],
+    ]);
+  });
+});
