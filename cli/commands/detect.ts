@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { parseSeriesCsv, type SeriesRow } from '../../shared/adapters/file/series-csv.js';
+import { DAY_MS } from '../../shared/checks/cost-anomaly/detector/time-grid.js';
 import {
   type DetectedPoint,
   type DetectorOptions,
@@ -170,8 +171,6 @@ function latestDayDrop(points: readonly DetectedPoint[]): string | null {
   const point = points.find((p) => p.timestamp === latest);
   return point?.anomaly && point.direction === 'down' ? latest.slice(0, 10) : null;
 }
-
-const DAY_MS = 86_400_000;
 
 /**
  * The `detect` command, callable from tests. It prints exactly one row per

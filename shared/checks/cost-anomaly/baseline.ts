@@ -212,6 +212,10 @@ class BaselineModel {
   // Upward departures as a share of the level (daily and coarser grids): how large bursts get here.
   private readonly guard: BurstGuard | null;
   private scratch: Float64Array = new Float64Array(64);
+  // Work buffers of `localLevels`.
+  private localIn: Float64Array = new Float64Array(0);
+  private localOut: Float64Array = new Float64Array(0);
+  private readonly localWindow = new Float64Array(2 * LOCAL_HALF_WIDTH + 1);
   // One block (a week on daily grids) of de-seasonalised values, for `startFromWarmUp`.
   private readonly blockValues: Float64Array;
   // The scale per bucket, and copies taken before the first and the latest of a series of level
@@ -805,21 +809,27 @@ class BaselineModel {
    * than four regular points there): a burst stands out from it, a ramp does not.
    */
   private localLevels(end: number, monthStarts: Uint8Array | null): Float64Array {
-    const deseasonalised = new Float64Array(end).fill(Number.NaN);
+    // Reused from one series to the next: `localIn` holds the de-seasonalised values, `localOut` the levels.
+    if (this.localIn.length < end) {
+      this.localIn = new Float64Array(end * 2);
+      this.localOut = new Float64Array(end * 2);
+    }
+    const input = this.localIn;
+    const out = this.localOut;
     for (let i = 0; i < end; i++) {
       const v = at(this.values, i);
       const f = this.factorAt(i);
-      if (!Number.isNaN(v) && monthStarts?.[i] !== 1 && f >= MIN_INFORMATIVE_RATIO) deseasonalised[i] = v / f;
+      input[i] =
+        !Number.isNaN(v) && monthStarts?.[i] !== 1 && f >= MIN_INFORMATIVE_RATIO ? v / f : Number.NaN;
     }
-    const out = new Float64Array(end).fill(Number.NaN);
-    const window = new Float64Array(2 * LOCAL_HALF_WIDTH + 1);
+    const window = this.localWindow;
     for (let i = 0; i < end; i++) {
       let n = 0;
       for (let j = Math.max(0, i - LOCAL_HALF_WIDTH); j <= Math.min(end - 1, i + LOCAL_HALF_WIDTH); j++) {
-        const d = at(deseasonalised, j);
+        const d = at(input, j);
         if (!Number.isNaN(d)) window[n++] = d;
       }
-      if (n >= 4) out[i] = medianInPlace(window, n);
+      out[i] = n >= 4 ? medianInPlace(window, n) : Number.NaN;
     }
     return out;
   }
