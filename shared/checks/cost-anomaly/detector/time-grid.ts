@@ -374,20 +374,34 @@ function nearerOnce(
   firstValue: Float64Array,
   mixed: Uint8Array,
 ): boolean {
+  const reference = neighbourMedian(s, count.length, (j) =>
+    (count[j] as number) === 0 || (copies[j] as number) > 1
+      ? undefined
+      : mixed[j] === 1
+        ? (sum[j] as number)
+        : (firstValue[j] as number),
+  );
+  if (Number.isNaN(reference)) return false;
+  const total = sum[s] as number;
+  return ratioDistance(total / k, reference) < ratioDistance(total, reference);
+}
+
+/** The median of what `valueAt` gives for the slots within 3 of `s` (`undefined` leaves one out); NaN for none. */
+function neighbourMedian(s: number, slots: number, valueAt: (j: number) => number | undefined): number {
   const neighbours: number[] = [];
   for (let d = 1; d <= 3; d++) {
     for (const j of [s - d, s + d]) {
-      if (j < 0 || j >= count.length || (count[j] as number) === 0 || (copies[j] as number) > 1) continue;
-      neighbours.push(mixed[j] === 1 ? (sum[j] as number) : (firstValue[j] as number));
+      const value = j >= 0 && j < slots ? valueAt(j) : undefined;
+      if (value !== undefined) neighbours.push(value);
     }
   }
-  if (neighbours.length === 0) return false;
+  if (neighbours.length === 0) return Number.NaN;
   neighbours.sort((a, b) => a - b);
-  const reference = medianOfSorted(neighbours);
-  const distance = (x: number) => Math.abs(Math.log((x + 1e-9) / (reference + 1e-9)));
-  const total = sum[s] as number;
-  return distance(total / k) < distance(total);
+  return medianOfSorted(neighbours);
 }
+
+/** How far `x` lies from `reference`, in ratio (either way alike). */
+const ratioDistance = (x: number, reference: number) => Math.abs(Math.log((x + 1e-9) / (reference + 1e-9)));
 
 /**
  * For `auto`: how many times each slot with differing values was delivered
@@ -439,21 +453,15 @@ function redeliveries(
 function sumOrMean(count: Int32Array, sum: Float64Array, mixed: Uint8Array): 'sum' | 'mean' {
   let sumVotes = 0;
   let meanVotes = 0;
-  const neighbours: number[] = [];
   for (let s = 0; s < count.length; s++) {
     const c = count[s] as number;
     if (c < 2 || mixed[s] === 0) continue;
-    neighbours.length = 0;
-    for (let d = 1; d <= 3; d++) {
-      for (const k of [s - d, s + d])
-        if (k >= 0 && k < count.length && count[k] === 1) neighbours.push(sum[k] as number);
-    }
-    if (neighbours.length === 0) continue;
-    neighbours.sort((a, b) => a - b);
-    const reference = medianOfSorted(neighbours);
+    const reference = neighbourMedian(s, count.length, (j) =>
+      count[j] === 1 ? (sum[j] as number) : undefined,
+    );
+    if (Number.isNaN(reference)) continue;
     const total = sum[s] as number;
-    const distance = (x: number) => Math.abs(Math.log((x + 1e-9) / (reference + 1e-9)));
-    if (distance(total) <= distance(total / c)) sumVotes++;
+    if (ratioDistance(total, reference) <= ratioDistance(total / c, reference)) sumVotes++;
     else meanVotes++;
   }
   return meanVotes > sumVotes ? 'mean' : 'sum';
